@@ -1,0 +1,43 @@
+# engage: the two commands a newcomer needs are `make run` and `make test`.
+PORT ?= 5000
+VENV := .venv/bin
+export PORT
+
+.PHONY: run test setup lint format pictures translations-extract translations-update translations-compile bench clean
+
+run: setup
+	$(VENV)/engage init
+	$(VENV)/engage demo
+	$(VENV)/engage serve --host 127.0.0.1 --port $(PORT)
+
+test: setup
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+	$(VENV)/pytest -q
+
+setup:
+	@scripts/setup.sh
+
+lint: setup
+	$(VENV)/ruff check --fix .
+	$(VENV)/ruff format .
+
+# Rebuild the committed picture library from OpenMoji (needs npm; make run does not).
+pictures: setup
+	npm install --no-save --ignore-scripts --no-audit --no-fund --loglevel=error --prefix .stamps/openmoji openmoji@17.0.0
+	$(VENV)/python -m media.build_pictures --openmoji .stamps/openmoji/node_modules/openmoji
+
+translations-extract: setup
+	$(VENV)/pybabel extract -q -F pyproject.toml -k _l -o translations/messages.pot .
+
+translations-update: translations-extract
+	$(VENV)/pybabel update -q -i translations/messages.pot -d translations
+
+translations-compile: setup
+	$(VENV)/pybabel compile -q -d translations
+
+bench: setup
+	$(VENV)/python -m benchmarks
+
+clean:
+	rm -rf .venv node_modules .stamps

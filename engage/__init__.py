@@ -1,0 +1,75 @@
+"""engage: easy-read engagement with people who draw on care."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+from jinja2 import StrictUndefined
+
+csrf = CSRFProtect()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the engage application around an instance folder."""
+    instance = os.environ.get("ENGAGE_INSTANCE")
+    if test_config and test_config.get("INSTANCE_PATH"):
+        instance = test_config["INSTANCE_PATH"]
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance).resolve()) if instance else None,
+        instance_relative_config=True,
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        DATABASE=str(Path(app.instance_path) / "engage.db"),
+        BASE_URL=os.environ.get("ENGAGE_BASE_URL")
+        or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="engage_session",
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_SSL_STRICT=False,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    app.config.from_prefixed_env("ENGAGE")
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+    app.jinja_env.undefined = StrictUndefined
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    from engage import content, errors, security, store
+    from engage.cli import register_commands
+    from engage.pictures_bp import bp as pictures_bp
+    from engage.respondent import bp as respondent_bp
+    from engage.site import bp as site_bp
+
+    store.init_app(app)
+    content.init_app(app)
+    csrf.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(site_bp)
+    app.register_blueprint(pictures_bp)
+    app.register_blueprint(respondent_bp)
+    register_commands(app)
+    return app
+
+
+def _instance_secret(instance: Path) -> str:
+    """Read the instance's signing key, creating it once with owner-only permissions."""
+    path = instance / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

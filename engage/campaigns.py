@@ -1,0 +1,77 @@
+"""Setting up campaigns from the content library."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from engage import content
+from engage.store import reads, writes
+from engage.vocab import RESPONDENT_GROUPS, SCALES
+
+DEMO_CODE = "demo"
+
+
+class CampaignError(ValueError):
+    """A campaign cannot be made as asked."""
+
+
+def create(
+    db: Database,
+    *,
+    framework_id: str,
+    statement_ids: list[str],
+    title: str,
+    scale_points: int = 3,
+    respondent_groups: list[str] | None = None,
+    code: str | None = None,
+    is_demo: bool = False,
+) -> dict:
+    """Create a campaign over chosen statements, copying their questions."""
+    try:
+        framework = content.library().framework(framework_id)
+    except KeyError:
+        raise CampaignError(f"There is no framework called {framework_id!r}.") from None
+    if not statement_ids:
+        statement_ids = [statement.id for statement in framework.statements]
+    unknown = [sid for sid in statement_ids if sid not in {s.id for s in framework.statements}]
+    if unknown:
+        raise CampaignError(f"{framework_id} has no statement {', '.join(unknown)}.")
+    if len(set(statement_ids)) != len(statement_ids):
+        raise CampaignError("A statement is listed twice.")
+    if scale_points not in SCALES:
+        raise CampaignError("The scale must have 3 or 5 points.")
+    groups = respondent_groups or list(RESPONDENT_GROUPS)
+    if any(group not in RESPONDENT_GROUPS for group in groups):
+        raise CampaignError(f"Respondent groups must be among {', '.join(RESPONDENT_GROUPS)}.")
+    if not title.strip():
+        raise CampaignError("A campaign needs a title.")
+    if code is not None and reads.campaign_by_code(db, code):
+        raise CampaignError(f"The code {code!r} is already used.")
+    questions = [content.question_copy(q) for q in framework.questions_for(statement_ids)]
+    return writes.create_campaign(
+        db,
+        title=title.strip(),
+        framework_id=framework_id,
+        statement_ids=statement_ids,
+        questions=questions,
+        respondent_groups=groups,
+        scale_points=scale_points,
+        code=code,
+        is_demo=is_demo,
+    )
+
+
+def ensure_demo(db: Database) -> dict:
+    """Return the demo campaign, creating it the first time."""
+    existing = reads.campaign_by_code(db, DEMO_CODE)
+    if existing:
+        return existing
+    create(
+        db,
+        framework_id="cqc-la",
+        statement_ids=[],
+        title="Demo: tell us about your care and support",
+        code=DEMO_CODE,
+        is_demo=True,
+    )
+    return reads.campaign_by_code(db, DEMO_CODE)

@@ -1,0 +1,179 @@
+"""The `engage` command: everything an operator or lead does from a shell."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from engage import campaigns
+from engage.store import get_db, reads, writes
+
+
+def _create_app():
+    from engage import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """Run and manage engage."""
+
+
+def campaign_link(campaign: dict) -> str:
+    """Return the full respondent link of a campaign."""
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/s/{campaign['code']}/"
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create the instance folder and database, applying every migration."""
+    click.echo(f"Database ready: {current_app.config['DATABASE']}")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Seed the demo campaign (once) and print its link last."""
+    campaign = campaigns.ensure_demo(get_db())
+    click.echo(f"Demo campaign: {campaign['title']}")
+    click.echo(campaign_link(campaign))
+
+
+@click.group("campaign")
+def campaign_group() -> None:
+    """Create and manage campaigns."""
+
+
+@campaign_group.command("create")
+@click.option("--framework", "framework_id", required=True, help="Framework id, e.g. cqc-la.")
+@click.option("--statements", default="", help="Comma-separated ids, e.g. QS1,QS7 (all if empty).")
+@click.option("--title", required=True)
+@click.option("--scale", "scale_points", type=click.Choice(["3", "5"]), default="3")
+@click.option("--groups", default="", help="Comma-separated respondent groups (all if empty).")
+@with_appcontext
+def campaign_create(
+    framework_id: str, statements: str, title: str, scale_points: str, groups: str
+) -> None:
+    """Create a campaign and print its link."""
+    try:
+        campaign = campaigns.create(
+            get_db(),
+            framework_id=framework_id,
+            statement_ids=_split(statements),
+            title=title,
+            scale_points=int(scale_points),
+            respondent_groups=_split(groups) or None,
+        )
+    except campaigns.CampaignError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(campaign_link(campaign))
+
+
+@campaign_group.command("close")
+@click.argument("code")
+@with_appcontext
+def campaign_close(code: str) -> None:
+    """Close a campaign so it takes no more answers."""
+    writes.set_campaign_status(get_db(), _campaign(code)["id"], "closed")
+    click.echo(f"Closed {code}.")
+
+
+@campaign_group.command("open")
+@click.argument("code")
+@with_appcontext
+def campaign_open(code: str) -> None:
+    """Open a closed campaign again."""
+    writes.set_campaign_status(get_db(), _campaign(code)["id"], "open")
+    click.echo(f"Opened {code}.")
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _campaign(code: str) -> dict:
+    campaign = reads.campaign_by_code(get_db(), code)
+    if campaign is None:
+        raise click.ClickException(f"No campaign has the code {code!r}.")
+    return campaign
+
+
+@click.command("responses")
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of one line an answer.")
+@with_appcontext
+def responses_command(code: str, as_json: bool) -> None:
+    """Print every saved answer of a campaign."""
+    campaign = _campaign(code)
+    rows = [
+        {
+            "session": row["session_id"],
+            "question_id": row["question_id"],
+            "statement_id": row["statement_id"],
+            "value": row["value"],
+            "free_text": row["free_text"],
+            "respondent_group": row["respondent_group"],
+            "answered_how": row["answered_how"],
+            "language": row["language"],
+            "saved_at": row["updated_at"],
+        }
+        for row in reads.campaign_responses(get_db(), campaign["id"])
+    ]
+    if as_json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        click.echo()
+        return
+    for row in rows:
+        click.echo(
+            f"{row['session']}\t{row['question_id']}\t{row['value']}\t"
+            f"{row['respondent_group']}\t{row['answered_how']}\t{row['language']}"
+        )
+
+
+@click.group("content")
+def content_group() -> None:
+    """Check the easy-read content."""
+
+
+@content_group.command("check")
+def content_check() -> None:
+    """Validate every framework and question file; exit 1 if any problem is found."""
+    from easyread import validate_content
+    from media import pictures
+
+    problems = validate_content(known_pictures=pictures.library_ids())
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) found.")
+    click.echo("Content is valid.")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int, envvar="PORT")
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Serve engage with gunicorn, a production WSGI server."""
+    from engage.server import serve
+
+    serve(host, port, workers)
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the commands to the app's CLI group."""
+    for command in (
+        init_command,
+        demo_command,
+        campaign_group,
+        responses_command,
+        content_group,
+        serve_command,
+    ):
+        app.cli.add_command(command)

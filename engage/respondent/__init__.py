@@ -1,0 +1,332 @@
+"""The respondent journey: welcome, consent, who is answering, questions, check, thank you."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+
+from engage.errors import refuse
+from engage.respondent import forms
+from engage.store import get_db, reads, writes
+from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS, answer_choices
+
+bp = Blueprint("respondent", __name__, url_prefix="/s/<code>", template_folder="templates")
+
+
+@bp.url_value_preprocessor
+def _load_campaign(_endpoint: str | None, values: dict | None) -> None:
+    code = (values or {}).pop("code", "")
+    campaign = reads.campaign_by_code(get_db(), code)
+    if campaign is None:
+        refuse(404)
+    if not _is_open(campaign):
+        refuse(
+            403,
+            "Sorry, this survey is closed",
+            ["You cannot answer this survey now.", "Thank you for wanting to take part."],
+        )
+    g.campaign = campaign
+    g.questions = reads.campaign_questions(get_db(), campaign["id"])
+
+
+@bp.url_defaults
+def _add_code(_endpoint: str, values: dict) -> None:
+    if "campaign" in g:
+        values.setdefault("code", g.campaign["code"])
+
+
+def _is_open(campaign: dict) -> bool:
+    if campaign["status"] != "open":
+        return False
+    today = datetime.now(UTC).date().isoformat()
+    if campaign["opens_at"] and today < campaign["opens_at"][:10]:
+        return False
+    return not (campaign["closes_at"] and today > campaign["closes_at"][:10])
+
+
+def _bound_session() -> dict | None:
+    """Return the respondent session this browser holds for the campaign, if any."""
+    session_id = session.get("respondents", {}).get(g.campaign["code"])
+    if session_id is None:
+        return None
+    respondent = reads.respondent_session(get_db(), session_id)
+    if respondent is None or respondent["campaign_id"] != g.campaign["id"]:
+        _unbind()
+        return None
+    return respondent
+
+
+def _bind(respondent: dict) -> None:
+    bound = dict(session.get("respondents", {}))
+    bound[g.campaign["code"]] = respondent["id"]
+    session["respondents"] = bound
+
+
+def _unbind() -> None:
+    bound = dict(session.get("respondents", {}))
+    bound.pop(g.campaign["code"], None)
+    session["respondents"] = bound
+
+
+def _question(question_id: str) -> tuple[int, dict]:
+    for index, question in enumerate(g.questions):
+        if question["question_id"] == question_id:
+            return index, question
+    refuse(404)
+
+
+def _resume_point(respondent: dict) -> str:
+    """Return where a person carries on: who is answering, then the first unanswered question."""
+    if respondent["finished_at"]:
+        return url_for(".thanks")
+    if not respondent["respondent_group"]:
+        return url_for(".who")
+    answered = reads.answers_for_session(get_db(), respondent["id"])
+    for question in g.questions:
+        if question["question_id"] not in answered:
+            return url_for(".question", question_id=question["question_id"])
+    return url_for(".check")
+
+
+def _needs_session():
+    respondent = _bound_session()
+    if respondent is None:
+        return None, redirect(url_for(".welcome"))
+    if respondent["finished_at"]:
+        return None, redirect(url_for(".thanks"))
+    return respondent, None
+
+
+@bp.get("/")
+def welcome():
+    """Say what this is, how long it takes and that the person can stop at any time."""
+    respondent = _bound_session()
+    minutes = max(5, round(len(g.questions) * 0.75))
+    return render_template(
+        "respondent/welcome.html",
+        minutes=minutes,
+        carry_on=_resume_point(respondent) if respondent else None,
+    )
+
+
+@bp.route("/consent", methods=["GET", "POST"])
+def consent():
+    """Ask, in easy read, for consent to take part, to quote and to use pictures."""
+    respondent = _bound_session()
+    if respondent and respondent["finished_at"]:
+        return redirect(url_for(".thanks"))
+    status = 200
+    checked = forms.Checked()
+    if request.method == "POST":
+        checked = forms.consent(request.form)
+        if not checked.errors:
+            choices = {key: checked.values.get(key) == "yes" for key in forms.CONSENT_KEYS}
+            if not choices["take_part"]:
+                if respondent:
+                    writes.erase_session(get_db(), respondent["id"])
+                    _unbind()
+                return redirect(url_for(".no_thanks"))
+            if respondent:
+                writes.update_consent(get_db(), respondent["id"], choices)
+                return redirect(_resume_point(respondent))
+            respondent = writes.start_session(get_db(), g.campaign["id"], choices, "en")
+            _bind(respondent)
+            return redirect(url_for(".who"))
+        status = 400
+    elif respondent:
+        checked.values = {
+            key: "yes" if respondent[f"consent_{key}"] else "no" for key in forms.CONSENT_KEYS
+        }
+    return render_template(
+        "respondent/consent.html", checked=checked, respondent=respondent
+    ), status
+
+
+@bp.get("/no-thanks")
+def no_thanks():
+    """Thank a person who chose not to take part; nothing about them is kept."""
+    return render_template("respondent/no_thanks.html")
+
+
+@bp.route("/who", methods=["GET", "POST"])
+def who():
+    """Ask who is answering and how."""
+    respondent, away = _needs_session()
+    if away:
+        return away
+    groups = {key: RESPONDENT_GROUPS[key] for key in g.campaign["respondent_groups"]}
+    status = 200
+    checked = forms.Checked()
+    if request.method == "POST":
+        checked = forms.who(request.form, groups, ANSWERED_HOW)
+        if not checked.errors:
+            writes.set_who(
+                get_db(),
+                respondent["id"],
+                checked.values["respondent_group"],
+                checked.values["answered_how"],
+            )
+            if request.args.get("change"):
+                return redirect(url_for(".check"))
+            return redirect(_resume_point(reads.respondent_session(get_db(), respondent["id"])))
+        status = 400
+    else:
+        checked.values = {
+            "respondent_group": respondent["respondent_group"] or "",
+            "answered_how": respondent["answered_how"] or "",
+        }
+    return (
+        render_template(
+            "respondent/who.html",
+            checked=checked,
+            groups=groups.values(),
+            ways=ANSWERED_HOW.values(),
+            changing=bool(request.args.get("change")),
+        ),
+        status,
+    )
+
+
+@bp.route("/q/<question_id>", methods=["GET", "POST"])
+def question(question_id: str):
+    """Ask one question, with faces to tap and an optional box to say more."""
+    index, question = _question(question_id)
+    respondent, away = _needs_session()
+    if away:
+        return away
+    if not respondent["respondent_group"]:
+        return redirect(url_for(".who"))
+    choices = answer_choices(g.campaign["scale_points"])
+    changing = bool(request.args.get("change"))
+    status = 200
+    if request.method == "POST":
+        stopping = request.form.get("action") == "stop"
+        checked = forms.answer(request.form, [c.value for c in choices], stopping)
+        if not checked.errors:
+            if "answer" in checked.values:
+                writes.save_answer(
+                    get_db(),
+                    respondent["id"],
+                    question_id,
+                    checked.values["answer"],
+                    checked.values["free_text"],
+                )
+            if stopping:
+                return redirect(url_for(".stop"))
+            if changing or index + 1 == len(g.questions):
+                return redirect(url_for(".check"))
+            return redirect(url_for(".question", question_id=g.questions[index + 1]["question_id"]))
+        status = 400
+    else:
+        saved = reads.answers_for_session(get_db(), respondent["id"]).get(question_id)
+        checked = forms.Checked(
+            values={"answer": saved["value"], "free_text": saved["free_text"]} if saved else {}
+        )
+    if changing:
+        back = url_for(".check")
+    elif index:
+        back = url_for(".question", question_id=g.questions[index - 1]["question_id"])
+    else:
+        back = url_for(".who")
+    return (
+        render_template(
+            "respondent/question.html",
+            question=question,
+            number=index + 1,
+            choices=choices,
+            checked=checked,
+            back=back,
+            changing=changing,
+        ),
+        status,
+    )
+
+
+@bp.route("/check", methods=["GET", "POST"])
+def check():
+    """Show every answer with a link to change it, then send them."""
+    respondent, away = _needs_session()
+    if away:
+        return away
+    if not respondent["respondent_group"]:
+        return redirect(url_for(".who"))
+    if request.method == "POST":
+        writes.finish_session(get_db(), respondent["id"])
+        _unbind()
+        return redirect(url_for(".thanks"))
+    answers = reads.answers_for_session(get_db(), respondent["id"])
+    choices = {c.value: c for c in answer_choices(g.campaign["scale_points"])}
+    return render_template(
+        "respondent/check.html",
+        respondent=respondent,
+        answers=answers,
+        choices=choices,
+        groups=RESPONDENT_GROUPS,
+        ways=ANSWERED_HOW,
+        back=url_for(".question", question_id=g.questions[-1]["question_id"])
+        if g.questions
+        else url_for(".who"),
+    )
+
+
+@bp.get("/thanks")
+def thanks():
+    """Thank the person once their answers are sent."""
+    return render_template("respondent/thanks.html")
+
+
+@bp.get("/stop")
+def stop():
+    """Give the resume code and link so the person can come back later."""
+    respondent = _bound_session()
+    return render_template(
+        "respondent/stop.html",
+        respondent=respondent,
+        resume_link=url_for(".resume_link", resume_code=respondent["resume_code"], _external=True)
+        if respondent
+        else None,
+        carry_on=_resume_point(respondent) if respondent else url_for(".welcome"),
+    )
+
+
+@bp.post("/stop/done")
+def stop_done():
+    """Forget the session on this device, so the next person cannot see the answers."""
+    _unbind()
+    return redirect(url_for(".welcome"))
+
+
+@bp.route("/resume", methods=["GET", "POST"])
+def resume():
+    """Let a person type their resume code."""
+    if request.method == "POST":
+        code = forms.normalise_resume_code(request.form.get("resume_code", ""))
+        if not code:
+            return render_template("respondent/resume.html", error="Type your code.", typed=""), 400
+        respondent = reads.session_by_resume_code(get_db(), g.campaign["id"], code)
+        if respondent is None:
+            return render_template(
+                "respondent/resume.html",
+                error="We cannot find that code. Check it and try again.",
+                typed=request.form.get("resume_code", "")[:40],
+            ), 404
+        _bind(respondent)
+        return redirect(_resume_point(respondent))
+    return render_template("respondent/resume.html", error=None, typed="")
+
+
+@bp.get("/resume/<resume_code>")
+def resume_link(resume_code: str):
+    """Carry on from a resume link."""
+    respondent = reads.session_by_resume_code(
+        get_db(), g.campaign["id"], forms.normalise_resume_code(resume_code)
+    )
+    if respondent is None:
+        refuse(
+            404,
+            "Sorry, we cannot find that code",
+            ["The link may be wrong or old.", "You can type your code instead."],
+        )
+    _bind(respondent)
+    return redirect(_resume_point(respondent))

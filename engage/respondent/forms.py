@@ -1,0 +1,113 @@
+"""Read and check what a respondent's form sends.
+
+A value outside the offered choices can only come from a tampered form, so it is refused
+outright; a missing choice is an ordinary mistake and gets an easy-read message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from engage.errors import refuse
+
+FREE_TEXT_LIMIT = 5000
+YES_NO = ("yes", "no")
+
+
+@dataclass
+class Checked:
+    """The values a form gave, and the messages for fields that need fixing."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def choice(
+    form: Mapping[str, str], name: str, allowed: Iterable[str], missing_message: str
+) -> tuple[str | None, str | None]:
+    """Return (value, error) for a radio group, refusing values that were never offered."""
+    raw = form.getlist(name) if hasattr(form, "getlist") else [form.get(name)]
+    raw = [value for value in raw if value is not None]
+    if len(raw) > 1:
+        refuse(400)
+    if not raw or raw[0] == "":
+        return None, missing_message
+    if raw[0] not in set(allowed):
+        refuse(400)
+    return raw[0], None
+
+
+def free_text(form: Mapping[str, str], name: str) -> tuple[str, str | None]:
+    """Return (text, error) for an optional text box."""
+    text = (form.get(name) or "").replace("\r\n", "\n").strip()
+    text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
+    if len(text) > FREE_TEXT_LIMIT:
+        return text, f"Please write less. You can write up to {FREE_TEXT_LIMIT:,} letters."
+    return text, None
+
+
+def consent(form: Mapping[str, str]) -> Checked:
+    """Check the three consent choices; only taking part must be answered first."""
+    checked = Checked()
+    take_part, error = choice(form, "take_part", YES_NO, "Choose yes or no.")
+    if error:
+        checked.errors["take_part"] = "Choose yes or no: do you want to take part?"
+    else:
+        checked.values["take_part"] = take_part
+    for name, question in (
+        ("quote", "may we use your words?"),
+        ("media", "may we use your pictures or video?"),
+    ):
+        value, error = choice(form, name, YES_NO, f"Choose yes or no: {question}")
+        if error and take_part == "yes":
+            checked.errors[name] = error
+        elif value:
+            checked.values[name] = value
+    return checked
+
+
+def who(form: Mapping[str, str], groups: Iterable[str], ways: Iterable[str]) -> Checked:
+    """Check who is answering and how."""
+    checked = Checked()
+    group, error = choice(form, "respondent_group", groups, "Choose who is answering.")
+    if error:
+        checked.errors["respondent_group"] = error
+    else:
+        checked.values["respondent_group"] = group
+    how, error = choice(form, "answered_how", ways, "Choose how you are answering.")
+    if error:
+        checked.errors["answered_how"] = error
+    else:
+        checked.values["answered_how"] = how
+    return checked
+
+
+def answer(form: Mapping[str, str], values: Iterable[str], stopping: bool) -> Checked:
+    """Check one question's answer; a person who is stopping may leave it blank."""
+    checked = Checked()
+    value, error = choice(
+        form,
+        "answer",
+        values,
+        "Choose an answer. "
+        "You can choose \u201cNot sure\u201d or \u201cI don\u2019t want to say\u201d.",
+    )
+    text, text_error = free_text(form, "free_text")
+    checked.values["free_text"] = text
+    if value:
+        checked.values["answer"] = value
+    elif not stopping or text:
+        checked.errors["answer"] = error
+    if text_error:
+        checked.errors["free_text"] = text_error
+    return checked
+
+
+CONSENT_KEYS = ("take_part", "quote", "media")
+
+
+def normalise_resume_code(typed: str) -> str:
+    """Turn what a person typed into a stored resume code: capitals, no spaces or dashes."""
+    code = "".join(ch for ch in typed.upper() if ch.isalnum())
+    return code if len(code) == 8 else ""

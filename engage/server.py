@@ -1,0 +1,37 @@
+"""Run engage under gunicorn from Python, so `engage serve` needs no other command."""
+
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from engage import create_app
+
+        return create_app()
+
+
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve until stopped, with threaded workers so slow clients do not block others."""
+    _Gunicorn(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": 8,
+            "accesslog": "-",
+            "graceful_timeout": 10,
+            "timeout": 60,
+            # One app in the master: migrations run once, before any worker forks.
+            "preload_app": True,
+        }
+    ).run()

@@ -1,0 +1,62 @@
+"""Fixtures shared by every test: an app on a temporary instance, and checked clients."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from engage import create_app
+from engage.campaigns import create as create_campaign
+from engage.store import get_db
+from tests.pagecheck import assert_page_ok
+
+
+class CheckedClient(FlaskClient):
+    """A test client whose every HTML GET must pass the page check."""
+
+    def get(self, *args, **kwargs):
+        response = super().get(*args, **kwargs)
+        if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
+            assert_page_ok(response.get_data(as_text=True), response.request.path)
+        return response
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance")})
+    return app
+
+
+@pytest.fixture
+def client(app) -> CheckedClient:
+    app.test_client_class = CheckedClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_campaign(app):
+    """Create a campaign and return its row."""
+
+    def make(**options) -> dict:
+        options.setdefault("framework_id", "cqc-la")
+        options.setdefault("statement_ids", ["QS1", "QS7"])
+        options.setdefault("title", "How is your support?")
+        with app.app_context():
+            return create_campaign(get_db(), **options)
+
+    return make
+
+
+def csrf_token(html: str) -> str:
+    """Return the CSRF token a page's forms carry."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
