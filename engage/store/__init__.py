@@ -7,7 +7,7 @@ import sqlite3
 from flask import Flask, current_app, g
 from sqlite_utils import Database
 
-from engage.store.schema import MIGRATION_SETS
+from engage.store.sets import MIGRATION_SETS
 
 
 def connect(path: str) -> Database:

@@ -1,8 +1,4 @@
-"""Numbered migrations, applied in order at start-up.
-
-Each area of the app keeps its own migration set so that the areas can grow independently;
-sets are applied in the order of MIGRATION_SETS.
-"""
+"""The core tables: campaigns, their questions, respondent sessions and answers."""
 
 from __future__ import annotations
 
@@ -13,7 +9,7 @@ core = Migrations("engage.core")
 
 @core(name="0001_campaigns_sessions_answers")
 def _campaigns_sessions_answers(db: Database) -> None:
-    _run(
+    run_script(
         db,
         """
         CREATE TABLE campaigns (
@@ -72,7 +68,7 @@ def _campaigns_sessions_answers(db: Database) -> None:
     )
 
 
-def _run(db: Database, script: str) -> None:
+def run_script(db: Database, script: str) -> None:
     """Run each statement of a script inside the migration's transaction.
 
     sqlite3's executescript() would commit first and so escape the transaction.
@@ -81,5 +77,3 @@ def _run(db: Database, script: str) -> None:
         if statement.strip():
             db.execute(statement)
 
-
-MIGRATION_SETS: list[Migrations] = [core]

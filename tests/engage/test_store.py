@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from engage.store import connect, migrate, reads, writes
-from engage.store.schema import MIGRATION_SETS
+from engage.store.sets import MIGRATION_SETS
 
 
 @pytest.fixture

@@ -1,0 +1,13 @@
+"""Every migration set, in the order they are applied at start-up.
+
+Each area of the app keeps its own numbered set in its own module, so areas grow independently;
+a set may rely on tables made by the sets before it.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Migrations
+
+from engage.store.schema import core
+
+MIGRATION_SETS: list[Migrations] = [core]
