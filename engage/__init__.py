@@ -34,10 +34,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_SSL_STRICT=False,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        STAFF_IDLE_SECONDS=20 * 60,
     )
     app.config.from_prefixed_env("ENGAGE")
     if test_config:
         app.config.update(test_config)
+    # Cookies travel only over HTTPS when the service is published on HTTPS.
+    if app.config["BASE_URL"].startswith("https:"):
+        app.config["SESSION_COOKIE_SECURE"] = True
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
@@ -50,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from engage.pictures_bp import bp as pictures_bp
     from engage.respondent import bp as respondent_bp
     from engage.site import bp as site_bp
+    from engage.staff import bp as staff_bp
 
     store.init_app(app)
     content.init_app(app)
@@ -59,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(site_bp)
     app.register_blueprint(pictures_bp)
     app.register_blueprint(respondent_bp)
+    app.register_blueprint(staff_bp)
     register_commands(app)
     return app
 

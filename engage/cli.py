@@ -168,7 +168,10 @@ def serve_command(host: str, port: int, workers: int) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's CLI group."""
+    from engage.cli_staff import user_group
+
     for command in (
+        user_group,
         init_command,
         demo_command,
         campaign_group,

@@ -60,3 +60,53 @@ def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "page has no CSRF token"
     return match.group(1)
+
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a staff account and return its row."""
+
+    def make(role: str = "lead", email: str | None = None, name: str | None = None) -> dict:
+        from engage.auth import hash_password
+        from engage.store import reads, writes
+
+        with app.app_context():
+            db = get_db()
+            user_id = writes.create_user(
+                db,
+                email=email or f"{role}-{reads.count_users(db) + 1}@example.org",
+                name=name or f"Test {role}",
+                role=role,
+                password_hash=hash_password(STAFF_PASSWORD),
+            )
+            return reads.user_by_id(db, user_id)
+
+    return make
+
+
+def sign_in(client, user: dict, password: str = STAFF_PASSWORD):
+    """Sign a staff member in through the real form."""
+    page = client.get("/staff/sign-in").get_data(as_text=True)
+    return client.post(
+        "/staff/sign-in",
+        data={"email": user["email"], "password": password, "csrf_token": csrf_token(page)},
+    )
+
+
+@pytest.fixture
+def staff_client(app, make_user):
+    """Return a checked client signed in with the role asked for."""
+
+    def signed_in(role: str = "lead"):
+        app.test_client_class = CheckedClient
+        client = app.test_client()
+        user = make_user(role)
+        response = sign_in(client, user)
+        assert response.status_code == 302
+        client.user = user
+        return client
+
+    return signed_in

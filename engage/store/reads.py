@@ -80,3 +80,53 @@ def campaign_responses(db: Database, campaign_id: int) -> list[dict]:
         [campaign_id],
     ).fetchall()
     return [dict(row) for row in rows]
+
+
+# --- staff ---
+
+
+def user_by_id(db: Database, user_id: int) -> dict | None:
+    """Return a staff account by id."""
+    return _one(db, "SELECT * FROM users WHERE id = ?", [user_id])
+
+
+def user_by_email(db: Database, email: str) -> dict | None:
+    """Return a staff account by e-mail address (any case)."""
+    return _one(db, "SELECT * FROM users WHERE email = ?", [email.strip()])
+
+
+def count_users(db: Database, role: str | None = None) -> int:
+    """Count staff accounts, optionally of one role."""
+    if role:
+        return db.execute("SELECT COUNT(*) FROM users WHERE role = ?", [role]).fetchone()[0]
+    return db.execute("SELECT COUNT(*) FROM users").fetchone()[0]
+
+
+def recent_sign_in_failures(db: Database, subject: str, since: float) -> int:
+    """Count a subject's failed sign-ins since a time."""
+    return db.execute(
+        "SELECT COUNT(*) FROM sign_in_attempts WHERE subject = ? AND attempted_at >= ?",
+        [subject, since],
+    ).fetchone()[0]
+
+
+def audit_entries(db: Database, limit: int = 200, offset: int = 0) -> list[dict]:
+    """Return audit entries, newest first, with the staff member's name."""
+    rows = db.execute(
+        "SELECT a.*, u.name AS user_name FROM audit_log a LEFT JOIN users u ON u.id = a.user_id "
+        "ORDER BY a.id DESC LIMIT ? OFFSET ?",
+        [limit, offset],
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def campaign_overview(db: Database) -> list[dict]:
+    """Return every campaign with counts of people who started and finished."""
+    rows = db.execute(
+        """
+        SELECT c.*, COUNT(s.id) AS started, COUNT(s.finished_at) AS finished
+        FROM campaigns c LEFT JOIN respondent_sessions s ON s.campaign_id = c.id
+        GROUP BY c.id ORDER BY c.created_at DESC, c.id DESC
+        """
+    ).fetchall()
+    return [dict(row) for row in rows]

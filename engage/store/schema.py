@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database, Migrations
 
 core = Migrations("engage.core")
@@ -71,9 +73,15 @@ def _campaigns_sessions_answers(db: Database) -> None:
 def run_script(db: Database, script: str) -> None:
     """Run each statement of a script inside the migration's transaction.
 
-    sqlite3's executescript() would commit first and so escape the transaction.
+    sqlite3's executescript() would commit first and so escape the transaction. Pieces are
+    joined until SQLite calls them complete, so triggers with inner semicolons stay whole.
     """
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                db.execute(pending)
+            pending = ""
+    if pending.strip(" \n;"):
+        db.execute(pending)

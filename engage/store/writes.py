@@ -161,3 +161,66 @@ def erase_session(db: Database, session_id: int) -> None:
     with db.atomic():
         db.execute("DELETE FROM answers WHERE session_id = ?", [session_id])
         db.execute("DELETE FROM respondent_sessions WHERE id = ?", [session_id])
+
+
+# --- staff ---
+
+
+def create_user(
+    db: Database,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password_hash: str,
+    invited_by: int | None = None,
+) -> int:
+    """Create a staff account and return its id."""
+    return (
+        db["users"]
+        .insert(
+            {
+                "email": email.strip(),
+                "name": name.strip(),
+                "role": role,
+                "password_hash": password_hash,
+                "invited_by": invited_by,
+                "created_at": now(),
+            }
+        )
+        .last_pk
+    )
+
+
+def set_password_hash(db: Database, user_id: int, password_hash: str) -> None:
+    """Store a new password hash (after a rehash or a change)."""
+    db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [password_hash, user_id])
+
+
+def bump_session_generation(db: Database, user_id: int) -> None:
+    """Invalidate every signed-in session of a user ("sign out everywhere")."""
+    db.execute(
+        "UPDATE users SET session_generation = session_generation + 1 WHERE id = ?", [user_id]
+    )
+
+
+def record_sign_in_attempt(db: Database, subjects: list[str], at: float) -> None:
+    """Remember a failed sign-in against each subject (account and address)."""
+    db["sign_in_attempts"].insert_all({"subject": s, "attempted_at": at} for s in subjects)
+
+
+def clear_sign_in_attempts(db: Database, subject: str, before: float | None = None) -> None:
+    """Forget a subject's failed attempts, or everyone's older than a time."""
+    if before is None:
+        db.execute("DELETE FROM sign_in_attempts WHERE subject = ?", [subject])
+    else:
+        db.execute("DELETE FROM sign_in_attempts WHERE attempted_at < ?", [before])
+
+
+def audit(
+    db: Database, user_id: int | None, action: str, subject: str = "", detail: str = ""
+) -> None:
+    """Append one staff action to the audit log."""
+    db["audit_log"].insert(
+        {"at": now(), "user_id": user_id, "action": action, "subject": subject, "detail": detail}
+    )

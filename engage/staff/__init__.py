@@ -1,0 +1,117 @@
+"""Staff pages under /staff/: signing in and out, the dashboard and the audit log."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+
+from engage import auth
+from engage.auth import require_role
+from engage.store import get_db, reads, writes
+
+bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
+
+ATTEMPT_WINDOW_SECONDS = 15 * 60
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 20
+
+
+@bp.context_processor
+def _staff_context() -> dict:
+    return {"staff_user": auth.current_user(), "role_names": auth.ROLE_NAMES}
+
+
+def _too_many_failures(email: str, address: str) -> bool:
+    db = get_db()
+    since = time.time() - ATTEMPT_WINDOW_SECONDS
+    writes.clear_sign_in_attempts(db, "", before=since)
+    return (
+        reads.recent_sign_in_failures(db, f"account:{email.lower()}", since)
+        >= MAX_FAILURES_PER_ACCOUNT
+        or reads.recent_sign_in_failures(db, f"address:{address}", since)
+        >= MAX_FAILURES_PER_ADDRESS
+    )
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in_page():
+    """Sign a staff member in, limiting failed attempts per account and per address."""
+    error = None
+    status = 200
+    email = ""
+    if request.method == "POST":
+        email = (request.form.get("email") or "").strip()[:320]
+        password = request.form.get("password") or ""
+        address = request.remote_addr or "unknown"
+        if _too_many_failures(email, address):
+            error = "Too many tries. Wait 15 minutes, then try again."
+            status = 429
+        else:
+            user = reads.user_by_email(get_db(), email) if email else None
+            if auth.check_password(user, password[:1000]) and user["active"]:
+                auth.sign_in(user)
+                writes.audit(get_db(), user["id"], "sign_in")
+                return redirect(auth.safe_next(request.args.get("next")))
+            writes.record_sign_in_attempt(
+                get_db(), [f"account:{email.lower()}", f"address:{address}"], time.time()
+            )
+            error = "The email address or password is wrong."
+            status = 400
+    return render_template("staff/sign_in.html", error=error, email=email), status
+
+
+@bp.post("/sign-out")
+def sign_out():
+    """Sign out of this browser."""
+    user = auth.current_user()
+    if user:
+        writes.audit(get_db(), user["id"], "sign_out")
+    auth.sign_out()
+    return redirect(url_for("staff.sign_in_page"))
+
+
+@bp.post("/sign-out-everywhere")
+@require_role(*auth.ROLES)
+def sign_out_everywhere():
+    """End every session of this account, on every device."""
+    user = auth.current_user()
+    writes.bump_session_generation(get_db(), user["id"])
+    writes.audit(get_db(), user["id"], "sign_out_everywhere")
+    auth.sign_out()
+    return redirect(url_for("staff.sign_in_page"))
+
+
+@bp.post("/stay-signed-in")
+@require_role(*auth.ROLES)
+def stay_signed_in():
+    """Reset the idle timer; answer the timeout script with JSON and others with a redirect."""
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(remaining=auth.idle_seconds())
+    return redirect(auth.safe_next(request.form.get("next")))
+
+
+@bp.get("/session")
+def session_status():
+    """Tell the timeout script how many seconds are left, without counting as activity."""
+    user = auth.current_user()
+    if user is None:
+        return jsonify(remaining=0), 401
+    seen = session.get("staff", {}).get("seen", time.time())
+    return jsonify(remaining=max(0, int(auth.idle_seconds() - (time.time() - seen))))
+
+
+@bp.get("/")
+@require_role(*auth.ROLES)
+def dashboard():
+    """List the campaigns with their links and how many people have answered."""
+    return render_template("staff/dashboard.html", campaigns=reads.campaign_overview(get_db()))
+
+
+@bp.get("/audit")
+@require_role("lead")
+def audit_log():
+    """Show the audit log, newest first."""
+    page = max(1, request.args.get("page", 1, type=int))
+    entries = reads.audit_entries(get_db(), limit=100, offset=(page - 1) * 100)
+    return render_template("staff/audit.html", entries=entries, page=page)

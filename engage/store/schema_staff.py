@@ -1,0 +1,58 @@
+"""Staff accounts, invitations, sign-in attempts and the append-only audit log."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+from engage.store.schema import run_script
+
+staff = Migrations("engage.staff")
+
+
+@staff(name="0001_users_invitations_audit")
+def _users_invitations_audit(db: Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('lead', 'supporter', 'advocate')),
+            password_hash TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            session_generation INTEGER NOT NULL DEFAULT 0,
+            pin_hash TEXT,
+            invited_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE invitations (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            email TEXT NOT NULL COLLATE NOCASE,
+            role TEXT NOT NULL CHECK (role IN ('lead', 'supporter', 'advocate')),
+            invited_by INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        CREATE TABLE sign_in_attempts (
+            id INTEGER PRIMARY KEY,
+            subject TEXT NOT NULL,
+            attempted_at REAL NOT NULL
+        );
+        CREATE INDEX sign_in_attempts_subject ON sign_in_attempts(subject, attempted_at);
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            user_id INTEGER,
+            action TEXT NOT NULL,
+            subject TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log can only be appended to'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log can only be appended to'); END
+        """,
+    )
