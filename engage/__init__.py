@@ -49,9 +49,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from engage import content, errors, security, store
+    from engage import content, errors, pictures_bp, security, store
     from engage.cli import register_commands
-    from engage.pictures_bp import bp as pictures_bp
     from engage.respondent import bp as respondent_bp
     from engage.site import bp as site_bp
     from engage.staff import bp as staff_bp
@@ -62,7 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(site_bp)
-    app.register_blueprint(pictures_bp)
+    pictures_bp.init_app(app)
     app.register_blueprint(respondent_bp)
     app.register_blueprint(staff_bp)
     register_commands(app)

@@ -168,10 +168,13 @@ def serve_command(host: str, port: int, workers: int) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's CLI group."""
+    from engage.cli_ops import backup_command, restore_command
     from engage.cli_staff import user_group
 
     for command in (
         user_group,
+        backup_command,
+        restore_command,
         init_command,
         demo_command,
         campaign_group,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import NoReturn
 
 from flask import Flask, render_template
@@ -76,6 +77,12 @@ def init_app(app: Flask) -> None:
         title = getattr(error, "easy_title", None)
         lines = getattr(error, "easy_lines", None)
         return error_page(error.code or 500, title, lines)
+
+    @app.errorhandler(sqlite3.IntegrityError)
+    def integrity_error(error: sqlite3.IntegrityError):
+        # The write was rolled back whole, so "nothing has been changed" is true.
+        app.logger.warning("Refused a write that broke a database rule: %s", error)
+        return error_page(400)
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

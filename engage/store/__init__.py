@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 from flask import Flask, current_app, g
 from sqlite_utils import Database
@@ -33,18 +34,38 @@ def migrate(path: str) -> None:
         db.close()
 
 
+_per_thread = threading.local()
+
+
 def get_db() -> Database:
-    """Return this request's connection, opening it on first use."""
+    """Return this thread's connection to the app's database, opening it on first use.
+
+    A server thread keeps its connection between requests: opening one and setting its
+    pragmas cost more than the queries of a typical page.
+    """
     if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"])
+        path = current_app.config["DATABASE"]
+        held = getattr(_per_thread, "connections", None)
+        if held is None:
+            held = _per_thread.connections = {}
+        if path not in held:
+            held[path] = connect(path)
+        g.db = held[path]
     return g.db
 
 
 def close_db(_exc: BaseException | None = None) -> None:
-    """Close this request's connection, if one was opened."""
+    """End the request's use of the connection, never leaving a transaction open."""
     db = g.pop("db", None)
-    if db is not None:
+    if db is not None and db.conn.in_transaction:
+        db.conn.rollback()
+
+
+def forget_connections() -> None:
+    """Close this thread's connections (before a database file is replaced or removed)."""
+    for db in getattr(_per_thread, "connections", {}).values():
         db.close()
+    _per_thread.connections = {}
 
 
 def init_app(app: Flask) -> None:

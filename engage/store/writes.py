@@ -4,12 +4,36 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
 RESUME_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CAMPAIGN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """Group writes, taking the write lock at the start.
+
+    A deferred transaction that reads before it writes fails at once with "database is locked"
+    when another connection wrote in between; BEGIN IMMEDIATE waits its turn instead.
+    Nested use becomes a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def now() -> str:
@@ -35,7 +59,7 @@ def create_campaign(
     is_demo: bool = False,
 ) -> dict:
     """Create a campaign with its own copy of each question's wording."""
-    with db.atomic():
+    with transaction(db):
         campaign_id = (
             db["campaigns"]
             .insert(
@@ -81,7 +105,7 @@ def set_campaign_status(db: Database, campaign_id: int, status: str) -> None:
 def start_session(db: Database, campaign_id: int, consent: dict[str, bool], language: str) -> dict:
     """Start a respondent session once the person has agreed to take part."""
     stamp = now()
-    with db.atomic():
+    with transaction(db):
         session_id = (
             db["respondent_sessions"]
             .insert(
@@ -133,7 +157,7 @@ def save_answer(
 ) -> None:
     """Save one answer, replacing an earlier answer to the same question."""
     stamp = now()
-    with db.atomic():
+    with transaction(db):
         db.execute(
             "INSERT INTO answers (session_id, question_id, value, free_text, created_at, "
             "updated_at) VALUES (?, ?, ?, ?, ?, ?) "
@@ -158,7 +182,7 @@ def finish_session(db: Database, session_id: int) -> None:
 
 def erase_session(db: Database, session_id: int) -> None:
     """Remove a respondent session and everything it holds."""
-    with db.atomic():
+    with transaction(db):
         db.execute("DELETE FROM answers WHERE session_id = ?", [session_id])
         db.execute("DELETE FROM respondent_sessions WHERE id = ?", [session_id])
 

@@ -1,0 +1,114 @@
+"""Load: 50 respondents at once through whole journeys against `engage serve`, on loopback.
+
+Reports lost and duplicated answers (checked against what the clients were told was saved),
+p50/p95/p99 latency for question pages and answer posts, and question-page throughput as a
+ratio to a bare Flask app under the same server in the same run (measured with wrk).
+
+    python -m benchmarks.load [--clients 50] [--seconds 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from benchmarks import respondents
+from benchmarks.server import Server, engage_command
+
+
+def wrk_requests_per_second(url: str, cookie: str = "", seconds: int = 10) -> float | None:
+    """Measure requests a second with wrk (20 connections, 2 threads), or None without wrk."""
+    if not shutil.which("wrk"):
+        return None
+    argv = ["wrk", "-t2", "-c20", f"-d{seconds}s", "--latency"]
+    if cookie:
+        argv += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run([*argv, url], capture_output=True, text=True, check=True).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non_2xx:
+        raise RuntimeError(f"wrk saw {non_2xx.group(1)} failed responses at {url}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def question_page_with_cookie(server: Server, code: str) -> tuple[str, str]:
+    """Start a respondent session and return a question page's URL and the session cookie."""
+    browser = respondents.Browser("127.0.0.1", server.port)
+    _, _, page, _ = browser.request("GET", f"/s/{code}/consent")
+    token = respondents.TOKEN.search(page).group(1)
+    form = {"csrf_token": token, "take_part": "yes", "quote": "no", "media": "no"}
+    browser.request("POST", f"/s/{code}/consent", form)
+    form = {"csrf_token": token, "respondent_group": "person", "answered_how": "own"}
+    _, location, _, _ = browser.request("POST", f"/s/{code}/who", form)
+    browser.close()
+    return server.url + location, browser.cookie
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """Run the load test and print its figures as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--wrk-seconds", type=int, default=10)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as folder:
+        instance = Path(folder) / "instance"
+        engage_command(instance, "init")
+        link = (
+            engage_command(
+                instance,
+                "campaign",
+                "create",
+                "--framework",
+                "cqc-la",
+                "--statements",
+                "QS1,QS4,QS7",
+                "--title",
+                "Load test",
+            )
+            .strip()
+            .splitlines()[-1]
+        )
+        code = link.rstrip("/").rsplit("/", 1)[1]
+        with Server.engage(instance) as server:
+            tally = respondents.run("127.0.0.1", server.port, code, args.clients, args.seconds)
+            saved = json.loads(engage_command(instance, "responses", code, "--json"))
+            url, cookie = question_page_with_cookie(server, code)
+            engage_rps = wrk_requests_per_second(url, cookie, args.wrk_seconds)
+        with Server.bare_flask() as bare:
+            bare_rps = wrk_requests_per_second(bare.url + "/", "", args.wrk_seconds)
+
+    result = {
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "journeys_completed": tally.journeys,
+        "client_errors": len(tally.errors),
+        "first_errors": tally.errors[:3],
+        **respondents.compare(tally, saved),
+        "question_page_ms": {
+            "p50": respondents.percentile(tally.page_ms, 0.50),
+            "p95": respondents.percentile(tally.page_ms, 0.95),
+            "p99": respondents.percentile(tally.page_ms, 0.99),
+            "count": len(tally.page_ms),
+        },
+        "answer_post_ms": {
+            "p50": respondents.percentile(tally.post_ms, 0.50),
+            "p95": respondents.percentile(tally.post_ms, 0.95),
+            "p99": respondents.percentile(tally.post_ms, 0.99),
+            "count": len(tally.post_ms),
+        },
+        "question_page_rps": engage_rps,
+        "bare_flask_rps": bare_rps,
+        "throughput_ratio": round(engage_rps / bare_rps, 3) if engage_rps and bare_rps else None,
+    }
+    print(json.dumps(result, indent=2))
+    return result
+
+
+if __name__ == "__main__":
+    main()

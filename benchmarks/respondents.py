@@ -1,0 +1,156 @@
+"""Simulated respondents: real HTTP, real CSRF tokens, a record of every acknowledged answer."""
+
+from __future__ import annotations
+
+import http.client
+import random
+import re
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+QUESTION_LINK = re.compile(r"/q/([A-Za-z0-9-]+)")
+VALUES = ("good", "ok", "not_good", "not_sure", "prefer_not_to_say")
+
+
+@dataclass
+class Tally:
+    """What the clients saw: latencies, acknowledged answers and failures."""
+
+    page_ms: list[float] = field(default_factory=list)
+    post_ms: list[float] = field(default_factory=list)
+    acknowledged: dict[tuple[str, str], str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    journeys: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class Browser:
+    """One respondent's connection with its cookie, like a phone's browser."""
+
+    def __init__(self, host: str, port: int):
+        self.connection = http.client.HTTPConnection(host, port, timeout=30)
+        self.cookie = ""
+
+    def request(self, method: str, path: str, form: dict | None = None):
+        body = urllib.parse.urlencode(form, doseq=True) if form is not None else None
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.perf_counter()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            text = response.read().decode("utf-8", "replace")
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            raise
+        elapsed = (time.perf_counter() - started) * 1000
+        cookie = response.getheader("Set-Cookie")
+        if cookie:
+            self.cookie = cookie.split(";", 1)[0]
+        return response.status, response.getheader("Location", ""), text, elapsed
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def journey(
+    host: str, port: int, code: str, tally: Tally, rng: random.Random, journey_id: str
+) -> None:
+    """Go through a whole campaign as one person, recording each answer the server acknowledged.
+
+    Each answer's free text carries the journey id, so the saved rows can be matched exactly.
+    """
+    browser = Browser(host, port)
+    base = f"/s/{code}"
+    try:
+        status, _, page, ms = browser.request("GET", f"{base}/consent")
+        tally.page_ms.append(ms)
+        token = TOKEN.search(page).group(1)
+        form = {"csrf_token": token, "take_part": "yes", "quote": "yes", "media": "no"}
+        status, location, _, ms = browser.request("POST", f"{base}/consent", form)
+        tally.post_ms.append(ms)
+        if status != 302:
+            raise RuntimeError(f"consent answered {status}")
+        form = {
+            "csrf_token": token,
+            "respondent_group": rng.choice(["person", "family", "staff"]),
+            "answered_how": rng.choice(["own", "helped"]),
+        }
+        status, location, _, ms = browser.request("POST", f"{base}/who", form)
+        tally.post_ms.append(ms)
+        while "/q/" in location:
+            path = urllib.parse.urlsplit(location).path
+            status, _, page, ms = browser.request("GET", path)
+            tally.page_ms.append(ms)
+            if status != 200:
+                raise RuntimeError(f"question page answered {status}")
+            question_id = path.rsplit("/", 1)[1]
+            value = rng.choice(VALUES)
+            form = {
+                "csrf_token": token,
+                "answer": value,
+                "free_text": f"load {journey_id}",
+                "action": "continue",
+            }
+            status, location, _, ms = browser.request("POST", path, form)
+            tally.post_ms.append(ms)
+            if status == 302:
+                with tally.lock:
+                    tally.acknowledged[(journey_id, question_id)] = value
+            else:
+                raise RuntimeError(f"answer answered {status}")
+        with tally.lock:
+            tally.journeys += 1
+    except Exception as error:  # noqa: BLE001 - every failure is counted, none stops the run
+        with tally.lock:
+            tally.errors.append(f"{type(error).__name__}: {error}")
+    finally:
+        browser.close()
+
+
+def run(host: str, port: int, code: str, clients: int, seconds: float, seed: int = 7) -> Tally:
+    """Run `clients` respondents at once, each starting new journeys until time is up."""
+    tally = Tally()
+    deadline = time.monotonic() + seconds
+
+    def worker(number: int) -> None:
+        rng = random.Random(seed + number)
+        count = 0
+        while time.monotonic() < deadline:
+            count += 1
+            journey(host, port, code, tally, rng, f"{number}-{count}")
+
+    threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 60)
+    return tally
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Return the value below which `share` of the values fall."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def compare(tally: Tally, saved_rows: list[dict]) -> dict[str, int]:
+    """Match saved answers against acknowledged ones: lost must be zero, and so must duplicated."""
+    saved: dict[tuple[str, str], list[str]] = {}
+    for row in saved_rows:
+        marker = row["free_text"].removeprefix("load ")
+        saved.setdefault((marker, row["question_id"]), []).append(row["value"])
+    lost = sum(1 for key, value in tally.acknowledged.items() if value not in saved.get(key, []))
+    duplicated = sum(len(values) - 1 for values in saved.values() if len(values) > 1)
+    return {
+        "acknowledged": len(tally.acknowledged),
+        "saved": len(saved_rows),
+        "lost": lost,
+        "duplicated": duplicated,
+    }
