@@ -54,6 +54,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--wrk-seconds", type=int, default=10)
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean seconds a person takes per question"
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as folder:
@@ -76,7 +79,9 @@ def main(argv: list[str] | None = None) -> dict:
         )
         code = link.rstrip("/").rsplit("/", 1)[1]
         with Server.engage(instance) as server:
-            tally = respondents.run("127.0.0.1", server.port, code, args.clients, args.seconds)
+            tally = respondents.run(
+                "127.0.0.1", server.port, code, args.clients, args.seconds, think=args.think
+            )
             saved = json.loads(engage_command(instance, "responses", code, "--json"))
             url, cookie = question_page_with_cookie(server, code)
             engage_rps = wrk_requests_per_second(url, cookie, args.wrk_seconds)
@@ -86,6 +91,7 @@ def main(argv: list[str] | None = None) -> dict:
     result = {
         "clients": args.clients,
         "seconds": args.seconds,
+        "think_seconds": args.think,
         "journeys_completed": tally.journeys,
         "client_errors": len(tally.errors),
         "first_errors": tally.errors[:3],

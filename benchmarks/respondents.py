@@ -58,7 +58,13 @@ class Browser:
 
 
 def journey(
-    host: str, port: int, code: str, tally: Tally, rng: random.Random, journey_id: str
+    host: str,
+    port: int,
+    code: str,
+    tally: Tally,
+    rng: random.Random,
+    journey_id: str,
+    think: float = 0.0,
 ) -> None:
     """Go through a whole campaign as one person, recording each answer the server acknowledged.
 
@@ -83,6 +89,9 @@ def journey(
         status, location, _, ms = browser.request("POST", f"{base}/who", form)
         tally.post_ms.append(ms)
         while "/q/" in location:
+            if think:
+                # A person reads the question and chooses a face before the next request.
+                time.sleep(rng.uniform(0.5 * think, 1.5 * think))
             path = urllib.parse.urlsplit(location).path
             status, _, page, ms = browser.request("GET", path)
             tally.page_ms.append(ms)
@@ -112,8 +121,20 @@ def journey(
         browser.close()
 
 
-def run(host: str, port: int, code: str, clients: int, seconds: float, seed: int = 7) -> Tally:
-    """Run `clients` respondents at once, each starting new journeys until time is up."""
+def run(
+    host: str,
+    port: int,
+    code: str,
+    clients: int,
+    seconds: float,
+    seed: int = 7,
+    think: float = 0.0,
+) -> Tally:
+    """Run `clients` respondents at once, each starting new journeys until time is up.
+
+    `think` is the mean pause in seconds before each question; 0 makes every client send
+    its next request at once, a stress far beyond what people do.
+    """
     tally = Tally()
     deadline = time.monotonic() + seconds
 
@@ -122,7 +143,7 @@ def run(host: str, port: int, code: str, clients: int, seconds: float, seed: int
         count = 0
         while time.monotonic() < deadline:
             count += 1
-            journey(host, port, code, tally, rng, f"{number}-{count}")
+            journey(host, port, code, tally, rng, f"{number}-{count}", think)
 
     threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(clients)]
     for thread in threads:
