@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from markupsafe import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from engage.store import get_db
 from tests.engage.journey import Respondent
