@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from engage.cli import register_commands
     from engage.pictures_bp import bp as pictures_bp
     from engage.respondent import bp as respondent_bp
+    from engage.setup import bp as setup_bp
     from engage.site import bp as site_bp
     from engage.staff import bp as staff_bp
 
@@ -65,6 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pictures_bp)
     app.register_blueprint(respondent_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(setup_bp)
     register_commands(app)
     return app
 
