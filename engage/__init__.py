@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from engage import content, errors, pictures_bp, security, store
     from engage.cli import register_commands
     from engage.respondent import bp as respondent_bp
+    from engage.setup import bp as setup_bp
     from engage.site import bp as site_bp
     from engage.staff import bp as staff_bp
 
@@ -64,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     pictures_bp.init_app(app)
     app.register_blueprint(respondent_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(setup_bp)
     register_commands(app)
     return app
 

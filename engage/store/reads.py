@@ -130,3 +130,84 @@ def campaign_overview(db: Database) -> list[dict]:
         """
     ).fetchall()
     return [dict(row) for row in rows]
+
+
+# --- setup ---
+
+
+def users_all(db: Database) -> list[dict]:
+    """Return every staff account, leads first, then by name."""
+    rows = db.execute(
+        "SELECT id, email, name, role, active, created_at FROM users "
+        "ORDER BY active DESC, CASE role WHEN 'lead' THEN 0 ELSE 1 END, name COLLATE NOCASE"
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def invitation_by_token_hash(db: Database, token_hash: str) -> dict | None:
+    """Return the invitation whose token has this hash, or None."""
+    return _one(db, "SELECT * FROM invitations WHERE token_hash = ?", [token_hash])
+
+
+def pending_invitations(db: Database, at: str) -> list[dict]:
+    """Return invitations not yet used and not expired at a time, newest first."""
+    rows = db.execute(
+        "SELECT i.id, i.email, i.role, i.created_at, i.expires_at, u.name AS invited_by_name "
+        "FROM invitations i JOIN users u ON u.id = i.invited_by "
+        "WHERE i.used_at IS NULL AND i.expires_at > ? ORDER BY i.id DESC",
+        [at],
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def campaign_question(db: Database, campaign_id: int, question_id: str) -> dict | None:
+    """Return one of the campaign's questions with its content decoded, or None."""
+    row = db.execute(
+        "SELECT * FROM campaign_questions WHERE campaign_id = ? AND question_id = ?",
+        [campaign_id, question_id],
+    ).fetchone()
+    return _question(row) if row else None
+
+
+def answered_statements(db: Database, campaign_id: int) -> set[str]:
+    """Return the statements of a campaign that already have answers."""
+    rows = db.execute(
+        """
+        SELECT DISTINCT q.statement_id FROM answers a
+        JOIN respondent_sessions s ON s.id = a.session_id
+        JOIN campaign_questions q ON q.campaign_id = s.campaign_id AND q.question_id = a.question_id
+        WHERE s.campaign_id = ?
+        """,
+        [campaign_id],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def extra_terms(db: Database, campaign_id: int | None = None) -> list[dict]:
+    """Return the words to avoid: every campaign's, plus one campaign's own when asked."""
+    rows = db.execute(
+        "SELECT t.*, c.title AS campaign_title FROM extra_terms t "
+        "LEFT JOIN campaigns c ON c.id = t.campaign_id "
+        "WHERE t.campaign_id IS NULL OR t.campaign_id = ? ORDER BY t.term COLLATE NOCASE",
+        [campaign_id],
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def all_extra_terms(db: Database) -> list[dict]:
+    """Return every word to avoid, whichever campaign it belongs to."""
+    rows = db.execute(
+        "SELECT t.*, c.title AS campaign_title FROM extra_terms t "
+        "LEFT JOIN campaigns c ON c.id = t.campaign_id ORDER BY t.term COLLATE NOCASE"
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def extra_term_exists(db: Database, campaign_id: int | None, term: str) -> bool:
+    """Say whether a word is already on the list for the same campaign (or for all)."""
+    return bool(
+        db.execute(
+            "SELECT 1 FROM extra_terms WHERE IFNULL(campaign_id, 0) = ? AND term = ?",
+            [campaign_id or 0, term],
+        ).fetchone()
+    )

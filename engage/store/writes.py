@@ -248,3 +248,201 @@ def audit(
     db["audit_log"].insert(
         {"at": now(), "user_id": user_id, "action": action, "subject": subject, "detail": detail}
     )
+
+
+# --- setup ---
+
+
+def create_invitation(
+    db: Database, *, token_hash: str, email: str, role: str, invited_by: int, expires_at: str
+) -> int:
+    """Store an invitation to make an account; only the token's hash is kept."""
+    return (
+        db["invitations"]
+        .insert(
+            {
+                "token_hash": token_hash,
+                "email": email.strip(),
+                "role": role,
+                "invited_by": invited_by,
+                "created_at": now(),
+                "expires_at": expires_at,
+            }
+        )
+        .last_pk
+    )
+
+
+def accept_invitation(
+    db: Database, invitation: dict, *, name: str, password_hash: str
+) -> int | None:
+    """Turn an unused invitation into an account; return None if it was used meanwhile."""
+    with db.atomic():
+        used = db.execute(
+            "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL",
+            [now(), invitation["id"]],
+        )
+        if used.rowcount != 1:
+            return None
+        return create_user(
+            db,
+            email=invitation["email"],
+            name=name,
+            role=invitation["role"],
+            password_hash=password_hash,
+            invited_by=invitation["invited_by"],
+        )
+
+
+def _other_active_leads(db: Database, user_id: int) -> int:
+    return db.execute(
+        "SELECT COUNT(*) FROM users WHERE role = 'lead' AND active = 1 AND id != ?", [user_id]
+    ).fetchone()[0]
+
+
+def set_user_role(db: Database, user_id: int, role: str) -> bool:
+    """Change an account's role; refuse (False) to demote the last active lead."""
+    with db.atomic():
+        user = db.execute("SELECT role, active FROM users WHERE id = ?", [user_id]).fetchone()
+        if user is None:
+            return False
+        losing_a_lead = user["role"] == "lead" and user["active"] and role != "lead"
+        if losing_a_lead and _other_active_leads(db, user_id) == 0:
+            return False
+        db.execute("UPDATE users SET role = ? WHERE id = ?", [role, user_id])
+    return True
+
+
+def set_user_active(db: Database, user_id: int, active: bool) -> bool:
+    """Deactivate or reactivate an account; deactivating ends every session it holds.
+
+    Refuse (False) to deactivate the last active lead, so someone can always manage accounts.
+    """
+    with db.atomic():
+        user = db.execute("SELECT role, active FROM users WHERE id = ?", [user_id]).fetchone()
+        if user is None:
+            return False
+        if not active and user["role"] == "lead" and _other_active_leads(db, user_id) == 0:
+            return False
+        db.execute(
+            "UPDATE users SET active = ?, session_generation = session_generation + ? WHERE id = ?",
+            [int(active), 0 if active else 1, user_id],
+        )
+    return True
+
+
+CAMPAIGN_SETTING_COLUMNS = (
+    "title",
+    "scale_points",
+    "respondent_groups",
+    "languages",
+    "opens_at",
+    "closes_at",
+    "min_group_size",
+    "min_cell_count",
+    "help_contact",
+)
+
+
+def update_campaign_settings(db: Database, campaign_id: int, settings: dict) -> None:
+    """Store a campaign's settings; lists are kept as JSON."""
+    unknown = set(settings) - set(CAMPAIGN_SETTING_COLUMNS)
+    if unknown:
+        raise ValueError(f"not a campaign setting: {', '.join(sorted(unknown))}")
+    values = {
+        key: json.dumps(value) if isinstance(value, list) else value
+        for key, value in settings.items()
+    }
+    if values:
+        db["campaigns"].update(campaign_id, values)
+
+
+def set_campaign_statements(
+    db: Database,
+    campaign_id: int,
+    statement_ids: list[str],
+    added_questions: list[dict],
+) -> None:
+    """Change a campaign's statements: drop the questions of removed ones, copy in new ones.
+
+    Questions are put back in campaign order (statement order, then their old order).
+    """
+    with db.atomic():
+        marks = ",".join("?" for _ in statement_ids)
+        db.execute(
+            f"DELETE FROM campaign_questions WHERE campaign_id = ? "  # noqa: S608 - only marks
+            f"AND statement_id NOT IN ({marks})",
+            [campaign_id, *statement_ids],
+        )
+        db["campaign_questions"].insert_all(
+            {
+                "campaign_id": campaign_id,
+                "question_id": question["id"],
+                "statement_id": question["statement_id"],
+                "position": 10_000 + offset,
+                "content": json.dumps(question, ensure_ascii=False),
+            }
+            for offset, question in enumerate(added_questions)
+        )
+        db["campaigns"].update(campaign_id, {"statement_ids": json.dumps(statement_ids)})
+        _renumber_questions(db, campaign_id, statement_ids)
+
+
+def _renumber_questions(db: Database, campaign_id: int, statement_ids: list[str]) -> None:
+    order = {statement_id: index for index, statement_id in enumerate(statement_ids)}
+    rows = db.execute(
+        "SELECT id, statement_id, position FROM campaign_questions WHERE campaign_id = ?",
+        [campaign_id],
+    ).fetchall()
+    ranked = sorted(rows, key=lambda row: (order.get(row["statement_id"], 999), row["position"]))
+    for position, row in enumerate(ranked, start=1):
+        db.execute("UPDATE campaign_questions SET position = ? WHERE id = ?", [position, row["id"]])
+
+
+def update_question_content(db: Database, campaign_id: int, question_id: str, content: dict):
+    """Replace the campaign's copy of one question's wording."""
+    db.execute(
+        "UPDATE campaign_questions SET content = ? WHERE campaign_id = ? AND question_id = ?",
+        [json.dumps(content, ensure_ascii=False), campaign_id, question_id],
+    )
+
+
+def add_campaign_question(
+    db: Database, campaign_id: int, statement_ids: list[str], content: dict
+) -> None:
+    """Add a question to a campaign, after the other questions of its statement."""
+    with db.atomic():
+        db["campaign_questions"].insert(
+            {
+                "campaign_id": campaign_id,
+                "question_id": content["id"],
+                "statement_id": content["statement_id"],
+                "position": 10_000,
+                "content": json.dumps(content, ensure_ascii=False),
+            }
+        )
+        _renumber_questions(db, campaign_id, statement_ids)
+
+
+def add_extra_term(
+    db: Database, *, campaign_id: int | None, term: str, plainer: str, added_by: int
+) -> int:
+    """Add a word leads want flagged, for one campaign or (campaign_id None) for every one."""
+    return (
+        db["extra_terms"]
+        .insert(
+            {
+                "campaign_id": campaign_id,
+                "term": term,
+                "plainer": plainer,
+                "added_by": added_by,
+                "created_at": now(),
+            }
+        )
+        .last_pk
+    )
+
+
+def remove_extra_term(db: Database, term_id: int) -> None:
+    """Remove a word from the list of words to avoid."""
+    db.execute("DELETE FROM extra_terms WHERE id = ?", [term_id])

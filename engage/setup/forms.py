@@ -1,0 +1,227 @@
+"""Read and check what leads send when they manage accounts, campaigns and questions.
+
+As on respondent pages, a value that was never offered (an unknown framework, statement, role,
+group or language) can only come from a tampered form and is refused outright; ordinary
+mistakes get a message beside the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+
+from engage.auth import ROLES, password_problem
+from engage.errors import refuse
+from engage.respondent.forms import Checked, choice
+from engage.vocab import RESPONDENT_GROUPS, SCALES
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# English is always offered; these may be added per campaign.
+EXTRA_LANGUAGES = {
+    "cy": ("Cymraeg", "Welsh"),
+    "pl": ("Polski", "Polish"),
+    "ur": ("اردو", "Urdu"),
+    "ar": ("العربية", "Arabic"),
+}
+MIN_GROUP_SIZE_RANGE = (5, 100)
+MIN_CELL_COUNT_RANGE = (3, 50)
+TITLE_LIMIT = 120
+HELP_CONTACT_LIMIT = 200
+TEXT_LIMITS = {"text": 200, "hint": 300, "tell_us_more": 200, "alt": 200}
+QUESTION_FIELDS = ("text", "hint", "tell_us_more", "alt")
+TERM_LIMIT = 60
+
+
+def _text(form: Mapping[str, str], name: str) -> str:
+    value = (form.get(name) or "").replace("\r\n", "\n").strip()
+    return "".join(ch for ch in value if ch in "\n" or ch.isprintable())
+
+
+def _many(form, name: str, allowed) -> list[str]:
+    values = form.getlist(name)
+    if any(value not in allowed for value in values) or len(set(values)) != len(values):
+        refuse(400)
+    return values
+
+
+def invitation(form) -> Checked:
+    """Check an invitation: an e-mail address and one of the roles."""
+    checked = Checked()
+    email = _text(form, "email")[:320]
+    checked.values["email"] = email
+    if not email:
+        checked.errors["email"] = "Enter the email address of the person to invite."
+    elif not EMAIL.match(email):
+        checked.errors["email"] = "Enter an email address like name@example.org."
+    role, error = choice(form, "role", ROLES, "Choose a role.")
+    if error:
+        checked.errors["role"] = error
+    else:
+        checked.values["role"] = role
+    return checked
+
+
+def new_account(form) -> Checked:
+    """Check the name and password someone chose when accepting an invitation."""
+    checked = Checked()
+    name = _text(form, "name")[:120]
+    checked.values["name"] = name
+    if not name:
+        checked.errors["name"] = "Enter your name."
+    password = form.get("password") or ""
+    problem = password_problem(password)
+    if problem:
+        checked.errors["password"] = problem
+    elif password != (form.get("password_again") or ""):
+        checked.errors["password_again"] = "The two passwords are not the same."  # noqa: S105
+    checked.values["password"] = password
+    return checked
+
+
+def _date(form, name: str, checked: Checked, label: str) -> str | None:
+    raw = _text(form, name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw).isoformat()
+    except ValueError:
+        checked.errors[name] = f"Enter the {label} as a real date, like 2026-03-31."
+        checked.values[name] = raw[:20]
+        return None
+
+
+def _whole_number(form, name: str, bounds: tuple[int, int], checked: Checked, label: str):
+    raw = _text(form, name)
+    low, high = bounds
+    checked.values[name] = raw[:10]
+    if not raw:
+        checked.errors[name] = f"Enter the {label}."
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        checked.errors[name] = f"The {label} must be a whole number from {low} to {high}."
+        return None
+    return int(raw)
+
+
+def campaign(form, library, framework_id: str | None = None) -> Checked:
+    """Check a campaign's settings; framework_id is given when editing (it cannot change)."""
+    checked = Checked()
+    title = _text(form, "title")
+    checked.values["title"] = title
+    if not title:
+        checked.errors["title"] = "Enter a title for the campaign."
+    elif len(title) > TITLE_LIMIT:
+        checked.errors["title"] = f"Use {TITLE_LIMIT} characters or fewer for the title."
+
+    if framework_id is None:
+        framework_id, error = choice(form, "framework", library.frameworks, "Choose a framework.")
+        if error:
+            checked.errors["framework"] = error
+        else:
+            checked.values["framework"] = framework_id
+    every_statement = {s.id: f.id for f in library.frameworks.values() for s in f.statements}
+    statement_ids = _many(form, "statements", every_statement)
+    checked.values["statements"] = statement_ids
+    if not statement_ids:
+        checked.errors["statements"] = "Choose at least one statement or area."
+    elif framework_id and any(every_statement[s] != framework_id for s in statement_ids):
+        checked.errors["statements"] = "Choose statements or areas from the framework you chose."
+    else:
+        # Keep the framework's order, whatever order the boxes were sent in.
+        if framework_id:
+            order = [s.id for s in library.framework(framework_id).statements]
+            checked.values["statements"] = [s for s in order if s in statement_ids]
+
+    scale, error = choice(form, "scale", [str(points) for points in SCALES], "Choose a scale.")
+    if error:
+        checked.errors["scale"] = error
+    else:
+        checked.values["scale"] = int(scale)
+
+    groups = _many(form, "groups", RESPONDENT_GROUPS)
+    checked.values["groups"] = groups
+    if not groups:
+        checked.errors["groups"] = "Choose at least one group of people to invite."
+    checked.values["languages"] = ["en", *_many(form, "languages", EXTRA_LANGUAGES)]
+
+    opens = _date(form, "opens_at", checked, "opening date")
+    closes = _date(form, "closes_at", checked, "closing date")
+    checked.values.setdefault("opens_at", opens or "")
+    checked.values.setdefault("closes_at", closes or "")
+    if opens and closes and closes < opens:
+        checked.errors["closes_at"] = "The closing date must be on or after the opening date."
+
+    group_size = _whole_number(
+        form, "min_group_size", MIN_GROUP_SIZE_RANGE, checked, "smallest group to show"
+    )
+    cell_count = _whole_number(
+        form, "min_cell_count", MIN_CELL_COUNT_RANGE, checked, "smallest count to show"
+    )
+    if group_size is not None and cell_count is not None and cell_count > group_size:
+        checked.errors["min_cell_count"] = (
+            "The smallest count to show cannot be more than the smallest group to show."
+        )
+
+    contact = _text(form, "help_contact")
+    checked.values["help_contact"] = contact
+    if len(contact) > HELP_CONTACT_LIMIT:
+        checked.errors["help_contact"] = (
+            f"Use {HELP_CONTACT_LIMIT} characters or fewer for how to get help."
+        )
+    # INTEGRATOR: check the media size limits here (the media helper's campaigns columns).
+    return checked
+
+
+def settings_from(checked: Checked) -> dict:
+    """Return the campaign columns a checked form sets."""
+    values = checked.values
+    return {
+        "title": values["title"],
+        "scale_points": values["scale"],
+        "respondent_groups": values["groups"],
+        "languages": values["languages"],
+        "opens_at": values["opens_at"] or None,
+        "closes_at": values["closes_at"] or None,
+        "min_group_size": int(values["min_group_size"]),
+        "min_cell_count": int(values["min_cell_count"]),
+        "help_contact": values["help_contact"],
+    }
+
+
+def question(form, picture_ids) -> Checked:
+    """Check a question's wording and picture."""
+    checked = Checked()
+    for name in QUESTION_FIELDS:
+        value = _text(form, name)
+        checked.values[name] = value
+        if len(value) > TEXT_LIMITS[name]:
+            checked.errors[name] = f"Use {TEXT_LIMITS[name]} characters or fewer."
+    for name, message in (
+        ("text", "Enter the question."),
+        ("tell_us_more", "Enter what to ask people who want to say more."),
+        ("alt", "Describe the picture for people who cannot see it."),
+    ):
+        if not checked.values[name] and name not in checked.errors:
+            checked.errors[name] = message
+    picture, error = choice(form, "picture", picture_ids, "Choose a picture.")
+    if error:
+        checked.errors["picture"] = error
+    else:
+        checked.values["picture"] = picture
+    return checked
+
+
+def extra_term(form, campaign_ids) -> Checked:
+    """Check a word to add to the list of words to avoid."""
+    checked = Checked()
+    term = " ".join(_text(form, "term").split())
+    checked.values["term"] = term
+    if not term:
+        checked.errors["term"] = "Enter the word or short form to avoid."
+    elif len(term) > TERM_LIMIT:
+        checked.errors["term"] = f"Use {TERM_LIMIT} characters or fewer."
+    checked.values["plainer"] = " ".join(_text(form, "plainer").split())[: TERM_LIMIT * 2]
+    scope, _error = choice(form, "scope", ["all", *campaign_ids], "")
+    checked.values["scope"] = scope or "all"
+    return checked
