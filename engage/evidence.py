@@ -132,7 +132,10 @@ def _participants(db: Database, campaign_id: int) -> Iterator[ParticipantRecord]
 
 
 def export_input(db: Database, campaign: dict) -> ExportInput:
-    """Gather a campaign's records for an export; answers and quotes stream from the store."""
+    """Gather a campaign's records (as `reads.campaign_by_code` gives it) for an export.
+
+    Answers and quotes stream from the store as the export reads them.
+    """
     return ExportInput(
         campaign=campaign_info(campaign),
         answers=_answers(db, campaign["id"]),

@@ -79,7 +79,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
         re.compile(
             rf"\b(?:Flat|Apartment|Fflat)\s+\d+[A-Za-z]?\b"
             rf"|\b\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][a-z']+\s+){{1,3}}(?:{_STREETS})\b"
-            rf"|\b\d{{1,4}}[A-Za-z]?,?\s+(?:Heol|Ffordd|Stryd|Lôn|Rhodfa)\s+(?:[A-Z]\w+\s?){{1,2}}"
+            rf"|\b\d{{1,4}}[A-Za-z]?,?\s+(?:Heol|Ffordd|Stryd|Lôn|Rhodfa)\s+(?:(?:y|yr)\s+)?[A-Z]\w+(?:\s[A-Z]\w+)?"
             rf"|\b(?:[A-Z][a-z']+\s+){{1,2}}(?:Street|Road|Avenue|Lane|Close|Drive|Crescent"
             rf"|Terrace|Gardens)\b"
         ),

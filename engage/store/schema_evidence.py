@@ -83,7 +83,7 @@ def _review_quotes_redactions(db: Database) -> None:
             id INTEGER PRIMARY KEY,
             campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
             review_item_id INTEGER NOT NULL REFERENCES review_items(id) ON DELETE CASCADE,
-            evidence_ref TEXT NOT NULL UNIQUE,
+            evidence_ref TEXT NOT NULL,
             statement_id TEXT NOT NULL,              -- the statement its reference is under
             start_offset INTEGER NOT NULL CHECK (start_offset >= 0),
             end_offset INTEGER NOT NULL CHECK (end_offset > start_offset),
@@ -94,7 +94,8 @@ def _review_quotes_redactions(db: Database) -> None:
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,
             withdrawn_at TEXT,
-            withdrawn_reason TEXT
+            withdrawn_reason TEXT,
+            UNIQUE (campaign_id, evidence_ref)
         );
         CREATE INDEX quotes_item ON quotes(review_item_id);
         CREATE INDEX quotes_campaign ON quotes(campaign_id, statement_id);
