@@ -175,6 +175,8 @@ def scrub_translation(translation: str, item_text: str, spans: Iterable[Span]) -
     would otherwise slip past the redaction.
     """
     result = translation
+    if not result:
+        return result
     for span in sorted(spans, key=lambda s: s.start - s.end):
         words = item_text[span.start : span.end].strip()
         if len(words) >= 2:

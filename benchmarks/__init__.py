@@ -1,0 +1,1 @@
+"""Benchmarks, each runnable as a module (python -m benchmarks.NAME)."""
