@@ -26,8 +26,8 @@ _PLOT_WIDTH = 360
 _FONT = "font-family:Arial,Helvetica,sans-serif;font-size:13px"
 
 
-def _pattern(index: int, colour: str, kind: str) -> str:
-    pid = f"p{index}"
+def _pattern(prefix: str, index: int, colour: str, kind: str) -> str:
+    pid = f"{prefix}-p{index}"
     shapes = {
         "solid": f'<rect width="8" height="8" fill="{colour}"/>',
         "diagonal": f'<rect width="8" height="8" fill="#fff"/>'
@@ -45,8 +45,12 @@ def _pattern(index: int, colour: str, kind: str) -> str:
     )
 
 
-def matrix_svg(matrix: Matrix, title: str) -> str:
-    """Return a standalone SVG bar chart of the share positive in each cell."""
+def matrix_svg(matrix: Matrix, title: str, id_prefix: str = "chart") -> str:
+    """Return an SVG bar chart of the share positive in each cell.
+
+    Its ids start with `id_prefix`, so two charts can sit inline in one page.
+    """
+    p = id_prefix
     columns = matrix.columns
     row_height = _BAR_HEIGHT * len(columns) + 16
     legend_height = 22 * len(columns) + 10
@@ -54,11 +58,11 @@ def matrix_svg(matrix: Matrix, title: str) -> str:
     width = _LABEL_WIDTH + _PLOT_WIDTH + 90
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="chart-title chart-desc">',
-        f'<title id="chart-title">{escape(title)}</title>',
-        f'<desc id="chart-desc">{escape(_describe(matrix))}</desc>',
+        f'width="{width}" height="{height}" role="img" aria-labelledby="{p}-title {p}-desc">',
+        f'<title id="{p}-title">{escape(title)}</title>',
+        f'<desc id="{p}-desc">{escape(_describe(matrix))}</desc>',
         "<defs>",
-        *(_pattern(i, *_STYLES[i % len(_STYLES)]) for i in range(len(columns))),
+        *(_pattern(p, i, *_STYLES[i % len(_STYLES)]) for i in range(len(columns))),
         "</defs>",
         f'<text x="0" y="20" style="{_FONT};font-weight:bold">{escape(title)}</text>',
     ]
@@ -85,7 +89,7 @@ def matrix_svg(matrix: Matrix, title: str) -> str:
             colour = _STYLES[index % len(_STYLES)][0]
             parts.append(
                 f'<rect x="{_LABEL_WIDTH}" y="{bar_y + 2}" width="{bar}" '
-                f'height="{_BAR_HEIGHT - 4}" fill="url(#p{index})" stroke="{colour}"/>'
+                f'height="{_BAR_HEIGHT - 4}" fill="url(#{p}-p{index})" stroke="{colour}"/>'
                 f'<text x="{_LABEL_WIDTH + bar + 6}" y="{bar_y + 13}" style="{_FONT}">'
                 f"{round(share * 100)}%</text>"
             )
@@ -94,7 +98,7 @@ def matrix_svg(matrix: Matrix, title: str) -> str:
         colour = _STYLES[index % len(_STYLES)][0]
         ly = y + 10 + index * 22
         parts.append(
-            f'<rect x="0" y="{ly}" width="28" height="16" fill="url(#p{index})" '
+            f'<rect x="0" y="{ly}" width="28" height="16" fill="url(#{p}-p{index})" '
             f'stroke="{colour}"/><text x="36" y="{ly + 13}" style="{_FONT}">'
             f"{escape(matrix.labels[column])}</text>"
         )

@@ -142,7 +142,7 @@ def write_zip(
             (by_group, "triangulation-groups", "Share positive by respondent group"),
             (by_how, "triangulation-answered-how", "Share positive by how people answered"),
         ):
-            archive.writestr(f"charts/{stem}.svg", matrix_svg(matrix, title))
+            archive.writestr(f"charts/{stem}.svg", matrix_svg(matrix, title, id_prefix=stem))
             archive.writestr(f"charts/{stem}.html", _table_page(matrix_table_html(matrix, title)))
         for item in media:
             if media_is_exportable(item) and item.file_name and item.source_path:

@@ -34,7 +34,14 @@ def test_each_column_has_its_own_pattern_so_colour_is_not_alone():
     bodies = {ET.tostring(p).decode().split(">", 1)[1].replace("#", "") for p in patterns}
     assert len(bodies) == 5
     fills = {r.get("fill") for r in svg.iter(f"{SVG}rect") if "url(" in (r.get("fill") or "")}
-    assert fills == {f"url(#p{i})" for i in range(5)}
+    assert fills == {f"url(#chart-p{i})" for i in range(5)}
+
+
+def test_two_charts_can_share_a_page():
+    first = matrix_svg(by_group(), "One", id_prefix="one")
+    second = matrix_svg(by_group(), "Two", id_prefix="two")
+    ids = [part.split('"')[0] for part in (first + second).split(' id="')[1:]]
+    assert len(ids) == len(set(ids))
 
 
 def test_the_table_holds_the_same_figures():
