@@ -9,7 +9,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from engage import campaigns
+from engage import campaigns, evidence
+from engage.cli_evidence import export_command
 from engage.store import get_db, reads, writes
 
 
@@ -37,11 +38,21 @@ def init_command() -> None:
 
 
 @click.command("demo")
+@click.option(
+    "--responses",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Top the demo up to this many synthetic respondents across the groups.",
+)
 @with_appcontext
-def demo_command() -> None:
+def demo_command(responses: int) -> None:
     """Seed the demo campaign (once) and print its link last."""
     campaign = campaigns.ensure_demo(get_db())
     click.echo(f"Demo campaign: {campaign['title']}")
+    if responses:
+        count = evidence.seed_demo_responses(get_db(), campaign, responses)
+        click.echo(f"Synthetic demo respondents: {count} (made up, not real people)")
     click.echo(campaign_link(campaign))
 
 
@@ -181,5 +192,6 @@ def register_commands(app: Flask) -> None:
         responses_command,
         content_group,
         serve_command,
+        export_command,
     ):
         app.cli.add_command(command)

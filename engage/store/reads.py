@@ -211,3 +211,255 @@ def extra_term_exists(db: Database, campaign_id: int | None, term: str) -> bool:
             [campaign_id or 0, term],
         ).fetchone()
     )
+
+
+# --- evidence ---
+
+_ITEM_CONTEXT = """
+    SELECT ri.*, s.respondent_group, s.answered_how, s.language, s.is_synthetic,
+           COALESCE(s.consent_quote, ri.consent_quote, 0) AS quote_consent,
+           COALESCE(s.consent_media, ri.consent_media, 0) AS media_consent,
+           MAX(COALESCE(s.held_for_safeguarding, 0), ri.held_for_safeguarding) AS held,
+           q.content AS question_content,
+           (SELECT COUNT(*) FROM redactions r
+             WHERE r.review_item_id = ri.id AND r.status = 'suggested') AS pending_redactions,
+           (SELECT COUNT(*) FROM quotes x
+             WHERE x.review_item_id = ri.id AND x.withdrawn_at IS NULL) AS quotes
+    FROM review_items ri
+    LEFT JOIN respondent_sessions s ON s.id = ri.session_id
+    LEFT JOIN campaign_questions q
+           ON q.campaign_id = ri.campaign_id AND q.question_id = ri.question_id
+"""
+
+
+def _item(row) -> dict:
+    item = dict(row)
+    content = item.pop("question_content")
+    item["question"] = json.loads(content) if content else None
+    item["quotable"] = bool(item["suggested_at"]) and item["pending_redactions"] == 0
+    return item
+
+
+def review_queue(
+    db: Database,
+    campaign_id: int,
+    *,
+    item_kind: str | None = None,
+    statement_id: str | None = None,
+    state: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict]:
+    """Return a page of a campaign's review items with the context a lead needs.
+
+    Each item has its question, statement, respondent_group, answered_how, language,
+    quote_consent, media_consent, held, included, pending_redactions, quotes and quotable.
+    `state` narrows to "to_redact" (suggestions undecided or not made), "included" or
+    "excluded".
+    """
+    where = ["ri.campaign_id = ?"]
+    params: list = [campaign_id]
+    if item_kind:
+        where.append("ri.item_kind = ?")
+        params.append(item_kind)
+    if statement_id:
+        where.append("ri.statement_id = ?")
+        params.append(statement_id)
+    if state == "to_redact":
+        where.append(
+            "(ri.suggested_at IS NULL OR EXISTS (SELECT 1 FROM redactions r "
+            "WHERE r.review_item_id = ri.id AND r.status = 'suggested'))"
+        )
+    elif state in ("included", "excluded"):
+        where.append("ri.included = ?")
+        params.append(int(state == "included"))
+    rows = db.execute(
+        f"{_ITEM_CONTEXT} WHERE {' AND '.join(where)} ORDER BY ri.id LIMIT ? OFFSET ?",  # noqa: S608
+        [*params, limit, offset],
+    ).fetchall()
+    return [_item(row) for row in rows]
+
+
+def review_item(db: Database, review_item_id: int) -> dict | None:
+    """Return one review item with its context, redactions and quotes."""
+    row = db.execute(f"{_ITEM_CONTEXT} WHERE ri.id = ?", [review_item_id]).fetchone()  # noqa: S608
+    if row is None:
+        return None
+    item = _item(row)
+    item["redactions"] = item_redactions(db, review_item_id)
+    item["quote_list"] = item_quotes(db, review_item_id)
+    return item
+
+
+def item_redactions(db: Database, review_item_id: int) -> list[dict]:
+    """Return an item's redactions in text order, with the words each covers."""
+    rows = db.execute(
+        "SELECT r.*, substr(ri.text, r.start_offset + 1, r.end_offset - r.start_offset) "
+        "AS words FROM redactions r JOIN review_items ri ON ri.id = r.review_item_id "
+        "WHERE r.review_item_id = ? ORDER BY r.start_offset, r.id",
+        [review_item_id],
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def item_quotes(db: Database, review_item_id: int) -> list[dict]:
+    """Return an item's quotes, withdrawn ones too, each with its statement_ids."""
+    rows = db.execute(
+        "SELECT q.*, (SELECT json_group_array(statement_id) FROM quote_statements t "
+        "WHERE t.quote_id = q.id) AS statement_ids FROM quotes q "
+        "WHERE q.review_item_id = ? ORDER BY q.start_offset, q.id",
+        [review_item_id],
+    ).fetchall()
+    return [_quote(row) for row in rows]
+
+
+def _quote(row) -> dict:
+    quote = dict(row)
+    quote["statement_ids"] = json.loads(quote["statement_ids"] or "[]")
+    return quote
+
+
+def quote_by_ref(db: Database, campaign_id: int, evidence_ref: str) -> dict | None:
+    """Return the campaign's quote with this evidence reference, or None."""
+    row = db.execute(
+        "SELECT q.*, (SELECT json_group_array(statement_id) FROM quote_statements t "
+        "WHERE t.quote_id = q.id) AS statement_ids FROM quotes q "
+        "WHERE q.campaign_id = ? AND q.evidence_ref = ?",
+        [campaign_id, evidence_ref],
+    ).fetchone()
+    return _quote(row) if row else None
+
+
+def items_needing_suggestions(db: Database, campaign_id: int) -> list[dict]:
+    """Return the id and words of each item whose redactions have not been suggested."""
+    rows = db.execute(
+        "SELECT id, text FROM review_items WHERE campaign_id = ? AND suggested_at IS NULL "
+        "AND text <> '' ORDER BY id",
+        [campaign_id],
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def redaction_names(db: Database, campaign_id: int) -> list[str]:
+    """Return the names a campaign's redaction suggestions always look for."""
+    rows = db.execute(
+        "SELECT name FROM campaign_redaction_names WHERE campaign_id = ? ORDER BY name",
+        [campaign_id],
+    ).fetchall()
+    return [row["name"] for row in rows]
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def search_items(db: Database, campaign_id: int, query: str, limit: int = 50) -> list[dict]:
+    """Return the campaign's review items whose words contain every term of `query`.
+
+    Terms match anywhere inside a word (a trigram index), so "gofal" finds "ngofal". Each
+    term is quoted, so punctuation and FTS or SQL syntax in a query are only searched for.
+    Terms shorter than three characters, which a trigram index cannot look up, are matched
+    by a plain scan of the items the longer terms found.
+    """
+    terms = query.split()
+    if not terms:
+        return []
+    long_terms = [t for t in terms if len(t) >= 3]
+    short_terms = [t for t in terms if len(t) < 3]
+    sql = _ITEM_CONTEXT
+    where = ["ri.campaign_id = ?"]
+    params: list = [campaign_id]
+    order = "ri.id"
+    if long_terms:
+        sql += " JOIN review_items_fts f ON f.rowid = ri.id"
+        where.append("review_items_fts MATCH ?")
+        params.append(" ".join(_fts_phrase(t) for t in long_terms))
+        order = "f.rank"
+    for term in short_terms:
+        where.append(
+            "(instr(lower(ri.text), lower(?)) OR instr(lower(ri.media_description), lower(?)))"
+        )
+        params += [term, term]
+    rows = db.execute(
+        f"{sql} WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",  # noqa: S608
+        [*params, limit],
+    ).fetchall()
+    return [_item(row) for row in rows]
+
+
+def we_will(db: Database, campaign_id: int) -> dict[str, str]:
+    """Return the campaign's "we will" text for each statement that has one."""
+    rows = db.execute(
+        "SELECT statement_id, text FROM we_will WHERE campaign_id = ?", [campaign_id]
+    ).fetchall()
+    return {row["statement_id"]: row["text"] for row in rows}
+
+
+def export_log(db: Database, campaign_id: int) -> list[dict]:
+    """Return the campaign's exports, newest first."""
+    rows = db.execute(
+        "SELECT * FROM export_log WHERE campaign_id = ? ORDER BY id DESC", [campaign_id]
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def evidence_answers(db: Database, campaign_id: int):
+    """Yield every scale answer of a campaign with who gave it, how, and any hold."""
+    yield from db.execute(
+        """
+        SELECT s.id AS session_id, q.statement_id, a.question_id, a.value,
+               s.respondent_group, s.answered_how, s.language, s.held_for_safeguarding
+        FROM answers a
+        JOIN respondent_sessions s ON s.id = a.session_id
+        JOIN campaign_questions q ON q.campaign_id = s.campaign_id AND q.question_id = a.question_id
+        WHERE s.campaign_id = ?
+        """,
+        [campaign_id],
+    )
+
+
+def evidence_quotes(db: Database, campaign_id: int):
+    """Yield every quote of a campaign with its item's words, redactions and context."""
+    yield from db.execute(
+        """
+        SELECT qt.evidence_ref, qt.start_offset, qt.end_offset, qt.strength,
+               qt.english_translation, qt.withdrawn_at,
+               ri.text AS item_text, ri.included, ri.suggested_at, ri.created_at AS item_date,
+               s.respondent_group, s.answered_how, s.language,
+               COALESCE(s.consent_quote, ri.consent_quote, 0) AS quote_consent,
+               MAX(COALESCE(s.held_for_safeguarding, 0), ri.held_for_safeguarding) AS held,
+               (SELECT json_group_array(statement_id) FROM quote_statements t
+                 WHERE t.quote_id = qt.id) AS statement_ids,
+               (SELECT json_group_array(json_array(r.start_offset, r.end_offset, r.kind))
+                  FROM redactions r
+                 WHERE r.review_item_id = ri.id AND r.status = 'confirmed')
+                 AS confirmed_redactions,
+               (SELECT COUNT(*) FROM redactions r
+                 WHERE r.review_item_id = ri.id AND r.status = 'suggested')
+                 AS pending_redactions
+        FROM quotes qt
+        JOIN review_items ri ON ri.id = qt.review_item_id
+        LEFT JOIN respondent_sessions s ON s.id = ri.session_id
+        WHERE qt.campaign_id = ?
+        ORDER BY qt.statement_id, qt.id
+        """,
+        [campaign_id],
+    )
+
+
+def evidence_media(db: Database, campaign_id: int) -> list[dict]:
+    """Return the campaign's media items with their descriptions and consent."""
+    rows = db.execute(
+        f"{_ITEM_CONTEXT} WHERE ri.campaign_id = ? AND ri.item_kind = 'media' ORDER BY ri.id",  # noqa: S608
+        [campaign_id],
+    ).fetchall()
+    return [_item(row) for row in rows]
+
+
+def evidence_participants(db: Database, campaign_id: int):
+    """Yield each session of a campaign: who, how, in which language, finished, held."""
+    yield from db.execute(
+        "SELECT id, respondent_group, answered_how, language, finished_at, "
+        "held_for_safeguarding FROM respondent_sessions WHERE campaign_id = ?",
+        [campaign_id],
+    )

@@ -277,7 +277,7 @@ def accept_invitation(
     db: Database, invitation: dict, *, name: str, password_hash: str
 ) -> int | None:
     """Turn an unused invitation into an account; return None if it was used meanwhile."""
-    with db.atomic():
+    with transaction(db):
         used = db.execute(
             "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL",
             [now(), invitation["id"]],
@@ -302,7 +302,7 @@ def _other_active_leads(db: Database, user_id: int) -> int:
 
 def set_user_role(db: Database, user_id: int, role: str) -> bool:
     """Change an account's role; refuse (False) to demote the last active lead."""
-    with db.atomic():
+    with transaction(db):
         user = db.execute("SELECT role, active FROM users WHERE id = ?", [user_id]).fetchone()
         if user is None:
             return False
@@ -318,7 +318,7 @@ def set_user_active(db: Database, user_id: int, active: bool) -> bool:
 
     Refuse (False) to deactivate the last active lead, so someone can always manage accounts.
     """
-    with db.atomic():
+    with transaction(db):
         user = db.execute("SELECT role, active FROM users WHERE id = ?", [user_id]).fetchone()
         if user is None:
             return False
@@ -367,7 +367,7 @@ def set_campaign_statements(
 
     Questions are put back in campaign order (statement order, then their old order).
     """
-    with db.atomic():
+    with transaction(db):
         marks = ",".join("?" for _ in statement_ids)
         db.execute(
             f"DELETE FROM campaign_questions WHERE campaign_id = ? "  # noqa: S608 - only marks
@@ -411,7 +411,7 @@ def add_campaign_question(
     db: Database, campaign_id: int, statement_ids: list[str], content: dict
 ) -> None:
     """Add a question to a campaign, after the other questions of its statement."""
-    with db.atomic():
+    with transaction(db):
         db["campaign_questions"].insert(
             {
                 "campaign_id": campaign_id,
@@ -446,3 +446,374 @@ def add_extra_term(
 def remove_extra_term(db: Database, term_id: int) -> None:
     """Remove a word from the list of words to avoid."""
     db.execute("DELETE FROM extra_terms WHERE id = ?", [term_id])
+
+
+# --- evidence ---
+
+
+class EvidenceError(ValueError):
+    """A review action cannot be done as asked."""
+
+
+QUOTE_STRENGTHS = ("strength", "improve")
+
+
+def add_review_item(
+    db: Database,
+    campaign_id: int,
+    item_kind: str,
+    item_id: int,
+    *,
+    text: str = "",
+    statement_id: str | None = None,
+    question_id: str | None = None,
+    session_id: int | None = None,
+    consent_quote: bool | None = None,
+    consent_media: bool | None = None,
+) -> int:
+    """Add a group note or a piece of media to the review queue and return the item's id.
+
+    Free-text answers join the queue by themselves (a trigger keeps them in step).
+    """
+    stamp = now()
+    return (
+        db["review_items"]
+        .insert(
+            {
+                "campaign_id": campaign_id,
+                "item_kind": item_kind,
+                "item_id": item_id,
+                "session_id": session_id,
+                "question_id": question_id,
+                "statement_id": statement_id,
+                "text": text,
+                "consent_quote": None if consent_quote is None else int(consent_quote),
+                "consent_media": None if consent_media is None else int(consent_media),
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+        )
+        .last_pk
+    )
+
+
+def remove_review_item(db: Database, item_kind: str, item_id: int) -> None:
+    """Remove an item, its quotes and redactions and its search entry (for erasure)."""
+    db.execute("DELETE FROM review_items WHERE item_kind = ? AND item_id = ?", [item_kind, item_id])
+
+
+def record_redaction_suggestions(
+    db: Database, review_item_id: int, spans: list[tuple[int, int, str]]
+) -> None:
+    """Store the suggested redactions for an item, replacing undecided earlier ones."""
+    stamp = now()
+    with transaction(db):
+        db.execute(
+            "DELETE FROM redactions WHERE review_item_id = ? AND status = 'suggested'",
+            [review_item_id],
+        )
+        decided = {
+            (row["start_offset"], row["end_offset"])
+            for row in db.execute(
+                "SELECT start_offset, end_offset FROM redactions WHERE review_item_id = ?",
+                [review_item_id],
+            )
+        }
+        db["redactions"].insert_all(
+            {
+                "review_item_id": review_item_id,
+                "start_offset": start,
+                "end_offset": end,
+                "kind": kind,
+                "source": "suggested",
+                "created_at": stamp,
+            }
+            for start, end, kind in spans
+            if (start, end) not in decided
+        )
+        db.execute("UPDATE review_items SET suggested_at = ? WHERE id = ?", [stamp, review_item_id])
+
+
+def _item_text(db: Database, review_item_id: int) -> dict:
+    row = db.execute(
+        "SELECT id, campaign_id, text, statement_id FROM review_items WHERE id = ?",
+        [review_item_id],
+    ).fetchone()
+    if row is None:
+        raise EvidenceError("There is no such item.")
+    return dict(row)
+
+
+def _check_span(text: str, start: int, end: int) -> None:
+    if not 0 <= start < end <= len(text):
+        raise EvidenceError("The span must lie inside the item's words.")
+
+
+def add_redaction(
+    db: Database, review_item_id: int, start: int, end: int, kind: str, by: str | None
+) -> int:
+    """Redact a span the suggestions missed; a lead's own redaction is confirmed at once."""
+    _check_span(_item_text(db, review_item_id)["text"], start, end)
+    stamp = now()
+    return (
+        db["redactions"]
+        .insert(
+            {
+                "review_item_id": review_item_id,
+                "start_offset": start,
+                "end_offset": end,
+                "kind": kind,
+                "source": "reviewer",
+                "status": "confirmed",
+                "decided_by": by,
+                "decided_at": stamp,
+                "created_at": stamp,
+            }
+        )
+        .last_pk
+    )
+
+
+def decide_redaction(db: Database, redaction_id: int, confirm: bool, by: str | None) -> None:
+    """Confirm or reject a suggested redaction, recording who decided and when."""
+    cursor = db.execute(
+        "UPDATE redactions SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?",
+        ["confirmed" if confirm else "rejected", by, now(), redaction_id],
+    )
+    if cursor.rowcount != 1:
+        raise EvidenceError("There is no such redaction.")
+
+
+def _campaign_statements(db: Database, campaign_id: int) -> list[str]:
+    row = db.execute("SELECT statement_ids FROM campaigns WHERE id = ?", [campaign_id]).fetchone()
+    return json.loads(row["statement_ids"])
+
+
+def mark_quote(
+    db: Database,
+    review_item_id: int,
+    start: int,
+    end: int,
+    *,
+    statement_id: str | None = None,
+    also_statements: tuple[str, ...] = (),
+    strength: str | None = None,
+    english_translation: str = "",
+    by: str | None = None,
+) -> dict:
+    """Mark a span of an item's words as a quote and give it its evidence reference.
+
+    The reference, such as EV-QS1-0007, counts per campaign and statement and is never
+    used again, even after the quote is withdrawn or its item erased.
+    """
+    item = _item_text(db, review_item_id)
+    _check_span(item["text"], start, end)
+    statement_id = statement_id or item["statement_id"]
+    statements = [statement_id, *(s for s in also_statements if s != statement_id)]
+    known = _campaign_statements(db, item["campaign_id"])
+    if not statement_id or any(s not in known for s in statements):
+        raise EvidenceError("A quote must be tagged to the campaign's statements.")
+    if strength not in (None, *QUOTE_STRENGTHS):
+        raise EvidenceError("A quote is a strength or an area to improve.")
+    stamp = now()
+    with transaction(db):
+        db.execute(
+            "INSERT INTO evidence_ref_counters (campaign_id, statement_id, last_number) "
+            "VALUES (?, ?, 1) ON CONFLICT (campaign_id, statement_id) "
+            "DO UPDATE SET last_number = last_number + 1",
+            [item["campaign_id"], statement_id],
+        )
+        number = db.execute(
+            "SELECT last_number FROM evidence_ref_counters "
+            "WHERE campaign_id = ? AND statement_id = ?",
+            [item["campaign_id"], statement_id],
+        ).fetchone()[0]
+        quote_id = (
+            db["quotes"]
+            .insert(
+                {
+                    "campaign_id": item["campaign_id"],
+                    "review_item_id": review_item_id,
+                    "evidence_ref": f"EV-{statement_id}-{number:04d}",
+                    "statement_id": statement_id,
+                    "start_offset": start,
+                    "end_offset": end,
+                    "original_text": item["text"][start:end],
+                    "english_translation": english_translation,
+                    "strength": strength,
+                    "created_by": by,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                }
+            )
+            .last_pk
+        )
+        db["quote_statements"].insert_all(
+            {"quote_id": quote_id, "statement_id": s} for s in statements
+        )
+    return dict(db["quotes"].get(quote_id))
+
+
+def tag_quote(db: Database, quote_id: int, statement_ids: list[str]) -> None:
+    """Tag a quote to these statements; the one its reference is under always stays."""
+    quote = db.execute(
+        "SELECT campaign_id, statement_id FROM quotes WHERE id = ?", [quote_id]
+    ).fetchone()
+    if quote is None:
+        raise EvidenceError("There is no such quote.")
+    known = _campaign_statements(db, quote["campaign_id"])
+    if any(s not in known for s in statement_ids):
+        raise EvidenceError("A quote must be tagged to the campaign's statements.")
+    wanted = dict.fromkeys([quote["statement_id"], *statement_ids])
+    with transaction(db):
+        db.execute("DELETE FROM quote_statements WHERE quote_id = ?", [quote_id])
+        db["quote_statements"].insert_all({"quote_id": quote_id, "statement_id": s} for s in wanted)
+        db.execute("UPDATE quotes SET updated_at = ? WHERE id = ?", [now(), quote_id])
+
+
+def set_quote_strength(db: Database, quote_id: int, strength: str | None) -> None:
+    """Mark a quote as a strength, an area to improve, or neither (None)."""
+    if strength not in (None, *QUOTE_STRENGTHS):
+        raise EvidenceError("A quote is a strength or an area to improve.")
+    db.execute(
+        "UPDATE quotes SET strength = ?, updated_at = ? WHERE id = ?", [strength, now(), quote_id]
+    )
+
+
+def set_quote_translation(db: Database, quote_id: int, english_translation: str) -> None:
+    """Keep an English translation beside a quote given in another language."""
+    db.execute(
+        "UPDATE quotes SET english_translation = ?, updated_at = ? WHERE id = ?",
+        [english_translation.strip(), now(), quote_id],
+    )
+
+
+def withdraw_quote(db: Database, quote_id: int, reason: str) -> None:
+    """Take a quote out of the evidence; its reference is kept and never reused."""
+    stamp = now()
+    db.execute(
+        "UPDATE quotes SET withdrawn_at = COALESCE(withdrawn_at, ?), withdrawn_reason = ?, "
+        "updated_at = ? WHERE id = ?",
+        [stamp, reason, stamp, quote_id],
+    )
+
+
+def set_item_included(db: Database, review_item_id: int, included: bool, by: str | None) -> None:
+    """Include an item in the evidence, or leave it out."""
+    stamp = now()
+    db.execute(
+        "UPDATE review_items SET included = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ? "
+        "WHERE id = ?",
+        [int(included), by, stamp, stamp, review_item_id],
+    )
+
+
+def describe_media(db: Database, review_item_id: int, description: str, by: str | None) -> None:
+    """Record the review team's description of a drawing, photo, video or recording."""
+    stamp = now()
+    db.execute(
+        "UPDATE review_items SET media_description = ?, reviewed_by = ?, reviewed_at = ?, "
+        "updated_at = ? WHERE id = ?",
+        [description.strip(), by, stamp, stamp, review_item_id],
+    )
+
+
+def set_session_held(db: Database, session_id: int, held: bool) -> None:
+    """Hold a session for safeguarding: nothing from it appears in any export."""
+    db.execute(
+        "UPDATE respondent_sessions SET held_for_safeguarding = ? WHERE id = ?",
+        [int(held), session_id],
+    )
+
+
+def set_item_held(db: Database, review_item_id: int, held: bool) -> None:
+    """Hold one item (such as a group note) for safeguarding."""
+    db.execute(
+        "UPDATE review_items SET held_for_safeguarding = ? WHERE id = ?",
+        [int(held), review_item_id],
+    )
+
+
+def add_redaction_name(db: Database, campaign_id: int, name: str) -> None:
+    """Add a name the redaction suggestions should always look for in this campaign."""
+    if name.strip():
+        db.execute(
+            "INSERT OR IGNORE INTO campaign_redaction_names (campaign_id, name) VALUES (?, ?)",
+            [campaign_id, name.strip()],
+        )
+
+
+def set_we_will(
+    db: Database, campaign_id: int, statement_id: str, text: str, by: str | None
+) -> None:
+    """Save what the organisation will do about a statement, for the "you said" page."""
+    db.execute(
+        "INSERT INTO we_will (campaign_id, statement_id, text, updated_by, updated_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign_id, statement_id) DO UPDATE SET "
+        "text = excluded.text, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        [campaign_id, statement_id, text.strip(), by, now()],
+    )
+
+
+def log_export(
+    db: Database,
+    campaign_id: int,
+    export_format: str,
+    file_name: str,
+    *,
+    quotes: int,
+    media: int,
+    by: str | None,
+) -> int:
+    """Record that an export was made, what it held and who asked for it."""
+    return (
+        db["export_log"]
+        .insert(
+            {
+                "campaign_id": campaign_id,
+                "format": export_format,
+                "file_name": file_name,
+                "quotes": quotes,
+                "media": media,
+                "requested_by": by,
+                "created_at": now(),
+            }
+        )
+        .last_pk
+    )
+
+
+def add_synthetic_sessions(db: Database, campaign_id: int, sessions: list[dict]) -> None:
+    """Store made-up respondents for a demo campaign, each marked as synthetic.
+
+    Each session is a dict with respondent_group, answered_how, language, consent_quote,
+    consent_media and answers: a list of (question_id, value, free_text).
+    """
+    stamp = now()
+    with transaction(db):
+        for session in sessions:
+            session_id = (
+                db["respondent_sessions"]
+                .insert(
+                    {
+                        "campaign_id": campaign_id,
+                        "resume_code": _unused_resume_code(db),
+                        "respondent_group": session["respondent_group"],
+                        "answered_how": session["answered_how"],
+                        "language": session["language"],
+                        "consent_take_part": 1,
+                        "consent_quote": int(session["consent_quote"]),
+                        "consent_media": int(session["consent_media"]),
+                        "is_synthetic": 1,
+                        "started_at": stamp,
+                        "updated_at": stamp,
+                        "finished_at": stamp,
+                    }
+                )
+                .last_pk
+            )
+            db.conn.executemany(
+                "INSERT INTO answers (session_id, question_id, value, free_text, created_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [(session_id, q, v, t, stamp, stamp) for q, v, t in session["answers"]],
+            )

@@ -1,0 +1,161 @@
+"""Write an export's sheets as XLSX, CSV, JSON or a ZIP, streaming row by row.
+
+Formats:
+- xlsx: one workbook, a sheet per table, written in openpyxl's write-only mode.
+- csv: a ZIP holding one UTF-8 CSV per sheet (read-me.csv, scores.csv, triangulation.csv,
+  quotes.csv, media.csv, engagement-record.csv), each with a header row. One file per sheet
+  keeps every table whole, and the ZIP keeps them together.
+- json: one document following exports/schema/export-v1.schema.json.
+- zip: the workbook, the two triangulation charts as SVG with an HTML table of the same
+  data, and the media files people agreed may be shown, under media/.
+In XLSX and CSV a hidden figure is a blank cell; in JSON it is null. Text that could start
+a formula is neutralised in XLSX and CSV; JSON carries the words exactly, having no cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from exports.charts import matrix_svg, matrix_table_html
+from exports.content import (
+    SCHEMA_VERSION,
+    Progress,
+    Sheet,
+    Tally,
+    build_sheets,
+    media_is_exportable,
+)
+from exports.records import ExportInput
+from exports.safety import neutralise
+from exports.triangulation import build_matrices
+
+FORMATS = ("xlsx", "csv", "json", "zip")
+SCHEMA_PATH = Path(__file__).parent / "schema" / "export-v1.schema.json"
+
+
+def _cell(value):
+    return "" if value is None else neutralise(value)
+
+
+def _csv_name(sheet: Sheet) -> str:
+    return sheet.name.lower().replace(" ", "-") + ".csv"
+
+
+def write_xlsx(data: ExportInput, target, progress: Progress | None = None) -> Tally:
+    """Write the workbook to a path or binary file; return what it held."""
+    tally = Tally()
+    workbook = Workbook(write_only=True)
+    for sheet in build_sheets(data, progress, tally):
+        worksheet = workbook.create_sheet(sheet.name)
+        worksheet.append(sheet.headers)
+        for row in sheet.rows:
+            worksheet.append([_cell(value) for value in row])
+    workbook.save(target)
+    return tally
+
+
+def write_csv(data: ExportInput, target, progress: Progress | None = None) -> Tally:
+    """Write a ZIP of one CSV per sheet to a path or binary file; return what it held."""
+    tally = Tally()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for sheet in build_sheets(data, progress, tally):
+            with (
+                archive.open(_csv_name(sheet), "w") as raw,
+                io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text,
+            ):
+                writer = csv.writer(text)
+                writer.writerow(sheet.headers)
+                for row in sheet.rows:
+                    writer.writerow([_cell(value) for value in row])
+    return tally
+
+
+def write_json(data: ExportInput, target, progress: Progress | None = None) -> Tally:
+    """Write the JSON document to a path or text file; return what it held."""
+    tally = Tally()
+    if isinstance(target, str | Path):
+        with open(target, "w", encoding="utf-8") as handle:
+            return write_json(data, handle, progress)
+    c = data.campaign
+    head = {
+        "schema": "engage-export",
+        "schema_version": SCHEMA_VERSION,
+        "campaign": {
+            "code": c.code,
+            "title": c.title,
+            "framework": c.framework,
+            "statements": [{"id": s.id, "name": s.name, "theme": s.theme} for s in c.statements],
+            "opens_at": c.opens_at,
+            "closes_at": c.closes_at,
+            "exported_at": c.exported_at,
+            "is_demo": c.is_demo,
+            "min_group_size": c.min_group_size,
+            "min_cell_count": c.min_cell_count,
+        },
+    }
+    target.write(json.dumps(head, ensure_ascii=False)[:-1])
+    for sheet in build_sheets(data, progress, tally):
+        target.write(f', "{sheet.key}": [')
+        for index, row in enumerate(sheet.rows):
+            if index:
+                target.write(",\n")
+            target.write(json.dumps(dict(zip(sheet.fields, row, strict=True)), ensure_ascii=False))
+        target.write("]")
+    target.write("}\n")
+    return tally
+
+
+def write_zip(
+    data: ExportInput,
+    target,
+    progress: Progress | None = None,
+    answers_again: Callable[[], object] | None = None,
+) -> Tally:
+    """Write a ZIP of the workbook, the charts and the consented media files.
+
+    The charts need the answers a second time; `answers_again` returns them afresh when
+    `data.answers` is a one-pass iterator.
+    """
+    media = list(data.media)
+    data = ExportInput(data.campaign, data.answers, data.quotes, media, data.participants)
+    workbook = io.BytesIO()
+    tally = write_xlsx(data, workbook, progress)
+    answers = answers_again() if answers_again else data.answers
+    c = data.campaign
+    by_group, by_how = build_matrices(
+        answers,
+        c.statements,
+        min_group_size=c.min_group_size,
+        min_cell_count=c.min_cell_count,
+        differ_margin=c.differ_margin,
+    )
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{c.code}-evidence.xlsx", workbook.getvalue())
+        for matrix, stem, title in (
+            (by_group, "triangulation-groups", "Share positive by respondent group"),
+            (by_how, "triangulation-answered-how", "Share positive by how people answered"),
+        ):
+            archive.writestr(f"charts/{stem}.svg", matrix_svg(matrix, title, id_prefix=stem))
+            archive.writestr(f"charts/{stem}.html", _table_page(matrix_table_html(matrix, title)))
+        for item in media:
+            if media_is_exportable(item) and item.file_name and item.source_path:
+                archive.write(item.source_path, f"media/{item.file_name}")
+    return tally
+
+
+def _table_page(table: str) -> str:
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>'
+        "Triangulation table</title></head><body><h1>Triangulation table</h1>"
+        f"{table}</body></html>"
+    )
+
+
+WRITERS = {"xlsx": write_xlsx, "csv": write_csv, "json": write_json, "zip": write_zip}

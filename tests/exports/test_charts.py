@@ -1,0 +1,53 @@
+"""The SVG chart is accessible and says the same as its table."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from exports.charts import matrix_svg, matrix_table_html
+from exports.triangulation import build_matrices
+from tests.exports.known import STATEMENTS, known_answers
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def by_group():
+    return build_matrices(known_answers(), STATEMENTS)[0]
+
+
+def test_the_chart_has_a_title_a_description_and_text_labels():
+    svg = ET.fromstring(matrix_svg(by_group(), "Share positive <by group>"))  # noqa: S314 - our own output
+    assert svg.get("role") == "img"
+    assert svg.find(f"{SVG}title").text == "Share positive <by group>"
+    desc = svg.find(f"{SVG}desc").text
+    assert "QS7: People who draw on care 100%" in desc
+    assert "Families and carers hidden" in desc
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert "67%" in texts and "50%" in texts and "hidden" in texts and "no answers" in texts
+    assert any("(views differ)" in (t or "") for t in texts)
+
+
+def test_each_column_has_its_own_pattern_so_colour_is_not_alone():
+    svg = ET.fromstring(matrix_svg(by_group(), "Chart"))  # noqa: S314 - our own output
+    patterns = svg.findall(f"{SVG}defs/{SVG}pattern")
+    assert len(patterns) == 5
+    bodies = {ET.tostring(p).decode().split(">", 1)[1].replace("#", "") for p in patterns}
+    assert len(bodies) == 5
+    fills = {r.get("fill") for r in svg.iter(f"{SVG}rect") if "url(" in (r.get("fill") or "")}
+    assert fills == {f"url(#chart-p{i})" for i in range(5)}
+
+
+def test_two_charts_can_share_a_page():
+    first = matrix_svg(by_group(), "One", id_prefix="one")
+    second = matrix_svg(by_group(), "Two", id_prefix="two")
+    ids = [part.split('"')[0] for part in (first + second).split(' id="')[1:]]
+    assert len(ids) == len(set(ids))
+
+
+def test_the_table_holds_the_same_figures():
+    html = matrix_table_html(by_group(), "Share positive by group")
+    assert "<caption>Share positive by group</caption>" in html
+    assert "67% positive, 12 people" in html
+    assert "hidden (few people)" in html
+    assert "100% positive, 10 people (differs)" in html
+    assert 'scope="col"' in html and 'scope="row"' in html
