@@ -130,3 +130,160 @@ def campaign_overview(db: Database) -> list[dict]:
         """
     ).fetchall()
     return [dict(row) for row in rows]
+
+
+# --- assist ---
+
+
+def open_campaigns(db: Database) -> list[dict]:
+    """Return the campaigns taking answers, newest first."""
+    rows = db.execute(
+        "SELECT id, code, title, safeguarding_lead_id FROM campaigns WHERE status = 'open' "
+        "ORDER BY created_at DESC, id DESC"
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def all_campaigns(db: Database) -> list[dict]:
+    """Return every campaign with the name of its safeguarding lead."""
+    rows = db.execute(
+        "SELECT c.id, c.code, c.title, c.status, c.safeguarding_lead_id, u.name AS lead_name "
+        "FROM campaigns c LEFT JOIN users u ON u.id = c.safeguarding_lead_id "
+        "ORDER BY c.created_at DESC, c.id DESC"
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def active_users(db: Database, role: str) -> list[dict]:
+    """Return the active staff of one role, by name."""
+    rows = db.execute(
+        "SELECT id, name, email FROM users WHERE role = ? AND active = 1 ORDER BY name, id",
+        [role],
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def supporter_sessions(db: Database, supporter_id: int, limit: int = 50) -> list[dict]:
+    """Return the respondent sessions a supporter helped with, newest first."""
+    rows = db.execute(
+        "SELECT s.id, s.resume_code, s.help_detail, s.answered_how, s.started_at, s.finished_at, "
+        "c.title, c.code, (SELECT COUNT(*) FROM answers a WHERE a.session_id = s.id) AS answered "
+        "FROM respondent_sessions s JOIN campaigns c ON c.id = s.campaign_id "
+        "WHERE s.supporter_id = ? ORDER BY s.id DESC LIMIT ?",
+        [supporter_id, limit],
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def group_session(db: Database, group_session_id: int) -> dict | None:
+    """Return a group session with its question ids decoded."""
+    row = _one(db, "SELECT * FROM group_sessions WHERE id = ?", [group_session_id])
+    if row:
+        row["question_ids"] = json.loads(row["question_ids"])
+    return row
+
+
+def advocate_group_sessions(db: Database, advocate_id: int) -> list[dict]:
+    """Return an advocate's group sessions, newest first, with their campaign's title."""
+    rows = db.execute(
+        "SELECT g.*, c.title, c.code FROM group_sessions g "
+        "JOIN campaigns c ON c.id = g.campaign_id WHERE g.advocate_id = ? ORDER BY g.id DESC",
+        [advocate_id],
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def recent_group_details(db: Database, advocate_id: int) -> dict:
+    """Return the places and sizes an advocate entered before, newest first, to offer again."""
+    rows = db.execute(
+        "SELECT place, group_size, respondent_group FROM group_sessions WHERE advocate_id = ? "
+        "ORDER BY id DESC LIMIT 50",
+        [advocate_id],
+    ).fetchall()
+    places = list(dict.fromkeys(row["place"] for row in rows))[:10]
+    return {"places": places, "last": dict(rows[0]) if rows else None}
+
+
+def group_tallies(db: Database, group_session_id: int) -> dict[str, dict]:
+    """Return a group session's tallies keyed by question id, counts decoded."""
+    rows = db.execute(
+        "SELECT * FROM group_tallies WHERE group_session_id = ?", [group_session_id]
+    ).fetchall()
+    tallies = {}
+    for row in rows:
+        tally = dict(row)
+        tally["counts"] = json.loads(tally["counts"])
+        tallies[tally["question_id"]] = tally
+    return tallies
+
+
+def group_notes(db: Database, group_session_id: int) -> list[dict]:
+    """Return the notes of a group session, oldest first."""
+    rows = db.execute(
+        "SELECT * FROM group_notes WHERE group_session_id = ? ORDER BY id", [group_session_id]
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def concern_phrases(db: Database) -> list[dict]:
+    """Return the words and phrases that flag free text, in alphabetical order."""
+    rows = db.execute("SELECT * FROM concern_phrases ORDER BY phrase COLLATE NOCASE").fetchall()
+    return [dict(row) for row in rows]
+
+
+def held_session_ids(db: Database, campaign_id: int) -> set[int]:
+    """Return the respondent sessions that no export may include.
+
+    A session is held while any flag on it awaits a lead's decision, and for good once a
+    lead referred it: a disclosure of harm is not feedback. "No concern" releases it.
+    """
+    rows = db.execute(
+        "SELECT DISTINCT session_id FROM safeguarding_flags WHERE campaign_id = ? "
+        "AND session_id IS NOT NULL AND status IN ('open', 'referred')",
+        [campaign_id],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def held_group_session_ids(db: Database, campaign_id: int) -> set[int]:
+    """Return the group sessions that no export may include (same rule as for people)."""
+    rows = db.execute(
+        "SELECT DISTINCT group_session_id FROM safeguarding_flags WHERE campaign_id = ? "
+        "AND group_session_id IS NOT NULL AND status IN ('open', 'referred')",
+        [campaign_id],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def flags(db: Database) -> list[dict]:
+    """Return every flag, awaiting a decision first, without the flagged words themselves."""
+    rows = db.execute(
+        "SELECT f.id, f.campaign_id, f.session_id, f.group_session_id, f.reason, f.status, "
+        "f.created_at, f.decided_at, f.lead_id, c.title, u.name AS lead_name "
+        "FROM safeguarding_flags f JOIN campaigns c ON c.id = f.campaign_id "
+        "LEFT JOIN users u ON u.id = f.lead_id "
+        "ORDER BY f.status != 'open', f.id DESC"
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def flag(db: Database, flag_id: int) -> dict | None:
+    """Return one flag with its campaign and the names of its lead and decider."""
+    return _one(
+        db,
+        "SELECT f.*, c.title, c.code, u.name AS lead_name, d.name AS decided_by_name "
+        "FROM safeguarding_flags f JOIN campaigns c ON c.id = f.campaign_id "
+        "LEFT JOIN users u ON u.id = f.lead_id LEFT JOIN users d ON d.id = f.decided_by "
+        "WHERE f.id = ?",
+        [flag_id],
+    )
+
+
+def open_flag_count(db: Database, lead_id: int | None = None) -> int:
+    """Count flags awaiting a decision, optionally only those sent to one lead."""
+    if lead_id is None:
+        sql, params = "SELECT COUNT(*) FROM safeguarding_flags WHERE status = 'open'", []
+    else:
+        sql = "SELECT COUNT(*) FROM safeguarding_flags WHERE status = 'open' AND lead_id = ?"
+        params = [lead_id]
+    return db.execute(sql, params).fetchone()[0]

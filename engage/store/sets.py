@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlite_utils import Migrations
 
 from engage.store.schema import core
+from engage.store.schema_assist import assist
 from engage.store.schema_staff import staff
 
-MIGRATION_SETS: list[Migrations] = [core, staff]
+MIGRATION_SETS: list[Migrations] = [core, staff, assist]
