@@ -56,6 +56,9 @@ def check_free_text(
     matched = find_concern(text, [row["phrase"] for row in reads.concern_phrases(db)])
     if matched is None:
         return False
+    if reads.flag_exists(db, session_id, group_session_id, question_id, text):
+        # Saving the same words again (a change of answer, say) raises nothing new.
+        return False
     writes.raise_flag(
         db,
         campaign_id=campaign_id,

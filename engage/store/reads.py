@@ -287,3 +287,21 @@ def open_flag_count(db: Database, lead_id: int | None = None) -> int:
         sql = "SELECT COUNT(*) FROM safeguarding_flags WHERE status = 'open' AND lead_id = ?"
         params = [lead_id]
     return db.execute(sql, params).fetchone()[0]
+
+
+def flag_exists(
+    db: Database,
+    session_id: int | None,
+    group_session_id: int | None,
+    question_id: str | None,
+    excerpt: str,
+) -> bool:
+    """Say whether these exact words were already flagged for this session and question."""
+    return (
+        db.execute(
+            "SELECT 1 FROM safeguarding_flags WHERE session_id IS ? AND group_session_id IS ? "
+            "AND question_id IS ? AND excerpt = ? AND reason = 'concern_words'",
+            [session_id, group_session_id, question_id, excerpt],
+        ).fetchone()
+        is not None
+    )
