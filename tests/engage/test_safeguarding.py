@@ -371,3 +371,20 @@ def test_a_flag_outlives_withdrawn_consent(client, app, campaign):
     [flag] = _flags(app)
     assert flag["session_id"] is None
     assert flag["excerpt"] == "I want to die"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("He HITS me.", "hits me"),
+        ("she  hits\nme", "hits me"),
+        ("I\u2019m scared, really", "scared"),
+        ("Whitsun was fun", None),
+        ("they hit meat with a hammer", None),
+        ("", None),
+    ],
+)
+def test_find_concern_matches_whole_words(text, found):
+    from engage.safeguarding.concern import find_concern
+
+    assert find_concern(text, ["hits me", "scared", "hit me"]) == found
