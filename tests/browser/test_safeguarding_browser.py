@@ -270,3 +270,106 @@ def test_safeguarding_pages_pass_axe(live_server, new_page):
     ):
         page.goto(live_server.url + path)
         check_page(page)
+
+
+def test_new_pages_pass_the_nu_html_checker(app, staff_client, make_campaign, tmp_path):
+    import json
+    import subprocess
+
+    from tests.browser.test_html_valid import VNU
+    from tests.conftest import csrf_token
+    from tests.engage.journey import Respondent
+
+    campaign = make_campaign()
+    code = campaign["code"]
+    pages: dict[str, str] = {}
+    person_client = app.test_client()
+    person = Respondent(person_client, code)
+    person.start()
+    pages["worried"] = person_client.get(f"/s/{code}/worried").get_data(as_text=True)
+    pages["next"] = person_client.get(f"/s/{code}/what-happens-next").get_data(as_text=True)
+    pages["search"] = person_client.get("/search?q=rain").get_data(as_text=True)
+    with app.app_context():
+        flag_id = writes.raise_flag(
+            get_db(), campaign_id=campaign["id"], reason="worried", excerpt="help"
+        )
+    lead = staff_client("lead")
+    for path in (
+        "/staff/safeguarding/",
+        f"/staff/safeguarding/{flag_id}",
+        "/staff/safeguarding/phrases",
+        "/staff/safeguarding/leads",
+        "/staff/pin",
+        "/staff/assist/",
+        "/staff/groups/",
+        "/staff/groups/new",
+        f"/staff/groups/new?campaign={code}",
+    ):
+        pages[path] = lead.get(path).get_data(as_text=True)
+    token = csrf_token(pages["/staff/pin"])
+    pages["pin-error"] = lead.post("/staff/pin", data={"pin": "1", "csrf_token": token}).get_data(
+        as_text=True
+    )
+    response = lead.post(
+        f"/staff/groups/new?campaign={code}",
+        data={
+            "place": "Hall",
+            "group_size": "4",
+            "respondent_group": "person",
+            "questions": [],
+            "csrf_token": token,
+        },
+    )
+    pages["group-error"] = response.get_data(as_text=True)
+    response = lead.post(
+        f"/staff/groups/new?campaign={code}",
+        data={
+            "place": "Hall",
+            "group_size": "4",
+            "respondent_group": "person",
+            "questions": [person_question(app, campaign)],
+            "csrf_token": token,
+        },
+    )
+    overview = response.headers["Location"]
+    pages["overview"] = lead.get(overview).get_data(as_text=True)
+    question = person_question(app, campaign)
+    pages["screen"] = lead.get(f"{overview}q/{question}").get_data(as_text=True)
+    pages["tally-error"] = lead.post(
+        f"{overview}q/{question}/tally", data={"count-good": "9", "csrf_token": token}
+    ).get_data(as_text=True)
+    lead.post("/staff/assist/", data={"campaign": code, "help": "explaining", "csrf_token": token})
+    pages["take-back"] = lead.get("/staff/take-back").get_data(as_text=True)
+    files = []
+    for index, (name, html) in enumerate(pages.items()):
+        path = tmp_path / f"{index:02d}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append((name, path))
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout"]
+        + [str(path) for _, path in files],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    names = {str(path.resolve()): name for name, path in files}
+    errors = [
+        f"{names.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: {m['message']}"
+        for m in json.loads(result.stdout or "{}").get("messages", [])
+    ]
+    assert errors == []
+    assert len(pages) == 18
+
+
+def person_question(app, campaign) -> str:
+    with app.app_context():
+        return (
+            get_db()
+            .execute(
+                "SELECT question_id FROM campaign_questions WHERE campaign_id = ? "
+                "ORDER BY position LIMIT 1",
+                [campaign["id"]],
+            )
+            .fetchone()[0]
+        )

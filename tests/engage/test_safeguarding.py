@@ -388,3 +388,21 @@ def test_find_concern_matches_whole_words(text, found):
     from engage.safeguarding.concern import find_concern
 
     assert find_concern(text, ["hits me", "scared", "hit me"]) == found
+
+
+def test_the_responses_command_leaves_out_held_sessions(app, runner, campaign):
+    import json
+
+    with app.app_context():
+        db = get_db()
+        consent = {"take_part": True, "quote": True, "media": True}
+        held = writes.start_session(db, campaign["id"], consent, "en")
+        kept = writes.start_session(db, campaign["id"], consent, "en")
+        for session in (held, kept):
+            writes.save_answer(db, session["id"], "QS1-01", "good", "")
+        writes.raise_flag(db, campaign_id=campaign["id"], reason="worried", session_id=held["id"])
+    result = runner.invoke(args=["responses", campaign["code"], "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {row["session"] for row in rows} == {kept["id"]}
+    assert "1 session(s) held for safeguarding are left out." in result.stderr
