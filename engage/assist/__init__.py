@@ -31,6 +31,8 @@ _pins = PasswordHasher()
 
 @dataclass(frozen=True)
 class Help:
+    """One way a supporter helps, and the answered_how it records."""
+
     value: str
     label: str
     answered_how: str
@@ -208,7 +210,7 @@ def detail(session_id: int):
     """Show an assisted session to the supporter who started it."""
     respondent = _own_session(session_id)
     db = get_db()
-    campaign = next(c for c in reads.all_campaigns(db) if c["id"] == respondent["campaign_id"])
+    campaign = reads.campaign_by_id(db, respondent["campaign_id"])
     return render_template(
         "assist/session.html",
         respondent=respondent,
@@ -226,9 +228,7 @@ def hand_over(session_id: int):
     respondent = _own_session(session_id)
     if respondent["finished_at"]:
         refuse(400, "These answers are already sent", ["Start a new session instead."])
-    campaign = next(
-        c for c in reads.all_campaigns(get_db()) if c["id"] == respondent["campaign_id"]
-    )
+    campaign = reads.campaign_by_id(get_db(), respondent["campaign_id"])
     user = auth.current_user()
     writes.audit(get_db(), user["id"], "assist_hand_over", f"session:{session_id}")
     _hand_over(user, campaign["code"], respondent["help_detail"], respondent)

@@ -36,7 +36,7 @@ def _staff_context() -> dict:
 
 
 def _campaign(campaign_id: int) -> dict:
-    return next(c for c in reads.all_campaigns(get_db()) if c["id"] == campaign_id)
+    return reads.campaign_by_id(get_db(), campaign_id)
 
 
 def _own_group(group_id: int) -> dict:
@@ -63,12 +63,7 @@ def _group_question(group: dict, question_id: str) -> tuple[int, dict]:
 
 
 def _scale(group: dict) -> list:
-    scale_points = (
-        get_db()
-        .execute("SELECT scale_points FROM campaigns WHERE id = ?", [group["campaign_id"]])
-        .fetchone()[0]
-    )
-    return answer_choices(scale_points)
+    return answer_choices(_campaign(group["campaign_id"])["scale_points"])
 
 
 @bp.get("/")

@@ -294,7 +294,7 @@ def check():
 @bp.get("/thanks")
 def thanks():
     """Thank the person once their answers are sent."""
-    return render_template("respondent/thanks.html")
+    return render_template("respondent/thanks.html", with_supporter=assist.handed_over(g.campaign))
 
 
 @bp.get("/stop")

@@ -144,6 +144,12 @@ def open_campaigns(db: Database) -> list[dict]:
     return [dict(row) for row in rows]
 
 
+def campaign_by_id(db: Database, campaign_id: int) -> dict | None:
+    """Return a campaign by id, lists decoded as in campaign_by_code."""
+    row = _one(db, "SELECT code FROM campaigns WHERE id = ?", [campaign_id])
+    return campaign_by_code(db, row["code"]) if row else None
+
+
 def all_campaigns(db: Database) -> list[dict]:
     """Return every campaign with the name of its safeguarding lead."""
     rows = db.execute(

@@ -307,3 +307,31 @@ def test_a_supporter_who_exits_can_still_be_taken_back(staff_client, app, campai
     session_id = _sessions(app)[0]["id"]
     client.post(f"/staff/assist/{session_id}/hand-over", data={"csrf_token": _token(client)})
     assert client.get(f"/s/{campaign['code']}/").status_code == 200
+
+
+def test_after_sending_the_supporter_takes_the_tablet_from_the_thank_you_page(
+    staff_client, app, campaign
+):
+    client = staff_client("supporter")
+    _set_pin(client)
+    _start(client, campaign)
+    person = Respondent(client, campaign["code"])
+    person.start()
+    for question_id in _question_ids(app, campaign):
+        person.answer(question_id, "ok")
+    person.post("/check", {})
+    thanks = client.get(f"/s/{campaign['code']}/thanks").get_data(as_text=True)
+    assert 'href="/staff/take-back"' in thanks
+    response = _take_back(client, PIN)
+    detail = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Sent at" in detail
+    assert "Hand the tablet back" not in detail
+
+
+def test_the_thank_you_page_offers_no_take_back_without_a_supporter(client, app, campaign):
+    person = Respondent(client, campaign["code"])
+    person.start()
+    person.post("/check", {})
+    assert "/staff/take-back" not in client.get(f"/s/{campaign['code']}/thanks").get_data(
+        as_text=True
+    )
