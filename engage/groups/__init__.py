@@ -62,6 +62,14 @@ def _group_question(group: dict, question_id: str) -> tuple[int, dict]:
     return group["question_ids"].index(question_id), questions[question_id]
 
 
+def _audit_flagged_notes(group: dict, notes: list[dict]) -> None:
+    """Record a view of flagged words when a page shows a note that raised a flag."""
+    flagged = reads.group_flag_ids(get_db(), group["id"])
+    shown = sorted({flagged[n["note"]] for n in notes if n["note"] in flagged})
+    for flag_id in shown:
+        writes.audit(get_db(), auth.current_user()["id"], "view_flagged", f"flag:{flag_id}")
+
+
 def _scale(group: dict) -> list:
     return answer_choices(_campaign(group["campaign_id"])["scale_points"])
 
@@ -161,13 +169,15 @@ def overview(group_id: int):
     questions = {
         q["question_id"]: q for q in reads.campaign_questions(get_db(), group["campaign_id"])
     }
+    notes = reads.group_notes(get_db(), group_id)
+    _audit_flagged_notes(group, notes)
     return render_template(
         "groups/overview.html",
         group=group,
         campaign=_campaign(group["campaign_id"]),
         questions=[questions[qid] for qid in group["question_ids"]],
         tallies=reads.group_tallies(get_db(), group_id),
-        notes=reads.group_notes(get_db(), group_id),
+        notes=notes,
         speakers=SPEAKER_ROLES,
         respondent_group=RESPONDENT_GROUPS[group["respondent_group"]].label,
     )
@@ -227,7 +237,8 @@ def _tally_page(group: dict, question_id: str, status: int = 200, **overrides):
         "flagged": False,
         **overrides,
     }
-    notes = reads.group_notes(get_db(), group["id"])
+    notes = [n for n in reads.group_notes(get_db(), group["id"]) if n["question_id"] == question_id]
+    _audit_flagged_notes(group, notes)
     targets = {"total": f"count-{choices[0].value}", "speaker_role": "speaker_role-person"}
     targets.update({c.value: f"count-{c.value}" for c in choices}, note="note")
     return (
@@ -238,7 +249,7 @@ def _tally_page(group: dict, question_id: str, status: int = 200, **overrides):
             question=question,
             number=index + 1,
             choices=choices,
-            notes=[n for n in notes if n["question_id"] == question_id],
+            notes=notes,
             speakers=SPEAKER_ROLES,
             **page,
         ),

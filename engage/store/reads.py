@@ -311,3 +311,12 @@ def flag_exists(
         ).fetchone()
         is not None
     )
+
+
+def group_flag_ids(db: Database, group_session_id: int) -> dict[str, int]:
+    """Return the flagged notes of a group session: the words, and the flag they raised."""
+    rows = db.execute(
+        "SELECT excerpt, id FROM safeguarding_flags WHERE group_session_id = ?",
+        [group_session_id],
+    ).fetchall()
+    return {row["excerpt"]: row["id"] for row in rows}

@@ -107,6 +107,11 @@ def test_worried_pages_pass_axe(live_server, new_page):
     with page.expect_navigation():
         page.get_by_role("link", name="Carry on").tap()
     assert page.url.endswith(f"/s/{campaign['code']}/")
+    # The worried and exit controls reflow on the narrowest screens.
+    page.set_viewport_size({"width": 320, "height": 640})
+    for path in ("/", "/worried", "/what-happens-next"):
+        page.goto(f"{live_server.url}/s/{campaign['code']}{path}")
+        check_page(page)
 
 
 def test_hand_over_and_take_back_on_a_tablet(live_server, new_page):

@@ -252,6 +252,22 @@ def test_a_concerning_note_flags_the_group_session(staff_client, app, campaign):
     assert (flag["group_session_id"], flag["matched"]) == (group_id, "shouts at me")
     with app.app_context():
         assert reads.held_group_session_ids(get_db(), campaign["id"]) == {group_id}
+        views = [
+            tuple(row)
+            for row in get_db().execute(
+                "SELECT action, subject FROM audit_log WHERE action = 'view_flagged'"
+            )
+        ]
+    # The tally page showed the flagged note once: that view is on the record.
+    assert views == [("view_flagged", f"flag:{flag['id']}")]
+    client.get(f"/staff/groups/{group_id}/")
+    with app.app_context():
+        count = (
+            get_db()
+            .execute("SELECT COUNT(*) FROM audit_log WHERE action = 'view_flagged'")
+            .fetchone()[0]
+        )
+    assert count == 2
 
 
 def test_a_finished_session_keeps_its_counts(staff_client, app, campaign):
