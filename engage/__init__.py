@@ -50,8 +50,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
 
     from engage import content, errors, pictures_bp, security, store
+    from engage.assist import bp as assist_bp
     from engage.cli import register_commands
+    from engage.groups import bp as groups_bp
     from engage.respondent import bp as respondent_bp
+    from engage.safeguarding import bp as safeguarding_bp
+    from engage.safeguarding import respondent_side  # noqa: F401  (adds its pages to /s/)
+    from engage.safeguarding import safety as safety_bp
     from engage.setup import bp as setup_bp
     from engage.site import bp as site_bp
     from engage.staff import bp as staff_bp
@@ -66,6 +71,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(respondent_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(setup_bp)
+    app.register_blueprint(assist_bp)
+    app.register_blueprint(groups_bp)
+    app.register_blueprint(safeguarding_bp)
+    app.register_blueprint(safety_bp)
     register_commands(app)
     return app
 

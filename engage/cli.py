@@ -120,8 +120,11 @@ def _campaign(code: str) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of one line an answer.")
 @with_appcontext
 def responses_command(code: str, as_json: bool) -> None:
-    """Print every saved answer of a campaign."""
+    """Print every saved answer of a campaign, except sessions held for safeguarding."""
     campaign = _campaign(code)
+    held = reads.held_session_ids(get_db(), campaign["id"])
+    if held:
+        click.echo(f"{len(held)} session(s) held for safeguarding are left out.", err=True)
     rows = [
         {
             "session": row["session_id"],
@@ -135,6 +138,7 @@ def responses_command(code: str, as_json: bool) -> None:
             "saved_at": row["updated_at"],
         }
         for row in reads.campaign_responses(get_db(), campaign["id"])
+        if row["session_id"] not in held
     ]
     if as_json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)

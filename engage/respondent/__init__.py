@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
+from engage import assist
 from engage.errors import refuse
 from engage.respondent import forms
+from engage.safeguarding import check_free_text
 from engage.store import get_db, reads, writes
 from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS, answer_choices
 
@@ -130,7 +132,10 @@ def consent():
             if respondent:
                 writes.update_consent(get_db(), respondent["id"], choices)
                 return redirect(_resume_point(respondent))
-            respondent = writes.start_session(get_db(), g.campaign["id"], choices, "en")
+            respondent = writes.start_session(
+                get_db(), g.campaign["id"], choices, "en", **assist.start_fields(g.campaign)
+            )
+            assist.note_session(g.campaign, respondent)
             _bind(respondent)
             return redirect(url_for(".who"))
         status = 400
@@ -156,10 +161,16 @@ def who():
     if away:
         return away
     groups = {key: RESPONDENT_GROUPS[key] for key in g.campaign["respondent_groups"]}
+    # A supporter already said how they help: the person is not asked again.
+    assisted = ANSWERED_HOW.get(respondent["answered_how"]) if respondent["supporter_id"] else None
     status = 200
     checked = forms.Checked()
     if request.method == "POST":
-        checked = forms.who(request.form, groups, ANSWERED_HOW)
+        form = request.form
+        if assisted:
+            form = request.form.copy()
+            form.setlist("answered_how", [assisted.value])
+        checked = forms.who(form, groups, ANSWERED_HOW)
         if not checked.errors:
             writes.set_who(
                 get_db(),
@@ -182,6 +193,7 @@ def who():
             checked=checked,
             groups=groups.values(),
             ways=ANSWERED_HOW.values(),
+            assisted=assisted,
             changing=bool(request.args.get("change")),
         ),
         status,
@@ -213,10 +225,19 @@ def question(question_id: str):
                     checked.values["free_text"],
                 )
             if stopping:
-                return redirect(url_for(".stop"))
-            if changing or index + 1 == len(g.questions):
-                return redirect(url_for(".check"))
-            return redirect(url_for(".question", question_id=g.questions[index + 1]["question_id"]))
+                onward = url_for(".stop")
+            elif changing or index + 1 == len(g.questions):
+                onward = url_for(".check")
+            else:
+                onward = url_for(".question", question_id=g.questions[index + 1]["question_id"])
+            if check_free_text(
+                g.campaign["id"],
+                checked.values["free_text"],
+                session_id=respondent["id"],
+                question_id=question_id,
+            ):
+                return redirect(url_for(".next_steps", then=onward))
+            return redirect(onward)
         status = 400
     else:
         saved = reads.answers_for_session(get_db(), respondent["id"]).get(question_id)
@@ -273,7 +294,7 @@ def check():
 @bp.get("/thanks")
 def thanks():
     """Thank the person once their answers are sent."""
-    return render_template("respondent/thanks.html")
+    return render_template("respondent/thanks.html", with_supporter=assist.handed_over(g.campaign))
 
 
 @bp.get("/stop")
@@ -287,6 +308,7 @@ def stop():
         if respondent
         else None,
         carry_on=_resume_point(respondent) if respondent else url_for(".welcome"),
+        with_supporter=assist.handed_over(g.campaign),
     )
 
 

@@ -215,11 +215,21 @@ def extra_term_exists(db: Database, campaign_id: int | None, term: str) -> bool:
 
 # --- evidence ---
 
-_ITEM_CONTEXT = """
+# A session is held out of evidence while a safeguarding flag on it awaits a decision, and for
+# good once it was referred; the flags are the only record of that.
+_SESSION_HELD = (
+    "EXISTS (SELECT 1 FROM safeguarding_flags f WHERE f.session_id = s.id "
+    "AND f.status IN ('open', 'referred'))"
+)
+
+_ITEM_CONTEXT = (
+    """
     SELECT ri.*, s.respondent_group, s.answered_how, s.language, s.is_synthetic,
            COALESCE(s.consent_quote, ri.consent_quote, 0) AS quote_consent,
            COALESCE(s.consent_media, ri.consent_media, 0) AS media_consent,
-           MAX(COALESCE(s.held_for_safeguarding, 0), ri.held_for_safeguarding) AS held,
+           MAX("""
+    + _SESSION_HELD
+    + """, ri.held_for_safeguarding) AS held,
            q.content AS question_content,
            (SELECT COUNT(*) FROM redactions r
              WHERE r.review_item_id = ri.id AND r.status = 'suggested') AS pending_redactions,
@@ -230,6 +240,7 @@ _ITEM_CONTEXT = """
     LEFT JOIN campaign_questions q
            ON q.campaign_id = ri.campaign_id AND q.question_id = ri.question_id
 """
+)
 
 
 def _item(row) -> dict:
@@ -408,7 +419,10 @@ def evidence_answers(db: Database, campaign_id: int):
     yield from db.execute(
         """
         SELECT s.id AS session_id, q.statement_id, a.question_id, a.value,
-               s.respondent_group, s.answered_how, s.language, s.held_for_safeguarding
+               s.respondent_group, s.answered_how, s.language,
+               """
+        + _SESSION_HELD
+        + """ AS held_for_safeguarding
         FROM answers a
         JOIN respondent_sessions s ON s.id = a.session_id
         JOIN campaign_questions q ON q.campaign_id = s.campaign_id AND q.question_id = a.question_id
@@ -427,7 +441,9 @@ def evidence_quotes(db: Database, campaign_id: int):
                ri.text AS item_text, ri.included, ri.suggested_at, ri.created_at AS item_date,
                s.respondent_group, s.answered_how, s.language,
                COALESCE(s.consent_quote, ri.consent_quote, 0) AS quote_consent,
-               MAX(COALESCE(s.held_for_safeguarding, 0), ri.held_for_safeguarding) AS held,
+               MAX("""
+        + _SESSION_HELD
+        + """, ri.held_for_safeguarding) AS held,
                (SELECT json_group_array(statement_id) FROM quote_statements t
                  WHERE t.quote_id = qt.id) AS statement_ids,
                (SELECT json_group_array(json_array(r.start_offset, r.end_offset, r.kind))
@@ -459,7 +475,198 @@ def evidence_media(db: Database, campaign_id: int) -> list[dict]:
 def evidence_participants(db: Database, campaign_id: int):
     """Yield each session of a campaign: who, how, in which language, finished, held."""
     yield from db.execute(
-        "SELECT id, respondent_group, answered_how, language, finished_at, "
-        "held_for_safeguarding FROM respondent_sessions WHERE campaign_id = ?",
+        "SELECT s.id, s.respondent_group, s.answered_how, s.language, s.finished_at, "
+        f"{_SESSION_HELD} AS held_for_safeguarding "
+        "FROM respondent_sessions s WHERE s.campaign_id = ?",
         [campaign_id],
     )
+
+
+# --- assist ---
+
+
+def open_campaigns(db: Database) -> list[dict]:
+    """Return the campaigns taking answers, newest first."""
+    rows = db.execute(
+        "SELECT id, code, title, safeguarding_lead_id FROM campaigns WHERE status = 'open' "
+        "ORDER BY created_at DESC, id DESC"
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def campaign_by_id(db: Database, campaign_id: int) -> dict | None:
+    """Return a campaign by id, lists decoded as in campaign_by_code."""
+    row = _one(db, "SELECT code FROM campaigns WHERE id = ?", [campaign_id])
+    return campaign_by_code(db, row["code"]) if row else None
+
+
+def all_campaigns(db: Database) -> list[dict]:
+    """Return every campaign with the name of its safeguarding lead."""
+    rows = db.execute(
+        "SELECT c.id, c.code, c.title, c.status, c.safeguarding_lead_id, u.name AS lead_name "
+        "FROM campaigns c LEFT JOIN users u ON u.id = c.safeguarding_lead_id "
+        "ORDER BY c.created_at DESC, c.id DESC"
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def active_users(db: Database, role: str) -> list[dict]:
+    """Return the active staff of one role, by name."""
+    rows = db.execute(
+        "SELECT id, name, email FROM users WHERE role = ? AND active = 1 ORDER BY name, id",
+        [role],
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def supporter_sessions(db: Database, supporter_id: int, limit: int = 50) -> list[dict]:
+    """Return the respondent sessions a supporter helped with, newest first."""
+    rows = db.execute(
+        "SELECT s.id, s.resume_code, s.help_detail, s.answered_how, s.started_at, s.finished_at, "
+        "c.title, c.code, (SELECT COUNT(*) FROM answers a WHERE a.session_id = s.id) AS answered "
+        "FROM respondent_sessions s JOIN campaigns c ON c.id = s.campaign_id "
+        "WHERE s.supporter_id = ? ORDER BY s.id DESC LIMIT ?",
+        [supporter_id, limit],
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def group_session(db: Database, group_session_id: int) -> dict | None:
+    """Return a group session with its question ids decoded."""
+    row = _one(db, "SELECT * FROM group_sessions WHERE id = ?", [group_session_id])
+    if row:
+        row["question_ids"] = json.loads(row["question_ids"])
+    return row
+
+
+def advocate_group_sessions(db: Database, advocate_id: int) -> list[dict]:
+    """Return an advocate's group sessions, newest first, with their campaign's title."""
+    rows = db.execute(
+        "SELECT g.*, c.title, c.code FROM group_sessions g "
+        "JOIN campaigns c ON c.id = g.campaign_id WHERE g.advocate_id = ? ORDER BY g.id DESC",
+        [advocate_id],
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def recent_group_details(db: Database, advocate_id: int) -> dict:
+    """Return the places and sizes an advocate entered before, newest first, to offer again."""
+    rows = db.execute(
+        "SELECT place, group_size, respondent_group FROM group_sessions WHERE advocate_id = ? "
+        "ORDER BY id DESC LIMIT 50",
+        [advocate_id],
+    ).fetchall()
+    places = list(dict.fromkeys(row["place"] for row in rows))[:10]
+    return {"places": places, "last": dict(rows[0]) if rows else None}
+
+
+def group_tallies(db: Database, group_session_id: int) -> dict[str, dict]:
+    """Return a group session's tallies keyed by question id, counts decoded."""
+    rows = db.execute(
+        "SELECT * FROM group_tallies WHERE group_session_id = ?", [group_session_id]
+    ).fetchall()
+    tallies = {}
+    for row in rows:
+        tally = dict(row)
+        tally["counts"] = json.loads(tally["counts"])
+        tallies[tally["question_id"]] = tally
+    return tallies
+
+
+def group_notes(db: Database, group_session_id: int) -> list[dict]:
+    """Return the notes of a group session, oldest first."""
+    rows = db.execute(
+        "SELECT * FROM group_notes WHERE group_session_id = ? ORDER BY id", [group_session_id]
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def concern_phrases(db: Database) -> list[dict]:
+    """Return the words and phrases that flag free text, in alphabetical order."""
+    rows = db.execute("SELECT * FROM concern_phrases ORDER BY phrase COLLATE NOCASE").fetchall()
+    return [dict(row) for row in rows]
+
+
+def held_session_ids(db: Database, campaign_id: int) -> set[int]:
+    """Return the respondent sessions that no export may include.
+
+    A session is held while any flag on it awaits a lead's decision, and for good once a
+    lead referred it: a disclosure of harm is not feedback. "No concern" releases it.
+    """
+    rows = db.execute(
+        "SELECT DISTINCT session_id FROM safeguarding_flags WHERE campaign_id = ? "
+        "AND session_id IS NOT NULL AND status IN ('open', 'referred')",
+        [campaign_id],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def held_group_session_ids(db: Database, campaign_id: int) -> set[int]:
+    """Return the group sessions that no export may include (same rule as for people)."""
+    rows = db.execute(
+        "SELECT DISTINCT group_session_id FROM safeguarding_flags WHERE campaign_id = ? "
+        "AND group_session_id IS NOT NULL AND status IN ('open', 'referred')",
+        [campaign_id],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def flags(db: Database) -> list[dict]:
+    """Return every flag, awaiting a decision first, without the flagged words themselves."""
+    rows = db.execute(
+        "SELECT f.id, f.campaign_id, f.session_id, f.group_session_id, f.reason, f.status, "
+        "f.created_at, f.decided_at, f.lead_id, c.title, u.name AS lead_name "
+        "FROM safeguarding_flags f JOIN campaigns c ON c.id = f.campaign_id "
+        "LEFT JOIN users u ON u.id = f.lead_id "
+        "ORDER BY f.status != 'open', f.id DESC"
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def flag(db: Database, flag_id: int) -> dict | None:
+    """Return one flag with its campaign and the names of its lead and decider."""
+    return _one(
+        db,
+        "SELECT f.*, c.title, c.code, u.name AS lead_name, d.name AS decided_by_name "
+        "FROM safeguarding_flags f JOIN campaigns c ON c.id = f.campaign_id "
+        "LEFT JOIN users u ON u.id = f.lead_id LEFT JOIN users d ON d.id = f.decided_by "
+        "WHERE f.id = ?",
+        [flag_id],
+    )
+
+
+def open_flag_count(db: Database, lead_id: int | None = None) -> int:
+    """Count flags awaiting a decision, optionally only those sent to one lead."""
+    if lead_id is None:
+        sql, params = "SELECT COUNT(*) FROM safeguarding_flags WHERE status = 'open'", []
+    else:
+        sql = "SELECT COUNT(*) FROM safeguarding_flags WHERE status = 'open' AND lead_id = ?"
+        params = [lead_id]
+    return db.execute(sql, params).fetchone()[0]
+
+
+def flag_exists(
+    db: Database,
+    session_id: int | None,
+    group_session_id: int | None,
+    question_id: str | None,
+    excerpt: str,
+) -> bool:
+    """Say whether these exact words were already flagged for this session and question."""
+    return (
+        db.execute(
+            "SELECT 1 FROM safeguarding_flags WHERE session_id IS ? AND group_session_id IS ? "
+            "AND question_id IS ? AND excerpt = ? AND reason = 'concern_words'",
+            [session_id, group_session_id, question_id, excerpt],
+        ).fetchone()
+        is not None
+    )
+
+
+def group_flag_ids(db: Database, group_session_id: int) -> dict[str, int]:
+    """Return the flagged notes of a group session: the words, and the flag they raised."""
+    rows = db.execute(
+        "SELECT excerpt, id FROM safeguarding_flags WHERE group_session_id = ?",
+        [group_session_id],
+    ).fetchall()
+    return {row["excerpt"]: row["id"] for row in rows}

@@ -31,8 +31,6 @@ def _review_quotes_redactions(db: Database) -> None:
     run_script(
         db,
         """
-        ALTER TABLE respondent_sessions
-            ADD COLUMN held_for_safeguarding INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE respondent_sessions ADD COLUMN is_synthetic INTEGER NOT NULL DEFAULT 0;
         CREATE TABLE review_items (
             id INTEGER PRIMARY KEY,

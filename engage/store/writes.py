@@ -102,8 +102,20 @@ def set_campaign_status(db: Database, campaign_id: int, status: str) -> None:
     db.execute("UPDATE campaigns SET status = ? WHERE id = ?", [status, campaign_id])
 
 
-def start_session(db: Database, campaign_id: int, consent: dict[str, bool], language: str) -> dict:
-    """Start a respondent session once the person has agreed to take part."""
+def start_session(
+    db: Database,
+    campaign_id: int,
+    consent: dict[str, bool],
+    language: str,
+    *,
+    supporter_id: int | None = None,
+    answered_how: str | None = None,
+    help_detail: str | None = None,
+) -> dict:
+    """Start a respondent session once the person has agreed to take part.
+
+    An assisted session also records the supporter and how they are helping.
+    """
     stamp = now()
     with transaction(db):
         session_id = (
@@ -118,6 +130,9 @@ def start_session(db: Database, campaign_id: int, consent: dict[str, bool], lang
                     "consent_media": int(consent["media"]),
                     "started_at": stamp,
                     "updated_at": stamp,
+                    "supporter_id": supporter_id,
+                    "answered_how": answered_how,
+                    "help_detail": help_detail,
                 }
             )
             .last_pk
@@ -144,26 +159,48 @@ def update_consent(db: Database, session_id: int, consent: dict[str, bool]) -> N
 
 
 def set_who(db: Database, session_id: int, respondent_group: str, answered_how: str) -> None:
-    """Record who is answering and how."""
-    db.execute(
-        "UPDATE respondent_sessions SET respondent_group = ?, answered_how = ?, updated_at = ? "
-        "WHERE id = ?",
-        [respondent_group, answered_how, now(), session_id],
-    )
+    """Record who is answering and how; answers already given carry the corrected way."""
+    with transaction(db):
+        db.execute(
+            "UPDATE respondent_sessions SET respondent_group = ?, answered_how = ?, "
+            "updated_at = ? WHERE id = ?",
+            [respondent_group, answered_how, now(), session_id],
+        )
+        db.execute(
+            "UPDATE answers SET answered_how = ? WHERE session_id = ?", [answered_how, session_id]
+        )
 
 
 def save_answer(
-    db: Database, session_id: int, question_id: str, value: str, free_text: str
+    db: Database,
+    session_id: int,
+    question_id: str,
+    value: str,
+    free_text: str,
+    *,
+    answered_how: str | None = None,
+    supporter_id: int | None = None,
 ) -> None:
-    """Save one answer, replacing an earlier answer to the same question."""
+    """Save one answer, replacing an earlier answer to the same question.
+
+    The answer carries how it was given and by which supporter; both default to the session's.
+    """
     stamp = now()
     with transaction(db):
+        held = db.execute(
+            "SELECT answered_how, supporter_id FROM respondent_sessions WHERE id = ?",
+            [session_id],
+        ).fetchone()
+        if held is not None:
+            answered_how = answered_how or held["answered_how"]
+            supporter_id = supporter_id or held["supporter_id"]
         db.execute(
             "INSERT INTO answers (session_id, question_id, value, free_text, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+            "updated_at, answered_how, supporter_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (session_id, question_id) DO UPDATE SET value = excluded.value, "
-            "free_text = excluded.free_text, updated_at = excluded.updated_at",
-            [session_id, question_id, value, free_text, stamp, stamp],
+            "free_text = excluded.free_text, updated_at = excluded.updated_at, "
+            "answered_how = excluded.answered_how, supporter_id = excluded.supporter_id",
+            [session_id, question_id, value, free_text, stamp, stamp, answered_how, supporter_id],
         )
         db.execute(
             "UPDATE respondent_sessions SET updated_at = ? WHERE id = ?", [stamp, session_id]
@@ -718,14 +755,6 @@ def describe_media(db: Database, review_item_id: int, description: str, by: str 
     )
 
 
-def set_session_held(db: Database, session_id: int, held: bool) -> None:
-    """Hold a session for safeguarding: nothing from it appears in any export."""
-    db.execute(
-        "UPDATE respondent_sessions SET held_for_safeguarding = ? WHERE id = ?",
-        [int(held), session_id],
-    )
-
-
 def set_item_held(db: Database, review_item_id: int, held: bool) -> None:
     """Hold one item (such as a group note) for safeguarding."""
     db.execute(
@@ -817,3 +846,148 @@ def add_synthetic_sessions(db: Database, campaign_id: int, sessions: list[dict])
                 "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [(session_id, q, v, t, stamp, stamp) for q, v, t in session["answers"]],
             )
+
+
+# --- assist ---
+
+
+def set_pin_hash(db: Database, user_id: int, pin_hash: str | None) -> None:
+    """Store (or clear) the hash of a staff member's tablet PIN."""
+    db.execute("UPDATE users SET pin_hash = ? WHERE id = ?", [pin_hash, user_id])
+
+
+def create_group_session(
+    db: Database,
+    *,
+    campaign_id: int,
+    advocate_id: int,
+    place: str,
+    group_size: int,
+    respondent_group: str,
+    question_ids: list[str],
+) -> int:
+    """Start a group session and return its id."""
+    return (
+        db["group_sessions"]
+        .insert(
+            {
+                "campaign_id": campaign_id,
+                "advocate_id": advocate_id,
+                "place": place,
+                "group_size": group_size,
+                "respondent_group": respondent_group,
+                "question_ids": json.dumps(question_ids),
+                "created_at": now(),
+            }
+        )
+        .last_pk
+    )
+
+
+def save_group_tally(
+    db: Database, group_session_id: int, question_id: str, counts: dict[str, int], user_id: int
+) -> None:
+    """Save one question's counts for a whole group, replacing earlier counts."""
+    db.execute(
+        "INSERT INTO group_tallies (group_session_id, question_id, counts, total, recorded_by, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_session_id, question_id) "
+        "DO UPDATE SET counts = excluded.counts, total = excluded.total, "
+        "recorded_by = excluded.recorded_by, updated_at = excluded.updated_at",
+        [
+            group_session_id,
+            question_id,
+            json.dumps(counts),
+            sum(counts.values()),
+            user_id,
+            now(),
+        ],
+    )
+
+
+def add_group_note(
+    db: Database, group_session_id: int, question_id: str | None, speaker_role: str, note: str
+) -> int:
+    """Record what someone in a group said, with an anonymous speaker role."""
+    return (
+        db["group_notes"]
+        .insert(
+            {
+                "group_session_id": group_session_id,
+                "question_id": question_id,
+                "speaker_role": speaker_role,
+                "note": note,
+                "created_at": now(),
+            }
+        )
+        .last_pk
+    )
+
+
+def finish_group_session(db: Database, group_session_id: int) -> None:
+    """Mark a group session as finished."""
+    db.execute(
+        "UPDATE group_sessions SET finished_at = COALESCE(finished_at, ?) WHERE id = ?",
+        [now(), group_session_id],
+    )
+
+
+def raise_flag(
+    db: Database,
+    *,
+    campaign_id: int,
+    reason: str,
+    session_id: int | None = None,
+    group_session_id: int | None = None,
+    question_id: str | None = None,
+    matched: str = "",
+    excerpt: str = "",
+) -> int:
+    """Flag a session for the campaign's named safeguarding lead and return the flag's id."""
+    lead = db.execute(
+        "SELECT safeguarding_lead_id FROM campaigns WHERE id = ?", [campaign_id]
+    ).fetchone()
+    return (
+        db["safeguarding_flags"]
+        .insert(
+            {
+                "campaign_id": campaign_id,
+                "session_id": session_id,
+                "group_session_id": group_session_id,
+                "reason": reason,
+                "question_id": question_id,
+                "matched": matched,
+                "excerpt": excerpt,
+                "lead_id": lead[0] if lead else None,
+                "created_at": now(),
+            }
+        )
+        .last_pk
+    )
+
+
+def decide_flag(db: Database, flag_id: int, status: str, note: str, user_id: int) -> None:
+    """Record a lead's decision on a flag: no concern, or referred."""
+    db.execute(
+        "UPDATE safeguarding_flags SET status = ?, decision_note = ?, decided_by = ?, "
+        "decided_at = ? WHERE id = ?",
+        [status, note, user_id, now(), flag_id],
+    )
+
+
+def set_safeguarding_lead(db: Database, campaign_id: int, user_id: int | None) -> None:
+    """Name the lead who receives a campaign's flags."""
+    db.execute("UPDATE campaigns SET safeguarding_lead_id = ? WHERE id = ?", [user_id, campaign_id])
+
+
+def add_concern_phrase(db: Database, phrase: str, user_id: int) -> None:
+    """Add a word or phrase that flags free text; an existing one is left as it is."""
+    db.execute(
+        "INSERT INTO concern_phrases (phrase, added_by, created_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (phrase) DO NOTHING",
+        [phrase, user_id, now()],
+    )
+
+
+def remove_concern_phrase(db: Database, phrase_id: int) -> None:
+    """Stop a word or phrase flagging free text."""
+    db.execute("DELETE FROM concern_phrases WHERE id = ?", [phrase_id])

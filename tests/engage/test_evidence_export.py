@@ -22,7 +22,7 @@ def _respond(db, campaign_id, group, how, value, text="", quote=True, held=False
     question = reads.campaign_questions(db, campaign_id)[0]["question_id"]
     writes.save_answer(db, session["id"], question, value, text)
     if held:
-        writes.set_session_held(db, session["id"], True)
+        writes.raise_flag(db, campaign_id=campaign_id, reason="worried", session_id=session["id"])
     return session["id"]
 
 

@@ -192,7 +192,7 @@ def test_include_describe_hold_names_we_will_and_log(db):
     writes.describe_media(db, media, "A drawing of a bus", "lead")
     assert reads.evidence_media(db, c["id"])[0]["media_description"] == "A drawing of a bus"
     assert reads.search_items(db, c["id"], "drawing")[0]["id"] == media
-    writes.set_session_held(db, s, True)
+    writes.raise_flag(db, campaign_id=c["id"], reason="worried", session_id=s)
     assert reads.review_item(db, item["id"])["held"] == 1
     writes.add_redaction_name(db, c["id"], " Dafydd ")
     writes.add_redaction_name(db, c["id"], "Dafydd")
@@ -210,7 +210,8 @@ def test_include_describe_hold_names_we_will_and_log(db):
 def test_sessions_are_not_held_or_synthetic_by_default(db):
     c = campaign(db)
     row = reads.respondent_session(db, session(db, c["id"]))
-    assert (row["held_for_safeguarding"], row["is_synthetic"]) == (0, 0)
+    assert row["is_synthetic"] == 0
+    assert reads.held_session_ids(db, c["id"]) == set()
 
 
 # --- search ---

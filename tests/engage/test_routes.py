@@ -65,6 +65,25 @@ STAFF_GET_MATRIX = {
         "advocate": 403,
     },
     "/staff/words": {"anonymous": 302, "lead": 200, "supporter": 403, "advocate": 403},
+    "/staff/assist/": {"anonymous": 302, "lead": 200, "supporter": 200, "advocate": 403},
+    "/staff/pin": {"anonymous": 302, "lead": 200, "supporter": 200, "advocate": 200},
+    # Nothing was handed over on this browser, so there is nothing to take back.
+    "/staff/take-back": {"anonymous": 404, "lead": 404, "supporter": 404, "advocate": 404},
+    "/staff/groups/": {"anonymous": 302, "lead": 200, "supporter": 403, "advocate": 200},
+    "/staff/groups/new": {"anonymous": 302, "lead": 200, "supporter": 403, "advocate": 200},
+    "/staff/safeguarding/": {"anonymous": 302, "lead": 200, "supporter": 403, "advocate": 403},
+    "/staff/safeguarding/phrases": {
+        "anonymous": 302,
+        "lead": 200,
+        "supporter": 403,
+        "advocate": 403,
+    },
+    "/staff/safeguarding/leads": {
+        "anonymous": 302,
+        "lead": 200,
+        "supporter": 403,
+        "advocate": 403,
+    },
 }
 STAFF_POST_MATRIX = {
     "/staff/sign-out-everywhere": {
@@ -135,6 +154,60 @@ STAFF_POST_MATRIX = {
         "supporter": 403,
         "advocate": 403,
     },
+    # Empty forms: refused with a message (400) by those allowed, before anything is stored.
+    "/staff/assist/": {"anonymous": 302, "lead": 400, "supporter": 400, "advocate": 403},
+    "/staff/pin": {"anonymous": 302, "lead": 400, "supporter": 400, "advocate": 400},
+    "/staff/take-back": {"anonymous": 404, "lead": 404, "supporter": 404, "advocate": 404},
+    "/staff/groups/new": {"anonymous": 302, "lead": 200, "supporter": 403, "advocate": 200},
+    "/staff/safeguarding/phrases": {
+        "anonymous": 302,
+        "lead": 400,
+        "supporter": 403,
+        "advocate": 403,
+    },
+    "/staff/safeguarding/leads": {
+        "anonymous": 302,
+        "lead": 400,
+        "supporter": 403,
+        "advocate": 403,
+    },
+}
+# Routes about one record. The records belong to another supporter and another advocate, so
+# even the roles that may use the page get 403: nobody opens someone else's session.
+OTHERS = {"anonymous": 302, "lead": 403, "supporter": 403, "advocate": 403}
+PARAM_GET_MATRIX = {
+    "/staff/assist/<int:session_id>": ("/staff/assist/{session}", OTHERS),
+    "/staff/groups/<int:group_id>/": ("/staff/groups/{group}/", OTHERS),
+    "/staff/groups/<int:group_id>/q/<question_id>": ("/staff/groups/{group}/q/{question}", OTHERS),
+    "/staff/groups/<int:group_id>/q/<question_id>/tally": (
+        "/staff/groups/{group}/q/{question}/tally",
+        OTHERS,
+    ),
+    "/staff/safeguarding/<int:flag_id>": (
+        "/staff/safeguarding/{flag}",
+        {"anonymous": 302, "lead": 200, "supporter": 403, "advocate": 403},
+    ),
+}
+PARAM_POST_MATRIX = {
+    "/staff/assist/<int:session_id>/hand-over": ("/staff/assist/{session}/hand-over", OTHERS),
+    "/staff/assist/<int:session_id>/finish": ("/staff/assist/{session}/finish", OTHERS),
+    "/staff/groups/<int:group_id>/finish": ("/staff/groups/{group}/finish", OTHERS),
+    "/staff/groups/<int:group_id>/q/<question_id>/notes": (
+        "/staff/groups/{group}/q/{question}/notes",
+        OTHERS,
+    ),
+    "/staff/groups/<int:group_id>/q/<question_id>/tally": (
+        "/staff/groups/{group}/q/{question}/tally",
+        OTHERS,
+    ),
+    "/staff/safeguarding/<int:flag_id>/decision": (
+        "/staff/safeguarding/{flag}/decision",
+        {"anonymous": 302, "lead": 400, "supporter": 403, "advocate": 403},
+    ),
+    "/staff/safeguarding/phrases/<int:phrase_id>/remove": (
+        "/staff/safeguarding/phrases/{phrase}/remove",
+        {"anonymous": 302, "lead": 302, "supporter": 403, "advocate": 403},
+    ),
 }
 OTHER_ROUTES = {
     "/",
@@ -152,6 +225,10 @@ OTHER_ROUTES = {
     "/s/<code>/stop/done",
     "/s/<code>/thanks",
     "/s/<code>/who",
+    "/s/<code>/worried",
+    "/s/<code>/what-happens-next",
+    "/leave",
+    "/search",
     "/staff/sign-in",
     "/staff/sign-out",
 }
@@ -159,7 +236,13 @@ MATRIX_CODE = "matrix"
 
 
 def test_every_route_is_listed(app):
-    listed = set(STAFF_GET_MATRIX) | set(STAFF_POST_MATRIX) | OTHER_ROUTES
+    listed = (
+        set(STAFF_GET_MATRIX)
+        | set(STAFF_POST_MATRIX)
+        | set(PARAM_GET_MATRIX)
+        | set(PARAM_POST_MATRIX)
+        | OTHER_ROUTES
+    )
     assert {rule.rule for rule in app.url_map.iter_rules()} == listed
 
 
@@ -169,6 +252,8 @@ def test_every_staff_view_checks_a_role(app):
         "staff.sign_out",
         "staff.session_status",
         "setup.accept_invitation",
+        # Taking a tablet back is for someone signed out: it checks the PIN against the marker.
+        "assist.take_back",
     }
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/staff/") and rule.endpoint not in open_views:
@@ -226,3 +311,60 @@ def test_staff_post_matrix(role, app, staff_client, fill):
         token = csrf_token(client.get("/staff/sign-in").get_data(as_text=True))
         response = client.post(fill(rule), data={"csrf_token": token})
         assert response.status_code == expected[role], (rule, role)
+
+
+@pytest.fixture
+def records(app, make_user, make_campaign):
+    """Make one of every record a page is about, owned by staff other than the client."""
+    from engage.store import get_db, reads, writes
+
+    campaign = make_campaign()
+    supporter = make_user("supporter", email="owner-supporter@example.org")
+    advocate = make_user("advocate", email="owner-advocate@example.org")
+    with app.app_context():
+        db = get_db()
+        consent = {"take_part": True, "quote": True, "media": False}
+        session = writes.start_session(
+            db, campaign["id"], consent, "en", supporter_id=supporter["id"], answered_how="helped"
+        )
+        question = reads.campaign_questions(db, campaign["id"])[0]["question_id"]
+        group = writes.create_group_session(
+            db,
+            campaign_id=campaign["id"],
+            advocate_id=advocate["id"],
+            place="Day centre",
+            group_size=8,
+            respondent_group="person",
+            question_ids=[question],
+        )
+        flag = writes.raise_flag(
+            db, campaign_id=campaign["id"], reason="worried", session_id=session["id"]
+        )
+        phrase = reads.concern_phrases(db)[0]["id"]
+    return {
+        "session": session["id"],
+        "group": group,
+        "question": question,
+        "flag": flag,
+        "phrase": phrase,
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_record_get_matrix(role, app, staff_client, records):
+    client = _client(role, app, staff_client)
+    for template, expected in PARAM_GET_MATRIX.values():
+        path = template.format(**records)
+        assert client.get(path).status_code == expected[role], (path, role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_record_post_matrix(role, app, staff_client, records):
+    from tests.conftest import csrf_token
+
+    for template, expected in PARAM_POST_MATRIX.values():
+        client = _client(role, app, staff_client)
+        token = csrf_token(client.get("/staff/sign-in").get_data(as_text=True))
+        path = template.format(**records)
+        response = client.post(path, data={"csrf_token": token})
+        assert response.status_code == expected[role], (path, role)

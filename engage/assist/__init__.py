@@ -1,0 +1,328 @@
+"""Assisted answering: a supporter starts a session on a tablet, hands it over, takes it back.
+
+While the person holds the tablet, this browser has no staff session at all: only a marker
+saying which supporter started it, so the supporter can take it back with a PIN or by signing
+in. Respondent pages therefore cannot show or reach anything of the staff side.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Blueprint, redirect, render_template, request, session, url_for
+
+from engage import auth
+from engage.auth import require_role
+from engage.errors import refuse
+from engage.safeguarding import clear_exit_hold
+from engage.store import get_db, reads, writes
+
+bp = Blueprint("assist", __name__, url_prefix="/staff", template_folder="templates")
+
+ASSIST_ROLES = ("supporter", "lead")
+PIN_ATTEMPT_WINDOW_SECONDS = 15 * 60
+MAX_PIN_FAILURES = 5
+MAX_FAILURES_PER_ADDRESS = 20
+_pins = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class Help:
+    """One way a supporter helps, and the answered_how it records."""
+
+    value: str
+    label: str
+    answered_how: str
+    hint: str = ""
+
+
+HELP = {
+    "reading_out": Help("reading_out", "Reading the questions out", "helped"),
+    "explaining": Help("explaining", "Explaining the questions", "helped"),
+    "writing_down": Help(
+        "writing_down",
+        "Writing down what the person says",
+        "helped",
+        "The person chooses; you tap and type for them.",
+    ),
+    "answering_for": Help(
+        "answering_for",
+        "Answering for the person",
+        "answered_for",
+        "The answers are yours, about their support. They are marked as answered for them.",
+    ),
+}
+
+
+@bp.context_processor
+def _staff_context() -> dict:
+    return {"staff_user": auth.current_user(), "role_names": auth.ROLE_NAMES}
+
+
+# --- used by the respondent journey ---
+
+
+def _marker_for(campaign: dict) -> dict | None:
+    marker = session.get("assist")
+    if marker and marker.get("code") == campaign["code"]:
+        return marker
+    return None
+
+
+def handed_over(campaign: dict) -> bool:
+    """Say whether a supporter handed this device over for the campaign."""
+    return _marker_for(campaign) is not None
+
+
+def start_fields(campaign: dict) -> dict:
+    """Return what an assisted session records when the person agrees to take part."""
+    marker = _marker_for(campaign)
+    if marker is None or marker.get("session"):
+        return {}
+    help_ = HELP[marker["help"]]
+    return {
+        "supporter_id": marker["supporter"],
+        "answered_how": help_.answered_how,
+        "help_detail": help_.value,
+    }
+
+
+def note_session(campaign: dict, respondent: dict) -> None:
+    """Remember which respondent session the supporter's hand-over started."""
+    marker = _marker_for(campaign)
+    if marker and respondent.get("supporter_id") == marker["supporter"]:
+        session["assist"] = {**marker, "session": respondent["id"]}
+
+
+# --- PINs ---
+
+
+def pin_problem(pin: str) -> str | None:
+    """Return why a new PIN is not acceptable, or None."""
+    if not pin.isascii() or not pin.isdigit() or not 4 <= len(pin) <= 8:
+        return "Use 4 to 8 digits, and nothing else."
+    if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
+        return "Choose digits that are harder to guess than a run or a repeat."
+    return None
+
+
+def check_pin(user: dict | None, pin: str) -> bool:
+    """Say whether a PIN matches a staff member's stored PIN hash."""
+    if not user or not user["pin_hash"] or not user["active"]:
+        return False
+    try:
+        return _pins.verify(user["pin_hash"], pin[:8])
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _pin_locked(supporter_id: int, address: str) -> bool:
+    db = get_db()
+    since = time.time() - PIN_ATTEMPT_WINDOW_SECONDS
+    return (
+        reads.recent_sign_in_failures(db, f"pin:{supporter_id}", since) >= MAX_PIN_FAILURES
+        or reads.recent_sign_in_failures(db, f"address:{address}", since)
+        >= MAX_FAILURES_PER_ADDRESS
+    )
+
+
+# --- pages ---
+
+
+def _own_session(session_id: int) -> dict:
+    """Return a respondent session this supporter started, refusing anyone else's."""
+    respondent = reads.respondent_session(get_db(), session_id)
+    if respondent is None or respondent["supporter_id"] is None:
+        refuse(404)
+    if respondent["supporter_id"] != auth.current_user()["id"]:
+        refuse(
+            403,
+            "This is another supporter's session",
+            ["Only the supporter who started it can open it."],
+        )
+    return respondent
+
+
+def _hand_over(user: dict, code: str, help_value: str, respondent: dict | None) -> None:
+    """Leave only the hand-over marker in this browser and sign the staff member out of it."""
+    respondents = dict(session.get("respondents", {}))
+    respondents.pop(code, None)
+    if respondent:
+        respondents[code] = respondent["id"]
+    session["respondents"] = respondents
+    session["assist"] = {
+        "code": code,
+        "supporter": user["id"],
+        "help": help_value,
+        "session": respondent["id"] if respondent else None,
+    }
+    clear_exit_hold()
+    auth.sign_out()
+
+
+@bp.route("/assist/", methods=["GET", "POST"])
+@require_role(*ASSIST_ROLES)
+def start():
+    """Start helping a person answer: choose the campaign and how you help, then hand over."""
+    db = get_db()
+    user = auth.current_user()
+    campaigns = reads.open_campaigns(db)
+    errors: dict[str, str] = {}
+    values = {"campaign": "", "help": ""}
+    if request.method == "POST":
+        values = {key: request.form.get(key, "") for key in values}
+        codes = {c["code"]: c for c in campaigns}
+        if values["campaign"] and values["campaign"] not in codes:
+            refuse(400)
+        if values["help"] and values["help"] not in HELP:
+            refuse(400)
+        if not values["campaign"]:
+            errors["campaign"] = "Choose the campaign."
+        if not values["help"]:
+            errors["help"] = "Choose how you are helping."
+        if not errors:
+            campaign = codes[values["campaign"]]
+            writes.audit(
+                db, user["id"], "assist_start", f"campaign:{campaign['id']}", values["help"]
+            )
+            _hand_over(user, campaign["code"], values["help"], None)
+            return redirect(url_for("respondent.welcome", code=campaign["code"]))
+    return (
+        render_template(
+            "assist/start.html",
+            campaigns=campaigns,
+            helps=HELP.values(),
+            errors=errors,
+            values=values,
+            sessions=reads.supporter_sessions(db, user["id"]),
+            has_pin=bool(user["pin_hash"]),
+        ),
+        400 if errors else 200,
+    )
+
+
+@bp.get("/assist/<int:session_id>")
+@require_role(*ASSIST_ROLES)
+def detail(session_id: int):
+    """Show an assisted session to the supporter who started it."""
+    respondent = _own_session(session_id)
+    db = get_db()
+    campaign = reads.campaign_by_id(db, respondent["campaign_id"])
+    return render_template(
+        "assist/session.html",
+        respondent=respondent,
+        campaign=campaign,
+        answered=len(reads.answers_for_session(db, session_id)),
+        total=len(reads.campaign_questions(db, respondent["campaign_id"])),
+        help=HELP.get(respondent["help_detail"]),
+    )
+
+
+@bp.post("/assist/<int:session_id>/hand-over")
+@require_role(*ASSIST_ROLES)
+def hand_over(session_id: int):
+    """Give the tablet back to the person to carry on answering."""
+    respondent = _own_session(session_id)
+    if respondent["finished_at"]:
+        refuse(400, "These answers are already sent", ["Start a new session instead."])
+    campaign = reads.campaign_by_id(get_db(), respondent["campaign_id"])
+    user = auth.current_user()
+    writes.audit(get_db(), user["id"], "assist_hand_over", f"session:{session_id}")
+    _hand_over(user, campaign["code"], respondent["help_detail"], respondent)
+    return redirect(url_for("respondent.welcome", code=campaign["code"]))
+
+
+@bp.post("/assist/<int:session_id>/finish")
+@require_role(*ASSIST_ROLES)
+def finish(session_id: int):
+    """Send the answers of an assisted session."""
+    _own_session(session_id)
+    user = auth.current_user()
+    writes.finish_session(get_db(), session_id)
+    writes.audit(get_db(), user["id"], "assist_finish", f"session:{session_id}")
+    return redirect(url_for(".detail", session_id=session_id))
+
+
+@bp.route("/pin", methods=["GET", "POST"])
+@require_role(*auth.ROLES)
+def pin():
+    """Set the PIN that takes a tablet back from a person."""
+    user = auth.current_user()
+    errors: dict[str, str] = {}
+    saved = request.args.get("saved") == "1"
+    if request.method == "POST":
+        new = request.form.get("pin", "")
+        again = request.form.get("pin_again", "")
+        problem = pin_problem(new)
+        if problem:
+            errors["pin"] = problem
+        elif new != again:
+            errors["pin_again"] = "The two PINs are not the same."
+        if not errors:
+            writes.set_pin_hash(get_db(), user["id"], _pins.hash(new))
+            writes.audit(get_db(), user["id"], "pin_set")
+            return redirect(url_for(".pin", saved=1))
+    return (
+        render_template(
+            "assist/pin.html", errors=errors, has_pin=bool(user["pin_hash"]), saved=saved
+        ),
+        400 if errors else 200,
+    )
+
+
+def _taken_back(user: dict, marker: dict, how: str):
+    """Finish taking the tablet back: the person's session is closed on this device."""
+    respondents = dict(session.get("respondents", {}))
+    respondents.pop(marker["code"], None)
+    session["respondents"] = respondents
+    session.pop("assist", None)
+    writes.audit(
+        get_db(), user["id"], "assist_take_back", f"session:{marker.get('session') or ''}", how
+    )
+    if marker.get("session"):
+        return redirect(url_for(".detail", session_id=marker["session"]))
+    return redirect(url_for(".start"))
+
+
+@bp.route("/take-back", methods=["GET", "POST"])
+def take_back():
+    """Let the supporter who handed the tablet over take it back, with their PIN."""
+    marker = session.get("assist")
+    if not marker:
+        refuse(
+            404,
+            "There is no session to take back",
+            ["Nobody was handed this tablet.", "Sign in to start helping someone."],
+        )
+    user = auth.current_user()
+    if user is not None:
+        # Signed in with a password instead of a PIN: only the same supporter may take it back.
+        if user["id"] != marker["supporter"]:
+            refuse(
+                403,
+                "This is another supporter's session",
+                ["Only the supporter who handed the tablet over can take it back."],
+            )
+        return _taken_back(user, marker, "password")
+    error = None
+    status = 200
+    if request.method == "POST":
+        address = request.remote_addr or "unknown"
+        if _pin_locked(marker["supporter"], address):
+            error = "Too many wrong PINs. Sign in with your password instead."
+            status = 429
+        else:
+            supporter = reads.user_by_id(get_db(), marker["supporter"])
+            if check_pin(supporter, request.form.get("pin", "")):
+                writes.clear_sign_in_attempts(get_db(), f"pin:{supporter['id']}")
+                auth.sign_in(supporter)
+                return _taken_back(supporter, marker, "pin")
+            writes.record_sign_in_attempt(
+                get_db(), [f"pin:{marker['supporter']}", f"address:{address}"], time.time()
+            )
+            error = "That PIN is wrong."
+            status = 400
+    return render_template("assist/take_back.html", error=error), status

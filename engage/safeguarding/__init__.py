@@ -1,0 +1,262 @@
+"""Safeguarding: flags for the named lead, the concern list, and the way out of the survey.
+
+Staff pages live under /staff/safeguarding/ (leads only). The neutral page and the "exit this
+page" route sit outside the survey; the respondent-side pages are in `respondent_side`.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+
+from engage import auth
+from engage.auth import require_role
+from engage.errors import refuse
+from engage.safeguarding.concern import clean_phrase, find_concern
+from engage.store import get_db, reads, writes
+from engage.vocab import ALWAYS_CHOICES, ANSWERED_HOW, RESPONDENT_GROUPS, SCALE_CHOICES
+
+bp = Blueprint(
+    "safeguarding", __name__, url_prefix="/staff/safeguarding", template_folder="templates"
+)
+safety = Blueprint("safety", __name__)
+
+# How long the survey stays shut on this device after "exit this page".
+EXIT_HOLD_SECONDS = 15 * 60
+DECISIONS = {"no_concern": "No concern", "referred": "Referred"}
+REASONS = {"worried": "The person said they are worried", "concern_words": "Words of concern"}
+NOTE_LIMIT = 2000
+CHOICE_LABELS = {c.value: c.label for c in (*SCALE_CHOICES.values(), *ALWAYS_CHOICES)}
+
+
+@bp.context_processor
+def _staff_context() -> dict:
+    return {"staff_user": auth.current_user(), "role_names": auth.ROLE_NAMES}
+
+
+@bp.app_context_processor
+def _flag_count() -> dict:
+    # A function, so only staff pages that show the count run the query.
+    return {"open_flag_count": lambda: reads.open_flag_count(get_db())}
+
+
+def check_free_text(
+    campaign_id: int,
+    text: str,
+    *,
+    session_id: int | None = None,
+    group_session_id: int | None = None,
+    question_id: str | None = None,
+) -> bool:
+    """Flag free text that holds a concern phrase; say whether it did."""
+    if not text:
+        return False
+    db = get_db()
+    matched = find_concern(text, [row["phrase"] for row in reads.concern_phrases(db)])
+    if matched is None:
+        return False
+    if reads.flag_exists(db, session_id, group_session_id, question_id, text):
+        # Saving the same words again (a change of answer, say) raises nothing new.
+        return False
+    writes.raise_flag(
+        db,
+        campaign_id=campaign_id,
+        reason="concern_words",
+        session_id=session_id,
+        group_session_id=group_session_id,
+        question_id=question_id,
+        matched=matched,
+        excerpt=text,
+    )
+    return True
+
+
+def exit_hold_active() -> bool:
+    """Say whether this device left the survey with "exit this page" a short while ago."""
+    left = session.get("exited_at")
+    return bool(left) and time.time() - left < EXIT_HOLD_SECONDS
+
+
+def clear_exit_hold() -> None:
+    """Open the survey again on this device (a supporter hands the tablet over)."""
+    session.pop("exited_at", None)
+
+
+# --- the way out ---
+
+
+@safety.get("/leave")
+def leave():
+    """Leave the survey at once: forget it on this device and show a neutral page.
+
+    A plain link, so it works without JavaScript; the survey stays shut for a while, so the
+    back button finds the neutral page again instead of the survey.
+    """
+    session.pop("respondents", None)
+    session["exited_at"] = time.time()
+    return redirect(url_for("safety.search"))
+
+
+@safety.get("/search")
+def search():
+    """Show a plain search page that says nothing about the survey."""
+    query = (request.args.get("q") or "").strip()[:100]
+    return render_template("safeguarding/search.html", query=query)
+
+
+# --- staff pages ---
+
+
+@bp.get("/")
+@require_role("lead")
+def flagged():
+    """List the flags, those awaiting a decision first, without what was said."""
+    user = auth.current_user()
+    rows = reads.flags(get_db())
+    return render_template(
+        "safeguarding/flagged.html",
+        flags=rows,
+        reasons=REASONS,
+        decisions=DECISIONS,
+        waiting=sum(1 for row in rows if row["status"] == "open"),
+        mine=reads.open_flag_count(get_db(), user["id"]),
+    )
+
+
+def _flag_or_404(flag_id: int) -> dict:
+    flag = reads.flag(get_db(), flag_id)
+    if flag is None:
+        refuse(404)
+    return flag
+
+
+def _flag_page(flag: dict, errors: dict, values: dict, status: int = 200):
+    db = get_db()
+    user = auth.current_user()
+    # Every view of flagged words is on the record.
+    writes.audit(db, user["id"], "view_flagged", f"flag:{flag['id']}")
+    questions = {q["question_id"]: q for q in reads.campaign_questions(db, flag["campaign_id"])}
+    respondent = reads.respondent_session(db, flag["session_id"]) if flag["session_id"] else None
+    answers = reads.answers_for_session(db, respondent["id"]) if respondent else {}
+    group = reads.group_session(db, flag["group_session_id"]) if flag["group_session_id"] else None
+    notes = reads.group_notes(db, group["id"]) if group else []
+    return (
+        render_template(
+            "safeguarding/flag.html",
+            flag=flag,
+            respondent=respondent,
+            answers=answers,
+            questions=questions,
+            group=group,
+            notes=notes,
+            reasons=REASONS,
+            decisions=DECISIONS,
+            choice_labels=CHOICE_LABELS,
+            groups=RESPONDENT_GROUPS,
+            ways=ANSWERED_HOW,
+            errors=errors,
+            values=values,
+        ),
+        status,
+    )
+
+
+@bp.get("/<int:flag_id>")
+@require_role("lead")
+def flag_page(flag_id: int):
+    """Show what was flagged and let a lead record a decision; the view is audited."""
+    return _flag_page(_flag_or_404(flag_id), {}, {})
+
+
+@bp.post("/<int:flag_id>/decision")
+@require_role("lead")
+def decide(flag_id: int):
+    """Record a lead's decision, with a note, on a flag awaiting one."""
+    flag = _flag_or_404(flag_id)
+    if flag["status"] != "open":
+        refuse(400, "This flag already has a decision", ["Nothing has been changed."])
+    decision = request.form.get("decision", "")
+    note = (request.form.get("note") or "").strip()
+    errors = {}
+    if decision and decision not in DECISIONS:
+        refuse(400)
+    if not decision:
+        errors["decision"] = "Choose no concern or referred."
+    if not note:
+        errors["note"] = "Write a note about the decision."
+    elif len(note) > NOTE_LIMIT:
+        errors["note"] = f"Write {NOTE_LIMIT:,} characters or fewer."
+    if errors:
+        return _flag_page(flag, errors, {"decision": decision, "note": note}, 400)
+    user = auth.current_user()
+    writes.decide_flag(get_db(), flag_id, decision, note, user["id"])
+    writes.audit(get_db(), user["id"], "flag_decision", f"flag:{flag_id}", decision)
+    return redirect(url_for(".flagged"))
+
+
+@bp.route("/phrases", methods=["GET", "POST"])
+@require_role("lead")
+def phrases():
+    """List and add the words and phrases that flag free text."""
+    error = None
+    typed = ""
+    status = 200
+    if request.method == "POST":
+        typed, error = clean_phrase(request.form.get("phrase") or "")
+        if error is None:
+            user = auth.current_user()
+            writes.add_concern_phrase(get_db(), typed, user["id"])
+            writes.audit(get_db(), user["id"], "concern_phrase_added", "", typed)
+            return redirect(url_for(".phrases"))
+        status = 400
+    return (
+        render_template(
+            "safeguarding/phrases.html",
+            phrases=reads.concern_phrases(get_db()),
+            error=error,
+            typed=typed[:200],
+        ),
+        status,
+    )
+
+
+@bp.post("/phrases/<int:phrase_id>/remove")
+@require_role("lead")
+def remove_phrase(phrase_id: int):
+    """Stop a word or phrase flagging free text."""
+    db = get_db()
+    known = {row["id"]: row["phrase"] for row in reads.concern_phrases(db)}
+    if phrase_id not in known:
+        refuse(404)
+    writes.remove_concern_phrase(db, phrase_id)
+    user = auth.current_user()
+    writes.audit(db, user["id"], "concern_phrase_removed", "", known[phrase_id])
+    return redirect(url_for(".phrases"))
+
+
+@bp.route("/leads", methods=["GET", "POST"])
+@require_role("lead")
+def leads():
+    """Choose, per campaign, the named lead who receives its flags."""
+    db = get_db()
+    people = reads.active_users(db, "lead")
+    campaigns = reads.all_campaigns(db)
+    if request.method == "POST":
+        campaign_id = request.form.get("campaign_id", type=int)
+        lead_id = request.form.get("lead_id", "")
+        if campaign_id not in {c["id"] for c in campaigns}:
+            refuse(400)
+        if lead_id == "":
+            chosen = None
+        elif lead_id.isdigit() and int(lead_id) in {p["id"] for p in people}:
+            chosen = int(lead_id)
+        else:
+            refuse(400)
+        writes.set_safeguarding_lead(db, campaign_id, chosen)
+        user = auth.current_user()
+        writes.audit(
+            db, user["id"], "safeguarding_lead_set", f"campaign:{campaign_id}", str(chosen or "")
+        )
+        return redirect(url_for(".leads"))
+    return render_template("safeguarding/leads.html", people=people, campaigns=campaigns)

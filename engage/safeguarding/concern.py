@@ -1,0 +1,34 @@
+"""Find words of concern in free text: plain string work, no app or database."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+PHRASE_LIMIT = 80
+
+
+def normalise(text: str) -> str:
+    """Lower-case the text and reduce every run of non-letters to one space."""
+    text = text.lower().replace("\u2019", "'")
+    return " ".join(re.sub(r"[^\w']+", " ", text).split())
+
+
+def find_concern(text: str, phrases: Iterable[str]) -> str | None:
+    """Return the first phrase found whole in the text (any case, any punctuation), or None."""
+    plain = f" {normalise(text)} "
+    for phrase in phrases:
+        wanted = normalise(phrase)
+        if wanted and f" {wanted} " in plain:
+            return phrase
+    return None
+
+
+def clean_phrase(typed: str) -> tuple[str, str | None]:
+    """Return (phrase, problem) for a phrase a lead typed."""
+    phrase = " ".join(typed.split())
+    if not normalise(phrase):
+        return phrase, "Type a word or phrase."
+    if len(phrase) > PHRASE_LIMIT:
+        return phrase, f"Use {PHRASE_LIMIT} characters or fewer."
+    return phrase, None
