@@ -285,7 +285,7 @@ def review_queue(
         where.append("ri.included = ?")
         params.append(int(state == "included"))
     rows = db.execute(
-        f"{_ITEM_CONTEXT} WHERE {' AND '.join(where)} ORDER BY ri.id LIMIT ? OFFSET ?",  # noqa: S608
+        f"{_ITEM_CONTEXT} WHERE {' AND '.join(where)} ORDER BY ri.id LIMIT ? OFFSET ?",
         [*params, limit, offset],
     ).fetchall()
     return [_item(row) for row in rows]
@@ -293,7 +293,7 @@ def review_queue(
 
 def review_item(db: Database, review_item_id: int) -> dict | None:
     """Return one review item with its context, redactions and quotes."""
-    row = db.execute(f"{_ITEM_CONTEXT} WHERE ri.id = ?", [review_item_id]).fetchone()  # noqa: S608
+    row = db.execute(f"{_ITEM_CONTEXT} WHERE ri.id = ?", [review_item_id]).fetchone()
     if row is None:
         return None
     item = _item(row)
@@ -392,7 +392,7 @@ def search_items(db: Database, campaign_id: int, query: str, limit: int = 50) ->
         )
         params += [term, term]
     rows = db.execute(
-        f"{sql} WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",  # noqa: S608
+        f"{sql} WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
         [*params, limit],
     ).fetchall()
     return [_item(row) for row in rows]
@@ -466,7 +466,7 @@ def evidence_quotes(db: Database, campaign_id: int):
 def evidence_media(db: Database, campaign_id: int) -> list[dict]:
     """Return the campaign's media items with their descriptions and consent."""
     rows = db.execute(
-        f"{_ITEM_CONTEXT} WHERE ri.campaign_id = ? AND ri.item_kind = 'media' ORDER BY ri.id",  # noqa: S608
+        f"{_ITEM_CONTEXT} WHERE ri.campaign_id = ? AND ri.item_kind = 'media' ORDER BY ri.id",
         [campaign_id],
     ).fetchall()
     return [_item(row) for row in rows]
