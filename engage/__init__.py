@@ -45,7 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from engage import content, errors, security, store
+    from engage import content, errors, narration, security, settings, store
     from engage.cli import register_commands
     from engage.pictures_bp import bp as pictures_bp
     from engage.respondent import bp as respondent_bp
@@ -56,6 +56,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    settings.init_app(app)
+    narration.init_app(app)
     app.register_blueprint(site_bp)
     app.register_blueprint(pictures_bp)
     app.register_blueprint(respondent_bp)
