@@ -173,10 +173,8 @@ class ClipStore:
 
     def _publish(self, key: str, source: Path, work: Path, loudnorm: bool) -> None:
         """Transcode to every format in `work`, then move each into place in one step."""
-        made = {}
-        for fmt in FORMATS:
-            made[fmt] = work / f"clip.{fmt}"
-            transcode(source, made[fmt], fmt, loudnorm=loudnorm)
+        made = {fmt: work / f"clip.{fmt}" for fmt in FORMATS}
+        transcode(source, made, loudnorm=loudnorm)
         # MP3 first, Ogg last: `has` needs both, so a half-published clip counts as missing.
         for fmt in ("mp3", "ogg"):
             os.replace(made[fmt], self.path(key, fmt))
@@ -202,23 +200,23 @@ def speak_to_wav(text: str, voice: Voice, wav: Path) -> None:
         raise NarrationError(f"The speech engine failed: {result.stderr.strip()[-500:]}")
 
 
-def transcode(source: Path, target: Path, fmt: str, loudnorm: bool = False) -> None:
-    """Encode audio as small mono Opus-in-Ogg or MP3, optionally loudness-normalised."""
-    codec = (
-        ["-c:a", "libopus", "-b:a", OPUS_BITRATE, "-application", "voip"]
-        if fmt == "ogg"
-        else ["-c:a", "libmp3lame", "-b:a", MP3_BITRATE]
-    )
+def transcode(source: Path, targets: dict[str, Path], loudnorm: bool = False) -> None:
+    """Encode audio as small mono Opus-in-Ogg and MP3 in one ffmpeg run, optionally normalised."""
+    encoders = {
+        "ogg": ["-ar", "48000", "-c:a", "libopus", "-b:a", OPUS_BITRATE, "-application", "voip"],
+        "mp3": ["-ar", "22050", "-c:a", "libmp3lame", "-b:a", MP3_BITRATE],
+    }
     filters = ["-af", "loudnorm=I=-16:TP=-1.5:LRA=11"] if loudnorm else []
     command = [
         "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
         "-protocol_whitelist", "file", "-i", str(source),
-        "-vn", "-map_metadata", "-1", "-ac", "1", "-ar", "48000" if fmt == "ogg" else "22050",
-        *filters, *codec, "-f", fmt, str(target),
     ]  # fmt: skip
+    for fmt, target in targets.items():
+        command += ["-map", "0:a:0", "-vn", "-map_metadata", "-1", "-ac", "1", *filters]
+        command += [*encoders[fmt], "-f", fmt, str(target)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     if result.returncode != 0:
-        raise NarrationError(f"ffmpeg could not make {fmt}: {result.stderr.strip()[-500:]}")
+        raise NarrationError(f"ffmpeg could not encode the clip: {result.stderr.strip()[-500:]}")
 
 
 def probe(path: str | os.PathLike, formats: str | None = None) -> dict:

@@ -11,6 +11,9 @@ import io
 import json
 import os
 import sys
+import wave
+
+ATTEMPTS = 3
 
 
 def main() -> int:
@@ -27,12 +30,26 @@ def main() -> int:
     engine.setProperty("voice", request["voice"])
     engine.setProperty("rate", int(request["rate"]))
     temporary = f"{request['out']}.part.wav"
-    # pyttsx3 announces every saved file on stdout; keep the child's output for errors only.
-    with contextlib.redirect_stdout(io.StringIO()):
-        engine.save_to_file(request["text"], temporary)
-        engine.runAndWait()
-    os.replace(temporary, request["out"])
-    return 0
+    # The espeak driver now and then ends its loop before writing the file: try again.
+    for _attempt in range(ATTEMPTS):
+        # pyttsx3 announces every saved file on stdout; keep the child's output for errors only.
+        with contextlib.redirect_stdout(io.StringIO()):
+            engine.save_to_file(request["text"], temporary)
+            engine.runAndWait()
+        if _has_sound(temporary):
+            os.replace(temporary, request["out"])
+            return 0
+    print("espeak-ng wrote no audio", file=sys.stderr)
+    return 1
+
+
+def _has_sound(path: str) -> bool:
+    """Say whether a WAV file exists and holds at least one audio frame."""
+    try:
+        with wave.open(path, "rb") as clip:
+            return clip.getnframes() > 0
+    except (OSError, EOFError, wave.Error):
+        return False
 
 
 if __name__ == "__main__":
