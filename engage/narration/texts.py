@@ -41,6 +41,8 @@ def journey_texts(app: Flask, code: str) -> set[tuple[str, str]]:
     state = runtime()
     state.collecting = set()
     walker = app.test_client()
+    csrf_before = app.config.get("WTF_CSRF_ENABLED", True)
+    # The walker is this process talking to itself; its forms carry no token.
     app.config["WTF_CSRF_ENABLED"] = False
     base = f"/s/{code}"
     try:
@@ -58,7 +60,7 @@ def journey_texts(app: Flask, code: str) -> set[tuple[str, str]]:
                 with app.app_context():
                     writes.erase_session(get_db(), session_id)
     finally:
-        app.config["WTF_CSRF_ENABLED"] = True
+        app.config["WTF_CSRF_ENABLED"] = csrf_before
         collected, state.collecting = state.collecting, None
     return collected
 
