@@ -49,7 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from engage import content, errors, pictures_bp, security, store
+    from engage import content, errors, narration, pictures_bp, security, settings, store
     from engage.assist import bp as assist_bp
     from engage.cli import register_commands
     from engage.groups import bp as groups_bp
@@ -66,6 +66,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    settings.init_app(app)
+    narration.init_app(app)
     app.register_blueprint(site_bp)
     pictures_bp.init_app(app)
     app.register_blueprint(respondent_bp)

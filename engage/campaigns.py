@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from engage import content
+from engage.narration import texts as narration_texts
 from engage.store import reads, writes
 from engage.vocab import RESPONDENT_GROUPS, SCALES
 
@@ -48,7 +49,7 @@ def create(
     if code is not None and reads.campaign_by_code(db, code):
         raise CampaignError(f"The code {code!r} is already used.")
     questions = [content.question_copy(q) for q in framework.questions_for(statement_ids)]
-    return writes.create_campaign(
+    campaign = writes.create_campaign(
         db,
         title=title.strip(),
         framework_id=framework_id,
@@ -59,6 +60,9 @@ def create(
         code=code,
         is_demo=is_demo,
     )
+    # Recorded now, so every question's clip can be rendered ahead of the first respondent.
+    narration_texts.register_campaign(db, campaign["code"])
+    return campaign
 
 
 def ensure_demo(db: Database) -> dict:

@@ -183,6 +183,7 @@ def serve_command(host: str, port: int, workers: int) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's CLI group."""
+    from engage.cli_narration import COMMANDS as NARRATION_COMMANDS
     from engage.cli_ops import backup_command, restore_command
     from engage.cli_staff import user_group
 
@@ -197,5 +198,6 @@ def register_commands(app: Flask) -> None:
         content_group,
         serve_command,
         export_command,
+        *NARRATION_COMMANDS,
     ):
         app.cli.add_command(command)

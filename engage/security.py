@@ -36,7 +36,7 @@ def _set_headers(response: Response) -> Response:
     response.headers.setdefault(
         "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
     )
-    if not request.path.startswith(("/static/", "/pictures/")):
+    if not request.path.startswith(("/static/", "/pictures/", "/audio/")):
         # Pages hold personal answers: a shared tablet must not show them from its cache.
         response.headers["Cache-Control"] = "no-store"
     return response

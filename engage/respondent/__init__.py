@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
 from engage import assist
+from engage import settings as personal
 from engage.errors import refuse
 from engage.respondent import forms
 from engage.safeguarding import check_free_text
@@ -137,6 +138,7 @@ def consent():
             )
             assist.note_session(g.campaign, respondent)
             _bind(respondent)
+            personal.carry_into_session(respondent["id"])
             return redirect(url_for(".who"))
         status = 400
     elif respondent:
@@ -352,3 +354,21 @@ def resume_link(resume_code: str):
         )
     _bind(respondent)
     return redirect(_resume_point(respondent))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    """Let a person choose pictures, reading aloud, text size, colours and letters."""
+    next_page = _same_campaign_page(request.values.get("next", ""))
+    if request.method == "POST":
+        personal.save(personal.from_form(request.form))
+        return redirect(next_page)
+    return render_template("respondent/settings.html", next_page=next_page)
+
+
+def _same_campaign_page(target: str) -> str:
+    """Return `target` if it is a page of this campaign, else the welcome page."""
+    base = url_for(".welcome")
+    if target.startswith(base) and "//" not in target and "\\" not in target:
+        return target
+    return base

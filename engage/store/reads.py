@@ -670,3 +670,37 @@ def group_flag_ids(db: Database, group_session_id: int) -> dict[str, int]:
         [group_session_id],
     ).fetchall()
     return {row["excerpt"]: row["id"] for row in rows}
+
+
+# --- narration ---
+
+
+def narration_text(db: Database, clip_key: str) -> dict | None:
+    """Return the text, language and speed a clip key stands for, or None."""
+    return _one(db, "SELECT * FROM narration_texts WHERE clip_key = ?", [clip_key])
+
+
+def narration_texts(db: Database) -> list[dict]:
+    """Return every text registered for narration."""
+    return [dict(row) for row in db.execute("SELECT * FROM narration_texts ORDER BY created_at")]
+
+
+def narration_clip_keys(db: Database) -> set[str]:
+    """Return the clip key of every registered text."""
+    return {row[0] for row in db.execute("SELECT clip_key FROM narration_texts")}
+
+
+def recordings_for_campaign(db: Database, campaign_id: int) -> dict[tuple[str, str], str]:
+    """Return (text key, language) -> recorded clip key for a campaign."""
+    rows = db.execute(
+        "SELECT text_key, language, clip_key FROM narration_recordings WHERE campaign_id = ?",
+        [campaign_id],
+    ).fetchall()
+    return {(row["text_key"], row["language"]): row["clip_key"] for row in rows}
+
+
+def recorded_clip_in_use(db: Database, clip_key: str) -> bool:
+    """Say whether any campaign still uses a recorded clip."""
+    return bool(
+        db.execute("SELECT 1 FROM narration_recordings WHERE clip_key = ?", [clip_key]).fetchone()
+    )

@@ -991,3 +991,62 @@ def add_concern_phrase(db: Database, phrase: str, user_id: int) -> None:
 def remove_concern_phrase(db: Database, phrase_id: int) -> None:
     """Stop a word or phrase flagging free text."""
     db.execute("DELETE FROM concern_phrases WHERE id = ?", [phrase_id])
+
+
+# --- narration ---
+
+
+def record_narration_texts(db: Database, clips: list[dict]) -> None:
+    """Remember the text behind each clip key, so a missing clip can be rendered on demand."""
+    stamp = now()
+    with transaction(db):
+        for clip in clips:
+            db.execute(
+                "INSERT OR IGNORE INTO narration_texts (clip_key, text, language, speed, "
+                "created_at) VALUES (?, ?, ?, ?, ?)",
+                [clip["clip_key"], clip["text"], clip["language"], clip["speed"], stamp],
+            )
+
+
+def set_recording(
+    db: Database, campaign_id: int, text_key: str, language: str, clip_key: str
+) -> str | None:
+    """Attach a recorded clip to a text; return the clip key it replaced, if any."""
+    with transaction(db):
+        row = db.execute(
+            "SELECT clip_key FROM narration_recordings "
+            "WHERE campaign_id = ? AND text_key = ? AND language = ?",
+            [campaign_id, text_key, language],
+        ).fetchone()
+        db.execute(
+            "INSERT INTO narration_recordings (campaign_id, text_key, language, clip_key, "
+            "created_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (campaign_id, text_key, language) DO UPDATE SET "
+            "clip_key = excluded.clip_key, created_at = excluded.created_at",
+            [campaign_id, text_key, language, clip_key, now()],
+        )
+    return row["clip_key"] if row else None
+
+
+def remove_recording(db: Database, campaign_id: int, text_key: str, language: str) -> str | None:
+    """Detach a recorded clip from a text; return its clip key, or None if there was none."""
+    with transaction(db):
+        row = db.execute(
+            "SELECT clip_key FROM narration_recordings "
+            "WHERE campaign_id = ? AND text_key = ? AND language = ?",
+            [campaign_id, text_key, language],
+        ).fetchone()
+        db.execute(
+            "DELETE FROM narration_recordings WHERE campaign_id = ? AND text_key = ? "
+            "AND language = ?",
+            [campaign_id, text_key, language],
+        )
+    return row["clip_key"] if row else None
+
+
+def set_session_settings(db: Database, session_id: int, settings: dict) -> None:
+    """Store a respondent's personal settings (pictures, narration, text size and so on)."""
+    db.execute(
+        "UPDATE respondent_sessions SET settings = ?, updated_at = ? WHERE id = ?",
+        [json.dumps(settings, sort_keys=True), now(), session_id],
+    )

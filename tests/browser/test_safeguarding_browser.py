@@ -30,7 +30,7 @@ def _sign_in(page, server, user: dict, next_path: str = "") -> None:
     page.locator("#email").fill(user["email"])
     page.locator("#password").fill(PASSWORD)
     with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def _questions(server, campaign) -> list[str]:
@@ -96,12 +96,12 @@ def test_worried_pages_pass_axe(live_server, new_page):
     page.locator("#worry").evaluate("el => el.removeAttribute('maxlength')")
     page.locator("#worry").fill("x" * 5001)
     with page.expect_navigation():
-        page.get_by_role("button", name="Tell someone I am worried").tap()
+        page.get_by_role("button", name="Tell someone I am worried", exact=True).tap()
     assert page.locator(".error-summary").is_visible()
     check_page(page)
     page.locator("#worry").fill("I want to talk to someone")
     with page.expect_navigation():
-        page.get_by_role("button", name="Tell someone I am worried").tap()
+        page.get_by_role("button", name="Tell someone I am worried", exact=True).tap()
     assert page.get_by_role("heading", level=1).inner_text() == "What happens next"
     check_page(page)
     with page.expect_navigation():
@@ -123,24 +123,24 @@ def test_hand_over_and_take_back_on_a_tablet(live_server, new_page):
     check_page(page)
     page.locator("#pin").fill("12")
     with page.expect_navigation():
-        page.get_by_role("button", name="Save the PIN").tap()
+        page.get_by_role("button", name="Save the PIN", exact=True).tap()
     check_page(page)
     page.locator("#pin").fill("4725")
     page.locator("#pin_again").fill("4725")
     with page.expect_navigation():
-        page.get_by_role("button", name="Save the PIN").tap()
+        page.get_by_role("button", name="Save the PIN", exact=True).tap()
     assert page.get_by_text("Your PIN is saved.").is_visible()
 
     page.goto(f"{live_server.url}/staff/assist/")
     check_page(page)
     with page.expect_navigation():
-        page.get_by_role("button", name="Hand the tablet over").tap()
+        page.get_by_role("button", name="Hand the tablet over", exact=True).tap()
     assert page.locator(".error-summary").is_visible()
     check_page(page)
     page.locator(f"label[for='campaign-{campaign['code']}']").tap()
     page.locator("label[for='help-reading_out']").tap()
     with page.expect_navigation():
-        page.get_by_role("button", name="Hand the tablet over").tap()
+        page.get_by_role("button", name="Hand the tablet over", exact=True).tap()
     assert page.url.endswith(f"/s/{campaign['code']}/")
     # The person's screen: no staff navigation, name or sign-out anywhere.
     assert page.locator(".staff-nav").count() == 0
@@ -150,27 +150,27 @@ def test_hand_over_and_take_back_on_a_tablet(live_server, new_page):
     for name in ("take_part-yes", "quote-yes", "media-no"):
         page.locator(f"label[for='{name}']").tap()
     with page.expect_navigation():
-        page.get_by_role("button", name="Continue").tap()
+        page.get_by_role("button", name="Continue", exact=True).tap()
     check_page(page)
     assert page.locator("input[name='answered_how']").count() == 0
     page.locator("label[for='respondent_group-person']").tap()
     with page.expect_navigation():
-        page.get_by_role("button", name="Continue").tap()
+        page.get_by_role("button", name="Continue", exact=True).tap()
     page.locator("label[for='answer-good']").tap()
     with page.expect_navigation():
-        page.get_by_role("button", name="Stop and come back later").tap()
+        page.get_by_role("button", name="Stop and come back later", exact=True).tap()
     check_page(page)
     with page.expect_navigation():
         page.get_by_role("link", name="My supporter takes the tablet").tap()
     check_page(page)
     page.locator("#pin").fill("0000")
     with page.expect_navigation():
-        page.get_by_role("button", name="Take the tablet back").tap()
+        page.get_by_role("button", name="Take the tablet back", exact=True).tap()
     assert page.get_by_text("That PIN is wrong.").first.is_visible()
     check_page(page)
     page.locator("#pin").fill("4725")
     with page.expect_navigation():
-        page.get_by_role("button", name="Take the tablet back").tap()
+        page.get_by_role("button", name="Take the tablet back", exact=True).tap()
     assert "/staff/assist/" in page.url
     assert page.get_by_text("1 of").is_visible()
     check_page(page)
@@ -198,16 +198,16 @@ def test_group_pages_pass_axe(live_server, new_page):
     check_page(page)
     page.locator(f"label[for='campaign-{campaign['code']}']").tap()
     with page.expect_navigation():
-        page.get_by_role("button", name="Continue").tap()
+        page.get_by_role("button", name="Continue", exact=True).tap()
     check_page(page)
     with page.expect_navigation():
-        page.get_by_role("button", name="Start the session").tap()
+        page.get_by_role("button", name="Start the session", exact=True).tap()
     assert page.locator(".error-summary").is_visible()
     check_page(page)
     page.locator("#place").fill("Oak Lane day centre")
     page.locator("#group_size").fill("6")
     with page.expect_navigation():
-        page.get_by_role("button", name="Start the session").tap()
+        page.get_by_role("button", name="Start the session", exact=True).tap()
     check_page(page)
     first = _questions(live_server, campaign)[0]
     with page.expect_navigation():
@@ -220,13 +220,13 @@ def test_group_pages_pass_axe(live_server, new_page):
     page.locator("#count-good").fill("5")
     page.locator("#count-ok").fill("3")
     with page.expect_navigation():
-        page.get_by_role("button", name="Save the counts").tap()
+        page.get_by_role("button", name="Save the counts", exact=True).tap()
     assert page.get_by_text("but there are 6 people").first.is_visible()
     check_page(page)
     page.locator("label[for='speaker_role-family']").tap()
     page.locator("#note").fill("The bus is late every week.")
     with page.expect_navigation():
-        page.get_by_role("button", name="Add the note").tap()
+        page.get_by_role("button", name="Add the note", exact=True).tap()
     check_page(page)
     page.goto(page.url.split("/q/")[0] + "/")
     check_page(page)
@@ -252,13 +252,13 @@ def test_safeguarding_pages_pass_axe(live_server, new_page):
     assert page.get_by_text("I am scared at night").is_visible()
     check_page(page)
     with page.expect_navigation():
-        page.get_by_role("button", name="Record the decision").tap()
+        page.get_by_role("button", name="Record the decision", exact=True).tap()
     assert page.locator(".error-summary").is_visible()
     check_page(page)
     page.locator("label[for='decision-referred']").tap()
     page.locator("#note").fill("Referred to the adult safeguarding team.")
     with page.expect_navigation():
-        page.get_by_role("button", name="Record the decision").tap()
+        page.get_by_role("button", name="Record the decision", exact=True).tap()
     check_page(page)
     page.goto(f"{live_server.url}/staff/safeguarding/phrases")
     check_page(page)

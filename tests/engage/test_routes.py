@@ -225,6 +225,8 @@ OTHER_ROUTES = {
     "/s/<code>/stop/done",
     "/s/<code>/thanks",
     "/s/<code>/who",
+    "/s/<code>/settings",
+    "/audio/<key>.<fmt>",
     "/s/<code>/worried",
     "/s/<code>/what-happens-next",
     "/leave",

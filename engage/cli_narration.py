@@ -1,0 +1,166 @@
+"""The `engage narrate` and `engage narration` commands: clips in advance, recorded voices."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from engage.narration import runtime
+from engage.narration import texts as narration_texts
+from engage.store import get_db, reads, writes
+from media import narration
+
+
+def _campaign(code: str) -> dict:
+    campaign = reads.campaign_by_code(get_db(), code)
+    if campaign is None:
+        raise click.ClickException(f"No campaign has the code {code!r}.")
+    return campaign
+
+
+def _open_campaigns() -> list[dict]:
+    rows = get_db().execute("SELECT code FROM campaigns WHERE status = 'open' ORDER BY id")
+    return [reads.campaign_by_code(get_db(), row["code"]) for row in rows.fetchall()]
+
+
+@click.command("narrate")
+@click.argument("code", required=False)
+@click.option(
+    "--jobs",
+    default=os.cpu_count() or 1,
+    show_default=True,
+    type=click.IntRange(1, 16),
+    help="Clips rendered at once.",
+)
+@with_appcontext
+def narrate_command(code: str | None, jobs: int) -> None:
+    """Render every clip a respondent can hear, for one campaign or all open ones."""
+    db = get_db()
+    state = runtime()
+    campaigns = [_campaign(code)] if code else _open_campaigns()
+    found: set[tuple[str, str]] = set()
+    for campaign in campaigns:
+        found |= narration_texts.journey_texts(current_app._get_current_object(), campaign["code"])
+        questions = reads.campaign_questions(db, campaign["id"])
+        found |= set(narration_texts.campaign_texts(campaign, questions))
+    state.register(db, sorted(found))
+    if code:
+        rows = [row for text, language in sorted(found) for row in state.clips(text, language)]
+    else:
+        rows = reads.narration_texts(db)
+    rendered = 0
+    # Each clip renders in child processes of its own, so a few can run side by side.
+    with (
+        ThreadPoolExecutor(max_workers=jobs) as pool,
+        click.progressbar(length=len(rows), label="Narrating", show_pos=True) as bar,
+    ):
+        futures = {pool.submit(state.render, row): row for row in rows}
+        for future in as_completed(futures):
+            try:
+                rendered += future.result()
+            except narration.NarrationError as error:
+                for waiting in futures:
+                    waiting.cancel()
+                text = futures[future]["text"]
+                raise click.ClickException(f"Could not narrate {text!r}: {error}") from None
+            bar.update(1)
+    click.echo(f"{len(rows)} clips: {rendered} rendered, {len(rows) - rendered} already made.")
+
+
+@click.group("narration")
+def narration_group() -> None:
+    """Manage recorded voices that replace generated narration."""
+
+
+@narration_group.command("texts")
+@click.argument("code")
+@click.option("--language", default="en", show_default=True)
+@with_appcontext
+def narration_texts_command(code: str, language: str) -> None:
+    """List the texts of a campaign with the key a recording is attached by."""
+    campaign = _campaign(code)
+    recordings = reads.recordings_for_campaign(get_db(), campaign["id"])
+    for text in _texts(campaign, language):
+        key = narration.text_key(text, language)
+        mark = "recorded" if (key, _base(language)) in recordings else "generated"
+        click.echo(f"{key}\t{mark}\t{text}")
+
+
+@narration_group.command("record")
+@click.argument("code")
+@click.argument("key")
+@click.argument("recording", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--language", default="en", show_default=True)
+@with_appcontext
+def narration_record(code: str, key: str, recording: Path, language: str) -> None:
+    """Use a recording (WAV, MP3, M4A or OGG) for one text instead of generated speech."""
+    campaign = _campaign(code)
+    _check_key(campaign, key, language)
+    digest = hashlib.sha256()
+    with recording.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    digest.update(f"\n{campaign['id']}\n{key}\n{language}".encode())
+    clip_key = digest.hexdigest()[:32]
+    try:
+        runtime().store.add_recording(recording, clip_key)
+    except narration.RecordingRejected as error:
+        raise click.ClickException(str(error)) from None
+    replaced = writes.set_recording(get_db(), campaign["id"], key, _base(language), clip_key)
+    _forget_clip(replaced, keep=clip_key)
+    click.echo(f"Recorded voice in use for {key}.")
+
+
+@narration_group.command("remove")
+@click.argument("code")
+@click.argument("key")
+@click.option("--language", default="en", show_default=True)
+@with_appcontext
+def narration_remove(code: str, key: str, language: str) -> None:
+    """Stop using a recording for a text, so generated speech is used again."""
+    campaign = _campaign(code)
+    removed = writes.remove_recording(get_db(), campaign["id"], key, _base(language))
+    if removed is None:
+        raise click.ClickException(f"{key} has no recording.")
+    _forget_clip(removed)
+    click.echo(f"Generated speech in use again for {key}.")
+
+
+def _base(language: str) -> str:
+    return narration.voice_for(language).language
+
+
+def _texts(campaign: dict, language: str) -> list[str]:
+    """Return the campaign's question wording and every registered text in a language."""
+    questions = reads.campaign_questions(get_db(), campaign["id"])
+    ordered = [
+        text
+        for text, lang in narration_texts.campaign_texts(campaign, questions)
+        if lang == language
+    ]
+    for row in reads.narration_texts(get_db()):
+        if row["language"] == _base(language) and row["speed"] == narration.DEFAULT_SPEED:
+            ordered.append(row["text"])
+    return list(dict.fromkeys(ordered))
+
+
+def _check_key(campaign: dict, key: str, language: str) -> None:
+    if key not in {narration.text_key(text, language) for text in _texts(campaign, language)}:
+        raise click.ClickException(
+            f"No text has the key {key!r}. Run `engage narration texts {campaign['code']}`."
+        )
+
+
+def _forget_clip(clip_key: str | None, keep: str | None = None) -> None:
+    """Delete a recorded clip's files once no campaign uses them."""
+    if clip_key and clip_key != keep and not reads.recorded_clip_in_use(get_db(), clip_key):
+        runtime().store.remove(clip_key)
+
+
+COMMANDS = (narrate_command, narration_group)

@@ -1,0 +1,150 @@
+"""Narration in the app: clip keys for templates, serving clips, rendering missing ones once.
+
+A template asks `clip_for(text)` for a key. The key names the text, voice, rate and engine, so
+the page never waits for audio; the text behind each key is recorded once (at campaign creation,
+by `engage narrate`, or the first time a page shows it) so the clip route can render a missing
+clip on demand. Rendering holds only the request that wants that clip.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from flask import Blueprint, Flask, current_app, g, send_file
+
+from engage import settings
+from engage.errors import refuse
+from engage.store import get_db, reads, writes
+from media import narration
+
+bp = Blueprint("narration", __name__, url_prefix="/audio")
+
+
+class Narration:
+    """The app's clip store and the registry of texts it can render."""
+
+    def __init__(self, folder: Path, prerender: bool):
+        self.store = narration.ClipStore(folder)
+        self.prerender = prerender
+        self._known: set[str] | None = None
+        self._lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
+        self.collecting: set[tuple[str, str]] | None = None
+
+    def clips(self, text: str, language: str) -> list[dict]:
+        """Return the clip of a text at every speed, as rows for the registry."""
+        text = narration.normalise_text(text)
+        rows = []
+        for speed in narration.RATES:
+            voice = narration.voice_for(language, speed)
+            rows.append(
+                {
+                    "clip_key": narration.clip_key(text, voice),
+                    "text": text,
+                    "language": voice.language,
+                    "speed": speed,
+                }
+            )
+        return rows
+
+    def register(self, db, texts: list[tuple[str, str]]) -> list[dict]:
+        """Record texts not seen before (every speed); return the rows that were new."""
+        rows = [
+            row for text, language in texts if text.strip() for row in self.clips(text, language)
+        ]
+        with self._lock:
+            if self._known is None:
+                self._known = reads.narration_clip_keys(db)
+            new = [row for row in rows if row["clip_key"] not in self._known]
+        if new:
+            writes.record_narration_texts(db, new)
+            with self._lock:
+                self._known.update(row["clip_key"] for row in new)
+        return new
+
+    def key_for(self, text: str, language: str, speed: str) -> str:
+        """Return a text's clip key, registering the text the first time any page shows it."""
+        if self.collecting is not None:
+            self.collecting.add((narration.normalise_text(text), language))
+        new = self.register(get_db(), [(text, language)])
+        if new and self.prerender:
+            self._render_later(new)
+        return narration.clip_key(text, narration.voice_for(language, speed))
+
+    def _render_later(self, rows: list[dict]) -> None:
+        """Start rendering new clips in the background, so they are ready when played."""
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="narrate")
+        for row in rows:
+            self._executor.submit(self._render_quietly, row)
+
+    def _render_quietly(self, row: dict) -> None:
+        try:
+            self.store.ensure(row["text"], narration.voice_for(row["language"], row["speed"]))
+        except (narration.NarrationError, OSError):
+            # The clip route renders it on demand instead, and reports a failure there.
+            return
+
+    def render(self, row: dict) -> bool:
+        """Render one registered clip if it is missing; return whether it was rendered now."""
+        voice = narration.voice_for(row["language"], row["speed"])
+        return self.store.ensure(row["text"], voice)[1]
+
+
+def runtime() -> Narration:
+    """Return the app's narration runtime."""
+    return current_app.extensions["narration"]
+
+
+def clip_for(text: str) -> str:
+    """Return the clip key for a text in this page's language at the person's speed.
+
+    A campaign's recorded voice for the text, when there is one, wins over generated speech.
+    """
+    language = g.get("language", "en")
+    campaign = g.get("campaign")
+    if campaign is not None:
+        if "recordings" not in g:
+            g.recordings = reads.recordings_for_campaign(get_db(), campaign["id"])
+        base = narration.voice_for(language).language
+        recorded = g.recordings.get((narration.text_key(text, language), base))
+        if recorded:
+            return recorded
+    return runtime().key_for(text, language, settings.current()["speed"])
+
+
+@bp.get("/<key>.<fmt>")
+def clip(key: str, fmt: str):
+    """Send a clip, rendering it first if it is registered but not made yet."""
+    store = runtime().store
+    try:
+        path = store.path(key, fmt)
+    except ValueError:
+        refuse(404)
+    if not path.is_file():
+        row = reads.narration_text(get_db(), key)
+        if row is None:
+            refuse(404)
+        try:
+            runtime().render(row)
+        except narration.NarrationError:
+            current_app.logger.exception("Narration failed for clip %s", key)
+            refuse(500)
+    response = send_file(path, mimetype=narration.FORMATS[fmt], conditional=True, max_age=31536000)
+    # The key changes whenever the words or voice change, so a clip never goes stale.
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Set up the clip store in the instance folder and the template helpers."""
+    folder = Path(app.config.get("NARRATION_DIR") or Path(app.instance_path) / "audio")
+    folder.mkdir(parents=True, exist_ok=True)
+    app.extensions["narration"] = Narration(
+        folder, app.config.get("NARRATION_PRERENDER", not app.testing)
+    )
+    app.jinja_env.globals["clip_for"] = clip_for
+    app.register_blueprint(bp)

@@ -1,0 +1,88 @@
+"""Find every text a respondent can hear, for rendering in advance.
+
+A campaign's own wording (questions, hints, "tell us more" prompts) is data, listed per language.
+The words on the respondent pages live in templates, so they are found by showing every page
+of the journey once, error states included, to a throwaway respondent that is erased afterwards.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from engage.content import localise
+from engage.store import get_db, reads, writes
+
+
+def campaign_texts(campaign: dict, questions: list[dict]) -> list[tuple[str, str]]:
+    """Return (text, language) for a campaign's question wording in each of its languages."""
+    texts = []
+    for language in campaign["languages"]:
+        for question in questions:
+            content = question["content"]
+            for field in ("text", "hint", "tell_us_more"):
+                if content.get(field):
+                    texts.append((localise(content[field], language), language))
+    return texts
+
+
+def register_campaign(db, code: str) -> int:
+    """Record the texts of a campaign; return how many clips were new."""
+    from engage.narration import runtime
+
+    campaign = reads.campaign_by_code(db, code)
+    questions = reads.campaign_questions(db, campaign["id"])
+    return len(runtime().register(db, campaign_texts(campaign, questions)))
+
+
+def journey_texts(app: Flask, code: str) -> set[tuple[str, str]]:
+    """Show every respondent page of a campaign once and return the texts they narrate."""
+    from engage.narration import runtime
+
+    state = runtime()
+    state.collecting = set()
+    walker = app.test_client()
+    csrf_before = app.config.get("WTF_CSRF_ENABLED", True)
+    # The walker is this process talking to itself; its forms carry no token.
+    app.config["WTF_CSRF_ENABLED"] = False
+    base = f"/s/{code}"
+    try:
+        for path in ("/", "/settings", "/resume", "/no-thanks", "/stop", "/thanks", "/q/none"):
+            walker.get(base + path)
+        walker.post(base + "/resume", data={"resume_code": ""})
+        walker.post(base + "/resume", data={"resume_code": "AAAAAAAA"})
+        walker.post(base + "/consent", data={})
+        walker.post(base + "/consent", data={"take_part": "yes", "quote": "no", "media": "no"})
+        session_id = _walker_session(walker, code)
+        try:
+            _walk_session(walker, base)
+        finally:
+            if session_id is not None:
+                with app.app_context():
+                    writes.erase_session(get_db(), session_id)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = csrf_before
+        collected, state.collecting = state.collecting, None
+    return collected
+
+
+def _walker_session(walker, code: str) -> int | None:
+    with walker.session_transaction() as stored:
+        return stored.get("respondents", {}).get(code)
+
+
+def _walk_session(walker, base: str) -> None:
+    walker.get(base + "/consent")
+    campaign = reads.campaign_by_code(get_db(), base.rsplit("/", 1)[1])
+    walker.post(base + "/who", data={})
+    walker.post(
+        base + "/who",
+        data={"respondent_group": campaign["respondent_groups"][0], "answered_how": "own"},
+    )
+    walker.get(base + "/who")
+    questions = reads.campaign_questions(get_db(), campaign["id"])
+    for question in questions:
+        path = f"{base}/q/{question['question_id']}"
+        walker.post(path, data={"action": "continue"})
+        walker.post(path, data={"action": "continue", "answer": "not_sure"})
+    walker.get(base + "/check")
+    walker.get(base + "/stop")

@@ -1,0 +1,107 @@
+"""A respondent's personal settings: pictures, reading aloud, text size, contrast and font.
+
+Before a respondent session exists the settings live in the signed Flask session; once the person
+agrees to take part they are copied into respondent_sessions.settings, so they come back with the
+resume code on any device.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask, g, session
+
+from engage.errors import refuse
+from engage.store import get_db, reads, writes
+
+# Each setting: its allowed values, the first being the default.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "pictures": ("on", "off"),
+    "narration": ("on", "off"),
+    "speed": ("slower", "normal"),
+    "read_aloud": ("off", "on"),
+    "text_size": ("standard", "large", "largest"),
+    "contrast": ("standard", "high"),
+    "font": ("standard", "dyslexic"),
+}
+DEFAULTS = {name: values[0] for name, values in CHOICES.items()}
+
+
+def clean(raw: Mapping | None) -> dict[str, str]:
+    """Return full settings from stored ones, dropping anything unknown."""
+    settings = dict(DEFAULTS)
+    for name, value in (raw or {}).items():
+        if name in CHOICES and value in CHOICES[name]:
+            settings[name] = value
+    return settings
+
+
+def from_form(form: Mapping[str, str]) -> dict[str, str]:
+    """Read settings from a form; a value never offered can only be tampering, so refuse it."""
+    settings = dict(DEFAULTS)
+    for name, allowed in CHOICES.items():
+        value = form.get(name)
+        if value is None or value == "":
+            continue
+        if value not in allowed:
+            refuse(400)
+        settings[name] = value
+    return settings
+
+
+def bound_session_id() -> int | None:
+    """Return the id of the respondent session this browser holds for the current campaign."""
+    campaign = g.get("campaign")
+    if campaign is None:
+        return None
+    return session.get("respondents", {}).get(campaign["code"])
+
+
+def current() -> dict[str, str]:
+    """Return this request's settings: the respondent session's, else the browser's."""
+    if "settings" not in g:
+        stored = None
+        session_id = bound_session_id()
+        if session_id is not None:
+            respondent = reads.respondent_session(get_db(), session_id)
+            if respondent is not None and respondent["campaign_id"] == g.campaign["id"]:
+                stored = respondent["settings"]
+        g.settings = clean(stored if stored is not None else session.get("settings"))
+    return g.settings
+
+
+def save(settings: dict[str, str]) -> None:
+    """Remember settings in the browser and, when there is one, in the respondent session."""
+    session["settings"] = settings
+    session_id = bound_session_id()
+    if session_id is not None:
+        writes.set_session_settings(get_db(), session_id, settings)
+    g.settings = settings
+
+
+def carry_into_session(session_id: int) -> None:
+    """Copy the settings chosen before consent into a newly started respondent session."""
+    writes.set_session_settings(get_db(), session_id, clean(session.get("settings")))
+
+
+def page_classes() -> str:
+    """Return the classes on <html> that apply the settings through CSS."""
+    settings = current()
+    classes = [f"text-{settings['text_size']}"]
+    if settings["contrast"] == "high":
+        classes.append("contrast-high")
+    if settings["font"] == "dyslexic":
+        classes.append("font-dyslexic")
+    if settings["pictures"] == "off":
+        classes.append("pictures-off")
+    return " ".join(classes)
+
+
+def init_app(app: Flask) -> None:
+    """Expose the settings to every template."""
+    app.jinja_env.globals.update(
+        personal_settings=current,
+        page_classes=page_classes,
+        show_pictures=lambda: current()["pictures"] == "on",
+        narration_on=lambda: current()["narration"] == "on",
+    )
