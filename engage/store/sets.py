@@ -9,5 +9,6 @@ from __future__ import annotations
 from sqlite_utils import Migrations
 
 from engage.store.schema import core
+from engage.store.schema_media import media
 
-MIGRATION_SETS: list[Migrations] = [core]
+MIGRATION_SETS: list[Migrations] = [core, media]
