@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
 
     from engage import content, errors, security, store
+    from engage import mediaanswers
     from engage.cli import register_commands
     from engage.pictures_bp import bp as pictures_bp
     from engage.respondent import bp as respondent_bp
@@ -59,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(site_bp)
     app.register_blueprint(pictures_bp)
     app.register_blueprint(respondent_bp)
+    mediaanswers.init_app(app)
     register_commands(app)
     return app
 

@@ -18,7 +18,7 @@ def _media_items_uploads_limits(db: Database) -> None:
         ALTER TABLE campaigns ADD COLUMN max_photo_bytes INTEGER NOT NULL DEFAULT 20971520;
         ALTER TABLE campaigns ADD COLUMN max_audio_bytes INTEGER NOT NULL DEFAULT 52428800;
         CREATE TABLE media_uploads (
-            id TEXT PRIMARY KEY,                  -- random token; names the part file too
+            id TEXT PRIMARY KEY,                  -- random token, which also names the part file
             session_id INTEGER NOT NULL REFERENCES respondent_sessions(id) ON DELETE CASCADE,
             kind TEXT NOT NULL CHECK (kind IN ('drawing', 'photo', 'video', 'audio')),
             question_id TEXT,                     -- NULL: the "tell us anything" page
