@@ -45,8 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from engage import content, errors, security, store
-    from engage import mediaanswers
+    from engage import content, errors, mediaanswers, security, store
     from engage.cli import register_commands
     from engage.pictures_bp import bp as pictures_bp
     from engage.respondent import bp as respondent_bp
