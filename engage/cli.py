@@ -168,6 +168,8 @@ def serve_command(host: str, port: int, workers: int) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's CLI group."""
+    from engage.cli_media import media_group
+
     for command in (
         init_command,
         demo_command,
@@ -175,5 +177,6 @@ def register_commands(app: Flask) -> None:
         responses_command,
         content_group,
         serve_command,
+        media_group,
     ):
         app.cli.add_command(command)

@@ -117,3 +117,9 @@ def media_digests_in_use(db: Database) -> set[str]:
 def media_upload_ids(db: Database) -> set[str]:
     """Return the token of every upload still in progress."""
     return {row[0] for row in db.execute("SELECT id FROM media_uploads").fetchall()}
+
+
+def media_uploads_untouched_since(db: Database, cutoff: str) -> list[str]:
+    """Return the tokens of uploads that have not moved on since the cutoff time."""
+    rows = db.execute("SELECT id FROM media_uploads WHERE updated_at < ?", [cutoff]).fetchall()
+    return [row[0] for row in rows]

@@ -455,3 +455,23 @@ def test_json_replies_are_json(person):
     created = person.create("photo", 10)
     assert created.mimetype == "application/json"
     assert set(json.loads(created.data)) == {"upload", "chunk_size", "received", "url"}
+
+
+def test_sweep_removes_files_of_erased_sessions_and_stale_uploads(person, app, runner, tmp_path):
+    # The photo is small: its full size and thumbnail are the same bytes, so one blob.
+    person.form_upload("photo", samples.photo_with_gps(tmp_path / "a.jpg"))
+    other = MediaRespondent(app.test_client(), person.campaign["code"], person.question_id)
+    other.start()
+    stale = other.create("video", 1000).get_json()["upload"]
+    with app.app_context():
+        get_db().execute(
+            "UPDATE media_uploads SET updated_at = '2000-01-01T00:00:00+00:00' WHERE id = ?",
+            [stale],
+        )
+    stray = Path(app.instance_path) / "media" / "uploads" / "form-leftover.part"
+    stray.write_bytes(b"x")
+    person.consent(take_part="no")
+    result = runner.invoke(args=["media", "sweep"])
+    assert result.exit_code == 0, result.output
+    assert "Removed: unfinished uploads 1, part files 2, unused files 1." in result.output
+    _nothing_left(app)
