@@ -76,3 +76,4 @@ def run_script(db: Database, script: str) -> None:
     for statement in script.split(";"):
         if statement.strip():
             db.execute(statement)
+
