@@ -49,7 +49,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from engage import content, errors, narration, pictures_bp, security, settings, store
+    from engage import (
+        content,
+        errors,
+        mediaanswers,
+        narration,
+        pictures_bp,
+        security,
+        settings,
+        store,
+    )
     from engage.assist import bp as assist_bp
     from engage.cli import register_commands
     from engage.groups import bp as groups_bp
@@ -77,6 +86,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(groups_bp)
     app.register_blueprint(safeguarding_bp)
     app.register_blueprint(safety_bp)
+    mediaanswers.init_app(app)
     register_commands(app)
     return app
 

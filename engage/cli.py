@@ -183,6 +183,7 @@ def serve_command(host: str, port: int, workers: int) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's CLI group."""
+    from engage.cli_media import media_group
     from engage.cli_narration import COMMANDS as NARRATION_COMMANDS
     from engage.cli_ops import backup_command, restore_command
     from engage.cli_staff import user_group
@@ -199,5 +200,6 @@ def register_commands(app: Flask) -> None:
         serve_command,
         export_command,
         *NARRATION_COMMANDS,
+        media_group,
     ):
         app.cli.add_command(command)

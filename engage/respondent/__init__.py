@@ -215,7 +215,9 @@ def question(question_id: str):
     changing = bool(request.args.get("change"))
     status = 200
     if request.method == "POST":
-        stopping = request.form.get("action") == "stop"
+        action = request.form.get("action", "")
+        # Leaving to draw, photograph or record saves what is chosen so far, like stopping.
+        stopping = action == "stop" or action.startswith("media-")
         checked = forms.answer(request.form, [c.value for c in choices], stopping)
         if not checked.errors:
             if "answer" in checked.values:
@@ -225,6 +227,15 @@ def question(question_id: str):
                     question_id,
                     checked.values["answer"],
                     checked.values["free_text"],
+                )
+            if action.startswith("media-"):
+                return redirect(
+                    url_for(
+                        "mediaanswers.add",
+                        kind=action.removeprefix("media-"),
+                        q=question_id,
+                        change=1 if changing else None,
+                    )
                 )
             if stopping:
                 onward = url_for(".stop")

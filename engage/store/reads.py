@@ -704,3 +704,46 @@ def recorded_clip_in_use(db: Database, clip_key: str) -> bool:
     return bool(
         db.execute("SELECT 1 FROM narration_recordings WHERE clip_key = ?", [clip_key]).fetchone()
     )
+
+
+# --- media ---
+
+
+def media_upload(db: Database, upload_id: str) -> dict | None:
+    """Return a resumable upload by its token, or None."""
+    return _one(db, "SELECT * FROM media_uploads WHERE id = ?", [upload_id])
+
+
+def media_item(db: Database, item_id: int) -> dict | None:
+    """Return one media answer, or None."""
+    return _one(db, "SELECT * FROM media_items WHERE id = ?", [item_id])
+
+
+def media_items_for(db: Database, session_id: int, question_id: str | None) -> list[dict]:
+    """Return a session's media answers to one question (None: the "tell us anything" page)."""
+    rows = db.execute(
+        "SELECT * FROM media_items WHERE session_id = ? AND question_id IS ? ORDER BY id",
+        [session_id, question_id],
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def media_digests_in_use(db: Database) -> set[str]:
+    """Return every blob digest a media answer still refers to."""
+    rows = db.execute(
+        "SELECT sha256 FROM media_items UNION SELECT thumb_sha256 FROM media_items "
+        "WHERE thumb_sha256 IS NOT NULL UNION SELECT poster_sha256 FROM media_items "
+        "WHERE poster_sha256 IS NOT NULL"
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def media_upload_ids(db: Database) -> set[str]:
+    """Return the token of every upload still in progress."""
+    return {row[0] for row in db.execute("SELECT id FROM media_uploads").fetchall()}
+
+
+def media_uploads_untouched_since(db: Database, cutoff: str) -> list[str]:
+    """Return the tokens of uploads that have not moved on since the cutoff time."""
+    rows = db.execute("SELECT id FROM media_uploads WHERE updated_at < ?", [cutoff]).fetchall()
+    return [row[0] for row in rows]

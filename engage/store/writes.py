@@ -1050,3 +1050,71 @@ def set_session_settings(db: Database, session_id: int, settings: dict) -> None:
         "UPDATE respondent_sessions SET settings = ?, updated_at = ? WHERE id = ?",
         [json.dumps(settings, sort_keys=True), now(), session_id],
     )
+
+
+# --- media ---
+
+
+def create_media_upload(
+    db: Database,
+    upload_id: str,
+    session_id: int,
+    kind: str,
+    question_id: str | None,
+    size: int,
+) -> None:
+    """Record a resumable upload that has been started."""
+    stamp = now()
+    db["media_uploads"].insert(
+        {
+            "id": upload_id,
+            "session_id": session_id,
+            "kind": kind,
+            "question_id": question_id,
+            "size": size,
+            "received": 0,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+    )
+
+
+def advance_media_upload(db: Database, upload_id: str, offset: int, received: int) -> bool:
+    """Move an upload on from offset to received; False if another chunk got there first."""
+    cursor = db.execute(
+        "UPDATE media_uploads SET received = ?, updated_at = ? WHERE id = ? AND received = ?",
+        [received, now(), upload_id, offset],
+    )
+    return cursor.rowcount == 1
+
+
+def delete_media_upload(db: Database, upload_id: str) -> None:
+    """Forget an upload once it is finished or refused."""
+    db.execute("DELETE FROM media_uploads WHERE id = ?", [upload_id])
+
+
+def add_media_item(db: Database, item: dict) -> int:
+    """Record a cleaned media answer whose files are already in the blob store."""
+    stamp = now()
+    with transaction(db):
+        item_id = (
+            db["media_items"].insert({**item, "created_at": stamp, "updated_at": stamp}).last_pk
+        )
+        db.execute(
+            "UPDATE respondent_sessions SET updated_at = ? WHERE id = ?",
+            [stamp, item["session_id"]],
+        )
+    return item_id
+
+
+def set_media_consent(db: Database, item_id: int, consent: str, description: str) -> None:
+    """Record how a person lets us use one media answer, and what they say it shows."""
+    db.execute(
+        "UPDATE media_items SET consent = ?, description = ?, updated_at = ? WHERE id = ?",
+        [consent, description, now(), item_id],
+    )
+
+
+def delete_media_item(db: Database, item_id: int) -> None:
+    """Remove one media answer (its files go when nothing else refers to them)."""
+    db.execute("DELETE FROM media_items WHERE id = ?", [item_id])

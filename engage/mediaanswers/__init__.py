@@ -1,0 +1,559 @@
+"""Drawings, photos, video and voice as answers: capture, resumable upload, consent, serving.
+
+Every route needs the browser's bound respondent session, and every item is shown only to the
+session that made it. A refused file leaves nothing behind: no row, no part file, no blob.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_wtf.csrf import CSRFError, validate_csrf
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
+from wtforms import ValidationError
+
+from engage import csrf
+from engage.errors import refuse
+from engage.mediaanswers.kinds import CONSENT_CHOICES, KINDS, MESSAGES, Kind
+from engage.respondent import _add_code, _bound_session, _load_campaign, forms
+from engage.store import get_db, reads, writes
+from media import av, images, pictures
+from media.blobs import BlobStore
+from media.probe import MediaRefused
+
+bp = Blueprint("mediaanswers", __name__, url_prefix="/s/<code>/media", template_folder="templates")
+bp.url_value_preprocessor(_load_campaign)
+bp.url_defaults(_add_code)
+
+CHUNK_SIZE = 4 * 1024 * 1024
+CHUNK_MAX = 8 * 1024 * 1024
+READ_BLOCK = 256 * 1024
+# Room for the multipart boundaries and the small form fields around a file.
+FORM_OVERHEAD = 64 * 1024
+UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
+DESCRIPTION_LIMIT = 2000
+
+
+# --- places on disk ---
+
+
+def media_root() -> Path:
+    """Return the instance folder for media, outside static/ so nothing is served by name."""
+    return Path(current_app.instance_path) / "media"
+
+
+def blob_store() -> BlobStore:
+    """Return the content-addressed store of cleaned files."""
+    return BlobStore(media_root() / "blobs")
+
+
+def _part_path(upload_id: str) -> Path:
+    if not UPLOAD_ID.match(upload_id):
+        raise ValueError("bad upload id")
+    return media_root() / "uploads" / f"{upload_id}.part"
+
+
+def _work_dir() -> Path:
+    root = media_root() / "work"
+    root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=root))
+
+
+# --- who may see what ---
+
+
+def _respondent() -> dict | None:
+    respondent = _bound_session()
+    if respondent is None or respondent["finished_at"]:
+        return None
+    return respondent
+
+
+def _page_respondent():
+    """Return (respondent, None), or (None, a redirect) when no open session is bound."""
+    respondent = _respondent()
+    if respondent is None:
+        return None, redirect(url_for("respondent.welcome"))
+    if not respondent["respondent_group"]:
+        return None, redirect(url_for("respondent.who"))
+    return respondent, None
+
+
+def _own_item(item_id: int, respondent: dict) -> dict:
+    item = reads.media_item(get_db(), item_id)
+    if item is None or item["session_id"] != respondent["id"]:
+        refuse(404)
+    return item
+
+
+def _kind(key: str) -> Kind:
+    if key not in KINDS:
+        refuse(404)
+    return KINDS[key]
+
+
+def _question_id(raw: str | None) -> str | None:
+    """Return the question an item answers (None for "tell us anything"); 404 if unknown."""
+    if not raw:
+        return None
+    if raw not in {question["question_id"] for question in g.questions}:
+        refuse(404)
+    return raw
+
+
+def _return_url(question_id: str | None, changing: bool) -> str:
+    """Return the page the person came from, so they keep their place."""
+    if question_id is None:
+        return url_for(".anything")
+    return url_for("respondent.question", question_id=question_id, change=1 if changing else None)
+
+
+def _place_args() -> dict:
+    return {"q": request.args.get("q") or None, "change": request.args.get("change") or None}
+
+
+def send_item(item: dict, variant: str):
+    """Send one stored file of a media item, inline, with Range support.
+
+    The caller decides who may see it: respondents through `item_file` below; the review team's
+    pages will call this after their own sign-in check.
+    """
+    digest = {"main": item["sha256"], "thumb": item["thumb_sha256"]}.get(variant)
+    mime, ext = item["mime"], item["ext"]
+    if variant == "poster":
+        digest, mime, ext = item["poster_sha256"], "image/jpeg", "jpg"
+    elif variant == "thumb" and digest:
+        mime, ext = ("image/png", "png") if item["mime"] == "image/png" else ("image/jpeg", "jpg")
+    if not digest:
+        refuse(404)
+    path = blob_store().path(digest)
+    if not path.exists():
+        refuse(404)
+    response = send_file(
+        path,
+        mimetype=mime,
+        download_name=f"{item['kind']}-{item['id']}-{variant}.{ext}",
+        conditional=True,
+        etag=digest,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- refusals ---
+
+
+def _refusal(reason: str, kind: Kind) -> tuple[str, list[str], int]:
+    title, lines, status = MESSAGES[reason]
+    return title, [line.format(noun=kind.noun) for line in lines], status
+
+
+def _json_refusal(reason: str, kind: Kind, **extra):
+    title, lines, status = _refusal(reason, kind)
+    return jsonify({"title": title, "lines": lines, **extra}), status
+
+
+def _check_csrf(token: str | None) -> None:
+    """Check the CSRF token of a view exempted from CSRFProtect.
+
+    CSRFProtect reads the form before the view runs, under the app's 2 MB request cap; upload
+    views raise their own cap first and then check the token here.
+    """
+    try:
+        validate_csrf(token)
+    except ValidationError as error:
+        raise CSRFError(str(error)) from None
+
+
+def _bad_name(name: str) -> bool:
+    return "\x00" in name or "/" in name or "\\" in name or ".." in name
+
+
+# --- pages ---
+
+
+@bp.after_request
+def _allow_capture(response):
+    """Let only the capture pages ask for the camera or microphone."""
+    kind = KINDS.get((request.view_args or {}).get("kind", ""))
+    if request.endpoint == "mediaanswers.add" and kind is not None:
+        response.headers["Permissions-Policy"] = kind.permissions_policy
+    return response
+
+
+@bp.route("/add/<kind>", methods=["GET", "POST"])
+def add(kind: str):
+    """Offer one way to answer with a picture, video or voice; without JavaScript, a form."""
+    kind_ = _kind(kind)
+    respondent, away = _page_respondent()
+    if away:
+        return away
+    question_id = _question_id(request.args.get("q"))
+    changing = bool(request.args.get("change"))
+    error = None
+    if request.method == "POST":
+        reason = _form_upload(kind_, respondent, question_id, changing)
+        if isinstance(reason, int):
+            return redirect(url_for(".item", item_id=reason, **_place_args()))
+        error = _refusal(reason, kind_)
+    question = next((q for q in g.questions if q["question_id"] == question_id), None)
+    return (
+        render_template(
+            "mediaanswers/add.html",
+            kind=kind_,
+            question=question,
+            error=error,
+            back=_return_url(question_id, changing),
+            limit_mb=_limit(kind_) // (1024 * 1024),
+            place=_place_args(),
+        ),
+        error[2] if error else 200,
+    )
+
+
+def _limit(kind: Kind) -> int:
+    return int(g.campaign[kind.limit_column])
+
+
+def _form_upload(kind: Kind, respondent: dict, question_id: str | None, changing: bool):
+    """Take a plain multipart upload (the no-JavaScript way); return an item id or a reason."""
+    # Werkzeug streams the file part to a temporary file; only the size cap changes here.
+    request.max_content_length = _limit(kind) + FORM_OVERHEAD
+    try:
+        _check_csrf(request.form.get("csrf_token"))
+        files = [f for f in request.files.getlist("file") if f and f.filename]
+    except RequestEntityTooLarge:
+        return "too_big"
+    if not files:
+        return "no_file"
+    upload = files[0]
+    if _bad_name(upload.filename):
+        return "bad_name"
+    staging = media_root() / "uploads"
+    staging.mkdir(parents=True, exist_ok=True)
+    part = staging / f"form-{secrets.token_urlsafe(12)}.part"
+    try:
+        upload.save(part)
+        if part.stat().st_size > _limit(kind):
+            return "too_big"
+        # A drawing done on paper arrives as a photo, so it is checked as one.
+        processing = "photo" if kind.key == "drawing" else kind.key
+        return _store(processing, kind.key, part, respondent, question_id)
+    except MediaRefused as refused:
+        return refused.reason
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def _store(processing: str, kind: str, source: Path, respondent: dict, question_id: str | None):
+    """Check and clean a finished upload, keep its files and record it; return the item id."""
+    work = _work_dir()
+    store = blob_store()
+    digests: list[str] = []
+    try:
+        item = {"session_id": respondent["id"], "kind": kind, "question_id": question_id}
+        if processing in ("drawing", "photo"):
+            safe = (
+                images.process_drawing(source)
+                if processing == "drawing"
+                else images.process_image(source)
+            )
+            digests.append(store.put_bytes(safe.full.data, work / "full"))
+            digests.append(store.put_bytes(safe.thumb.data, work / "thumb"))
+            item.update(
+                sha256=digests[0],
+                thumb_sha256=digests[1],
+                mime=safe.full.mime,
+                ext=safe.full.ext,
+                size_bytes=len(safe.full.data),
+                width=safe.full.width,
+                height=safe.full.height,
+            )
+        elif processing == "video":
+            clean = av.clean_video(source, work)
+            poster = av.poster_frame(clean.path, work / "poster.jpg", clean.duration)
+            size = clean.path.stat().st_size
+            digests.append(store.put_file(clean.path))
+            digests.append(store.put_file(poster))
+            item.update(
+                sha256=digests[0],
+                poster_sha256=digests[1],
+                mime=clean.mime,
+                ext=clean.ext,
+                size_bytes=size,
+                width=clean.width,
+                height=clean.height,
+                duration_seconds=clean.duration,
+            )
+        else:
+            clean = av.clean_audio(source, work)
+            size = clean.path.stat().st_size
+            digests.append(store.put_file(clean.path))
+            item.update(
+                sha256=digests[0],
+                mime=clean.mime,
+                ext=clean.ext,
+                size_bytes=size,
+                duration_seconds=clean.duration,
+            )
+        return writes.add_media_item(get_db(), item)
+    except BaseException:
+        sweep_blobs(digests)
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def sweep_blobs(candidates: list[str] | None = None) -> int:
+    """Delete blobs no media item refers to (only the candidates, if given); return how many."""
+    store = blob_store()
+    in_use = reads.media_digests_in_use(get_db())
+    pool = set(candidates) if candidates is not None else store.digests()
+    gone = [digest for digest in pool if digest not in in_use]
+    for digest in gone:
+        store.delete(digest)
+    return len(gone)
+
+
+# --- the chunked upload protocol (JavaScript) ---
+
+
+def _api_respondent() -> dict:
+    respondent = _respondent()
+    if respondent is None:
+        refuse(403)
+    return respondent
+
+
+def _own_upload(upload_id: str, respondent: dict) -> dict | None:
+    upload = reads.media_upload(get_db(), upload_id) if UPLOAD_ID.match(upload_id) else None
+    if upload is None or upload["session_id"] != respondent["id"]:
+        return None
+    return upload
+
+
+@bp.post("/uploads")
+def create_upload():
+    """Start a resumable upload: say its kind, question and size; get its token back."""
+    respondent = _api_respondent()
+    kind = _kind(request.form.get("kind", ""))
+    question_id = _question_id(request.form.get("q"))
+    try:
+        size = int(request.form.get("size", ""))
+    except ValueError:
+        return _json_refusal("no_file", kind)
+    if size <= 0:
+        return _json_refusal("empty", kind)
+    if size > _limit(kind):
+        return _json_refusal("too_big", kind)
+    if _bad_name(request.form.get("name", "")):
+        return _json_refusal("bad_name", kind)
+    upload_id = secrets.token_urlsafe(24)
+    part = _part_path(upload_id)
+    part.parent.mkdir(parents=True, exist_ok=True)
+    part.touch(mode=0o600)
+    writes.create_media_upload(get_db(), upload_id, respondent["id"], kind.key, question_id, size)
+    return jsonify(
+        {
+            "upload": upload_id,
+            "chunk_size": CHUNK_SIZE,
+            "received": 0,
+            "url": url_for(".upload_status", upload_id=upload_id),
+        }
+    ), 201
+
+
+@bp.get("/uploads/<upload_id>")
+def upload_status(upload_id: str):
+    """Say how many bytes of an upload have arrived, so a dropped upload can carry on."""
+    upload = _own_upload(upload_id, _api_respondent())
+    if upload is None:
+        return _json_refusal("not_yours", KINDS["photo"])
+    return jsonify({"received": upload["received"], "size": upload["size"]})
+
+
+@bp.put("/uploads/<upload_id>")
+def upload_chunk(upload_id: str):
+    """Take the next chunk of an upload, which must start where the last one ended."""
+    respondent = _api_respondent()
+    upload = _own_upload(upload_id, respondent)
+    if upload is None:
+        return _json_refusal("not_yours", KINDS["photo"])
+    kind = KINDS[upload["kind"]]
+    request.max_content_length = CHUNK_MAX
+    _check_csrf(request.headers.get("X-CSRFToken"))
+    offset = request.args.get("offset", type=int)
+    length = request.content_length
+    if offset != upload["received"]:
+        return _json_refusal("out_of_order", kind, received=upload["received"])
+    if not length or length > CHUNK_MAX or offset + length > upload["size"]:
+        return _json_refusal("bad_chunk", kind, received=upload["received"])
+    part = _part_path(upload_id)
+    written = 0
+    try:
+        with open(part, "r+b") as handle:
+            handle.seek(offset)
+            while written < length:
+                block = request.stream.read(min(READ_BLOCK, length - written))
+                if not block:
+                    raise ClientDisconnected()
+                handle.write(block)
+                written += len(block)
+            handle.flush()
+    except (ClientDisconnected, OSError):
+        # Whatever part of the chunk arrived is dropped: the next try starts at the old offset.
+        _truncate(part, upload["received"])
+        return _json_refusal("interrupted", kind, received=upload["received"])
+    if not writes.advance_media_upload(get_db(), upload_id, offset, offset + written):
+        return _json_refusal("out_of_order", kind, received=upload["received"])
+    return jsonify({"received": offset + written, "size": upload["size"]})
+
+
+csrf.exempt(add)
+csrf.exempt(upload_chunk)
+
+
+def _truncate(part: Path, size: int) -> None:
+    with open(part, "r+b") as handle:
+        handle.truncate(size)
+
+
+@bp.post("/uploads/<upload_id>/finish")
+def finish_upload(upload_id: str):
+    """Check and clean a complete upload, and say where the person goes next."""
+    respondent = _api_respondent()
+    upload = _own_upload(upload_id, respondent)
+    if upload is None:
+        return _json_refusal("not_yours", KINDS["photo"])
+    kind = KINDS[upload["kind"]]
+    if upload["received"] != upload["size"]:
+        return _json_refusal("out_of_order", kind, received=upload["received"])
+    part = _part_path(upload_id)
+    try:
+        item_id = _store(kind.key, kind.key, part, respondent, upload["question_id"])
+    except MediaRefused as refused:
+        return _json_refusal(refused.reason, kind)
+    finally:
+        part.unlink(missing_ok=True)
+        writes.delete_media_upload(get_db(), upload_id)
+    place = {"q": upload["question_id"], "change": request.form.get("change") or None}
+    return jsonify({"item": item_id, "next": url_for(".item", item_id=item_id, **place)})
+
+
+# --- consent and description ---
+
+
+@bp.route("/item/<int:item_id>", methods=["GET", "POST"])
+def item(item_id: int):
+    """Ask how a media answer may be used, and what it shows."""
+    respondent, away = _page_respondent()
+    if away:
+        return away
+    item_ = _own_item(item_id, respondent)
+    kind = KINDS[item_["kind"]]
+    checked = forms.Checked(
+        values={"consent": item_["consent"] or "", "description": item_["description"]}
+    )
+    status = 200
+    if request.method == "POST":
+        checked = forms.Checked()
+        consent, error = forms.choice(
+            request.form, "consent", CONSENT_CHOICES, "Choose who may see it."
+        )
+        text, text_error = forms.free_text(request.form, "description")
+        checked.values = {"consent": consent or "", "description": text[:DESCRIPTION_LIMIT]}
+        if error:
+            checked.errors["consent"] = error
+        if text_error or len(text) > DESCRIPTION_LIMIT:
+            checked.errors["description"] = "Please write less."
+        if not checked.errors:
+            writes.set_media_consent(get_db(), item_id, consent, text)
+            return redirect(_return_url(item_["question_id"], bool(request.args.get("change"))))
+        status = 400
+    return (
+        render_template(
+            "mediaanswers/item.html",
+            item=item_,
+            kind=kind,
+            checked=checked,
+            choices=CONSENT_CHOICES.values(),
+            place=_place_args(),
+        ),
+        status,
+    )
+
+
+@bp.post("/item/<int:item_id>/remove")
+def remove(item_id: int):
+    """Delete one media answer and its files."""
+    respondent, away = _page_respondent()
+    if away:
+        return away
+    item_ = _own_item(item_id, respondent)
+    writes.delete_media_item(get_db(), item_id)
+    sweep_blobs([d for d in (item_["sha256"], item_["thumb_sha256"], item_["poster_sha256"]) if d])
+    return redirect(_return_url(item_["question_id"], bool(request.args.get("change"))))
+
+
+@bp.get("/file/<int:item_id>/<variant>")
+def item_file(item_id: int, variant: str):
+    """Send a media answer's file, only to the person who made it."""
+    respondent = _respondent()
+    if respondent is None:
+        refuse(404)
+    return send_item(_own_item(item_id, respondent), variant)
+
+
+@bp.get("/anything")
+def anything():
+    """Offer the four ways to tell us anything, not tied to one question."""
+    respondent, away = _page_respondent()
+    if away:
+        return away
+    answered = reads.answers_for_session(get_db(), respondent["id"])
+    carry_on = next(
+        (
+            url_for("respondent.question", question_id=q["question_id"])
+            for q in g.questions
+            if q["question_id"] not in answered
+        ),
+        url_for("respondent.check"),
+    )
+    return render_template(
+        "mediaanswers/anything.html",
+        items=reads.media_items_for(get_db(), respondent["id"], None),
+        carry_on=carry_on,
+    )
+
+
+def media_for_question(question_id: str | None) -> list[dict]:
+    """Return the bound person's media answers to a question, for the question page."""
+    respondent = _bound_session()
+    if respondent is None:
+        return []
+    return reads.media_items_for(get_db(), respondent["id"], question_id)
+
+
+def init_app(app) -> None:
+    """Register the blueprint and the template helpers the question page uses."""
+    app.register_blueprint(bp)
+    app.jinja_env.globals["media_for_question"] = media_for_question
+    app.jinja_env.globals["media_kinds"] = KINDS
+    app.jinja_env.globals["picture_alt"] = pictures.default_alt
