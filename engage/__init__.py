@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from engage import (
         content,
         errors,
+        i18n,
         mediaanswers,
         narration,
         pictures_bp,
@@ -71,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from engage.staff import bp as staff_bp
 
     store.init_app(app)
+    i18n.init_app(app)
     content.init_app(app)
     csrf.init_app(app)
     security.init_app(app)

@@ -16,26 +16,43 @@ from engage.store import get_db, reads, writes
 ROLES = ("lead", "supporter", "advocate")
 ROLE_NAMES = {"lead": "Lead", "supporter": "Supporter", "advocate": "Advocate"}
 MIN_PASSWORD_LENGTH = 12
-# argon2id with the library's defaults (RFC 9106's second recommended profile).
-_hasher = PasswordHasher()
-# A real hash to verify against when the account does not exist, so timing does not tell.
-_DUMMY_HASH = _hasher.hash("not a real password, only here to spend the same time")
+# argon2id with the library's defaults (RFC 9106's second recommended profile: 64 MiB, t=3).
+_STRONG = PasswordHasher()
+# The test suite makes hundreds of accounts: it keeps argon2id but with a light profile.
+_LIGHT = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_DUMMY_HASHES: dict[int, str] = {}
+
+
+def password_hasher() -> PasswordHasher:
+    """Return the argon2id hasher for this app: strong unless a test asked for a light one."""
+    if current_app.config.get("LIGHT_PASSWORD_HASHING"):
+        return _LIGHT
+    return _STRONG
+
+
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """Return a real hash to verify against for unknown accounts, so timing does not tell."""
+    key = id(hasher)
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hasher.hash("not a real password, only here to spend the same time")
+    return _DUMMY_HASHES[key]
 
 
 def hash_password(password: str) -> str:
     """Return an argon2id hash of a password."""
-    return _hasher.hash(password)
+    return password_hasher().hash(password)
 
 
 def check_password(user: dict | None, password: str) -> bool:
     """Say whether a password matches an account, rehashing when the parameters changed."""
     try:
-        _hasher.verify(user["password_hash"] if user else _DUMMY_HASH, password)
+        hasher = password_hasher()
+        hasher.verify(user["password_hash"] if user else _dummy_hash(hasher), password)
     except (VerificationError, InvalidHashError):
         return False
     if user is None:
         return False
-    if _hasher.check_needs_rehash(user["password_hash"]):
+    if hasher.check_needs_rehash(user["password_hash"]):
         writes.set_password_hash(get_db(), user["id"], hash_password(password))
     return True
 

@@ -26,7 +26,13 @@ class CheckedClient(FlaskClient):
 
 @pytest.fixture
 def app(tmp_path: Path):
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance")})
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "LIGHT_PASSWORD_HASHING": True,
+        }
+    )
     return app
 
 

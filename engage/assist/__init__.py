@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
@@ -26,7 +25,6 @@ ASSIST_ROLES = ("supporter", "lead")
 PIN_ATTEMPT_WINDOW_SECONDS = 15 * 60
 MAX_PIN_FAILURES = 5
 MAX_FAILURES_PER_ADDRESS = 20
-_pins = PasswordHasher()
 
 
 @dataclass(frozen=True)
@@ -114,7 +112,7 @@ def check_pin(user: dict | None, pin: str) -> bool:
     if not user or not user["pin_hash"] or not user["active"]:
         return False
     try:
-        return _pins.verify(user["pin_hash"], pin[:8])
+        return auth.password_hasher().verify(user["pin_hash"], pin[:8])
     except (VerificationError, InvalidHashError):
         return False
 
@@ -262,7 +260,7 @@ def pin():
         elif new != again:
             errors["pin_again"] = "The two PINs are not the same."
         if not errors:
-            writes.set_pin_hash(get_db(), user["id"], _pins.hash(new))
+            writes.set_pin_hash(get_db(), user["id"], auth.password_hasher().hash(new))
             writes.audit(get_db(), user["id"], "pin_set")
             return redirect(url_for(".pin", saved=1))
     return (

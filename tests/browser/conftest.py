@@ -67,7 +67,7 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     instance = tmp_path_factory.mktemp("browser-instance")
-    app = create_app({"INSTANCE_PATH": str(instance)})
+    app = create_app({"INSTANCE_PATH": str(instance), "LIGHT_PASSWORD_HASHING": True})
     server = LiveServer(app)
     yield server
     server.stop()

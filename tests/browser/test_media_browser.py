@@ -21,11 +21,11 @@ def _start(live_server, page, **campaign_options) -> tuple[str, str]:
     for name, value in (("take_part", "yes"), ("quote", "yes"), ("media", "yes")):
         page.locator(f"label[for='{name}-{value}']").click()
     with page.expect_navigation():
-        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("button", name="Continue", exact=True).click()
     page.locator("label[for='respondent_group-person']").click()
     page.locator("label[for='answered_how-own']").click()
     with page.expect_navigation():
-        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("button", name="Continue", exact=True).click()
     question_id = page.url.rsplit("/", 1)[-1]
     return base, question_id
 
@@ -53,20 +53,20 @@ def _is_ink(pixel) -> bool:
 
 def _go_to_draw(page) -> None:
     with page.expect_navigation():
-        page.get_by_role("button", name="Draw it").click()
+        page.get_by_role("button", name="Draw it", exact=True).click()
     page.locator("#draw-canvas").wait_for(state="visible")
 
 
 def _save_drawing_and_consent(page, live_server, base: str, question_id: str) -> dict:
     before = len(_items(live_server, base))
     with page.expect_navigation():
-        page.get_by_role("button", name="Save my drawing").click()
+        page.get_by_role("button", name="Save my drawing", exact=True).click()
     assert "/media/item/" in page.url
     check_page(page)
     page.locator("label[for='consent-words']").click()
     page.locator("#description").fill("My day out")
     with page.expect_navigation():
-        page.get_by_role("button", name="Save and go back").click()
+        page.get_by_role("button", name="Save and go back", exact=True).click()
     assert page.url.endswith(f"/q/{question_id}")
     items = _items(live_server, base)
     assert len(items) == before + 1
@@ -194,27 +194,27 @@ def test_photo_and_video_upload_in_chunks_with_progress(live_server, new_page, t
         "request", lambda request: puts.append(request.url) if request.method == "PUT" else None
     )
     with page.expect_navigation():
-        page.get_by_role("button", name="Take or choose a photo").tap()
+        page.get_by_role("button", name="Take or choose a photo", exact=True).tap()
     check_page(page)
     page.locator("#file-choose").set_input_files(samples.photo_with_gps(tmp_path / "IMG_1.jpg"))
     with page.expect_navigation():
-        page.get_by_role("button", name="Send my photo").tap()
+        page.get_by_role("button", name="Send my photo", exact=True).tap()
     assert "/media/item/" in page.url and puts
     check_page(page)
     (photo,) = _items(live_server, base)
     assert b"PhoneMaker" not in _blob(live_server, photo["sha256"]).read_bytes()
     page.locator("label[for='consent-private']").tap()
     with page.expect_navigation():
-        page.get_by_role("button", name="Save and go back").tap()
+        page.get_by_role("button", name="Save and go back", exact=True).tap()
     assert page.url.endswith(f"/q/{question_id}")
 
     with page.expect_navigation():
-        page.get_by_role("button", name="Record a video").tap()
+        page.get_by_role("button", name="Record a video", exact=True).tap()
     check_page(page)
     assert page.locator("#file-take").get_attribute("capture") == "user"
     page.locator("#file-take").set_input_files(samples.video_with_location(tmp_path / "clip.mp4"))
     with page.expect_navigation(timeout=30_000):
-        page.get_by_role("button", name="Send my video").tap()
+        page.get_by_role("button", name="Send my video", exact=True).tap()
     video = _items(live_server, base)[-1]
     assert video["kind"] == "video" and video["poster_sha256"]
     assert samples.LOCATION not in samples.ffprobe_tags(_blob(live_server, video["sha256"]))
@@ -228,7 +228,7 @@ def test_refusal_is_shown_in_easy_read_by_the_uploader(live_server, new_page, tm
     base, question_id = _start(live_server, page)
     page.goto(f"{base}/media/add/photo?q={question_id}")
     page.locator("#file-choose").set_input_files(samples.jpeg_with_zip(tmp_path / "photo.jpg"))
-    page.get_by_role("button", name="Send my photo").click()
+    page.get_by_role("button", name="Send my photo", exact=True).click()
     error = page.locator("[data-upload-error]")
     error.wait_for(state="visible")
     assert "hidden inside" in error.inner_text()
@@ -242,25 +242,25 @@ def test_without_javascript_drawing_becomes_a_photo_of_paper(live_server, new_pa
     base, question_id = _start(live_server, page)
     # axe cannot run with JavaScript off; these pages are checked with it on elsewhere.
     with page.expect_navigation():
-        page.get_by_role("button", name="Draw it").click()
+        page.get_by_role("button", name="Draw it", exact=True).click()
     assert not page.locator("#draw-canvas").is_visible()
     assert page.get_by_text("Draw on paper. Then take a photo of it.").is_visible()
     page.locator("#file-take").set_input_files(samples.photo_with_gps(tmp_path / "paper.jpg"))
     with page.expect_navigation():
-        page.get_by_role("button", name="Send my drawing").click()
+        page.get_by_role("button", name="Send my drawing", exact=True).click()
     assert "/media/item/" in page.url
     page.locator("label[for='consent-report']").click()
     with page.expect_navigation():
-        page.get_by_role("button", name="Save and go back").click()
+        page.get_by_role("button", name="Save and go back", exact=True).click()
     assert page.url.endswith(f"/q/{question_id}")
     item = _items(live_server, base)[-1]
     assert (item["kind"], item["consent"], item["mime"]) == ("drawing", "report", "image/jpeg")
     # A refusal without JavaScript is the same page with the message.
     with page.expect_navigation():
-        page.get_by_role("button", name="Take or choose a photo").click()
+        page.get_by_role("button", name="Take or choose a photo", exact=True).click()
     page.locator("#file-choose").set_input_files(samples.html_named_mp4(tmp_path / "x.jpg"))
     with page.expect_navigation():
-        page.get_by_role("button", name="Send my photo").click()
+        page.get_by_role("button", name="Send my photo", exact=True).click()
     assert page.get_by_text("Sorry, we cannot use that file").is_visible()
 
 
@@ -273,7 +273,7 @@ def test_tell_us_anything_and_the_other_pages_pass_axe(live_server, new_page):
     page.goto(f"{base}/media/anything")
     check_page(page)
     with page.expect_navigation():
-        page.get_by_role("link", name="Record your voice").tap()
+        page.get_by_role("link", name="Record your voice", exact=True).tap()
     assert page.url.endswith("/media/add/audio")
     check_page(page)
 
@@ -295,15 +295,15 @@ def test_recording_a_voice_with_the_microphone(live_server, browser):
         page.set_default_timeout(15_000)
         base, question_id = _start(live_server, page)
         with page.expect_navigation():
-            page.get_by_role("button", name="Record your voice").click()
-        page.get_by_role("button", name="Start recording").click()
+            page.get_by_role("button", name="Record your voice", exact=True).click()
+        page.get_by_role("button", name="Start recording", exact=True).click()
         page.get_by_text("Recording now.").wait_for()
         page.wait_for_timeout(1500)
         page.get_by_role("button", name="Stop", exact=True).click()
-        page.get_by_role("button", name="Save my recording").wait_for(state="visible")
+        page.get_by_role("button", name="Save my recording", exact=True).wait_for(state="visible")
         check_page(page)
         with page.expect_navigation():
-            page.get_by_role("button", name="Save my recording").click()
+            page.get_by_role("button", name="Save my recording", exact=True).click()
         assert "/media/item/" in page.url
         item = _items(live_server, base)[-1]
         assert item["kind"] == "audio" and item["mime"] == "audio/mp4"

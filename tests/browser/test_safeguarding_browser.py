@@ -47,10 +47,10 @@ def test_exit_this_page_leaves_no_way_back(live_server, new_page):
     page.goto(f"{live_server.url}/")
     page.goto(f"{live_server.url}/s/{campaign['code']}/")
     with page.expect_navigation():
-        page.get_by_role("link", name="Start").click()
+        page.get_by_role("link", name="Start", exact=True).click()
     assert page.url.endswith("/consent")
     with page.expect_navigation():
-        page.get_by_role("link", name="Exit this page").click()
+        page.get_by_role("link", name="Exit this page", exact=True).click()
     assert page.url == f"{live_server.url}/search"
     check_page(page)
     page.go_back()
@@ -64,9 +64,9 @@ def test_exit_this_page_without_javascript(live_server, new_page):
     page = new_page(java_script_enabled=False, viewport={"width": 1024, "height": 768})
     page.goto(f"{live_server.url}/s/{campaign['code']}/")
     with page.expect_navigation():
-        page.get_by_role("link", name="Start").click()
+        page.get_by_role("link", name="Start", exact=True).click()
     with page.expect_navigation():
-        page.get_by_role("link", name="Exit this page").click()
+        page.get_by_role("link", name="Exit this page", exact=True).click()
     assert page.url == f"{live_server.url}/search"
     page.go_back()
     assert page.url == f"{live_server.url}/search"
@@ -89,7 +89,7 @@ def test_worried_pages_pass_axe(live_server, new_page):
     page.goto(f"{live_server.url}/s/{campaign['code']}/")
     check_page(page)
     with page.expect_navigation():
-        page.get_by_role("link", name="I am worried").tap()
+        page.get_by_role("link", name="I am worried", exact=True).tap()
     assert "/worried" in page.url
     check_page(page)
     page.locator("#worry").fill("x" * 5001)
@@ -105,7 +105,7 @@ def test_worried_pages_pass_axe(live_server, new_page):
     assert page.get_by_role("heading", level=1).inner_text() == "What happens next"
     check_page(page)
     with page.expect_navigation():
-        page.get_by_role("link", name="Carry on").tap()
+        page.get_by_role("link", name="Carry on", exact=True).tap()
     assert page.url.endswith(f"/s/{campaign['code']}/")
     # The worried and exit controls reflow on the narrowest screens.
     page.set_viewport_size({"width": 320, "height": 640})
@@ -146,7 +146,7 @@ def test_hand_over_and_take_back_on_a_tablet(live_server, new_page):
     assert page.locator(".staff-nav").count() == 0
     assert "Sam supporter" not in page.content()
     with page.expect_navigation():
-        page.get_by_role("link", name="Start").tap()
+        page.get_by_role("link", name="Start", exact=True).tap()
     for name in ("take_part-yes", "quote-yes", "media-no"):
         page.locator(f"label[for='{name}']").tap()
     with page.expect_navigation():
@@ -161,7 +161,7 @@ def test_hand_over_and_take_back_on_a_tablet(live_server, new_page):
         page.get_by_role("button", name="Stop and come back later", exact=True).tap()
     check_page(page)
     with page.expect_navigation():
-        page.get_by_role("link", name="My supporter takes the tablet").tap()
+        page.get_by_role("link", name="My supporter takes the tablet", exact=True).tap()
     check_page(page)
     page.locator("#pin").fill("0000")
     with page.expect_navigation():
@@ -194,7 +194,7 @@ def test_group_pages_pass_axe(live_server, new_page):
     page.goto(f"{live_server.url}/staff/groups/")
     check_page(page)
     with page.expect_navigation():
-        page.get_by_role("link", name="Start a group session").tap()
+        page.get_by_role("link", name="Start a group session", exact=True).tap()
     check_page(page)
     page.locator(f"label[for='campaign-{campaign['code']}']").tap()
     with page.expect_navigation():
@@ -211,11 +211,11 @@ def test_group_pages_pass_axe(live_server, new_page):
     check_page(page)
     first = _questions(live_server, campaign)[0]
     with page.expect_navigation():
-        page.get_by_role("link", name="Big screen for question 1").tap()
+        page.get_by_role("link", name="Big screen for question 1", exact=True).tap()
     assert first in page.url
     check_page(page)
     with page.expect_navigation():
-        page.get_by_role("link", name="Count the answers").tap()
+        page.get_by_role("link", name="Count the answers", exact=True).tap()
     check_page(page)
     page.locator("#count-good").fill("5")
     page.locator("#count-ok").fill("3")

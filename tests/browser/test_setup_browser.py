@@ -29,7 +29,7 @@ def _signed_in_lead(server, new_page, email: str, **context):
     page.goto(f"{server.url}/staff/sign-in")
     page.locator("#email").fill(email)
     page.locator("#password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url(f"{server.url}/staff/")
     return page
 
@@ -57,23 +57,23 @@ def test_every_setup_page_passes_the_checks(live_server, new_page, context):
         check_page(page)
     # Pages with errors and with an invitation link shown.
     page.goto(f"{base}/campaigns/new")
-    page.get_by_role("button", name="Make the campaign").click()
+    page.get_by_role("button", name="Make the campaign", exact=True).click()
     assert page.locator(".error-summary").is_visible()
     check_page(page)
     page.goto(f"{base}/users")
     page.locator("#email").fill(f"invitee-{suffix}@example.org")
     page.locator("#role-supporter").check()
-    page.get_by_role("button", name="Make an invitation link").click()
+    page.get_by_role("button", name="Make an invitation link", exact=True).click()
     link = page.locator("#invitation-link").text_content()
     check_page(page)
     page.goto(f"{base}/words")
-    page.get_by_role("button", name="Add the word").click()
+    page.get_by_role("button", name="Add the word", exact=True).click()
     check_page(page)
     invitee = new_page(**context)
     # The link carries the configured public address; the test server listens elsewhere.
     invitee.goto(live_server.url + link[link.index("/staff/invitation/") :])
     check_page(invitee)
-    invitee.get_by_role("button", name="Make my account").click()
+    invitee.get_by_role("button", name="Make my account", exact=True).click()
     check_page(invitee)
 
 

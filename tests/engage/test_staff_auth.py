@@ -30,6 +30,15 @@ def test_passwords_are_stored_as_argon2id(make_user, app):
     assert STAFF_PASSWORD not in user["password_hash"]
 
 
+def test_outside_the_tests_passwords_use_the_strong_profile(tmp_path):
+    from engage import create_app
+    from engage.auth import hash_password
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "strong")})
+    with app.app_context():
+        assert hash_password("a long enough password").startswith("$argon2id$v=19$m=65536,t=3")
+
+
 def test_wrong_password_is_refused_with_a_clear_message(client, make_user):
     user = make_user()
     response = sign_in(client, user, password="not the password")
