@@ -185,12 +185,13 @@ def register_commands(app: Flask) -> None:
     """Attach the commands to the app's CLI group."""
     from engage.cli_media import media_group
     from engage.cli_narration import COMMANDS as NARRATION_COMMANDS
-    from engage.cli_ops import backup_command, restore_command
+    from engage.cli_ops import backup_command, erase_command, restore_command
     from engage.cli_staff import user_group
 
     for command in (
         user_group,
         backup_command,
+        erase_command,
         restore_command,
         init_command,
         demo_command,

@@ -40,3 +40,30 @@ def restore_command(source: Path, yes: bool) -> None:
         raise click.ClickException(str(error)) from None
     writes.audit(get_db(), None, "restore", str(source), f"{count} files")
     click.echo(f"Restored the database and {count} files from {source}.")
+
+
+@click.command("erase")
+@click.option("--resume-code", help="The person's eight-character code.")
+@click.option("--session", "session_id", type=int, help="The respondent session's number.")
+@click.option("--yes", is_flag=True, help="Do not ask before erasing.")
+@with_appcontext
+def erase_command(resume_code: str | None, session_id: int | None, yes: bool) -> None:
+    """Erase one person's answers, files, narration and index entries."""
+    from engage.erasure import erase_respondent
+    from engage.respondent.forms import normalise_resume_code
+    from engage.store import reads
+
+    db = get_db()
+    if resume_code:
+        found = reads.sessions_by_resume_code(db, normalise_resume_code(resume_code))
+        if not found:
+            raise click.ClickException("No one has that code.")
+        session_id = found[0]["id"]
+    if session_id is None or reads.respondent_session(db, session_id) is None:
+        raise click.ClickException("Give a --resume-code or a --session that exists.")
+    if not yes:
+        click.confirm(f"Erase everything from session {session_id}?", abort=True)
+    erased = erase_respondent(db, session_id, None, "engage erase")
+    click.echo(
+        f"Erased session {erased.session_id}: {erased.files} files and {erased.clips} clips."
+    )

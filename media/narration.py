@@ -120,6 +120,11 @@ class ClipStore:
             raise ValueError("not a clip")
         return self.folder / key[:2] / f"{key}.{fmt}"
 
+    def forget(self, key: str) -> None:
+        """Delete a clip's files, if it has any."""
+        for fmt in FORMATS:
+            self.path(key, fmt).unlink(missing_ok=True)
+
     def has(self, key: str) -> bool:
         """Say whether both files of a clip are ready."""
         return all(self.path(key, fmt).is_file() for fmt in FORMATS)

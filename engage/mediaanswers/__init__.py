@@ -62,7 +62,7 @@ def blob_store() -> BlobStore:
     return BlobStore(media_root() / "blobs")
 
 
-def _part_path(upload_id: str) -> Path:
+def part_path(upload_id: str) -> Path:
     if not UPLOAD_ID.match(upload_id):
         raise ValueError("bad upload id")
     return media_root() / "uploads" / f"{upload_id}.part"
@@ -366,7 +366,7 @@ def create_upload():
     if _bad_name(request.form.get("name", "")):
         return _json_refusal("bad_name", kind)
     upload_id = secrets.token_urlsafe(24)
-    part = _part_path(upload_id)
+    part = part_path(upload_id)
     part.parent.mkdir(parents=True, exist_ok=True)
     part.touch(mode=0o600)
     writes.create_media_upload(get_db(), upload_id, respondent["id"], kind.key, question_id, size)
@@ -405,7 +405,7 @@ def upload_chunk(upload_id: str):
         return _json_refusal("out_of_order", kind, received=upload["received"])
     if not length or length > CHUNK_MAX or offset + length > upload["size"]:
         return _json_refusal("bad_chunk", kind, received=upload["received"])
-    part = _part_path(upload_id)
+    part = part_path(upload_id)
     written = 0
     try:
         with open(part, "r+b") as handle:
@@ -445,7 +445,7 @@ def finish_upload(upload_id: str):
     kind = KINDS[upload["kind"]]
     if upload["received"] != upload["size"]:
         return _json_refusal("out_of_order", kind, received=upload["received"])
-    part = _part_path(upload_id)
+    part = part_path(upload_id)
     try:
         item_id = _store(kind.key, kind.key, part, respondent, upload["question_id"])
     except MediaRefused as refused:

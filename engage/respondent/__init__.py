@@ -8,6 +8,7 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 
 from engage import assist
 from engage import settings as personal
+from engage.erasure import erase_respondent
 from engage.errors import refuse
 from engage.respondent import forms
 from engage.safeguarding import check_free_text
@@ -127,7 +128,7 @@ def consent():
             choices = {key: checked.values.get(key) == "yes" for key in forms.CONSENT_KEYS}
             if not choices["take_part"]:
                 if respondent:
-                    writes.erase_session(get_db(), respondent["id"])
+                    erase_respondent(get_db(), respondent["id"], None, "withdrew consent")
                     _unbind()
                 return redirect(url_for(".no_thanks"))
             if respondent:

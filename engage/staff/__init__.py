@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
 
 from engage import auth
 from engage.auth import require_role
@@ -115,3 +115,36 @@ def audit_log():
     page = max(1, request.args.get("page", 1, type=int))
     entries = reads.audit_entries(get_db(), limit=100, offset=(page - 1) * 100)
     return render_template("staff/audit.html", entries=entries, page=page)
+
+
+@bp.route("/erase", methods=["GET", "POST"])
+@require_role("lead")
+def erase_find():
+    """Find the session a person wants erased, from the code they were given."""
+    from engage.respondent.forms import normalise_resume_code
+
+    found = None
+    error = None
+    typed = ""
+    if request.method == "POST":
+        typed = (request.form.get("resume_code") or "")[:40]
+        code = normalise_resume_code(typed)
+        found = reads.sessions_by_resume_code(get_db(), code) if code else []
+        if not found:
+            error = "No one has that code. Check it and try again."
+    status = 404 if error else 200
+    return render_template("staff/erase.html", found=found, error=error, typed=typed), status
+
+
+@bp.post("/erase/<int:session_id>")
+@require_role("lead")
+def erase_session(session_id: int):
+    """Erase everything one person told us, at their request."""
+    from engage.erasure import erase_respondent
+
+    if reads.respondent_session(get_db(), session_id) is None:
+        abort(404)
+    erased = erase_respondent(
+        get_db(), session_id, auth.current_user()["id"], "erased at the person's request"
+    )
+    return render_template("staff/erased.html", erased=erased)

@@ -747,3 +747,53 @@ def media_uploads_untouched_since(db: Database, cutoff: str) -> list[str]:
     """Return the tokens of uploads that have not moved on since the cutoff time."""
     rows = db.execute("SELECT id FROM media_uploads WHERE updated_at < ?", [cutoff]).fetchall()
     return [row[0] for row in rows]
+
+
+# --- erasure ---
+
+
+def session_personal_files(db: Database, session_id: int) -> dict:
+    """Return what a session left outside its rows: blob digests, upload ids and its words."""
+    digests = set()
+    for row in db.execute(
+        "SELECT sha256, thumb_sha256, poster_sha256 FROM media_items WHERE session_id = ?",
+        [session_id],
+    ):
+        digests.update(digest for digest in row if digest)
+    uploads = [
+        row[0]
+        for row in db.execute("SELECT id FROM media_uploads WHERE session_id = ?", [session_id])
+    ]
+    words = {
+        row[0]
+        for row in db.execute(
+            "SELECT free_text FROM answers WHERE session_id = ? AND free_text != '' "
+            "UNION SELECT description FROM media_items WHERE session_id = ? AND description != ''",
+            [session_id, session_id],
+        )
+    }
+    return {"digests": digests, "uploads": uploads, "words": words}
+
+
+def narration_keys_for_texts(db: Database, texts: set[str]) -> list[str]:
+    """Return the clip keys of any narration made from these exact texts."""
+    if not texts:
+        return []
+    marks = ", ".join("?" for _ in texts)
+    return [
+        row[0]
+        for row in db.execute(
+            f"SELECT clip_key FROM narration_texts WHERE text IN ({marks})", list(texts)
+        )
+    ]
+
+
+def sessions_by_resume_code(db: Database, resume_code: str) -> list[dict]:
+    """Return the sessions with this resume code, with their campaign's code and title."""
+    rows = db.execute(
+        "SELECT s.id, s.started_at, s.finished_at, c.code AS campaign_code, "
+        "c.title AS campaign_title FROM respondent_sessions s "
+        "JOIN campaigns c ON c.id = s.campaign_id WHERE s.resume_code = ?",
+        [resume_code],
+    ).fetchall()
+    return [dict(row) for row in rows]

@@ -1118,3 +1118,12 @@ def set_media_consent(db: Database, item_id: int, consent: str, description: str
 def delete_media_item(db: Database, item_id: int) -> None:
     """Remove one media answer (its files go when nothing else refers to them)."""
     db.execute("DELETE FROM media_items WHERE id = ?", [item_id])
+
+
+# --- erasure ---
+
+
+def forget_narration(db: Database, clip_keys: list[str]) -> None:
+    """Remove narration texts (their clips are deleted from disk by the caller)."""
+    for key in clip_keys:
+        db.execute("DELETE FROM narration_texts WHERE clip_key = ?", [key])

@@ -12,6 +12,7 @@ STAFF_GET_MATRIX = {
     "/staff/audit": {"anonymous": 302, "lead": 200, "supporter": 403, "advocate": 403},
     "/staff/sign-in": {"anonymous": 200, "lead": 200, "supporter": 200, "advocate": 200},
     "/staff/session": {"anonymous": 401, "lead": 200, "supporter": 200, "advocate": 200},
+    "/staff/erase": {"anonymous": 302, "lead": 200, "supporter": 403, "advocate": 403},
     "/staff/users": {"anonymous": 302, "lead": 200, "supporter": 403, "advocate": 403},
     "/staff/invitation/<token>": {"anonymous": 404, "lead": 404, "supporter": 404, "advocate": 404},
     "/staff/campaigns/new": {"anonymous": 302, "lead": 200, "supporter": 403, "advocate": 403},
@@ -94,6 +95,14 @@ STAFF_POST_MATRIX = {
     },
     "/staff/stay-signed-in": {"anonymous": 302, "lead": 302, "supporter": 302, "advocate": 302},
     "/staff/sign-out": {"anonymous": 302, "lead": 302, "supporter": 302, "advocate": 302},
+    # An empty search finds nobody (404); erasing a session that does not exist is 404 too.
+    "/staff/erase": {"anonymous": 302, "lead": 404, "supporter": 403, "advocate": 403},
+    "/staff/erase/<int:session_id>": {
+        "anonymous": 302,
+        "lead": 404,
+        "supporter": 403,
+        "advocate": 403,
+    },
     # A lead sending an empty form gets 400: each of these needs a choice or a value.
     "/staff/users/invite": {"anonymous": 302, "lead": 400, "supporter": 403, "advocate": 403},
     "/staff/users/<int:user_id>/role": {
@@ -293,6 +302,7 @@ def fill(app, make_campaign, make_user):
         "<question_id>": "QS1-01",
         "<statement_id>": "QS1",
         "<int:user_id>": str(target["id"]),
+        "<int:session_id>": "999999",
         "<int:term_id>": str(term_id),
         "<token>": "not-a-real-invitation",
     }

@@ -1,0 +1,47 @@
+"""Erase a respondent: every row, file, clip and index entry that holds what they said."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from engage.store import reads, writes
+
+
+@dataclass
+class Erased:
+    """What an erasure removed."""
+
+    session_id: int
+    files: int
+    clips: int
+
+
+def erase_respondent(db: Database, session_id: int, by: int | None, reason: str) -> Erased:
+    """Remove a respondent session and everything that came from it.
+
+    The rows go in one transaction (answers, media rows and uploads by cascade; review items,
+    quotes and full-text entries by the evidence triggers). Files go after the commit, so a
+    crash between the two leaves only unreferenced files, which `engage media sweep` clears;
+    never rows that point at missing files. A safeguarding flag is kept, unlinked, because a
+    disclosure of harm must stay on record for the leads.
+    """
+    from engage import mediaanswers, narration
+
+    held = reads.session_personal_files(db, session_id)
+    clip_keys = reads.narration_keys_for_texts(db, held["words"])
+    with writes.transaction(db):
+        writes.forget_narration(db, clip_keys)
+        writes.erase_session(db, session_id)
+        writes.audit(db, by, "erase", f"session:{session_id}", reason)
+    files = mediaanswers.sweep_blobs(sorted(held["digests"]))
+    for upload_id in held["uploads"]:
+        part = mediaanswers.part_path(upload_id)
+        if part.exists():
+            part.unlink()
+            files += 1
+    store = narration.runtime().store
+    for key in clip_keys:
+        store.forget(key)
+    return Erased(session_id, files, len(clip_keys))
