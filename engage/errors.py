@@ -30,6 +30,10 @@ MESSAGES = {
         "Sorry, something went wrong",
         ["That did not work.", "Please go back and try again."],
     ),
+    429: (
+        "Sorry, that was too many tries",
+        ["Please wait a few minutes.", "Then try again."],
+    ),
     413: (
         "Sorry, that is too big",
         ["What you sent is too big for us.", "Nothing has been saved."],

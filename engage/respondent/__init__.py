@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
@@ -337,11 +338,13 @@ def stop_done():
 def resume():
     """Let a person type their resume code."""
     if request.method == "POST":
+        _limit_wrong_codes()
         code = forms.normalise_resume_code(request.form.get("resume_code", ""))
         if not code:
             return render_template("respondent/resume.html", error="Type your code.", typed=""), 400
         respondent = reads.session_by_resume_code(get_db(), g.campaign["id"], code)
         if respondent is None:
+            _note_wrong_code()
             return render_template(
                 "respondent/resume.html",
                 error="We cannot find that code. Check it and try again.",
@@ -355,10 +358,12 @@ def resume():
 @bp.get("/resume/<resume_code>")
 def resume_link(resume_code: str):
     """Carry on from a resume link."""
+    _limit_wrong_codes()
     respondent = reads.session_by_resume_code(
         get_db(), g.campaign["id"], forms.normalise_resume_code(resume_code)
     )
     if respondent is None:
+        _note_wrong_code()
         refuse(
             404,
             "Sorry, we cannot find that code",
@@ -366,6 +371,31 @@ def resume_link(resume_code: str):
         )
     _bind(respondent)
     return redirect(_resume_point(respondent))
+
+
+WRONG_CODE_WINDOW_SECONDS = 15 * 60
+MAX_WRONG_CODES_PER_ADDRESS = 10
+
+
+def _wrong_code_subject() -> str:
+    return f"resume:{request.remote_addr or 'unknown'}"
+
+
+def _limit_wrong_codes() -> None:
+    """Refuse an address that keeps guessing codes: a code is the key to someone's answers."""
+    since = time.time() - WRONG_CODE_WINDOW_SECONDS
+    if reads.recent_sign_in_failures(get_db(), _wrong_code_subject(), since) >= (
+        MAX_WRONG_CODES_PER_ADDRESS
+    ):
+        refuse(
+            429,
+            "Too many wrong codes",
+            ["Please wait 15 minutes.", "Then try your code again."],
+        )
+
+
+def _note_wrong_code() -> None:
+    writes.record_sign_in_attempt(get_db(), [_wrong_code_subject()], time.time())
 
 
 @bp.route("/settings", methods=["GET", "POST"])

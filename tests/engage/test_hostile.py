@@ -138,3 +138,18 @@ def test_hostile_sign_in_input_is_refused(client, make_user, email):
     )
     assert response.status_code == 400
     assert "<script>@x" not in response.get_data(as_text=True)
+
+
+def test_guessing_resume_codes_is_limited(client, make_campaign, app):
+    campaign = make_campaign()
+    person = Respondent(client, campaign["code"])
+    Respondent(app.test_client(), campaign["code"]).start()
+    with app.app_context():
+        real = get_db().execute("SELECT resume_code FROM respondent_sessions").fetchone()[0]
+    for number in range(10):
+        guess = f"AAAA{number:04d}".replace("0", "B").replace("1", "C")
+        assert person.post("/resume", {"resume_code": guess}).status_code == 404
+    response = person.post("/resume", {"resume_code": real})
+    assert response.status_code == 429
+    assert "Too many wrong codes" in response.get_data(as_text=True)
+    assert client.get(f"/s/{campaign['code']}/resume/{real}").status_code == 429
