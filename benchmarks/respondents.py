@@ -41,17 +41,27 @@ class Browser:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.perf_counter()
         try:
-            self.connection.request(method, path, body=body, headers=headers)
-            response = self.connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
-        except (OSError, http.client.HTTPException):
+            response, text = self._send(method, path, body, headers)
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            # The server closed an idle keep-alive connection before reading this request,
+            # so it was never processed; a browser sends it again on a new connection.
             self.connection.close()
-            raise
+            started = time.perf_counter()
+            response, text = self._send(method, path, body, headers)
         elapsed = (time.perf_counter() - started) * 1000
         cookie = response.getheader("Set-Cookie")
         if cookie:
             self.cookie = cookie.split(";", 1)[0]
         return response.status, response.getheader("Location", ""), text, elapsed
+
+    def _send(self, method: str, path: str, body: str | None, headers: dict):
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            return response, response.read().decode("utf-8", "replace")
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            raise
 
     def close(self) -> None:
         self.connection.close()
