@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from typing import NoReturn
 
@@ -34,6 +35,10 @@ MESSAGES = {
         "Sorry, that was too many tries",
         ["Please wait a few minutes.", "Then try again."],
     ),
+    507: (
+        "Sorry, there is no room to save this",
+        ["Nothing has been saved.", "Please tell the staff."],
+    ),
     413: (
         "Sorry, that is too big",
         ["What you sent is too big for us.", "Nothing has been saved."],
@@ -43,6 +48,14 @@ MESSAGES = {
         ["It is not your fault.", "Please try again later."],
     ),
 }
+
+
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """Say whether an error means the disk (or the file-size limit) has no room left."""
+    return isinstance(error, OSError) and error.errno in DISK_FULL_ERRNOS
 
 
 def error_page(status: int, title: str | None = None, lines: list[str] | None = None):
@@ -90,6 +103,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
+        if is_disk_full(error):
+            app.logger.error("The disk is full: %s", error)
+            return error_page(507)
         app.logger.exception("Unhandled error", exc_info=error)
         return error_page(500)
 

@@ -28,7 +28,7 @@ from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from wtforms import ValidationError
 
 from engage import csrf
-from engage.errors import refuse
+from engage.errors import is_disk_full, refuse
 from engage.mediaanswers.kinds import CONSENT_CHOICES, KINDS, MESSAGES, Kind
 from engage.respondent import _add_code, _bound_session, _load_campaign, forms
 from engage.store import get_db, reads, writes
@@ -241,6 +241,11 @@ def _form_upload(kind: Kind, respondent: dict, question_id: str | None, changing
         files = [f for f in request.files.getlist("file") if f and f.filename]
     except RequestEntityTooLarge:
         return "too_big"
+    except OSError as error:
+        # Werkzeug spools the file to disk while it reads the form.
+        if is_disk_full(error):
+            return "disk_full"
+        raise
     if not files:
         return "no_file"
     upload = files[0]
@@ -258,6 +263,10 @@ def _form_upload(kind: Kind, respondent: dict, question_id: str | None, changing
         return _store(processing, kind.key, part, respondent, question_id)
     except MediaRefused as refused:
         return refused.reason
+    except OSError as error:
+        if is_disk_full(error):
+            return "disk_full"
+        raise
     finally:
         part.unlink(missing_ok=True)
 
@@ -417,7 +426,15 @@ def upload_chunk(upload_id: str):
                 handle.write(block)
                 written += len(block)
             handle.flush()
-    except (ClientDisconnected, OSError):
+    except OSError as error:
+        if not is_disk_full(error):
+            _truncate(part, upload["received"])
+            return _json_refusal("interrupted", kind, received=upload["received"])
+        # No room: the upload cannot finish, so nothing of it is kept.
+        part.unlink(missing_ok=True)
+        writes.delete_media_upload(get_db(), upload_id)
+        return _json_refusal("disk_full", kind)
+    except ClientDisconnected:
         # Whatever part of the chunk arrived is dropped: the next try starts at the old offset.
         _truncate(part, upload["received"])
         return _json_refusal("interrupted", kind, received=upload["received"])
@@ -450,6 +467,10 @@ def finish_upload(upload_id: str):
         item_id = _store(kind.key, kind.key, part, respondent, upload["question_id"])
     except MediaRefused as refused:
         return _json_refusal(refused.reason, kind)
+    except OSError as error:
+        if is_disk_full(error):
+            return _json_refusal("disk_full", kind)
+        raise
     finally:
         part.unlink(missing_ok=True)
         writes.delete_media_upload(get_db(), upload_id)

@@ -110,6 +110,11 @@ CONSENT_CHOICES = {
 
 # reason -> (title, lines, HTTP status); {noun} is the kind's word, such as "photo".
 MESSAGES = {
+    "disk_full": (
+        "Sorry, there is no room to save this",
+        ["Nothing has been saved.", "Please tell the staff."],
+        507,
+    ),
     "no_file": ("Please choose a file", ["You did not choose a file.", "Please try again."], 400),
     "empty": ("Sorry, that file is empty", ["There is nothing in it.", "Please try again."], 400),
     "wrong_type": (

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from engage.store import get_db
+from media.blobs import BlobStore
 from tests.conftest import csrf_token
 from tests.engage.journey import Respondent
 from tests.media import samples
@@ -457,7 +458,7 @@ def test_json_replies_are_json(person):
     assert set(json.loads(created.data)) == {"upload", "chunk_size", "received", "url"}
 
 
-def test_sweep_removes_files_of_erased_sessions_and_stale_uploads(person, app, runner, tmp_path):
+def test_sweep_removes_orphaned_files_and_stale_uploads(person, app, runner, tmp_path):
     # The photo is small: its full size and thumbnail are the same bytes, so one blob.
     person.form_upload("photo", samples.photo_with_gps(tmp_path / "a.jpg"))
     other = MediaRespondent(app.test_client(), person.campaign["code"], person.question_id)
@@ -470,6 +471,9 @@ def test_sweep_removes_files_of_erased_sessions_and_stale_uploads(person, app, r
         )
     stray = Path(app.instance_path) / "media" / "uploads" / "form-leftover.part"
     stray.write_bytes(b"x")
+    # Erasing removes the person's files at once; a crash between the database commit and the
+    # file deletion would leave an unreferenced blob like this one for the sweep.
+    BlobStore(Path(app.instance_path) / "media" / "blobs").put_bytes(b"orphan", tmp_path / "o")
     person.consent(take_part="no")
     result = runner.invoke(args=["media", "sweep"])
     assert result.exit_code == 0, result.output
