@@ -55,6 +55,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--wrk-seconds", type=int, default=10)
     parser.add_argument(
+        "--media-share", type=float, default=0.2, help="share of journeys that send a photo"
+    )
+    parser.add_argument(
         "--think", type=float, default=0.0, help="mean seconds a person takes per question"
     )
     args = parser.parse_args(argv)
@@ -80,7 +83,13 @@ def main(argv: list[str] | None = None) -> dict:
         code = link.rstrip("/").rsplit("/", 1)[1]
         with Server.engage(instance) as server:
             tally = respondents.run(
-                "127.0.0.1", server.port, code, args.clients, args.seconds, think=args.think
+                "127.0.0.1",
+                server.port,
+                code,
+                args.clients,
+                args.seconds,
+                think=args.think,
+                media_share=args.media_share,
             )
             saved = json.loads(engage_command(instance, "responses", code, "--json"))
             url, cookie = question_page_with_cookie(server, code)
@@ -93,6 +102,7 @@ def main(argv: list[str] | None = None) -> dict:
         "seconds": args.seconds,
         "think_seconds": args.think,
         "journeys_completed": tally.journeys,
+        "photos_sent": tally.photos,
         "client_errors": len(tally.errors),
         "first_errors": tally.errors[:3],
         **respondents.compare(tally, saved),

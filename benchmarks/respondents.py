@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import http.client
+import io
 import random
 import re
+import secrets
 import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+
+from PIL import Image, ImageDraw
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 QUESTION_LINK = re.compile(r"/q/([A-Za-z0-9-]+)")
@@ -24,6 +29,7 @@ class Tally:
     acknowledged: dict[tuple[str, str], str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     journeys: int = 0
+    photos: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -67,6 +73,45 @@ class Browser:
         self.connection.close()
 
 
+def multipart_body(fields: dict, file_bytes: bytes, name: str) -> tuple[bytes, str]:
+    """Encode a form with one file the way a browser does; return the body and content type."""
+    boundary = secrets.token_hex(12)
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    ]
+    parts.append(
+        f"--{boundary}\r\n".encode()
+        + f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'.encode()
+        + b"Content-Type: image/jpeg\r\n\r\n"
+        + file_bytes
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+@functools.cache
+def photo_bytes() -> bytes:
+    """Return a small real JPEG photo, made once."""
+    picture = Image.new("RGB", (640, 480), (90, 140, 200))
+    ImageDraw.Draw(picture).ellipse((200, 120, 440, 360), fill=(250, 210, 60))
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def upload_photo(browser: Browser, path: str, token: str) -> None:
+    """Send a photo through the form a person without JavaScript uses."""
+    body, content_type = multipart_body({"csrf_token": token}, photo_bytes(), "photo.jpg")
+    headers = {"Cookie": browser.cookie, "Content-Type": content_type}
+    browser.connection.request("POST", path, body=body, headers=headers)
+    response = browser.connection.getresponse()
+    response.read()
+    if response.status != 302:
+        raise RuntimeError(f"photo answered {response.status}")
+
+
 def journey(
     host: str,
     port: int,
@@ -75,6 +120,7 @@ def journey(
     rng: random.Random,
     journey_id: str,
     think: float = 0.0,
+    media_share: float = 0.0,
 ) -> None:
     """Go through a whole campaign as one person, recording each answer the server acknowledged.
 
@@ -98,11 +144,17 @@ def journey(
         }
         status, location, _, ms = browser.request("POST", f"{base}/who", form)
         tally.post_ms.append(ms)
+        wants_photo = rng.random() < media_share
         while "/q/" in location:
             if think:
                 # A person reads the question and chooses a face before the next request.
                 time.sleep(rng.uniform(0.5 * think, 1.5 * think))
             path = urllib.parse.urlsplit(location).path
+            if wants_photo:
+                wants_photo = False
+                upload_photo(browser, f"{base}/media/add/photo?q={path.rsplit('/', 1)[1]}", token)
+                with tally.lock:
+                    tally.photos += 1
             status, _, page, ms = browser.request("GET", path)
             tally.page_ms.append(ms)
             if status != 200:
@@ -139,11 +191,13 @@ def run(
     seconds: float,
     seed: int = 7,
     think: float = 0.0,
+    media_share: float = 0.0,
 ) -> Tally:
     """Run `clients` respondents at once, each starting new journeys until time is up.
 
     `think` is the mean pause in seconds before each question; 0 makes every client send
-    its next request at once, a stress far beyond what people do.
+    its next request at once, a stress far beyond what people do. `media_share` of the
+    journeys also send a photo with their first question.
     """
     tally = Tally()
     deadline = time.monotonic() + seconds
@@ -153,7 +207,7 @@ def run(
         count = 0
         while time.monotonic() < deadline:
             count += 1
-            journey(host, port, code, tally, rng, f"{number}-{count}", think)
+            journey(host, port, code, tally, rng, f"{number}-{count}", think, media_share)
 
     threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(clients)]
     for thread in threads:

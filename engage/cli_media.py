@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import click
 from flask.cli import with_appcontext
 
-from engage.mediaanswers import media_root, sweep_blobs
-from engage.store import get_db, reads, writes
+from engage.mediaanswers import sweep
 
 
 @click.group("media")
@@ -24,19 +21,10 @@ def media_group() -> None:
 def media_sweep(days: int) -> None:
     """Delete unfinished old uploads, stray part files and files no answer refers to.
 
-    Erasing a respondent's session removes their media rows at once; this removes the files.
+    Erasure removes files at once; this clears what a crash left behind.
     """
-    db = get_db()
-    cutoff = (datetime.now(UTC) - timedelta(days=days)).replace(microsecond=0).isoformat()
-    stale = reads.media_uploads_untouched_since(db, cutoff)
-    for upload_id in stale:
-        writes.delete_media_upload(db, upload_id)
-    live = reads.media_upload_ids(db)
-    parts = media_root() / "uploads"
-    stray = [p for p in parts.glob("*.part") if p.stem not in live] if parts.exists() else []
-    for part in stray:
-        part.unlink(missing_ok=True)
-    files = sweep_blobs()
+    swept = sweep(days)
     click.echo(
-        f"Removed: unfinished uploads {len(stale)}, part files {len(stray)}, unused files {files}."
+        f"Removed: unfinished uploads {swept.stale_uploads}, part files {swept.part_files}, "
+        f"unused files {swept.unused_files}."
     )

@@ -16,8 +16,13 @@ class _Gunicorn(BaseApplication):
 
     def load(self):
         from engage import create_app
+        from engage.mediaanswers import sweep
 
-        return create_app()
+        app = create_app()
+        # Before any request: clear what a crash (even kill -9) left half-done on disk.
+        with app.app_context():
+            sweep(days=7, starting=True)
+        return app
 
 
 def serve(host: str, port: int, workers: int) -> None:

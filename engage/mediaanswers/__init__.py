@@ -10,6 +10,8 @@ import re
 import secrets
 import shutil
 import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import (
@@ -339,6 +341,39 @@ def sweep_blobs(candidates: list[str] | None = None) -> int:
     for digest in gone:
         store.delete(digest)
     return len(gone)
+
+
+@dataclass
+class Swept:
+    """What a sweep removed."""
+
+    stale_uploads: int
+    part_files: int
+    unused_files: int
+    work_folders: int
+
+
+def sweep(days: int, starting: bool = False) -> Swept:
+    """Delete old unfinished uploads, untracked part files and files no answer refers to.
+
+    `starting` also clears every processing folder: before the server takes requests, any
+    left there belonged to a request a crash cut short.
+    """
+    db = get_db()
+    cutoff = (datetime.now(UTC) - timedelta(days=days)).replace(microsecond=0).isoformat()
+    stale = reads.media_uploads_untouched_since(db, cutoff)
+    for upload_id in stale:
+        writes.delete_media_upload(db, upload_id)
+    live = reads.media_upload_ids(db)
+    parts = media_root() / "uploads"
+    stray = [p for p in parts.glob("*.part") if p.stem not in live] if parts.exists() else []
+    for part in stray:
+        part.unlink(missing_ok=True)
+    work = media_root() / "work"
+    folders = [f for f in work.iterdir() if f.is_dir()] if starting and work.exists() else []
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    return Swept(len(stale), len(stray), sweep_blobs(), len(folders))
 
 
 # --- the chunked upload protocol (JavaScript) ---

@@ -3,33 +3,16 @@
 from __future__ import annotations
 
 import json
-import secrets
 import sqlite3
 import subprocess
 import sys
 import urllib.parse
 from pathlib import Path
 
-from benchmarks.respondents import TOKEN, Browser
+from benchmarks.respondents import TOKEN, Browser, multipart_body
 from tests.media import samples
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _multipart(fields: dict, file_bytes: bytes, name: str) -> tuple[bytes, str]:
-    boundary = secrets.token_hex(12)
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
-        for key, value in fields.items()
-    ]
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-        "Content-Type: image/jpeg\r\n\r\n".encode()
-        + file_bytes
-        + b"\r\n"
-    )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def _send(browser: Browser, method: str, path: str, body: bytes, headers: dict):
@@ -70,7 +53,7 @@ def test_a_full_disk_during_an_upload_is_refused_cleanly(tmp_path):
         )
         question = urllib.parse.urlsplit(location).path.rsplit("/", 1)[1]
 
-        body, content_type = _multipart({"csrf_token": token}, big, "big.jpg")
+        body, content_type = multipart_body({"csrf_token": token}, big, "big.jpg")
         status, text = _send(
             browser,
             "POST",

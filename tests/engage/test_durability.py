@@ -39,7 +39,8 @@ def _load_in_background(port: int, code: str, clients: int, seconds: float):
     box = {}
     thread = threading.Thread(
         target=lambda: box.setdefault(
-            "tally", respondents.run("127.0.0.1", port, code, clients, seconds)
+            "tally",
+            respondents.run("127.0.0.1", port, code, clients, seconds, media_share=0.5),
         ),
         daemon=True,
     )
@@ -66,7 +67,18 @@ def test_kill_minus_nine_loses_no_acknowledged_answer(instance):
     assert outcome["duplicated"] == 0
     database = sqlite3.connect(folder / "engage.db")
     assert database.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    referenced = set()
+    for row in database.execute("SELECT sha256, thumb_sha256, poster_sha256 FROM media_items"):
+        referenced.update(digest for digest in row if digest)
     database.close()
+    assert tally.photos, "no photo was sent before the kill"
+    # The restarted server cleared what the kill left half-done: every file left is in use.
+    media = folder / "media"
+    blobs = {p.parent.name + p.name for p in (media / "blobs").rglob("*") if p.is_file()}
+    assert blobs == referenced
+    assert not list((media / "uploads").glob("form-*.part"))
+    work = media / "work"
+    assert not (work.exists() and any(work.iterdir()))
 
 
 def test_backup_and_restore_round_trip_under_load(instance, tmp_path):
