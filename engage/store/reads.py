@@ -222,13 +222,41 @@ _SESSION_HELD = (
     "AND f.status IN ('open', 'referred'))"
 )
 
+# A group note is held while a flag on its group session awaits a decision, or was referred.
+_NOTE_HELD = (
+    "EXISTS (SELECT 1 FROM group_notes n JOIN safeguarding_flags f "
+    "ON f.group_session_id = n.group_session_id WHERE ri.item_kind = 'group_note' "
+    "AND n.id = ri.item_id AND f.status IN ('open', 'referred'))"
+)
+# Group notes have no respondent session: their group comes from the group session.
+_ITEM_WHO = (
+    "COALESCE(s.respondent_group, (SELECT g.respondent_group FROM group_notes n "
+    "JOIN group_sessions g ON g.id = n.group_session_id WHERE ri.item_kind = 'group_note' "
+    "AND n.id = ri.item_id)) AS respondent_group, "
+    "COALESCE(s.answered_how, CASE WHEN ri.item_kind = 'group_note' THEN 'group' END) "
+    "AS answered_how"
+)
+# An item may be quoted or shown only if both the session and the item itself allow it (a
+# media answer has its own consent as well as the session's).
+_ITEM_CONSENT = (
+    "COALESCE(MIN(s.consent_quote, ri.consent_quote), s.consent_quote, ri.consent_quote, 0) "
+    "AS quote_consent, "
+    "COALESCE(MIN(s.consent_media, ri.consent_media), s.consent_media, ri.consent_media, 0) "
+    "AS media_consent"
+)
+
 _ITEM_CONTEXT = (
     """
-    SELECT ri.*, s.respondent_group, s.answered_how, s.language, s.is_synthetic,
-           COALESCE(s.consent_quote, ri.consent_quote, 0) AS quote_consent,
-           COALESCE(s.consent_media, ri.consent_media, 0) AS media_consent,
+    SELECT ri.*, """
+    + _ITEM_WHO
+    + """, s.language, s.is_synthetic,
+           """
+    + _ITEM_CONSENT
+    + """,
            MAX("""
     + _SESSION_HELD
+    + ", "
+    + _NOTE_HELD
     + """, ri.held_for_safeguarding) AS held,
            q.content AS question_content,
            (SELECT COUNT(*) FROM redactions r
@@ -439,10 +467,16 @@ def evidence_quotes(db: Database, campaign_id: int):
         SELECT qt.evidence_ref, qt.start_offset, qt.end_offset, qt.strength,
                qt.english_translation, qt.withdrawn_at,
                ri.text AS item_text, ri.included, ri.suggested_at, ri.created_at AS item_date,
-               s.respondent_group, s.answered_how, s.language,
-               COALESCE(s.consent_quote, ri.consent_quote, 0) AS quote_consent,
+               """
+        + _ITEM_WHO
+        + """, s.language,
+               """
+        + _ITEM_CONSENT
+        + """,
                MAX("""
         + _SESSION_HELD
+        + ", "
+        + _NOTE_HELD
         + """, ri.held_for_safeguarding) AS held,
                (SELECT json_group_array(statement_id) FROM quote_statements t
                  WHERE t.quote_id = qt.id) AS statement_ids,
