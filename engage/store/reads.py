@@ -781,3 +781,39 @@ def media_uploads_untouched_since(db: Database, cutoff: str) -> list[str]:
     """Return the tokens of uploads that have not moved on since the cutoff time."""
     rows = db.execute("SELECT id FROM media_uploads WHERE updated_at < ?", [cutoff]).fetchall()
     return [row[0] for row in rows]
+
+
+# --- review ---
+
+
+def review_quote(db: Database, quote_id: int) -> dict | None:
+    """Return one quote with its statement_ids, or None."""
+    row = db.execute(
+        "SELECT q.*, (SELECT json_group_array(statement_id) FROM quote_statements t "
+        "WHERE t.quote_id = q.id) AS statement_ids FROM quotes q WHERE q.id = ?",
+        [quote_id],
+    ).fetchone()
+    return _quote(row) if row else None
+
+
+def group_note(db: Database, note_id: int) -> dict | None:
+    """Return one group note with its group session's place and campaign, or None."""
+    return _one(
+        db,
+        "SELECT n.*, g.campaign_id, g.place, g.respondent_group FROM group_notes n "
+        "JOIN group_sessions g ON g.id = n.group_session_id WHERE n.id = ?",
+        [note_id],
+    )
+
+
+def campaign_pictures(db: Database, campaign_id: int) -> list[dict]:
+    """Return a campaign's own pictures, newest first."""
+    rows = db.execute(
+        "SELECT * FROM campaign_pictures WHERE campaign_id = ? ORDER BY id DESC", [campaign_id]
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def campaign_picture(db: Database, picture_id: int) -> dict | None:
+    """Return one of the campaigns' own pictures, or None."""
+    return _one(db, "SELECT * FROM campaign_pictures WHERE id = ?", [picture_id])
