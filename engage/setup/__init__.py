@@ -268,6 +268,7 @@ def _campaign_form(checked: Checked, campaign: dict | None, status: int = 200):
                 "min_group_size": forms.MIN_GROUP_SIZE_RANGE,
                 "min_cell_count": forms.MIN_CELL_COUNT_RANGE,
             },
+            media_limits=forms.MEDIA_LIMITS,
         ),
         status,
     )
@@ -291,6 +292,7 @@ def new_campaign():
                     "min_group_size": "10",
                     "min_cell_count": "5",
                     "help_contact": "",
+                    **forms.media_limit_values(None),
                 }
             ),
             None,
@@ -362,6 +364,7 @@ def campaign_settings(code: str):
                     "min_group_size": str(found["min_group_size"]),
                     "min_cell_count": str(found["min_cell_count"]),
                     "help_contact": found["help_contact"],
+                    **forms.media_limit_values(found),
                 }
             ),
             found,

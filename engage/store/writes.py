@@ -378,6 +378,9 @@ CAMPAIGN_SETTING_COLUMNS = (
     "min_group_size",
     "min_cell_count",
     "help_contact",
+    "max_photo_bytes",
+    "max_video_bytes",
+    "max_audio_bytes",
 )
 
 

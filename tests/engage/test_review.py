@@ -490,3 +490,32 @@ def test_we_will_and_the_published_you_said_page(staff_client, client, seeded, a
     assert "Secret held words" not in html and "Not enough people answered about this." in html
     _post(lead, "/staff/campaigns/review/evidence/we-will", published="no")
     assert client.get("/s/review/you-said").status_code == 404
+
+
+# --- media size limits in the campaign settings ---
+
+
+def test_a_lead_sets_the_media_size_limits(app, staff_client, make_campaign):
+    from tests.engage.test_setup import _post as setup_post
+    from tests.engage.test_setup import _settings
+
+    code = make_campaign()["code"]
+    lead = staff_client("lead")
+    form = lead.get(f"/staff/campaigns/{code}/settings").get_data(as_text=True)
+    assert 'id="max_video_mb"' in form and 'value="500"' in form
+    path = f"/staff/campaigns/{code}/settings"
+    for bad in ({"max_photo_mb": "0"}, {"max_video_mb": "5000"}, {"max_audio_mb": "ten"}):
+        response = setup_post(lead, path, _settings(framework=None, **bad))
+        assert response.status_code == 400, bad
+        assert "in megabytes must be a whole number" in response.get_data(as_text=True)
+    response = setup_post(
+        lead,
+        path,
+        _settings(framework=None, max_photo_mb="5", max_video_mb="100", max_audio_mb="10"),
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        campaign = reads.campaign_by_code(get_db(), code)
+    assert campaign["max_photo_bytes"] == 5 * 1024 * 1024
+    assert campaign["max_video_bytes"] == 100 * 1024 * 1024
+    assert campaign["max_audio_bytes"] == 10 * 1024 * 1024
