@@ -763,11 +763,16 @@ def media_items_for(db: Database, session_id: int, question_id: str | None) -> l
 
 
 def media_digests_in_use(db: Database) -> set[str]:
-    """Return every blob digest a media answer still refers to."""
+    """Return every blob digest a media answer, flip-chart photo or lead's picture uses."""
     rows = db.execute(
         "SELECT sha256 FROM media_items UNION SELECT thumb_sha256 FROM media_items "
         "WHERE thumb_sha256 IS NOT NULL UNION SELECT poster_sha256 FROM media_items "
-        "WHERE poster_sha256 IS NOT NULL"
+        "WHERE poster_sha256 IS NOT NULL "
+        # Flip-chart photos and leads' own pictures live in the same store.
+        "UNION SELECT photo_sha256 FROM group_notes WHERE photo_sha256 IS NOT NULL "
+        "UNION SELECT photo_thumb_sha256 FROM group_notes WHERE photo_thumb_sha256 IS NOT NULL "
+        "UNION SELECT large_sha256 FROM campaign_pictures "
+        "UNION SELECT small_sha256 FROM campaign_pictures"
     ).fetchall()
     return {row[0] for row in rows}
 

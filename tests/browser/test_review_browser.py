@@ -71,6 +71,9 @@ def test_every_evidence_page_passes_the_checks(live_server, new_page, context):
     ):
         page.goto(base + path)
         check_page(page)
+    for path in ("/voices", "/pictures"):
+        page.goto(f"{live_server.url}/staff/campaigns/{seeded['code']}{path}")
+        check_page(page)
     page.goto(f"{live_server.url}/s/{seeded['code']}/you-said")
     expect(page.get_by_text("We will ring you back the same day.")).to_be_visible()
     check_page(page)

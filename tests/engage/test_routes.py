@@ -85,6 +85,18 @@ STAFF_GET_MATRIX = {
         "advocate": 403,
     },
     # The evidence pages show people's words before redaction: leads only.
+    "/staff/campaigns/<code>/voices": {
+        "anonymous": 302,
+        "lead": 200,
+        "supporter": 403,
+        "advocate": 403,
+    },
+    "/staff/campaigns/<code>/pictures": {
+        "anonymous": 302,
+        "lead": 200,
+        "supporter": 403,
+        "advocate": 403,
+    },
     "/staff/campaigns/<code>/evidence/": {
         "anonymous": 302,
         "lead": 200,
@@ -203,6 +215,25 @@ STAFF_POST_MATRIX = {
         "advocate": 403,
     },
     # An empty export form names no format; suggesting and saving "we will" need nothing.
+    # An empty voice form names no text (400), and no text has a recording to remove (404).
+    "/staff/campaigns/<code>/voices": {
+        "anonymous": 302,
+        "lead": 400,
+        "supporter": 403,
+        "advocate": 403,
+    },
+    "/staff/campaigns/<code>/voices/remove": {
+        "anonymous": 302,
+        "lead": 404,
+        "supporter": 403,
+        "advocate": 403,
+    },
+    "/staff/campaigns/<code>/pictures": {
+        "anonymous": 302,
+        "lead": 400,
+        "supporter": 403,
+        "advocate": 403,
+    },
     "/staff/campaigns/<code>/evidence/suggest": {
         "anonymous": 302,
         "lead": 302,
@@ -255,6 +286,7 @@ PARAM_POST_MATRIX = {
     "/staff/assist/<int:session_id>/hand-over": ("/staff/assist/{session}/hand-over", OTHERS),
     "/staff/assist/<int:session_id>/finish": ("/staff/assist/{session}/finish", OTHERS),
     "/staff/groups/<int:group_id>/finish": ("/staff/groups/{group}/finish", OTHERS),
+    "/staff/groups/<int:group_id>/photo": ("/staff/groups/{group}/photo", OTHERS),
     "/staff/groups/<int:group_id>/q/<question_id>/notes": (
         "/staff/groups/{group}/q/{question}/notes",
         OTHERS,
@@ -336,6 +368,7 @@ OTHER_ROUTES = {
     "/s/<code>/worried",
     "/s/<code>/what-happens-next",
     "/s/<code>/you-said",
+    "/pictures/own/<int:picture_id>/<size>",
     "/leave",
     "/search",
     "/staff/sign-in",
