@@ -98,3 +98,49 @@ def test_a_lead_redacts_and_quotes_with_the_keyboard(live_server, new_page):
         page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="EV-QS1-0001")).to_be_visible()
     check_page(page)
+
+
+def _jpeg(path):
+    from PIL import Image
+
+    Image.new("RGB", (400, 300), "teal").save(path, format="JPEG")
+    return path
+
+
+def test_photos_and_pictures_upload_and_pass_the_checks(live_server, new_page, tmp_path):
+    _seed(live_server, "evphotos")
+    page = _signed_in_lead(live_server, new_page, "review-photos@example.org", **PHONE)
+    with live_server.app.app_context():
+        db = get_db()
+        lead = reads.user_by_email(db, "review-photos@example.org")
+        campaign = reads.campaign_by_code(db, "evphotos")
+        group = writes.create_group_session(
+            db,
+            campaign_id=campaign["id"],
+            advocate_id=lead["id"],
+            place="Hall",
+            group_size=5,
+            respondent_group="person",
+            question_ids=["QS1-01"],
+        )
+    page.goto(f"{live_server.url}/staff/groups/{group}/")
+    check_page(page)
+    page.locator("#flipchart-photo").set_input_files(str(_jpeg(tmp_path / "flip.jpg")))
+    page.locator("#photo-description").fill("Ideas about the bus, drawn on a flip-chart")
+    page.get_by_role("button", name="Add the photo", exact=True).click()
+    expect(page.get_by_text("1 photo added.", exact=False)).to_be_visible()
+    item = live_server.query(
+        "SELECT id FROM review_items WHERE campaign_id = ? AND item_kind = 'group_note'",
+        [campaign["id"]],
+    )[0]["id"]
+    page.goto(f"{live_server.url}/staff/campaigns/evphotos/evidence/items/{item}")
+    image = page.get_by_role("img", name="Ideas about the bus, drawn on a flip-chart")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.naturalWidth") > 0
+    check_page(page)
+    page.goto(f"{live_server.url}/staff/campaigns/evphotos/pictures")
+    page.locator("#picture").set_input_files(str(_jpeg(tmp_path / "door.jpg")))
+    page.locator("#alt").fill("The front door of the day centre")
+    page.get_by_role("button", name="Add the picture", exact=True).click()
+    expect(page.get_by_role("img", name="The front door of the day centre")).to_be_visible()
+    check_page(page)
