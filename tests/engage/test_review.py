@@ -519,3 +519,20 @@ def test_a_lead_sets_the_media_size_limits(app, staff_client, make_campaign):
     assert campaign["max_photo_bytes"] == 5 * 1024 * 1024
     assert campaign["max_video_bytes"] == 100 * 1024 * 1024
     assert campaign["max_audio_bytes"] == 10 * 1024 * 1024
+
+
+def test_an_item_left_out_in_review_leaves_every_export_and_you_said(staff_client, client, seeded):
+    lead = _lead(staff_client)
+    item_id = seeded["items"][WORDS]
+    lead.get("/staff/campaigns/review/evidence/")
+    _decide_all(lead, item_id)
+    base = "/staff/campaigns/review/evidence"
+    _post(lead, f"{base}/items/{item_id}/quote", words="is kind", statements="QS1")
+    _post(lead, f"{base}/we-will", published="yes")
+    assert "is kind" in client.get("/s/review/you-said").get_data(as_text=True)
+    _post(lead, f"{base}/items/{item_id}/included", included="no")
+    assert "is kind" not in client.get("/s/review/you-said").get_data(as_text=True)
+    assert "EV-QS1-0001" not in _export(lead, "json").decode()
+    workbook = openpyxl.load_workbook(io.BytesIO(_export(lead, "xlsx")), read_only=True)
+    rows = json.dumps(list(workbook["Quotes"].iter_rows(values_only=True)), default=str)
+    assert "EV-QS1-0001" not in rows
