@@ -64,6 +64,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from engage.cli import register_commands
     from engage.groups import bp as groups_bp
     from engage.respondent import bp as respondent_bp
+    from engage.review import bp as review_bp
+    from engage.review import lead_media
+    from engage.review import public as you_said_bp
     from engage.safeguarding import bp as safeguarding_bp
     from engage.safeguarding import respondent_side  # noqa: F401  (adds its pages to /s/)
     from engage.safeguarding import safety as safety_bp
@@ -89,6 +92,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(safeguarding_bp)
     app.register_blueprint(safety_bp)
     mediaanswers.init_app(app)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(you_said_bp)
+    lead_media.init_app(app)
     register_commands(app)
     return app
 

@@ -104,6 +104,11 @@ def _quotes(db: Database, campaign_id: int) -> Iterator[QuoteRecord]:
         )
 
 
+def quote_records(db: Database, campaign_id: int) -> Iterator[QuoteRecord]:
+    """Yield the campaign's quotes as the exports see them, to decide what may be shared."""
+    return _quotes(db, campaign_id)
+
+
 def _media(db: Database, campaign_id: int) -> list[MediaRecord]:
     # The media helper will add file names and paths; until then items carry words only.
     return [

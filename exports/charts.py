@@ -45,12 +45,18 @@ def _pattern(prefix: str, index: int, colour: str, kind: str) -> str:
     )
 
 
-def matrix_svg(matrix: Matrix, title: str, id_prefix: str = "chart") -> str:
+def matrix_svg(
+    matrix: Matrix, title: str, id_prefix: str = "chart", *, inline_style: bool = True
+) -> str:
     """Return an SVG bar chart of the share positive in each cell.
 
-    Its ids start with `id_prefix`, so two charts can sit inline in one page.
+    Its ids start with `id_prefix`, so two charts can sit inline in one page. Without
+    `inline_style` the text carries the classes "chart-text" and "chart-bold" instead of style
+    attributes, for a page whose Content-Security-Policy forbids inline styles.
     """
     p = id_prefix
+    plain = f'style="{_FONT}"' if inline_style else 'class="chart-text"'
+    bold = f'style="{_FONT};font-weight:bold"' if inline_style else 'class="chart-bold"'
     columns = matrix.columns
     row_height = _BAR_HEIGHT * len(columns) + 16
     legend_height = 22 * len(columns) + 10
@@ -64,12 +70,12 @@ def matrix_svg(matrix: Matrix, title: str, id_prefix: str = "chart") -> str:
         "<defs>",
         *(_pattern(p, i, *_STYLES[i % len(_STYLES)]) for i in range(len(columns))),
         "</defs>",
-        f'<text x="0" y="20" style="{_FONT};font-weight:bold">{escape(title)}</text>',
+        f'<text x="0" y="20" {bold}>{escape(title)}</text>',
     ]
     y = 40
     for row in matrix.rows:
         parts.append(
-            f'<text x="0" y="{y + 13}" style="{_FONT};font-weight:bold">'
+            f'<text x="0" y="{y + 13}" {bold}>'
             f"{escape(row.statement.id)} {escape(row.statement.name)}"
             f"{' (views differ)' if row.differs else ''}</text>"
         )
@@ -78,19 +84,17 @@ def matrix_svg(matrix: Matrix, title: str, id_prefix: str = "chart") -> str:
             bar_y = y + 16 + index * _BAR_HEIGHT
             share = cell.share_positive
             label = escape(matrix.labels[column])
-            parts.append(f'<text x="12" y="{bar_y + 13}" style="{_FONT}">{label}</text>')
+            parts.append(f'<text x="12" y="{bar_y + 13}" {plain}>{label}</text>')
             if share is None:
                 words = "hidden" if cell.raw_people else "no answers"
-                parts.append(
-                    f'<text x="{_LABEL_WIDTH}" y="{bar_y + 13}" style="{_FONT}">{words}</text>'
-                )
+                parts.append(f'<text x="{_LABEL_WIDTH}" y="{bar_y + 13}" {plain}>{words}</text>')
                 continue
             bar = max(1, round(share * _PLOT_WIDTH))
             colour = _STYLES[index % len(_STYLES)][0]
             parts.append(
                 f'<rect x="{_LABEL_WIDTH}" y="{bar_y + 2}" width="{bar}" '
                 f'height="{_BAR_HEIGHT - 4}" fill="url(#{p}-p{index})" stroke="{colour}"/>'
-                f'<text x="{_LABEL_WIDTH + bar + 6}" y="{bar_y + 13}" style="{_FONT}">'
+                f'<text x="{_LABEL_WIDTH + bar + 6}" y="{bar_y + 13}" {plain}>'
                 f"{round(share * 100)}%</text>"
             )
         y += row_height
@@ -99,7 +103,7 @@ def matrix_svg(matrix: Matrix, title: str, id_prefix: str = "chart") -> str:
         ly = y + 10 + index * 22
         parts.append(
             f'<rect x="0" y="{ly}" width="28" height="16" fill="url(#{p}-p{index})" '
-            f'stroke="{colour}"/><text x="36" y="{ly + 13}" style="{_FONT}">'
+            f'stroke="{colour}"/><text x="36" y="{ly + 13}" {plain}>'
             f"{escape(matrix.labels[column])}</text>"
         )
     parts.append("</svg>")

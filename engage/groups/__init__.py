@@ -315,3 +315,24 @@ def finish(group_id: int):
     writes.finish_group_session(get_db(), group_id)
     writes.audit(get_db(), auth.current_user()["id"], "group_finish", f"group:{group_id}")
     return redirect(url_for(".overview", group_id=group_id))
+
+
+@bp.post("/<int:group_id>/photo")
+@require_role(*GROUP_ROLES)
+def add_photo(group_id: int):
+    """Keep a photo of the group's flip-chart or mat, with words saying what it shows.
+
+    It joins the leads' review queue as a group note with a photo.
+    """
+    from engage.review import pictures
+
+    group = _own_group(group_id)
+    pictures.allow_upload(_campaign(group["campaign_id"])["max_photo_bytes"])
+    description = (request.form.get("description") or "").replace("\r\n", "\n").strip()
+    if not description or len(description) > NOTE_LIMIT:
+        refuse(400, "Say what the photo shows", ["Write a few words about the flip-chart."])
+    full, small, mime = pictures.cleaned_upload("photo")
+    writes.add_group_photo(
+        get_db(), group_id, description, sha256=full, thumb_sha256=small, mime=mime
+    )
+    return redirect(url_for(".overview", group_id=group_id) + "#flipchart")

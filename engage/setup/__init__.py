@@ -27,6 +27,7 @@ from engage import auth, campaigns, content
 from engage.auth import require_role
 from engage.errors import error_page, refuse
 from engage.respondent.forms import Checked
+from engage.review import lead_media
 from engage.setup import forms, printable
 from engage.store import get_db, reads, writes
 from engage.vocab import RESPONDENT_GROUPS, SCALE_CHOICES, Choice, answer_choices
@@ -268,6 +269,7 @@ def _campaign_form(checked: Checked, campaign: dict | None, status: int = 200):
                 "min_group_size": forms.MIN_GROUP_SIZE_RANGE,
                 "min_cell_count": forms.MIN_CELL_COUNT_RANGE,
             },
+            media_limits=forms.MEDIA_LIMITS,
         ),
         status,
     )
@@ -291,6 +293,7 @@ def new_campaign():
                     "min_group_size": "10",
                     "min_cell_count": "5",
                     "help_contact": "",
+                    **forms.media_limit_values(None),
                 }
             ),
             None,
@@ -362,6 +365,7 @@ def campaign_settings(code: str):
                     "min_group_size": str(found["min_group_size"]),
                     "min_cell_count": str(found["min_cell_count"]),
                     "help_contact": found["help_contact"],
+                    **forms.media_limit_values(found),
                 }
             ),
             found,
@@ -440,12 +444,18 @@ def wording_checks(values: dict[str, str], terms: list[str]) -> dict[str, list[s
     return results
 
 
-def _picture_choices() -> list[Choice]:
-    # The label names the picture, so the thumbnail itself is decorative.
-    return [
+def _picture_choices(campaign_id: int) -> list[Choice]:
+    # The label names the picture, so the thumbnail itself is decorative. The campaign's own
+    # pictures come first, as a lead added them for these questions.
+    own = [Choice(pid, alt, pid, "") for pid, alt in lead_media.own_choices(campaign_id)]
+    return own + [
         Choice(picture_id, pictures.default_alt(picture_id), picture_id, "")
         for picture_id in sorted(pictures.library_ids())
     ]
+
+
+def _picture_ids(campaign_id: int) -> set[str]:
+    return {choice.value for choice in _picture_choices(campaign_id)}
 
 
 def _question_form(
@@ -465,7 +475,7 @@ def _question_form(
             statement=statement,
             checked=checked,
             results=wording_checks(checked.values, _extra_terms(found["id"])),
-            picture_choices=_picture_choices(),
+            picture_choices=_picture_choices(found["id"]),
             saved=saved,
         ),
         status,
@@ -529,7 +539,7 @@ def edit_question(code: str, question_id: str):
             statement=statement,
             saved=request.args.get("saved") == "1",
         )
-    checked = forms.question(request.form, pictures.library_ids())
+    checked = forms.question(request.form, _picture_ids(found["id"]))
     if checked.errors or request.form.get("action") == "check":
         return _question_form(
             found,
@@ -581,7 +591,7 @@ def new_question(code: str, statement_id: str):
     if request.method == "GET":
         checked = Checked(values={name: "" for name in forms.QUESTION_FIELDS} | {"picture": ""})
         return _question_form(found, checked, question=None, statement=statement)
-    checked = forms.question(request.form, pictures.library_ids())
+    checked = forms.question(request.form, _picture_ids(found["id"]))
     if checked.errors or request.form.get("action") == "check":
         return _question_form(
             found,

@@ -26,6 +26,13 @@ EXTRA_LANGUAGES = {
 }
 MIN_GROUP_SIZE_RANGE = (5, 100)
 MIN_CELL_COUNT_RANGE = (3, 50)
+MEGABYTE = 1024 * 1024
+# Each media limit in megabytes: (column, label, lowest, highest, default).
+MEDIA_LIMITS = {
+    "max_photo_mb": ("max_photo_bytes", "largest photo or drawing", 1, 50, 20),
+    "max_video_mb": ("max_video_bytes", "largest video", 10, 2000, 500),
+    "max_audio_mb": ("max_audio_bytes", "largest recording", 1, 200, 50),
+}
 TITLE_LIMIT = 120
 HELP_CONTACT_LIMIT = 200
 TEXT_LIMITS = {"text": 200, "hint": 300, "tell_us_more": 200, "alt": 200}
@@ -169,8 +176,21 @@ def campaign(form, library, framework_id: str | None = None) -> Checked:
         checked.errors["help_contact"] = (
             f"Use {HELP_CONTACT_LIMIT} characters or fewer for how to get help."
         )
-    # INTEGRATOR: check the media size limits here (the media helper's campaigns columns).
+    for name, (_column, label, low, high, default) in MEDIA_LIMITS.items():
+        # A form without the field (an older page) keeps the default.
+        if _text(form, name):
+            _whole_number(form, name, (low, high), checked, f"{label} in megabytes")
+        else:
+            checked.values[name] = str(default)
     return checked
+
+
+def media_limit_values(campaign: dict | None) -> dict[str, str]:
+    """Return the media limit fields in megabytes, from a campaign or the defaults."""
+    return {
+        name: str(campaign[column] // MEGABYTE if campaign else default)
+        for name, (column, _label, _low, _high, default) in MEDIA_LIMITS.items()
+    }
 
 
 def settings_from(checked: Checked) -> dict:
@@ -186,6 +206,7 @@ def settings_from(checked: Checked) -> dict:
         "min_group_size": int(values["min_group_size"]),
         "min_cell_count": int(values["min_cell_count"]),
         "help_contact": values["help_contact"],
+        **{column: int(values[name]) * MEGABYTE for name, (column, *_rest) in MEDIA_LIMITS.items()},
     }
 
 

@@ -222,13 +222,41 @@ _SESSION_HELD = (
     "AND f.status IN ('open', 'referred'))"
 )
 
+# A group note is held while a flag on its group session awaits a decision, or was referred.
+_NOTE_HELD = (
+    "EXISTS (SELECT 1 FROM group_notes n JOIN safeguarding_flags f "
+    "ON f.group_session_id = n.group_session_id WHERE ri.item_kind = 'group_note' "
+    "AND n.id = ri.item_id AND f.status IN ('open', 'referred'))"
+)
+# Group notes have no respondent session: their group comes from the group session.
+_ITEM_WHO = (
+    "COALESCE(s.respondent_group, (SELECT g.respondent_group FROM group_notes n "
+    "JOIN group_sessions g ON g.id = n.group_session_id WHERE ri.item_kind = 'group_note' "
+    "AND n.id = ri.item_id)) AS respondent_group, "
+    "COALESCE(s.answered_how, CASE WHEN ri.item_kind = 'group_note' THEN 'group' END) "
+    "AS answered_how"
+)
+# An item may be quoted or shown only if both the session and the item itself allow it (a
+# media answer has its own consent as well as the session's).
+_ITEM_CONSENT = (
+    "COALESCE(MIN(s.consent_quote, ri.consent_quote), s.consent_quote, ri.consent_quote, 0) "
+    "AS quote_consent, "
+    "COALESCE(MIN(s.consent_media, ri.consent_media), s.consent_media, ri.consent_media, 0) "
+    "AS media_consent"
+)
+
 _ITEM_CONTEXT = (
     """
-    SELECT ri.*, s.respondent_group, s.answered_how, s.language, s.is_synthetic,
-           COALESCE(s.consent_quote, ri.consent_quote, 0) AS quote_consent,
-           COALESCE(s.consent_media, ri.consent_media, 0) AS media_consent,
+    SELECT ri.*, """
+    + _ITEM_WHO
+    + """, s.language, s.is_synthetic,
+           """
+    + _ITEM_CONSENT
+    + """,
            MAX("""
     + _SESSION_HELD
+    + ", "
+    + _NOTE_HELD
     + """, ri.held_for_safeguarding) AS held,
            q.content AS question_content,
            (SELECT COUNT(*) FROM redactions r
@@ -439,10 +467,16 @@ def evidence_quotes(db: Database, campaign_id: int):
         SELECT qt.evidence_ref, qt.start_offset, qt.end_offset, qt.strength,
                qt.english_translation, qt.withdrawn_at,
                ri.text AS item_text, ri.included, ri.suggested_at, ri.created_at AS item_date,
-               s.respondent_group, s.answered_how, s.language,
-               COALESCE(s.consent_quote, ri.consent_quote, 0) AS quote_consent,
+               """
+        + _ITEM_WHO
+        + """, s.language,
+               """
+        + _ITEM_CONSENT
+        + """,
                MAX("""
         + _SESSION_HELD
+        + ", "
+        + _NOTE_HELD
         + """, ri.held_for_safeguarding) AS held,
                (SELECT json_group_array(statement_id) FROM quote_statements t
                  WHERE t.quote_id = qt.id) AS statement_ids,
@@ -729,11 +763,16 @@ def media_items_for(db: Database, session_id: int, question_id: str | None) -> l
 
 
 def media_digests_in_use(db: Database) -> set[str]:
-    """Return every blob digest a media answer still refers to."""
+    """Return every blob digest a media answer, flip-chart photo or lead's picture uses."""
     rows = db.execute(
         "SELECT sha256 FROM media_items UNION SELECT thumb_sha256 FROM media_items "
         "WHERE thumb_sha256 IS NOT NULL UNION SELECT poster_sha256 FROM media_items "
-        "WHERE poster_sha256 IS NOT NULL"
+        "WHERE poster_sha256 IS NOT NULL "
+        # Flip-chart photos and leads' own pictures live in the same store.
+        "UNION SELECT photo_sha256 FROM group_notes WHERE photo_sha256 IS NOT NULL "
+        "UNION SELECT photo_thumb_sha256 FROM group_notes WHERE photo_thumb_sha256 IS NOT NULL "
+        "UNION SELECT large_sha256 FROM campaign_pictures "
+        "UNION SELECT small_sha256 FROM campaign_pictures"
     ).fetchall()
     return {row[0] for row in rows}
 
@@ -797,3 +836,39 @@ def sessions_by_resume_code(db: Database, resume_code: str) -> list[dict]:
         [resume_code],
     ).fetchall()
     return [dict(row) for row in rows]
+
+
+# --- review ---
+
+
+def review_quote(db: Database, quote_id: int) -> dict | None:
+    """Return one quote with its statement_ids, or None."""
+    row = db.execute(
+        "SELECT q.*, (SELECT json_group_array(statement_id) FROM quote_statements t "
+        "WHERE t.quote_id = q.id) AS statement_ids FROM quotes q WHERE q.id = ?",
+        [quote_id],
+    ).fetchone()
+    return _quote(row) if row else None
+
+
+def group_note(db: Database, note_id: int) -> dict | None:
+    """Return one group note with its group session's place and campaign, or None."""
+    return _one(
+        db,
+        "SELECT n.*, g.campaign_id, g.place, g.respondent_group FROM group_notes n "
+        "JOIN group_sessions g ON g.id = n.group_session_id WHERE n.id = ?",
+        [note_id],
+    )
+
+
+def campaign_pictures(db: Database, campaign_id: int) -> list[dict]:
+    """Return a campaign's own pictures, newest first."""
+    rows = db.execute(
+        "SELECT * FROM campaign_pictures WHERE campaign_id = ? ORDER BY id DESC", [campaign_id]
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def campaign_picture(db: Database, picture_id: int) -> dict | None:
+    """Return one of the campaigns' own pictures, or None."""
+    return _one(db, "SELECT * FROM campaign_pictures WHERE id = ?", [picture_id])

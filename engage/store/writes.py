@@ -378,6 +378,9 @@ CAMPAIGN_SETTING_COLUMNS = (
     "min_group_size",
     "min_cell_count",
     "help_contact",
+    "max_photo_bytes",
+    "max_video_bytes",
+    "max_audio_bytes",
 )
 
 
@@ -1127,3 +1130,70 @@ def forget_narration(db: Database, clip_keys: list[str]) -> None:
     """Remove narration texts (their clips are deleted from disk by the caller)."""
     for key in clip_keys:
         db.execute("DELETE FROM narration_texts WHERE clip_key = ?", [key])
+
+
+# --- review ---
+
+
+def set_you_said_published(db: Database, campaign_id: int, published: bool) -> None:
+    """Publish the campaign's "you said" page for the people who took part, or take it down."""
+    db.execute(
+        "UPDATE campaigns SET you_said_published_at = ? WHERE id = ?",
+        [now() if published else None, campaign_id],
+    )
+
+
+def add_group_photo(
+    db: Database,
+    group_session_id: int,
+    description: str,
+    *,
+    sha256: str,
+    thumb_sha256: str,
+    mime: str,
+) -> int:
+    """Keep a flip-chart photo from a group session as a note whose words describe it."""
+    return (
+        db["group_notes"]
+        .insert(
+            {
+                "group_session_id": group_session_id,
+                "question_id": None,
+                "speaker_role": "flipchart",
+                "note": description,
+                "photo_sha256": sha256,
+                "photo_thumb_sha256": thumb_sha256,
+                "photo_mime": mime,
+                "created_at": now(),
+            }
+        )
+        .last_pk
+    )
+
+
+def add_campaign_picture(
+    db: Database,
+    campaign_id: int,
+    alt: str,
+    *,
+    large_sha256: str,
+    small_sha256: str,
+    mime: str,
+    by: int | None,
+) -> int:
+    """Keep a lead's own picture for a campaign's questions, with its alt text."""
+    return (
+        db["campaign_pictures"]
+        .insert(
+            {
+                "campaign_id": campaign_id,
+                "alt": alt,
+                "large_sha256": large_sha256,
+                "small_sha256": small_sha256,
+                "mime": mime,
+                "uploaded_by": by,
+                "created_at": now(),
+            }
+        )
+        .last_pk
+    )

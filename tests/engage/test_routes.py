@@ -85,6 +85,49 @@ STAFF_GET_MATRIX = {
         "supporter": 403,
         "advocate": 403,
     },
+    # The evidence pages show people's words before redaction: leads only.
+    "/staff/campaigns/<code>/voices": {
+        "anonymous": 302,
+        "lead": 200,
+        "supporter": 403,
+        "advocate": 403,
+    },
+    "/staff/campaigns/<code>/pictures": {
+        "anonymous": 302,
+        "lead": 200,
+        "supporter": 403,
+        "advocate": 403,
+    },
+    "/staff/campaigns/<code>/evidence/": {
+        "anonymous": 302,
+        "lead": 200,
+        "supporter": 403,
+        "advocate": 403,
+    },
+    "/staff/campaigns/<code>/evidence/search": {
+        "anonymous": 302,
+        "lead": 200,
+        "supporter": 403,
+        "advocate": 403,
+    },
+    "/staff/campaigns/<code>/evidence/triangulation": {
+        "anonymous": 302,
+        "lead": 200,
+        "supporter": 403,
+        "advocate": 403,
+    },
+    "/staff/campaigns/<code>/evidence/exports": {
+        "anonymous": 302,
+        "lead": 200,
+        "supporter": 403,
+        "advocate": 403,
+    },
+    "/staff/campaigns/<code>/evidence/we-will": {
+        "anonymous": 302,
+        "lead": 200,
+        "supporter": 403,
+        "advocate": 403,
+    },
 }
 STAFF_POST_MATRIX = {
     "/staff/sign-out-everywhere": {
@@ -180,6 +223,44 @@ STAFF_POST_MATRIX = {
         "supporter": 403,
         "advocate": 403,
     },
+    # An empty export form names no format; suggesting and saving "we will" need nothing.
+    # An empty voice form names no text (400), and no text has a recording to remove (404).
+    "/staff/campaigns/<code>/voices": {
+        "anonymous": 302,
+        "lead": 400,
+        "supporter": 403,
+        "advocate": 403,
+    },
+    "/staff/campaigns/<code>/voices/remove": {
+        "anonymous": 302,
+        "lead": 404,
+        "supporter": 403,
+        "advocate": 403,
+    },
+    "/staff/campaigns/<code>/pictures": {
+        "anonymous": 302,
+        "lead": 400,
+        "supporter": 403,
+        "advocate": 403,
+    },
+    "/staff/campaigns/<code>/evidence/suggest": {
+        "anonymous": 302,
+        "lead": 302,
+        "supporter": 403,
+        "advocate": 403,
+    },
+    "/staff/campaigns/<code>/evidence/exports": {
+        "anonymous": 302,
+        "lead": 400,
+        "supporter": 403,
+        "advocate": 403,
+    },
+    "/staff/campaigns/<code>/evidence/we-will": {
+        "anonymous": 302,
+        "lead": 302,
+        "supporter": 403,
+        "advocate": 403,
+    },
 }
 # Routes about one record. The records belong to another supporter and another advocate, so
 # even the roles that may use the page get 403: nobody opens someone else's session.
@@ -197,10 +278,24 @@ PARAM_GET_MATRIX = {
         {"anonymous": 302, "lead": 200, "supporter": 403, "advocate": 403},
     ),
 }
+PARAM_GET_MATRIX.update(
+    {
+        # A written answer has no media file to send.
+        "/staff/campaigns/<code>/evidence/items/<int:item_id>": (
+            "/staff/campaigns/{code}/evidence/items/{item}",
+            {"anonymous": 302, "lead": 200, "supporter": 403, "advocate": 403},
+        ),
+        "/staff/campaigns/<code>/evidence/items/<int:item_id>/media/<variant>": (
+            "/staff/campaigns/{code}/evidence/items/{item}/media/main",
+            {"anonymous": 302, "lead": 404, "supporter": 403, "advocate": 403},
+        ),
+    }
+)
 PARAM_POST_MATRIX = {
     "/staff/assist/<int:session_id>/hand-over": ("/staff/assist/{session}/hand-over", OTHERS),
     "/staff/assist/<int:session_id>/finish": ("/staff/assist/{session}/finish", OTHERS),
     "/staff/groups/<int:group_id>/finish": ("/staff/groups/{group}/finish", OTHERS),
+    "/staff/groups/<int:group_id>/photo": ("/staff/groups/{group}/photo", OTHERS),
     "/staff/groups/<int:group_id>/q/<question_id>/notes": (
         "/staff/groups/{group}/q/{question}/notes",
         OTHERS,
@@ -218,6 +313,41 @@ PARAM_POST_MATRIX = {
         {"anonymous": 302, "lead": 302, "supporter": 403, "advocate": 403},
     ),
 }
+PARAM_POST_MATRIX.update(
+    {
+        # The item's suggested redaction is undecided, so quoting it is refused (409); the other
+        # forms are empty, so they are refused for want of a choice (400), except the quote's own
+        # form, whose fields may all be empty, and withdrawing, which needs nothing.
+        "/staff/campaigns/<code>/evidence/items/<int:item_id>/quote": (
+            "/staff/campaigns/{code}/evidence/items/{item}/quote",
+            {"anonymous": 302, "lead": 409, "supporter": 403, "advocate": 403},
+        ),
+        "/staff/campaigns/<code>/evidence/items/<int:item_id>/included": (
+            "/staff/campaigns/{code}/evidence/items/{item}/included",
+            {"anonymous": 302, "lead": 400, "supporter": 403, "advocate": 403},
+        ),
+        "/staff/campaigns/<code>/evidence/items/<int:item_id>/describe": (
+            "/staff/campaigns/{code}/evidence/items/{item}/describe",
+            {"anonymous": 302, "lead": 400, "supporter": 403, "advocate": 403},
+        ),
+        "/staff/campaigns/<code>/evidence/items/<int:item_id>/redactions": (
+            "/staff/campaigns/{code}/evidence/items/{item}/redactions",
+            {"anonymous": 302, "lead": 400, "supporter": 403, "advocate": 403},
+        ),
+        "/staff/campaigns/<code>/evidence/items/<int:item_id>/redactions/<int:redaction_id>": (
+            "/staff/campaigns/{code}/evidence/items/{item}/redactions/{redaction}",
+            {"anonymous": 302, "lead": 400, "supporter": 403, "advocate": 403},
+        ),
+        "/staff/campaigns/<code>/evidence/quotes/<int:quote_id>": (
+            "/staff/campaigns/{code}/evidence/quotes/{quote}",
+            {"anonymous": 302, "lead": 302, "supporter": 403, "advocate": 403},
+        ),
+        "/staff/campaigns/<code>/evidence/quotes/<int:quote_id>/withdraw": (
+            "/staff/campaigns/{code}/evidence/quotes/{quote}/withdraw",
+            {"anonymous": 302, "lead": 302, "supporter": 403, "advocate": 403},
+        ),
+    }
+)
 OTHER_ROUTES = {
     "/",
     "/attributions",
@@ -246,6 +376,8 @@ OTHER_ROUTES = {
     "/audio/<key>.<fmt>",
     "/s/<code>/worried",
     "/s/<code>/what-happens-next",
+    "/s/<code>/you-said",
+    "/pictures/own/<int:picture_id>/<size>",
     "/leave",
     "/search",
     "/staff/sign-in",
@@ -361,7 +493,17 @@ def records(app, make_user, make_campaign):
             db, campaign_id=campaign["id"], reason="worried", session_id=session["id"]
         )
         phrase = reads.concern_phrases(db)[0]["id"]
+        # A written answer in the review queue, with one quote and one undecided redaction.
+        writes.save_answer(db, session["id"], question, "good", "Ring me on 07700 900123.")
+        item = reads.review_queue(db, campaign["id"])[0]["id"]
+        quote = writes.mark_quote(db, item, 0, 4)["id"]
+        writes.record_redaction_suggestions(db, item, [(11, 23, "phone")])
+        redaction = reads.item_redactions(db, item)[0]["id"]
     return {
+        "code": campaign["code"],
+        "item": item,
+        "quote": quote,
+        "redaction": redaction,
         "session": session["id"],
         "group": group,
         "question": question,

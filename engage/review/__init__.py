@@ -1,0 +1,578 @@
+"""Leads' evidence pages: the review queue, quotes and redaction, triangulation, exports,
+"we will", and the public "you said" page for the people who took part.
+
+Everything under /staff/campaigns/<code>/evidence/ is for leads only: it shows people's own
+words before redaction. An item, quote or redaction is always looked up inside the campaign
+named in the address, so an id from another campaign is simply not found.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from easyread.checks import sentence_problems
+from engage import auth, content, evidence
+from engage.auth import require_role
+from engage.errors import refuse
+from engage.review.words import SpanError, span_from_form, split_words
+from engage.store import get_db, reads, writes
+from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS
+from exports import redaction
+from exports.charts import matrix_svg
+from exports.content import quote_is_exportable
+from exports.triangulation import VALUE_LABELS, build_matrices
+
+bp = Blueprint(
+    "review",
+    __name__,
+    url_prefix="/staff/campaigns/<code>/evidence",
+    template_folder="templates",
+)
+
+PAGE_SIZE = 25
+KINDS = {
+    "answer": _l("Written answers"),
+    "group_note": _l("Group notes"),
+    "media": _l("Pictures, video and recordings"),
+}
+STATES = {
+    "to_redact": _l("Waiting for redaction"),
+    "included": _l("Included"),
+    "excluded": _l("Left out"),
+}
+STRENGTHS = {"strength": _l("A strength"), "improve": _l("An area to improve")}
+REDACTION_KINDS = {
+    "name": _l("Name"),
+    "phone": _l("Phone number"),
+    "email": _l("Email address"),
+    "postcode": _l("Postcode"),
+    "date": _l("Date"),
+    "address": _l("Address"),
+    "other": _l("Something else"),
+}
+EXPORT_FORMATS = {
+    "xlsx": ("XLSX workbook", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": ("CSV files in a ZIP", "application/zip"),
+    "json": ("JSON", "application/json"),
+    "zip": ("ZIP with the workbook, charts and media", "application/zip"),
+}
+TEXT_LIMIT = 2000
+MEDIA_VARIANTS = ("main", "thumb", "poster")
+
+
+@bp.context_processor
+def _review_context() -> dict:
+    return {
+        "staff_user": auth.current_user(),
+        "role_names": auth.ROLE_NAMES,
+        "kinds": KINDS,
+        "states": STATES,
+        "strengths": STRENGTHS,
+        "redaction_kinds": REDACTION_KINDS,
+        "respondent_groups": RESPONDENT_GROUPS,
+        "answered_how": ANSWERED_HOW,
+        "value_labels": VALUE_LABELS,
+    }
+
+
+def _me() -> dict:
+    return auth.current_user()
+
+
+def _campaign(code: str) -> dict:
+    found = reads.campaign_by_code(get_db(), code)
+    if found is None:
+        refuse(404)
+    return found
+
+
+def _statements(campaign: dict) -> list:
+    framework = content.library().framework(campaign["framework_id"])
+    return [framework.statement(s) for s in campaign["statement_ids"]]
+
+
+def _item(campaign: dict, item_id: int) -> dict:
+    item = reads.review_item(get_db(), item_id)
+    if item is None or item["campaign_id"] != campaign["id"]:
+        refuse(404)
+    return item
+
+
+def _quote(campaign: dict, quote_id: int) -> dict:
+    quote = reads.review_quote(get_db(), quote_id)
+    if quote is None or quote["campaign_id"] != campaign["id"]:
+        refuse(404)
+    return quote
+
+
+def _text_field(name: str) -> str:
+    value = (request.form.get(name) or "").replace("\r\n", "\n").strip()
+    if len(value) > TEXT_LIMIT:
+        refuse(400, _("That is too long"), [_("Write %(n)s characters or fewer.", n=TEXT_LIMIT)])
+    return value
+
+
+def _item_url(campaign: dict, item: dict, anchor: str = "") -> str:
+    return url_for(".item", code=campaign["code"], item_id=item["id"]) + anchor
+
+
+# --- the queue ---
+
+
+@bp.get("/")
+@require_role("lead")
+def queue(code: str):
+    """List the review items with their context, filtered and a page at a time.
+
+    Opening the queue suggests redactions for anything new, so nothing waits unseen.
+    """
+    campaign = _campaign(code)
+    db = get_db()
+    evidence.suggest_redactions(db, campaign["id"])
+    kind = request.args.get("kind") or None
+    statement = request.args.get("statement") or None
+    state = request.args.get("state") or None
+    if kind not in (None, *KINDS) or state not in (None, *STATES):
+        refuse(400)
+    if statement not in (None, *campaign["statement_ids"]):
+        refuse(400)
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        refuse(400)
+    items = reads.review_queue(
+        db,
+        campaign["id"],
+        item_kind=kind,
+        statement_id=statement,
+        state=state,
+        limit=PAGE_SIZE + 1,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    filters = {"kind": kind or "", "statement": statement or "", "state": state or ""}
+    return render_template(
+        "review/queue.html",
+        campaign=campaign,
+        statements=_statements(campaign),
+        items=items[:PAGE_SIZE],
+        filters=filters,
+        page=page,
+        more=len(items) > PAGE_SIZE,
+    )
+
+
+@bp.post("/suggest")
+@require_role("lead")
+def suggest(code: str):
+    """Suggest redactions for every item that has none yet."""
+    campaign = _campaign(code)
+    evidence.suggest_redactions(get_db(), campaign["id"])
+    return redirect(url_for(".queue", code=code, state="to_redact"))
+
+
+@bp.get("/search")
+@require_role("lead")
+def search(code: str):
+    """Search every item's words and descriptions, matching inside words."""
+    campaign = _campaign(code)
+    query = (request.args.get("q") or "").strip()[:200]
+    items = reads.search_items(get_db(), campaign["id"], query) if query else []
+    return render_template(
+        "review/search.html", campaign=campaign, query=query, items=items, searched=bool(query)
+    )
+
+
+# --- one item ---
+
+
+@bp.get("/items/<int:item_id>")
+@require_role("lead")
+def item(code: str, item_id: int):
+    """Show one item with its context, redactions and quotes, and what can be done to it."""
+    campaign = _campaign(code)
+    found = _item(campaign, item_id)
+    db = get_db()
+    if found["held"]:
+        writes.audit(db, _me()["id"], "view_flagged", f"review item {item_id}", campaign["code"])
+    media = None
+    if found["item_kind"] == "media":
+        media = reads.media_item(db, found["item_id"])
+    note = reads.group_note(db, found["item_id"]) if found["item_kind"] == "group_note" else None
+    spans = [
+        redaction.Span(r["start_offset"], r["end_offset"], r["kind"])
+        for r in found["redactions"]
+        if r["status"] == "confirmed"
+    ]
+    return render_template(
+        "review/item.html",
+        campaign=campaign,
+        item=found,
+        media=media,
+        note=note,
+        words=split_words(found["text"]),
+        redacted=redaction.apply(found["text"], spans),
+        statements=_statements(campaign),
+        quotable=_quotable(found),
+    )
+
+
+def _quotable(item: dict) -> bool:
+    return bool(item["text"]) and item["quotable"] and item["quote_consent"] and not item["held"]
+
+
+@bp.post("/items/<int:item_id>/quote")
+@require_role("lead")
+def mark_quote(code: str, item_id: int):
+    """Mark a span of an item's words as a quote, once its redactions are all decided."""
+    campaign = _campaign(code)
+    found = _item(campaign, item_id)
+    if not _quotable(found):
+        refuse(
+            409,
+            _("This cannot be quoted yet"),
+            [_("Decide every suggested redaction first. The person must have agreed to quotes.")],
+        )
+    try:
+        start, end = span_from_form(found["text"], request.form)
+    except SpanError as problem:
+        refuse(400, _("Choose the words to quote"), [str(problem)])
+    statement_ids = request.form.getlist("statements")
+    if not statement_ids or any(s not in campaign["statement_ids"] for s in statement_ids):
+        refuse(400, _("Choose a statement"), [_("Tag the quote to this campaign's statements.")])
+    strength = request.form.get("strength") or None
+    if strength not in (None, *STRENGTHS):
+        refuse(400)
+    db = get_db()
+    with writes.transaction(db):
+        quote = writes.mark_quote(
+            db,
+            found["id"],
+            start,
+            end,
+            statement_id=statement_ids[0],
+            also_statements=tuple(statement_ids[1:]),
+            strength=strength,
+            english_translation=_text_field("english_translation"),
+            by=_me()["email"],
+        )
+        writes.audit(db, _me()["id"], "mark_quote", quote["evidence_ref"], campaign["code"])
+    return redirect(_item_url(campaign, found, "#quotes"))
+
+
+@bp.post("/quotes/<int:quote_id>")
+@require_role("lead")
+def update_quote(code: str, quote_id: int):
+    """Change a quote's statements, strength or English translation."""
+    campaign = _campaign(code)
+    quote = _quote(campaign, quote_id)
+    statement_ids = request.form.getlist("statements")
+    if any(s not in campaign["statement_ids"] for s in statement_ids):
+        refuse(400, _("Choose a statement"), [_("Tag the quote to this campaign's statements.")])
+    strength = request.form.get("strength") or None
+    if strength not in (None, *STRENGTHS):
+        refuse(400)
+    db = get_db()
+    with writes.transaction(db):
+        writes.tag_quote(db, quote_id, statement_ids)
+        writes.set_quote_strength(db, quote_id, strength)
+        writes.set_quote_translation(db, quote_id, _text_field("english_translation"))
+    return redirect(url_for(".item", code=code, item_id=quote["review_item_id"]) + "#quotes")
+
+
+@bp.post("/quotes/<int:quote_id>/withdraw")
+@require_role("lead")
+def withdraw_quote(code: str, quote_id: int):
+    """Take a quote out of the evidence; its reference is never used again."""
+    campaign = _campaign(code)
+    quote = _quote(campaign, quote_id)
+    db = get_db()
+    with writes.transaction(db):
+        writes.withdraw_quote(db, quote_id, "withdrawn in review")
+        writes.audit(db, _me()["id"], "withdraw_quote", quote["evidence_ref"], campaign["code"])
+    return redirect(url_for(".item", code=code, item_id=quote["review_item_id"]) + "#quotes")
+
+
+@bp.post("/items/<int:item_id>/included")
+@require_role("lead")
+def set_included(code: str, item_id: int):
+    """Include an item in the evidence, or leave it out."""
+    campaign = _campaign(code)
+    found = _item(campaign, item_id)
+    choice = request.form.get("included")
+    if choice not in ("yes", "no"):
+        refuse(400, _("Choose include or leave out"))
+    writes.set_item_included(get_db(), found["id"], choice == "yes", _me()["email"])
+    return redirect(_item_url(campaign, found))
+
+
+@bp.post("/items/<int:item_id>/describe")
+@require_role("lead")
+def describe(code: str, item_id: int):
+    """Describe a drawing, photo, video or recording in words."""
+    campaign = _campaign(code)
+    found = _item(campaign, item_id)
+    if found["item_kind"] == "answer":
+        refuse(400, _("Only media is described"), [_("Written answers have their own words.")])
+    description = _text_field("description")
+    if not description:
+        refuse(400, _("Write a description"), [_("Say in words what it shows or says.")])
+    writes.describe_media(get_db(), found["id"], description, _me()["email"])
+    return redirect(_item_url(campaign, found))
+
+
+@bp.post("/items/<int:item_id>/redactions/<int:redaction_id>")
+@require_role("lead")
+def decide_redaction(code: str, item_id: int, redaction_id: int):
+    """Confirm or reject one suggested redaction."""
+    campaign = _campaign(code)
+    found = _item(campaign, item_id)
+    if redaction_id not in {r["id"] for r in found["redactions"]}:
+        refuse(404)
+    decision = request.form.get("decision")
+    if decision not in ("confirm", "reject"):
+        refuse(400, _("Choose confirm or reject"))
+    writes.decide_redaction(get_db(), redaction_id, decision == "confirm", _me()["email"])
+    return redirect(_item_url(campaign, found, "#redactions"))
+
+
+@bp.post("/items/<int:item_id>/redactions")
+@require_role("lead")
+def add_redaction(code: str, item_id: int):
+    """Redact words the suggestions missed."""
+    campaign = _campaign(code)
+    found = _item(campaign, item_id)
+    kind = request.form.get("kind")
+    if kind not in REDACTION_KINDS:
+        refuse(400, _("Choose what the words are"))
+    try:
+        start, end = span_from_form(found["text"], request.form)
+    except SpanError as problem:
+        refuse(400, _("Choose the words to redact"), [str(problem)])
+    writes.add_redaction(get_db(), found["id"], start, end, kind, _me()["email"])
+    return redirect(_item_url(campaign, found, "#redactions"))
+
+
+@bp.get("/items/<int:item_id>/media/<variant>")
+@require_role("lead")
+def media_file(code: str, item_id: int, variant: str):
+    """Send a media item's file (or a group's flip-chart photo) to the review team."""
+    from engage import mediaanswers
+
+    campaign = _campaign(code)
+    found = _item(campaign, item_id)
+    if variant not in MEDIA_VARIANTS:
+        refuse(404)
+    db = get_db()
+    action = "view_flagged" if found["held"] else "view_media"
+    writes.audit(db, _me()["id"], action, f"review item {item_id}", variant)
+    if found["item_kind"] == "media":
+        media = reads.media_item(db, found["item_id"])
+        if media is None:
+            refuse(404)
+        return mediaanswers.send_item(media, variant)
+    note = reads.group_note(db, found["item_id"]) if found["item_kind"] == "group_note" else None
+    if note is None or not note["photo_sha256"] or variant == "poster":
+        refuse(404)
+    return mediaanswers.send_item(
+        {
+            "id": note["id"],
+            "kind": "flipchart",
+            "sha256": note["photo_sha256"],
+            "thumb_sha256": note["photo_thumb_sha256"],
+            "mime": note["photo_mime"],
+            "ext": "png" if note["photo_mime"] == "image/png" else "jpg",
+        },
+        variant,
+    )
+
+
+# --- triangulation ---
+
+
+def _matrices(campaign: dict):
+    data = evidence.export_input(get_db(), campaign)
+    return build_matrices(
+        data.answers,
+        data.campaign.statements,
+        min_group_size=campaign["min_group_size"],
+        min_cell_count=campaign["min_cell_count"],
+    )
+
+
+@bp.get("/triangulation")
+@require_role("lead")
+def triangulation(code: str):
+    """Show statements by respondent group and by answered_how, as charts and tables."""
+    campaign = _campaign(code)
+    by_group, by_how = _matrices(campaign)
+    charts = {
+        "group": matrix_svg(
+            by_group, _("Share positive by group"), "chart-group", inline_style=False
+        ),
+        "how": matrix_svg(
+            by_how, _("Share positive by how people answered"), "chart-how", inline_style=False
+        ),
+    }
+    return render_template(
+        "review/triangulation.html",
+        campaign=campaign,
+        matrices=(("group", by_group), ("how", by_how)),
+        charts=charts,
+    )
+
+
+# --- exports ---
+
+
+@bp.get("/exports")
+@require_role("lead")
+def exports(code: str):
+    """Offer the export formats and list the exports made so far."""
+    campaign = _campaign(code)
+    return render_template(
+        "review/exports.html",
+        campaign=campaign,
+        formats=EXPORT_FORMATS,
+        log=reads.export_log(get_db(), campaign["id"]),
+    )
+
+
+@bp.post("/exports")
+@require_role("lead")
+def download(code: str):
+    """Write an export to a temporary file and stream it, logging who took it."""
+    campaign = _campaign(code)
+    export_format = request.form.get("format")
+    if export_format not in EXPORT_FORMATS:
+        refuse(400, _("Choose a format"))
+    db = get_db()
+    extension = {"csv": "zip", "zip": "zip"}.get(export_format, export_format)
+    file_name = f"engage-{campaign['code']}-{export_format}.{extension}"
+    folder = tempfile.TemporaryDirectory(prefix="engage-export-")
+    path = Path(folder.name) / file_name
+    try:
+        tally = evidence.export_campaign(db, campaign, export_format, path, by=_me()["email"])
+        writes.audit(
+            db,
+            _me()["id"],
+            "export",
+            campaign["code"],
+            json.dumps({"format": export_format, "quotes": tally.quotes, "media": tally.media}),
+        )
+    except BaseException:
+        folder.cleanup()
+        raise
+
+    def chunks():
+        try:
+            with path.open("rb") as handle:
+                while chunk := handle.read(256 * 1024):
+                    yield chunk
+        finally:
+            folder.cleanup()
+
+    response = Response(stream_with_context(chunks()), mimetype=EXPORT_FORMATS[export_format][1])
+    response.headers["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    response.headers["Content-Length"] = str(path.stat().st_size)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- "we will" and "you said" ---
+
+
+@bp.route("/we-will", methods=["GET", "POST"])
+@require_role("lead")
+def we_will(code: str):
+    """Write what the organisation will do about each statement, and publish "you said"."""
+    campaign = _campaign(code)
+    db = get_db()
+    statements = _statements(campaign)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        texts = {s.id: _text_field(f"we_will_{s.id}") for s in statements}
+        errors = {
+            key: problems for key, text in texts.items() if (problems := sentence_problems(text))
+        }
+        if errors:
+            return (
+                render_template(
+                    "review/we_will.html",
+                    campaign=campaign,
+                    statements=statements,
+                    texts=texts,
+                    errors=errors,
+                    saved=False,
+                ),
+                400,
+            )
+        with writes.transaction(db):
+            for statement_id, text in texts.items():
+                writes.set_we_will(db, campaign["id"], statement_id, text, _me()["email"])
+            publish = request.form.get("published")
+            if publish in ("yes", "no"):
+                writes.set_you_said_published(db, campaign["id"], publish == "yes")
+                writes.audit(db, _me()["id"], "publish_you_said", campaign["code"], publish)
+        return redirect(url_for(".we_will", code=code, saved=1))
+    return render_template(
+        "review/we_will.html",
+        campaign=campaign,
+        statements=statements,
+        texts=reads.we_will(db, campaign["id"]),
+        errors=errors,
+        saved=request.args.get("saved") == "1",
+    )
+
+
+def you_said_quotes(campaign: dict, per_statement: int = 3) -> dict[str, list[str]]:
+    """Return a few shareable quotes per statement: consented, included, not held, redacted."""
+    chosen: dict[str, list[str]] = {}
+    for quote in evidence.quote_records(get_db(), campaign["id"]):
+        if not quote_is_exportable(quote):
+            continue
+        spans = [redaction.Span(s, e, k) for s, e, k in quote.redactions]
+        words = redaction.redact_quote(quote.item_text, quote.start, quote.end, spans)
+        listed = chosen.setdefault(quote.statement_ids[0], [])
+        if len(listed) < per_statement:
+            listed.append(words)
+    return chosen
+
+
+public = Blueprint("yousaid", __name__, template_folder="templates")
+
+
+@public.get("/s/<code>/you-said")
+def you_said(code: str):
+    """Tell the people who took part what they said and what will happen, in easy read."""
+    campaign = reads.campaign_by_code(get_db(), code)
+    if campaign is None or not campaign.get("you_said_published_at"):
+        refuse(404)
+    by_group, _by_how = _matrices(campaign)
+    # Only a statement enough people answered gets a figure, as in the exports.
+    shares = {
+        row.statement.id: row.total.share_positive
+        for row in by_group.rows
+        if row.total.raw_people >= campaign["min_group_size"]
+    }
+    return render_template(
+        "review/you_said.html",
+        campaign=campaign,
+        statements=_statements(campaign),
+        shares=shares,
+        quotes=you_said_quotes(campaign),
+        texts=reads.we_will(get_db(), campaign["id"]),
+    )

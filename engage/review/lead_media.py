@@ -1,0 +1,203 @@
+"""A lead's own media for a campaign: recorded voices for its texts, and its own pictures.
+
+A recorded voice replaces generated speech for one text (the same work as
+`engage narration record`). A lead's own picture is cleaned like any upload and can then be
+chosen for a question: its picture id is "own-<number>", which the picture macro resolves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from engage import auth
+from engage.auth import require_role
+from engage.cli_narration import _base, _forget_clip, _texts
+from engage.errors import refuse
+from engage.narration import runtime
+from engage.review import pictures
+from engage.store import get_db, reads, writes
+from media import narration
+
+bp = Blueprint("leadmedia", __name__, template_folder="templates")
+
+OWN_PREFIX = "own-"
+RECORDING_LIMIT = 50 * 1024 * 1024
+PICTURE_LIMIT = 20 * 1024 * 1024
+ALT_LIMIT = 200
+
+
+@bp.context_processor
+def _context() -> dict:
+    return {"staff_user": auth.current_user(), "role_names": auth.ROLE_NAMES}
+
+
+def _campaign(code: str) -> dict:
+    found = reads.campaign_by_code(get_db(), code)
+    if found is None:
+        refuse(404)
+    return found
+
+
+def _language(campaign: dict) -> str:
+    language = request.values.get("language") or "en"
+    if language not in campaign["languages"]:
+        refuse(400, _("Choose one of the campaign's languages"))
+    return language
+
+
+# --- recorded voices ---
+
+
+@bp.get("/staff/campaigns/<code>/voices")
+@require_role("lead")
+def voices(code: str):
+    """List a campaign's texts in one language, saying which have a recorded voice."""
+    campaign = _campaign(code)
+    language = _language(campaign)
+    recordings = reads.recordings_for_campaign(get_db(), campaign["id"])
+    texts = [
+        {
+            "key": (key := narration.text_key(text, language)),
+            "text": text,
+            "recorded": (key, _base(language)) in recordings,
+        }
+        for text in _texts(campaign, language)
+    ]
+    return render_template(
+        "review/voices.html",
+        campaign=campaign,
+        language=language,
+        texts=texts,
+        done=request.args.get("done", ""),
+    )
+
+
+@bp.post("/staff/campaigns/<code>/voices")
+@require_role("lead")
+def record_voice(code: str):
+    """Use an uploaded recording for one text instead of generated speech."""
+    campaign = _campaign(code)
+    request.max_content_length = RECORDING_LIMIT + pictures.FORM_OVERHEAD
+    language = _language(campaign)
+    key = request.form.get("key", "")
+    if key not in {narration.text_key(t, language) for t in _texts(campaign, language)}:
+        refuse(400, _("Choose a text"), [_("Choose the words the recording says.")])
+    upload = request.files.get("recording")
+    if upload is None or not upload.filename:
+        refuse(400, _("Choose a recording"), [_("Choose the sound file to use.")])
+    with tempfile.TemporaryDirectory(prefix="engage-voice-") as work:
+        source = Path(work) / "recording"
+        upload.save(source)
+        digest = hashlib.sha256(source.read_bytes())
+        digest.update(f"\n{campaign['id']}\n{key}\n{language}".encode())
+        clip_key = digest.hexdigest()[:32]
+        try:
+            runtime().store.add_recording(source, clip_key)
+        except narration.RecordingRejected:
+            refuse(
+                400,
+                _("We cannot use this recording"),
+                [_("Use a WAV, MP3, M4A or OGG sound file.")],
+            )
+    db = get_db()
+    with writes.transaction(db):
+        replaced = writes.set_recording(db, campaign["id"], key, _base(language), clip_key)
+        writes.audit(db, auth.current_user()["id"], "record_voice", campaign["code"], key)
+    _forget_clip(replaced, keep=clip_key)
+    return redirect(url_for(".voices", code=code, language=language, done="recorded"))
+
+
+@bp.post("/staff/campaigns/<code>/voices/remove")
+@require_role("lead")
+def remove_voice(code: str):
+    """Go back to generated speech for one text."""
+    campaign = _campaign(code)
+    language = _language(campaign)
+    key = request.form.get("key", "")
+    removed = writes.remove_recording(get_db(), campaign["id"], key, _base(language))
+    if removed is None:
+        refuse(404)
+    _forget_clip(removed)
+    return redirect(url_for(".voices", code=code, language=language, done="removed"))
+
+
+# --- a lead's own pictures ---
+
+
+@bp.route("/staff/campaigns/<code>/pictures", methods=["GET", "POST"])
+@require_role("lead")
+def own_pictures(code: str):
+    """List the campaign's own pictures and take a new one, with its alt text."""
+    campaign = _campaign(code)
+    db = get_db()
+    if request.method == "POST":
+        pictures.allow_upload(PICTURE_LIMIT)
+        alt = " ".join((request.form.get("alt") or "").split())
+        if not alt or len(alt) > ALT_LIMIT:
+            refuse(
+                400,
+                _("Describe the picture"),
+                [_("Say what the picture shows, for people who cannot see it.")],
+            )
+        full, small, mime = pictures.cleaned_upload("picture")
+        with writes.transaction(db):
+            picture_id = writes.add_campaign_picture(
+                db,
+                campaign["id"],
+                alt,
+                large_sha256=full,
+                small_sha256=small,
+                mime=mime,
+                by=auth.current_user()["id"],
+            )
+            writes.audit(db, auth.current_user()["id"], "add_picture", code, str(picture_id))
+        return redirect(url_for(".own_pictures", code=code))
+    return render_template(
+        "review/pictures.html",
+        campaign=campaign,
+        own=reads.campaign_pictures(db, campaign["id"]),
+        prefix=OWN_PREFIX,
+    )
+
+
+@bp.get("/pictures/own/<int:picture_id>/<size>")
+def own_picture_file(picture_id: int, size: str):
+    """Send a lead's own picture (questions show it to respondents, so it is public)."""
+    found = reads.campaign_picture(get_db(), picture_id)
+    if found is None or size not in ("large", "small"):
+        refuse(404)
+    digest = found["large_sha256"] if size == "large" else found["small_sha256"]
+    return pictures.picture_file(digest, found["mime"], f"picture-{picture_id}-{size}")
+
+
+def own_choices(campaign_id: int) -> list[tuple[str, str]]:
+    """Return (picture id, alt text) for each of a campaign's own pictures."""
+    return [
+        (f"{OWN_PREFIX}{row['id']}", row["alt"])
+        for row in reads.campaign_pictures(get_db(), campaign_id)
+    ]
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages, and let the picture macro show a lead's own pictures.
+
+    An "own-<number>" picture id gets the URLs of the kept picture's two sizes; any other id
+    is a library picture, as before.
+    """
+    app.register_blueprint(bp)
+    library_sources = app.jinja_env.globals["picture_sources"]
+
+    def picture_sources(picture_id: str) -> dict[str, str]:
+        if not picture_id.startswith(OWN_PREFIX):
+            return library_sources(picture_id)
+        number = picture_id.removeprefix(OWN_PREFIX)
+        small = f"/pictures/own/{number}/small"
+        large = f"/pictures/own/{number}/large"
+        return {"webp96": small, "webp192": large, "png96": small, "png192": large}
+
+    app.jinja_env.globals["picture_sources"] = picture_sources

@@ -1,0 +1,146 @@
+"""The evidence pages in Chromium: axe, 44 px targets and reflow on each, and a quote marked
+with the keyboard only."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from engage import evidence
+from engage.auth import hash_password
+from engage.store import get_db, reads, writes
+from tests.browser.conftest import PHONE, TABLET, check_page
+
+pytestmark = pytest.mark.browser
+PASSWORD = "a long enough password"
+WORDS = "My support worker Dafydd is kind. Ring 07700 900123 any time."
+
+
+def _seed(server, code: str) -> dict:
+    campaign = server.campaign(title=f"Evidence {code}", code=code)
+    with server.app.app_context():
+        db = get_db()
+        question = reads.campaign_questions(db, campaign["id"])[0]["question_id"]
+        for n in range(14):
+            session = writes.start_session(
+                db, campaign["id"], {"take_part": True, "quote": True, "media": False}, "en"
+            )
+            writes.set_who(db, session["id"], "person" if n < 11 else "staff", "own")
+            text = WORDS if n == 0 else ("Mae fy ngofalwr yn garedig." if n == 1 else "")
+            writes.save_answer(db, session["id"], question, "good" if n % 3 else "ok", text)
+        writes.add_redaction_name(db, campaign["id"], "Dafydd")
+        evidence.suggest_redactions(db, campaign["id"])
+        item = reads.search_items(db, campaign["id"], "Dafydd")[0]["id"]
+        writes.set_we_will(db, campaign["id"], "QS1", "We will ring you back the same day.", "lead")
+        writes.set_you_said_published(db, campaign["id"], True)
+    return {"code": code, "item": item}
+
+
+def _signed_in_lead(server, new_page, email: str, **context):
+    with server.app.app_context():
+        writes.create_user(
+            get_db(),
+            email=email,
+            name="Rhian Lead",
+            role="lead",
+            password_hash=hash_password(PASSWORD),
+        )
+    page = new_page(**context)
+    page.goto(f"{server.url}/staff/sign-in")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_url(f"{server.url}/staff/")
+    return page
+
+
+@pytest.mark.parametrize("context", [TABLET, PHONE], ids=["tablet", "phone"])
+def test_every_evidence_page_passes_the_checks(live_server, new_page, context):
+    suffix = "tablet" if context is TABLET else "phone"
+    seeded = _seed(live_server, f"ev{suffix}")
+    page = _signed_in_lead(live_server, new_page, f"review-{suffix}@example.org", **context)
+    base = f"{live_server.url}/staff/campaigns/{seeded['code']}/evidence"
+    for path in (
+        "/",
+        "/?kind=answer&state=to_redact",
+        "/search?q=gofal",
+        f"/items/{seeded['item']}",
+        "/triangulation",
+        "/exports",
+        "/we-will",
+    ):
+        page.goto(base + path)
+        check_page(page)
+    for path in ("/voices", "/pictures"):
+        page.goto(f"{live_server.url}/staff/campaigns/{seeded['code']}{path}")
+        check_page(page)
+    page.goto(f"{live_server.url}/s/{seeded['code']}/you-said")
+    expect(page.get_by_text("We will ring you back the same day.")).to_be_visible()
+    check_page(page)
+
+
+def test_a_lead_redacts_and_quotes_with_the_keyboard(live_server, new_page):
+    seeded = _seed(live_server, "evkeys")
+    page = _signed_in_lead(live_server, new_page, "review-keys@example.org", **TABLET)
+    page.goto(f"{live_server.url}/staff/campaigns/evkeys/evidence/items/{seeded['item']}")
+    # Confirm each suggested redaction by keyboard: focus the button, press Enter.
+    while page.get_by_role("button", name="Redact “", exact=False).count():
+        page.get_by_role("button", name="Redact “", exact=False).first.focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    expect(page.get_by_text("(waiting for you)")).to_have_count(0)
+    check_page(page)
+    page.locator("#quote-first").focus()
+    page.locator("#quote-first").select_option("1")
+    page.locator("#quote-last").select_option("6")
+    page.get_by_role("button", name="Mark the quote", exact=True).focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="EV-QS1-0001")).to_be_visible()
+    check_page(page)
+
+
+def _jpeg(path):
+    from PIL import Image
+
+    Image.new("RGB", (400, 300), "teal").save(path, format="JPEG")
+    return path
+
+
+def test_photos_and_pictures_upload_and_pass_the_checks(live_server, new_page, tmp_path):
+    _seed(live_server, "evphotos")
+    page = _signed_in_lead(live_server, new_page, "review-photos@example.org", **PHONE)
+    with live_server.app.app_context():
+        db = get_db()
+        lead = reads.user_by_email(db, "review-photos@example.org")
+        campaign = reads.campaign_by_code(db, "evphotos")
+        group = writes.create_group_session(
+            db,
+            campaign_id=campaign["id"],
+            advocate_id=lead["id"],
+            place="Hall",
+            group_size=5,
+            respondent_group="person",
+            question_ids=["QS1-01"],
+        )
+    page.goto(f"{live_server.url}/staff/groups/{group}/")
+    check_page(page)
+    page.locator("#flipchart-photo").set_input_files(str(_jpeg(tmp_path / "flip.jpg")))
+    page.locator("#photo-description").fill("Ideas about the bus, drawn on a flip-chart")
+    page.get_by_role("button", name="Add the photo", exact=True).click()
+    expect(page.get_by_text("1 photo added.", exact=False)).to_be_visible()
+    item = live_server.query(
+        "SELECT id FROM review_items WHERE campaign_id = ? AND item_kind = 'group_note'",
+        [campaign["id"]],
+    )[0]["id"]
+    page.goto(f"{live_server.url}/staff/campaigns/evphotos/evidence/items/{item}")
+    image = page.get_by_role("img", name="Ideas about the bus, drawn on a flip-chart")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.naturalWidth") > 0
+    check_page(page)
+    page.goto(f"{live_server.url}/staff/campaigns/evphotos/pictures")
+    page.locator("#picture").set_input_files(str(_jpeg(tmp_path / "door.jpg")))
+    page.locator("#alt").fill("The front door of the day centre")
+    page.get_by_role("button", name="Add the picture", exact=True).click()
+    expect(page.get_by_role("img", name="The front door of the day centre")).to_be_visible()
+    check_page(page)
