@@ -110,18 +110,27 @@ def quote_records(db: Database, campaign_id: int) -> Iterator[QuoteRecord]:
 
 
 def _media(db: Database, campaign_id: int) -> list[MediaRecord]:
-    # The media helper will add file names and paths; until then items carry words only.
-    return [
-        MediaRecord(
-            reference=f"EV-MEDIA-{item['id']:04d}",
-            kind=item["item_kind"],
-            description=item["media_description"],
-            consent_media=bool(item["media_consent"]),
-            included=bool(item["included"]),
-            held=bool(item["held"]),
+    """Return the campaign's media answers with the cleaned file each one would share."""
+    from engage.mediaanswers import blob_store
+
+    store = blob_store()
+    records = []
+    for item in reads.evidence_media(db, campaign_id):
+        reference = f"EV-MEDIA-{item['id']:04d}"
+        answer = reads.media_item(db, item["item_id"])
+        records.append(
+            MediaRecord(
+                reference=reference,
+                kind=answer["kind"] if answer else item["item_kind"],
+                description=item["media_description"],
+                consent_media=bool(item["media_consent"]),
+                file_name=f"{reference}.{answer['ext']}" if answer else "",
+                source_path=str(store.path(answer["sha256"])) if answer else None,
+                included=bool(item["included"]),
+                held=bool(item["held"]),
+            )
         )
-        for item in reads.evidence_media(db, campaign_id)
-    ]
+    return records
 
 
 def _participants(db: Database, campaign_id: int) -> Iterator[ParticipantRecord]:

@@ -1,0 +1,61 @@
+"""The ZIP export carries the pictures people agreed may be shown, and only those."""
+
+from __future__ import annotations
+
+import zipfile
+
+import openpyxl
+
+from engage.store import get_db, writes
+from tests.conftest import csrf_token
+from tests.engage.test_media_answers import MediaRespondent
+from tests.media import samples
+
+
+def _send_photo(person, client, app, tmp_path, name: str, consent: str, description: str) -> None:
+    assert person.form_upload("photo", samples.photo_with_gps(tmp_path / name)).status_code == 302
+    with app.app_context():
+        item_id = get_db().execute("SELECT MAX(id) FROM media_items").fetchone()[0]
+    url = f"{person.base}/media/item/{item_id}?q={person.question_id}"
+    page = client.get(url).get_data(as_text=True)
+    saved = client.post(
+        url, data={"csrf_token": csrf_token(page), "consent": consent, "description": description}
+    )
+    assert saved.status_code == 302
+
+
+def test_zip_holds_consented_media_files_only(app, client, make_campaign, runner, tmp_path):
+    campaign = make_campaign(statement_ids=["QS1"])
+    with app.app_context():
+        question_id = get_db().execute("SELECT question_id FROM campaign_questions").fetchone()[0]
+    person = MediaRespondent(client, campaign["code"], question_id)
+    person.consent(take_part="yes", quote="yes", media="yes")
+    person.who()
+    _send_photo(person, client, app, tmp_path, "garden.jpg", "report", "My garden")
+    _send_photo(person, client, app, tmp_path, "room.jpg", "private", "My room")
+
+    with app.app_context():
+        db = get_db()
+        for (review_item_id,) in db.execute(
+            "SELECT id FROM review_items WHERE item_kind = 'media'"
+        ).fetchall():
+            # The sheet carries the lead's description, never the person's unreviewed words.
+            writes.describe_media(db, review_item_id, "A garden with flowers", "lead")
+    target = tmp_path / "evidence.zip"
+    result = runner.invoke(args=["export", campaign["code"], "--format", "zip", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(target) as archive:
+        media = [name for name in archive.namelist() if name.startswith("media/")]
+        assert len(media) == 1
+        assert media[0].endswith(".jpg")
+        data = archive.read(media[0])
+        workbook_name = next(n for n in archive.namelist() if n.endswith(".xlsx"))
+        archive.extract(workbook_name, tmp_path)
+    assert data[:3] == b"\xff\xd8\xff"
+    assert b"GPS" not in data
+    sheet = openpyxl.load_workbook(tmp_path / workbook_name, read_only=True)["Media"]
+    rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    flat = [str(cell) for row in rows for cell in row if cell is not None]
+    assert "A garden with flowers" in flat
+    assert "My garden" not in flat
+    assert media[0] in flat
