@@ -92,3 +92,46 @@ def test_every_page_passes_the_nu_html_checker(client, make_campaign, tmp_path):
     ]
     assert len(pages) >= 15
     assert errors == []
+
+
+def test_every_routes_page_passes_the_nu_html_checker(
+    app, client, make_campaign, staff_client, tmp_path
+):
+    from tests.engage.routes_walk import walk_every_route
+
+    pages = {
+        path: response.get_data(as_text=True)
+        for _rule, _kind, path, response in walk_every_route(
+            app, client, make_campaign, staff_client
+        )
+        if response.mimetype == "text/html"
+    }
+    files = []
+    for index, (path, html) in enumerate(pages.items()):
+        target = tmp_path / f"page-{index:03d}.html"
+        target.write_text(html, encoding="utf-8")
+        files.append((path, target))
+    result = subprocess.run(
+        [
+            "java",
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--format",
+            "json",
+            "--stdout",
+            *[str(target) for _, target in files],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    messages = json.loads(result.stdout or "{}").get("messages", [])
+    names = {str(target.resolve()): path for path, target in files}
+    errors = [
+        f"{names.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: {m['message']}"
+        for m in messages
+    ]
+    assert len(pages) > 40
+    assert errors == []
