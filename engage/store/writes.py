@@ -1118,3 +1118,14 @@ def set_media_consent(db: Database, item_id: int, consent: str, description: str
 def delete_media_item(db: Database, item_id: int) -> None:
     """Remove one media answer (its files go when nothing else refers to them)."""
     db.execute("DELETE FROM media_items WHERE id = ?", [item_id])
+
+
+# --- languages ---
+
+
+def set_session_language(db: Database, session_id: int, language: str) -> None:
+    """Record the language a respondent chose, so it comes back with the resume code."""
+    db.execute(
+        "UPDATE respondent_sessions SET language = ?, updated_at = ? WHERE id = ?",
+        [language, now(), session_id],
+    )
