@@ -28,10 +28,11 @@ pictures: setup
 	$(VENV)/python -m media.build_pictures --openmoji .stamps/openmoji/node_modules/openmoji
 
 translations-extract: setup
-	$(VENV)/pybabel extract -q -F pyproject.toml -k _l -o translations/messages.pot .
+	mkdir -p translations
+	$(VENV)/pybabel extract -F pyproject.toml -k _l --sort-by-file --no-wrap -o translations/messages.pot engage
 
 translations-update: translations-extract
-	$(VENV)/pybabel update -q -i translations/messages.pot -d translations
+	$(VENV)/pybabel update --no-wrap -i translations/messages.pot -d translations
 
 translations-compile: setup
 	$(VENV)/pybabel compile -q -d translations

@@ -11,7 +11,7 @@ from .model import (
     Theme,
     text_for,
 )
-from .validate import validate_content
+from .validate import fallbacks, validate_content
 
 __all__ = [
     "ContentError",
@@ -21,6 +21,7 @@ __all__ = [
     "Question",
     "Statement",
     "Theme",
+    "fallbacks",
     "load_library",
     "text_for",
     "validate_content",

@@ -30,3 +30,26 @@ def validate_content(
                 )
             )
     return problems
+
+
+TRANSLATED_FIELDS = ("text", "hint", "alt", "tell_us_more")
+
+
+def fallbacks(
+    languages: tuple[str, ...], content_dir: Path | None = None
+) -> dict[str, list[tuple[str, str]]]:
+    """Return, per language, each (question id, field) that would fall back to English.
+
+    A field with no English text (an optional hint left out) has nothing to fall back from.
+    """
+    reading = read_content(content_dir)
+    found: dict[str, list[tuple[str, str]]] = {language: [] for language in languages}
+    for question in reading.questions:
+        for field in TRANSLATED_FIELDS:
+            texts = getattr(question, field)
+            if not texts.get(DEFAULT_LANGUAGE):
+                continue
+            for language in languages:
+                if not texts.get(language):
+                    found[language].append((question.id, field))
+    return found

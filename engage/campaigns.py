@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from engage import content
+from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from engage.narration import texts as narration_texts
 from engage.store import reads, writes
 from engage.vocab import RESPONDENT_GROUPS, SCALES
@@ -26,6 +27,7 @@ def create(
     respondent_groups: list[str] | None = None,
     code: str | None = None,
     is_demo: bool = False,
+    languages: list[str] | None = None,
 ) -> dict:
     """Create a campaign over chosen statements, copying their questions."""
     try:
@@ -44,6 +46,9 @@ def create(
     groups = respondent_groups or list(RESPONDENT_GROUPS)
     if any(group not in RESPONDENT_GROUPS for group in groups):
         raise CampaignError(f"Respondent groups must be among {', '.join(RESPONDENT_GROUPS)}.")
+    languages = languages or [DEFAULT_LANGUAGE]
+    if DEFAULT_LANGUAGE not in languages or any(code not in LANGUAGES for code in languages):
+        raise CampaignError(f"Languages must include en and be among {', '.join(LANGUAGES)}.")
     if not title.strip():
         raise CampaignError("A campaign needs a title.")
     if code is not None and reads.campaign_by_code(db, code):
@@ -59,6 +64,7 @@ def create(
         scale_points=scale_points,
         code=code,
         is_demo=is_demo,
+        languages=languages,
     )
     # Recorded now, so every question's clip can be rendered ahead of the first respondent.
     narration_texts.register_campaign(db, campaign["code"])
@@ -77,5 +83,7 @@ def ensure_demo(db: Database) -> dict:
         title="Demo: tell us about your care and support",
         code=DEMO_CODE,
         is_demo=True,
+        # The demo shows every language the app ships, so a lead can try each one.
+        languages=list(LANGUAGES),
     )
     return reads.campaign_by_code(db, DEMO_CODE)

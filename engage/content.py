@@ -11,6 +11,9 @@ def init_app(app: Flask) -> None:
     """Load the content library once, at start-up."""
     app.extensions["easyread"] = load_library()
     app.jinja_env.globals["localise"] = lambda field: localise(field, g.get("language", "en"))
+    app.jinja_env.globals["localise_marked"] = lambda field: text_for(
+        field or {}, g.get("language", "en")
+    )
 
 
 def library() -> Library:

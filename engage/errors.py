@@ -7,45 +7,47 @@ import sqlite3
 from typing import NoReturn
 
 from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, default_exceptions
 
 MESSAGES = {
     400: (
-        "Sorry, something went wrong",
+        _l("Sorry, something went wrong"),
         [
-            "We could not save that.",
-            "Nothing has been changed.",
-            "Please go back and try again.",
+            _l("We could not save that."),
+            _l("Nothing has been changed."),
+            _l("Please go back and try again."),
         ],
     ),
     403: (
-        "Sorry, you cannot use this page",
-        ["This page is not open to you.", "Please ask the person who gave you the link."],
+        _l("Sorry, you cannot use this page"),
+        [_l("This page is not open to you."), _l("Please ask the person who gave you the link.")],
     ),
     404: (
-        "Sorry, we cannot find that page",
-        ["The link may be wrong or old.", "Please check the link and try again."],
+        _l("Sorry, we cannot find that page"),
+        [_l("The link may be wrong or old."), _l("Please check the link and try again.")],
     ),
     405: (
-        "Sorry, something went wrong",
-        ["That did not work.", "Please go back and try again."],
+        _l("Sorry, something went wrong"),
+        [_l("That did not work."), _l("Please go back and try again.")],
     ),
     429: (
-        "Sorry, that was too many tries",
-        ["Please wait a few minutes.", "Then try again."],
+        _l("Sorry, that was too many tries"),
+        [_l("Please wait a few minutes."), _l("Then try again.")],
     ),
     507: (
-        "Sorry, there is no room to save this",
-        ["Nothing has been saved.", "Please tell the staff."],
+        _l("Sorry, there is no room to save this"),
+        [_l("Nothing has been saved."), _l("Please tell the staff.")],
     ),
     413: (
-        "Sorry, that is too big",
-        ["What you sent is too big for us.", "Nothing has been saved."],
+        _l("Sorry, that is too big"),
+        [_l("What you sent is too big for us."), _l("Nothing has been saved.")],
     ),
     500: (
-        "Sorry, something went wrong on our side",
-        ["It is not your fault.", "Please try again later."],
+        _l("Sorry, something went wrong on our side"),
+        [_l("It is not your fault."), _l("Please try again later.")],
     ),
 }
 
@@ -79,11 +81,11 @@ def init_app(app: Flask) -> None:
     def csrf_error(_error: CSRFError):
         return error_page(
             400,
-            "Sorry, this page timed out",
+            _("Sorry, this page timed out"),
             [
-                "We could not save that.",
-                "Nothing has been changed.",
-                "Please go back, reload the page and try again.",
+                _("We could not save that."),
+                _("Nothing has been changed."),
+                _("Please go back, reload the page and try again."),
             ],
         )
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 
 @dataclass(frozen=True)
 class Choice:
+    """One choice; label, alt and hint are lazy, so each shows in the page's language."""
+
     value: str
     label: str
     picture: str
@@ -15,23 +19,27 @@ class Choice:
 
 
 SCALE_CHOICES = {
-    "very_good": Choice("very_good", "Very good", "face-very-good", "A face with a big smile"),
-    "good": Choice("good", "Good", "face-good", "A smiling face"),
-    "ok": Choice("ok", "OK", "face-ok", "A face with a straight mouth"),
-    "not_good": Choice("not_good", "Not good", "face-not-good", "A sad face"),
-    "very_not_good": Choice("very_not_good", "Very bad", "face-very-not-good", "A very sad face"),
+    "very_good": Choice(
+        "very_good", _l("Very good"), "face-very-good", _l("A face with a big smile")
+    ),
+    "good": Choice("good", _l("Good"), "face-good", _l("A smiling face")),
+    "ok": Choice("ok", _l("OK"), "face-ok", _l("A face with a straight mouth")),
+    "not_good": Choice("not_good", _l("Not good"), "face-not-good", _l("A sad face")),
+    "very_not_good": Choice(
+        "very_not_good", _l("Very bad"), "face-very-not-good", _l("A very sad face")
+    ),
 }
 SCALES = {
     3: ("good", "ok", "not_good"),
     5: ("very_good", "good", "ok", "not_good", "very_not_good"),
 }
 ALWAYS_CHOICES = (
-    Choice("not_sure", "Not sure", "not-sure", "A face that is thinking"),
+    Choice("not_sure", _l("Not sure"), "not-sure", _l("A face that is thinking")),
     Choice(
         "prefer_not_to_say",
-        "I don't want to say",
+        _l("I don't want to say"),
         "prefer-not-to-say",
-        "A face with a zip across its mouth",
+        _l("A face with a zip across its mouth"),
     ),
 )
 POSITIVE_VALUES = frozenset({"very_good", "good"})
@@ -44,23 +52,29 @@ def answer_choices(scale_points: int) -> list[Choice]:
 
 
 RESPONDENT_GROUPS = {
-    "person": Choice("person", "I get care or support", "person", "A person"),
-    "family": Choice("family", "I am family or an unpaid carer", "family", "A family together"),
-    "advocate": Choice("advocate", "I am a friend or advocate", "advocate", "Two people talking"),
-    "staff": Choice("staff", "I work in care or support", "staff", "A care worker"),
+    "person": Choice("person", _l("I get care or support"), "person", _l("A person")),
+    "family": Choice(
+        "family", _l("I am family or an unpaid carer"), "family", _l("A family together")
+    ),
+    "advocate": Choice(
+        "advocate", _l("I am a friend or advocate"), "advocate", _l("Two people talking")
+    ),
+    "staff": Choice("staff", _l("I work in care or support"), "staff", _l("A care worker")),
     "partner": Choice(
-        "partner", "I work for a partner organisation", "partner", "Two hands shaking"
+        "partner", _l("I work for a partner organisation"), "partner", _l("Two hands shaking")
     ),
 }
 
 ANSWERED_HOW = {
-    "own": Choice("own", "On my own", "on-my-own", "One person on their own"),
-    "helped": Choice("helped", "Someone is helping me", "with-help", "A helper beside a person"),
+    "own": Choice("own", _l("On my own"), "on-my-own", _l("One person on their own")),
+    "helped": Choice(
+        "helped", _l("Someone is helping me"), "with-help", _l("A helper beside a person")
+    ),
     "answered_for": Choice(
         "answered_for",
-        "Someone is answering for me",
+        _l("Someone is answering for me"),
         "answering-for",
-        "A helper speaking for a person",
-        hint="For example, a carer answers for the person they support.",
+        _l("A helper speaking for a person"),
+        hint=_l("For example, a carer answers for the person they support."),
     ),
 }

@@ -79,7 +79,7 @@ def _easy_read_problems(soup: BeautifulSoup) -> list[str]:
     for element in main.find_all(["p", "h1", "h2", "legend", "label", "summary", "li", "button"]):
         if element.find(["p", "li"]) or "resume-link" in " ".join(element.get("class", [])):
             continue
-        for sentence in re.split(r"(?<=[.!?])\s+", _text(element)):
+        for sentence in re.split(r"(?<=[.!?\u061f\u06d4])\s+", _text(element)):
             words = [w for w in sentence.split() if re.search(r"\w", w)]
             if len(words) > MAX_WORDS and "http" not in sentence:
                 problems.append(f"sentence of {len(words)} words: {sentence!r}")

@@ -25,13 +25,14 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from wtforms import ValidationError
 
 from engage import csrf
 from engage.errors import is_disk_full, refuse
-from engage.mediaanswers.kinds import CONSENT_CHOICES, KINDS, MESSAGES, Kind
+from engage.mediaanswers.kinds import CONSENT_CHOICES, KINDS, MESSAGES, STAMPS, Kind
 from engage.respondent import _add_code, _bound_session, _load_campaign, forms
 from engage.store import get_db, reads, writes
 from media import av, images, pictures
@@ -164,7 +165,7 @@ def send_item(item: dict, variant: str):
 
 def _refusal(reason: str, kind: Kind) -> tuple[str, list[str], int]:
     title, lines, status = MESSAGES[reason]
-    return title, [line.format(noun=kind.noun) for line in lines], status
+    return str(title), [str(line).format(noun=kind.noun) for line in lines], status
 
 
 def _json_refusal(reason: str, kind: Kind, **extra):
@@ -224,6 +225,7 @@ def add(kind: str):
             error=error,
             back=_return_url(question_id, changing),
             limit_mb=_limit(kind_) // (1024 * 1024),
+            stamps=STAMPS,
             place=_place_args(),
         ),
         error[2] if error else 200,
@@ -531,14 +533,14 @@ def item(item_id: int):
     if request.method == "POST":
         checked = forms.Checked()
         consent, error = forms.choice(
-            request.form, "consent", CONSENT_CHOICES, "Choose who may see it."
+            request.form, "consent", CONSENT_CHOICES, _("Choose who may see it.")
         )
         text, text_error = forms.free_text(request.form, "description")
         checked.values = {"consent": consent or "", "description": text[:DESCRIPTION_LIMIT]}
         if error:
             checked.errors["consent"] = error
         if text_error or len(text) > DESCRIPTION_LIMIT:
-            checked.errors["description"] = "Please write less."
+            checked.errors["description"] = _("Please write less.")
         if not checked.errors:
             writes.set_media_consent(get_db(), item_id, consent, text)
             return redirect(_return_url(item_["question_id"], bool(request.args.get("change"))))

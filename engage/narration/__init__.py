@@ -99,12 +99,12 @@ def runtime() -> Narration:
     return current_app.extensions["narration"]
 
 
-def clip_for(text: str) -> str:
-    """Return the clip key for a text in this page's language at the person's speed.
+def clip_for(text: str, language: str | None = None) -> str:
+    """Return the clip key for a text in a language (the page's unless given) at the person's speed.
 
     A campaign's recorded voice for the text, when there is one, wins over generated speech.
     """
-    language = g.get("language", "en")
+    language = language or g.get("language", "en")
     campaign = g.get("campaign")
     if campaign is not None:
         if "recordings" not in g:

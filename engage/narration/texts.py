@@ -45,24 +45,45 @@ def journey_texts(app: Flask, code: str) -> set[tuple[str, str]]:
     # The walker is this process talking to itself; its forms carry no token.
     app.config["WTF_CSRF_ENABLED"] = False
     base = f"/s/{code}"
+    with app.app_context():
+        languages = reads.campaign_by_code(get_db(), code)["languages"]
     try:
-        for path in ("/", "/settings", "/resume", "/no-thanks", "/stop", "/thanks", "/q/none"):
-            walker.get(base + path)
-        walker.post(base + "/resume", data={"resume_code": ""})
-        walker.post(base + "/resume", data={"resume_code": "AAAAAAAA"})
-        walker.post(base + "/consent", data={})
-        walker.post(base + "/consent", data={"take_part": "yes", "quote": "no", "media": "no"})
-        session_id = _walker_session(walker, code)
-        try:
-            _walk_session(walker, base)
-        finally:
-            if session_id is not None:
-                with app.app_context():
-                    writes.erase_session(get_db(), session_id)
+        # Every page once in each of the campaign's languages, each in its own voice.
+        for language in languages:
+            with walker.session_transaction() as stored:
+                stored.clear()
+                stored["languages"] = {code: language}
+            _walk_language(app, walker, code, base)
     finally:
         app.config["WTF_CSRF_ENABLED"] = csrf_before
         collected, state.collecting = state.collecting, None
     return collected
+
+
+def _walk_language(app: Flask, walker, code: str, base: str) -> None:
+    for path in (
+        "/",
+        "/settings",
+        "/resume",
+        "/no-thanks",
+        "/stop",
+        "/thanks",
+        "/q/none",
+        "/worried",
+        "/what-happens-next",
+    ):
+        walker.get(base + path)
+    walker.post(base + "/resume", data={"resume_code": ""})
+    walker.post(base + "/resume", data={"resume_code": "AAAAAAAA"})
+    walker.post(base + "/consent", data={})
+    walker.post(base + "/consent", data={"take_part": "yes", "quote": "no", "media": "no"})
+    session_id = _walker_session(walker, code)
+    try:
+        _walk_session(walker, base)
+    finally:
+        if session_id is not None:
+            with app.app_context():
+                writes.erase_session(get_db(), session_id)
 
 
 def _walker_session(walker, code: str) -> int | None:
@@ -85,4 +106,8 @@ def _walk_session(walker, base: str) -> None:
         walker.post(path, data={"action": "continue"})
         walker.post(path, data={"action": "continue", "answer": "not_sure"})
     walker.get(base + "/check")
+    for kind in ("drawing", "photo", "video", "audio"):
+        walker.get(f"{base}/media/add/{kind}")
+        walker.get(f"{base}/media/add/{kind}?q={questions[0]['question_id']}")
+    walker.get(base + "/media/anything")
     walker.get(base + "/stop")

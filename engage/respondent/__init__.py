@@ -6,8 +6,10 @@ import time
 from datetime import UTC, datetime
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 
-from engage import assist
+from engage import assist, i18n
 from engage import settings as personal
 from engage.erasure import erase_respondent
 from engage.errors import refuse
@@ -25,14 +27,26 @@ def _load_campaign(_endpoint: str | None, values: dict | None) -> None:
     campaign = reads.campaign_by_code(get_db(), code)
     if campaign is None:
         refuse(404)
+    g.campaign = campaign
+    _set_language()
     if not _is_open(campaign):
         refuse(
             403,
-            "Sorry, this survey is closed",
-            ["You cannot answer this survey now.", "Thank you for wanting to take part."],
+            _("Sorry, this survey is closed"),
+            [_("You cannot answer this survey now."), _("Thank you for wanting to take part.")],
         )
-    g.campaign = campaign
     g.questions = reads.campaign_questions(get_db(), campaign["id"])
+
+
+def _set_language() -> None:
+    """Use the language the person chose: their session's, else this browser's, else English."""
+    respondent = _bound_session()
+    if respondent is not None:
+        chosen = respondent["language"]
+    else:
+        chosen = session.get("languages", {}).get(g.campaign["code"])
+    g.language = i18n.usable(chosen, g.campaign["languages"])
+    refresh()
 
 
 @bp.url_defaults
@@ -66,6 +80,17 @@ def _bind(respondent: dict) -> None:
     bound = dict(session.get("respondents", {}))
     bound[g.campaign["code"]] = respondent["id"]
     session["respondents"] = bound
+    # A resumed session brings its language back, on this device too.
+    _remember_language(respondent["language"])
+
+
+def _remember_language(language: str) -> None:
+    language = i18n.usable(language, g.campaign["languages"])
+    chosen = dict(session.get("languages", {}))
+    chosen[g.campaign["code"]] = language
+    session["languages"] = chosen
+    g.language = language
+    refresh()
 
 
 def _unbind() -> None:
@@ -115,6 +140,19 @@ def welcome():
     )
 
 
+@bp.post("/language")
+def choose_language():
+    """Remember the language a person chose, in this browser and in their session."""
+    language = request.form.get("language", "")
+    if language not in g.campaign["languages"] or language not in i18n.LANGUAGES:
+        refuse(400)
+    _remember_language(language)
+    respondent = _bound_session()
+    if respondent is not None:
+        writes.set_session_language(get_db(), respondent["id"], language)
+    return redirect(url_for(".welcome"))
+
+
 @bp.route("/consent", methods=["GET", "POST"])
 def consent():
     """Ask, in easy read, for consent to take part, to quote and to use pictures."""
@@ -136,7 +174,7 @@ def consent():
                 writes.update_consent(get_db(), respondent["id"], choices)
                 return redirect(_resume_point(respondent))
             respondent = writes.start_session(
-                get_db(), g.campaign["id"], choices, "en", **assist.start_fields(g.campaign)
+                get_db(), g.campaign["id"], choices, g.language, **assist.start_fields(g.campaign)
             )
             assist.note_session(g.campaign, respondent)
             _bind(respondent)
@@ -341,13 +379,15 @@ def resume():
         _limit_wrong_codes()
         code = forms.normalise_resume_code(request.form.get("resume_code", ""))
         if not code:
-            return render_template("respondent/resume.html", error="Type your code.", typed=""), 400
+            return render_template(
+                "respondent/resume.html", error=_("Type your code."), typed=""
+            ), 400
         respondent = reads.session_by_resume_code(get_db(), g.campaign["id"], code)
         if respondent is None:
             _note_wrong_code()
             return render_template(
                 "respondent/resume.html",
-                error="We cannot find that code. Check it and try again.",
+                error=_("We cannot find that code. Check it and try again."),
                 typed=request.form.get("resume_code", "")[:40],
             ), 404
         _bind(respondent)
@@ -366,8 +406,8 @@ def resume_link(resume_code: str):
         _note_wrong_code()
         refuse(
             404,
-            "Sorry, we cannot find that code",
-            ["The link may be wrong or old.", "You can type your code instead."],
+            _("Sorry, we cannot find that code"),
+            [_("The link may be wrong or old."), _("You can type your code instead.")],
         )
     _bind(respondent)
     return redirect(_resume_point(respondent))
@@ -389,8 +429,8 @@ def _limit_wrong_codes() -> None:
     ):
         refuse(
             429,
-            "Too many wrong codes",
-            ["Please wait 15 minutes.", "Then try your code again."],
+            _("Too many wrong codes"),
+            [_("Please wait 15 minutes."), _("Then try your code again.")],
         )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from engage.errors import refuse
 
 FREE_TEXT_LIMIT = 5000
@@ -43,23 +45,26 @@ def free_text(form: Mapping[str, str], name: str) -> tuple[str, str | None]:
     text = (form.get(name) or "").replace("\r\n", "\n").strip()
     text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
     if len(text) > FREE_TEXT_LIMIT:
-        return text, f"Please write less. You can write up to {FREE_TEXT_LIMIT:,} letters."
+        return text, _(
+            "Please write less. You can write up to %(limit)s letters.",
+            limit=f"{FREE_TEXT_LIMIT:,}",
+        )
     return text, None
 
 
 def consent(form: Mapping[str, str]) -> Checked:
     """Check the three consent choices; only taking part must be answered first."""
     checked = Checked()
-    take_part, error = choice(form, "take_part", YES_NO, "Choose yes or no.")
+    take_part, error = choice(form, "take_part", YES_NO, _("Choose yes or no."))
     if error:
-        checked.errors["take_part"] = "Choose yes or no: do you want to take part?"
+        checked.errors["take_part"] = _("Choose yes or no: do you want to take part?")
     else:
         checked.values["take_part"] = take_part
-    for name, question in (
-        ("quote", "may we use your words?"),
-        ("media", "may we use your pictures or video?"),
+    for name, missing in (
+        ("quote", _("Choose yes or no: may we use your words?")),
+        ("media", _("Choose yes or no: may we use your pictures or video?")),
     ):
-        value, error = choice(form, name, YES_NO, f"Choose yes or no: {question}")
+        value, error = choice(form, name, YES_NO, missing)
         if error and take_part == "yes":
             checked.errors[name] = error
         elif value:
@@ -70,12 +75,12 @@ def consent(form: Mapping[str, str]) -> Checked:
 def who(form: Mapping[str, str], groups: Iterable[str], ways: Iterable[str]) -> Checked:
     """Check who is answering and how."""
     checked = Checked()
-    group, error = choice(form, "respondent_group", groups, "Choose who is answering.")
+    group, error = choice(form, "respondent_group", groups, _("Choose who is answering."))
     if error:
         checked.errors["respondent_group"] = error
     else:
         checked.values["respondent_group"] = group
-    how, error = choice(form, "answered_how", ways, "Choose how you are answering.")
+    how, error = choice(form, "answered_how", ways, _("Choose how you are answering."))
     if error:
         checked.errors["answered_how"] = error
     else:
@@ -90,8 +95,7 @@ def answer(form: Mapping[str, str], values: Iterable[str], stopping: bool) -> Ch
         form,
         "answer",
         values,
-        "Choose an answer. "
-        "You can choose \u201cNot sure\u201d or \u201cI don\u2019t want to say\u201d.",
+        _("Choose an answer. You can choose “Not sure” or “I don’t want to say”."),
     )
     text, text_error = free_text(form, "free_text")
     checked.values["free_text"] = text

@@ -1197,3 +1197,14 @@ def add_campaign_picture(
         )
         .last_pk
     )
+
+
+# --- languages ---
+
+
+def set_session_language(db: Database, session_id: int, language: str) -> None:
+    """Record the language a respondent chose, so it comes back with the resume code."""
+    db.execute(
+        "UPDATE respondent_sessions SET language = ?, updated_at = ? WHERE id = ?",
+        [language, now(), session_id],
+    )

@@ -365,6 +365,7 @@ OTHER_ROUTES = {
     "/s/<code>/thanks",
     "/s/<code>/who",
     "/s/<code>/settings",
+    "/s/<code>/language",
     "/s/<code>/media/add/<kind>",
     "/s/<code>/media/anything",
     "/s/<code>/media/file/<int:item_id>/<variant>",

@@ -15,6 +15,11 @@
     });
   }
 
+  // The words come from the page, translated into the person's language.
+  function words(form, name, fallback) {
+    return form.getAttribute("data-say-" + name) || fallback;
+  }
+
   function uploader(form) {
     var token = form.querySelector("input[name=csrf_token]").value;
     var progress = document.querySelector("[data-progress]");
@@ -22,20 +27,20 @@
     var text = progress && progress.querySelector("[data-progress-text]");
     var errorBox = document.querySelector("[data-upload-error]");
 
-    function show(fraction, words) {
+    function show(fraction, message) {
       if (!progress) return;
       progress.hidden = false;
       bar.value = Math.round(fraction * 100);
-      text.textContent = words || Math.round(fraction * 100) + " percent sent.";
+      text.textContent = message || words(form, "percent", "%s percent sent.").replace("%s", Math.round(fraction * 100));
     }
 
     function fail(body) {
       if (progress) progress.hidden = true;
       if (!errorBox) return;
-      errorBox.querySelector("h2").textContent = body.title || "Sorry, something went wrong";
+      errorBox.querySelector("h2").textContent = body.title || words(form, "wrong", "Sorry, something went wrong");
       var lines = errorBox.querySelector("[data-upload-error-lines]");
       lines.textContent = "";
-      (body.lines || ["Please try again."]).forEach(function (line) {
+      (body.lines || [words(form, "again", "Please try again.")]).forEach(function (line) {
         var p = document.createElement("p");
         p.textContent = line;
         lines.appendChild(p);
@@ -76,8 +81,8 @@
         }
         throw reply;
       }, function () {
-        if (tries >= RETRIES) throw { body: { title: "The connection stopped", lines: ["Please try again later."] } };
-        show(received / blob.size, "The connection stopped. Trying again.");
+        if (tries >= RETRIES) throw { body: { title: words(form, "stopped", "The connection stopped"), lines: [words(form, "later", "Please try again later.")] } };
+        show(received / blob.size, words(form, "retrying", "The connection stopped. Trying again."));
         return wait(Math.min(8000, 500 * Math.pow(2, tries))).then(function () {
           return status(upload.url).then(function (reply) {
             if (!reply.ok) throw reply;
@@ -89,14 +94,14 @@
 
     return function send(blob, name) {
       if (errorBox) errorBox.hidden = true;
-      show(0, "Starting.");
+      show(0, words(form, "starting", "Starting."));
       return post(form.dataset.createUrl, {
         kind: form.dataset.kind, q: form.dataset.question, size: blob.size, name: name || ""
       }).then(function (reply) {
         if (!reply.ok) throw reply;
         return sendFrom(reply.body, blob, 0, 0);
       }).then(function (upload) {
-        show(1, "Checking your file. Please wait.");
+        show(1, words(form, "checking", "Checking your file. Please wait."));
         return post(upload.url + "/finish", { change: form.dataset.change });
       }).then(function (reply) {
         if (!reply.ok) throw reply;

@@ -26,15 +26,15 @@
         recording = new Blob(pieces, { type: recorder.mimeType });
         audio.src = URL.createObjectURL(recording);
         preview.hidden = false;
-        statusText.textContent = "Recording stopped.";
+        statusText.textContent = section.getAttribute("data-say-stopped") || "Recording stopped.";
       });
       recorder.start();
       startButton.disabled = true;
       stopButton.disabled = false;
       stopButton.focus();
-      statusText.textContent = "Recording now.";
+      statusText.textContent = section.getAttribute("data-say-recording") || "Recording now.";
     }, function () {
-      statusText.textContent = "We cannot use the microphone. You can use a sound file instead.";
+      statusText.textContent = section.getAttribute("data-say-no-microphone") || "We cannot use the microphone. You can use a sound file instead.";
     });
   });
 
