@@ -35,7 +35,7 @@ translations-update: translations-extract
 	$(VENV)/pybabel update --no-wrap -i translations/messages.pot -d translations
 
 translations-compile: setup
-	$(VENV)/pybabel compile -q -d translations
+	$(VENV)/pybabel -q compile -d translations
 
 bench: setup
 	$(VENV)/python -m benchmarks

@@ -44,6 +44,6 @@ if [ -d translations ] && ls translations/*/LC_MESSAGES/*.po >/dev/null 2>&1; th
     [ -f "${po%.po}.mo" ] && [ "${po%.po}.mo" -nt "$po" ] || stale=1
   done
   if [ "$stale" -eq 1 ]; then
-    .venv/bin/pybabel compile -q -d translations
+    .venv/bin/pybabel -q compile -d translations
   fi
 fi
