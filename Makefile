@@ -32,7 +32,7 @@ translations-extract: setup
 	$(VENV)/pybabel extract -F pyproject.toml -k _l --sort-by-file --no-wrap -o translations/messages.pot engage
 
 translations-update: translations-extract
-	$(VENV)/pybabel update --no-wrap -i translations/messages.pot -d translations
+	$(VENV)/pybabel update --no-wrap --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
 
 translations-compile: setup
 	$(VENV)/pybabel -q compile -d translations
