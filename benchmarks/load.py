@@ -2,7 +2,8 @@
 
 Reports lost and duplicated answers (checked against what the clients were told was saved),
 p50/p95/p99 latency for question pages and answer posts, and question-page throughput as a
-ratio to a bare Flask app under the same server in the same run (measured with wrk).
+ratio to a bare Flask app under the same server in the same run (measured with wrk, in
+alternating rounds).
 
     python -m benchmarks.load [--clients 50] [--seconds 30]
 """
@@ -13,6 +14,7 @@ import argparse
 import json
 import re
 import shutil
+import statistics
 import subprocess
 import tempfile
 from pathlib import Path
@@ -48,12 +50,36 @@ def question_page_with_cookie(server: Server, code: str) -> tuple[str, str]:
     return server.url + location, browser.cookie
 
 
+def throughput_rounds(url: str, cookie: str, bare_url: str, args) -> dict:
+    """Measure engage and the bare app in alternating rounds; report medians and the ratio.
+
+    The machine's speed drifts from minute to minute (shared cores), so one long run of each
+    compares two different machines; pairs of short runs side by side compare like with like.
+    """
+    engage_rps, bare_rps, ratios = [], [], []
+    for _ in range(args.rounds):
+        engage = wrk_requests_per_second(url, cookie, args.wrk_seconds)
+        bare = wrk_requests_per_second(bare_url, "", args.wrk_seconds)
+        if engage is None or bare is None:
+            return {"question_page_rps": None, "bare_flask_rps": None, "throughput_ratio": None}
+        engage_rps.append(engage)
+        bare_rps.append(bare)
+        ratios.append(engage / bare)
+    return {
+        "question_page_rps": round(statistics.median(engage_rps), 1),
+        "bare_flask_rps": round(statistics.median(bare_rps), 1),
+        "throughput_ratio": round(statistics.median(ratios), 3),
+        "throughput_ratio_rounds": [round(ratio, 3) for ratio in ratios],
+    }
+
+
 def main(argv: list[str] | None = None) -> dict:
     """Run the load test and print its figures as JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--wrk-seconds", type=int, default=10)
+    parser.add_argument("--wrk-seconds", type=int, default=4, help="seconds per wrk round")
+    parser.add_argument("--rounds", type=int, default=5, help="wrk rounds of engage, then bare")
     parser.add_argument(
         "--media-share", type=float, default=0.2, help="share of journeys that send a photo"
     )
@@ -93,9 +119,8 @@ def main(argv: list[str] | None = None) -> dict:
             )
             saved = json.loads(engage_command(instance, "responses", code, "--json"))
             url, cookie = question_page_with_cookie(server, code)
-            engage_rps = wrk_requests_per_second(url, cookie, args.wrk_seconds)
-        with Server.bare_flask() as bare:
-            bare_rps = wrk_requests_per_second(bare.url + "/", "", args.wrk_seconds)
+            with Server.bare_flask() as bare:
+                rounds = throughput_rounds(url, cookie, bare.url + "/", args)
 
     result = {
         "clients": args.clients,
@@ -118,9 +143,7 @@ def main(argv: list[str] | None = None) -> dict:
             "p99": respondents.percentile(tally.post_ms, 0.99),
             "count": len(tally.post_ms),
         },
-        "question_page_rps": engage_rps,
-        "bare_flask_rps": bare_rps,
-        "throughput_ratio": round(engage_rps / bare_rps, 3) if engage_rps and bare_rps else None,
+        **rounds,
     }
     print(json.dumps(result, indent=2))
     return result

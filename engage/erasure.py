@@ -41,7 +41,5 @@ def erase_respondent(db: Database, session_id: int, by: int | None, reason: str)
         if part.exists():
             part.unlink()
             files += 1
-    store = narration.runtime().store
-    for key in clip_keys:
-        store.forget(key)
+    narration.runtime().forget(clip_keys)
     return Erased(session_id, files, len(clip_keys))

@@ -8,9 +8,10 @@ from typing import NoReturn
 
 from flask import Flask, render_template
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, default_exceptions
+
+from engage.i18n import lazy_gettext as _l
 
 MESSAGES = {
     400: (

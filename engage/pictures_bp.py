@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, Flask, abort, send_file
+from flask import Blueprint, Flask, abort, current_app, send_file
+from markupsafe import Markup, escape
 
+from engage import settings
 from media import pictures
 
 bp = Blueprint("pictures", __name__, url_prefix="/pictures")
@@ -36,7 +38,30 @@ def picture_sources(picture_id: str) -> dict[str, str]:
     }
 
 
+def picture_markup(
+    picture_id: str, alt: str, size: int = 96, lazy: bool = False, class_: str = "picture"
+) -> Markup:
+    """Return a picture at a size, WebP with a PNG fallback, or nothing when pictures are off.
+
+    Made in Python rather than as a macro because a page shows a dozen pictures.
+    """
+    if settings.current()["pictures"] != "on":
+        return Markup("")
+    src = current_app.extensions["picture_sources"](picture_id)
+    small = "192" if size > 96 else "96"
+    loading = ' loading="lazy"' if lazy else ""
+    # Every variable part is escaped (the sources are built from a checked picture id).
+    return Markup(  # noqa: S704
+        f'<picture>\n  <source type="image/webp" srcset="{escape(src["webp" + small])} 1x, '
+        f'{escape(src["webp192"])} 2x">\n  <img class="{escape(class_)}" '
+        f'src="{escape(src["png" + small])}" alt="{escape(alt)}" width="{int(size)}" '
+        f'height="{int(size)}"{loading}>\n</picture>'
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register the blueprint and the template helper for picture URLs."""
     app.register_blueprint(bp)
-    app.jinja_env.globals["picture_sources"] = picture_sources
+    # Other areas may wrap this to resolve their own picture ids (a lead's own pictures).
+    app.extensions["picture_sources"] = picture_sources
+    app.jinja_env.globals["picture_markup"] = picture_markup

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from engage.i18n import lazy_gettext as _l
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 

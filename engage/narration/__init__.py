@@ -13,13 +13,18 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, g, send_file
+from markupsafe import Markup, escape
 
 from engage import settings
 from engage.errors import refuse
+from engage.i18n import direction, translate
 from engage.store import get_db, reads, writes
 from media import narration
 
 bp = Blueprint("narration", __name__, url_prefix="/audio")
+
+# Texts whose keys a process remembers; respondents' own words make the set open-ended.
+KEY_CACHE_SIZE = 20_000
 
 
 class Narration:
@@ -29,6 +34,9 @@ class Narration:
         self.store = narration.ClipStore(folder)
         self.prerender = prerender
         self._known: set[str] | None = None
+        # (text, language, speed) -> key of a text already registered: a page shows a dozen
+        # texts, and hashing and registering each one on every request was a large share of it.
+        self._keys: dict[tuple[str, str, str], str] = {}
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
         self.collecting: set[tuple[str, str]] | None = None
@@ -68,10 +76,26 @@ class Narration:
         """Return a text's clip key, registering the text the first time any page shows it."""
         if self.collecting is not None:
             self.collecting.add((narration.normalise_text(text), language))
+        key = self._keys.get((text, language, speed))
+        if key is not None:
+            return key
         new = self.register(get_db(), [(text, language)])
         if new and self.prerender:
             self._render_later(new)
-        return narration.clip_key(text, narration.voice_for(language, speed))
+        key = narration.clip_key(text, narration.voice_for(language, speed))
+        if len(self._keys) >= KEY_CACHE_SIZE:
+            self._keys.clear()
+        self._keys[(text, language, speed)] = key
+        return key
+
+    def forget(self, keys: list[str]) -> None:
+        """Drop erased texts from what this process knows, so they are registered afresh."""
+        with self._lock:
+            if self._known is not None:
+                self._known.difference_update(keys)
+            self._keys.clear()
+        for key in keys:
+            self.store.forget(key)
 
     def _render_later(self, rows: list[dict]) -> None:
         """Start rendering new clips in the background, so they are ready when played."""
@@ -116,6 +140,39 @@ def clip_for(text: str, language: str | None = None) -> str:
     return runtime().key_for(text, language, settings.current()["speed"])
 
 
+def clip_url(key: str, fmt: str) -> str:
+    """Return a clip's URL, built as a plain string (url_for twice per text was slow)."""
+    return f"{bp.url_prefix}/{key}.{fmt}"
+
+
+def say(text: str, class_: str = "", language: str | None = None, label: str | None = None):
+    """Return the read-aloud controls for a text: a play button for scripts, an audio player.
+
+    Without JavaScript the browser's own player shows; with it, the big play/stop button that
+    drives the same <audio> element. Nothing downloads until played (preload="none"); Ogg first,
+    MP3 for Safari. `language` narrates a text in another language than the page's (a
+    language's own name, or an English fallback); `label` is then the control's name in that
+    language. Built in Python rather than as a macro: a page shows a dozen of these.
+    """
+    if not text or settings.current()["narration"] != "on":
+        return Markup("")
+    text = str(text)
+    key = clip_for(text, language)
+    # Every variable part is escaped here (the key and URL are hex); joined with an f-string
+    # because Markup.format and Markup % cost more than the rest of the control together.
+    name = escape(label or translate("Listen: %(text)s", text=text))
+    lang_attrs = f' lang="{escape(language)}" dir="{direction(language)}"' if language else ""
+    extra = f" {escape(class_)}" if class_ else ""
+    return Markup(  # noqa: S704
+        f'<button class="say__button{extra}" type="button" aria-pressed="false" '
+        f'aria-label="{name}"{lang_attrs} hidden><span class="say__icon" aria-hidden="true">'
+        f"</span></button>\n"
+        f'<audio class="say__audio" controls preload="none" aria-label="{name}"{lang_attrs}>'
+        f'<source src="{clip_url(key, "ogg")}" type="audio/ogg; codecs=opus">'
+        f'<source src="{clip_url(key, "mp3")}" type="audio/mpeg"></audio>'
+    )
+
+
 @bp.get("/<key>.<fmt>")
 def clip(key: str, fmt: str):
     """Send a clip, rendering it first if it is registered but not made yet."""
@@ -147,4 +204,5 @@ def init_app(app: Flask) -> None:
         folder, app.config.get("NARRATION_PRERENDER", not app.testing)
     )
     app.jinja_env.globals["clip_for"] = clip_for
+    app.jinja_env.globals["say_controls"] = say
     app.register_blueprint(bp)

@@ -22,12 +22,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from easyread.checks import sentence_problems
 from engage import auth, content, evidence
 from engage.auth import require_role
 from engage.errors import refuse
+from engage.i18n import lazy_gettext as _l
 from engage.review.words import SpanError, span_from_form, split_words
 from engage.store import get_db, reads, writes
 from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS

@@ -184,13 +184,13 @@ def own_choices(campaign_id: int) -> list[tuple[str, str]]:
 
 
 def init_app(app: Flask) -> None:
-    """Register the pages, and let the picture macro show a lead's own pictures.
+    """Register the pages, and let pictures on every page include a lead's own pictures.
 
     An "own-<number>" picture id gets the URLs of the kept picture's two sizes; any other id
     is a library picture, as before.
     """
     app.register_blueprint(bp)
-    library_sources = app.jinja_env.globals["picture_sources"]
+    library_sources = app.extensions["picture_sources"]
 
     def picture_sources(picture_id: str) -> dict[str, str]:
         if not picture_id.startswith(OWN_PREFIX):
@@ -200,4 +200,4 @@ def init_app(app: Flask) -> None:
         large = f"/pictures/own/{number}/large"
         return {"webp96": small, "webp192": large, "png96": small, "png192": large}
 
-    app.jinja_env.globals["picture_sources"] = picture_sources
+    app.extensions["picture_sources"] = picture_sources
