@@ -25,30 +25,50 @@ def free_port() -> int:
 def engage_command(instance: Path, *args: str) -> str:
     """Run an engage command against an instance folder and return what it printed."""
     env = {**os.environ, "ENGAGE_INSTANCE": str(instance)}
-    return subprocess.run(
-        [ENGAGE, *args], env=env, check=True, capture_output=True, text=True, cwd=ROOT
-    ).stdout
+    done = subprocess.run([ENGAGE, *args], env=env, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode:
+        # Say what the command said: a bare exit status hides why a run under load failed.
+        raise RuntimeError(f"engage {' '.join(args)} exited {done.returncode}: {done.stderr}")
+    return done.stdout
 
 
 class Server:
     """A gunicorn process group serving on 127.0.0.1, stopped on exit."""
 
-    def __init__(self, argv: list[str], port: int, env: dict | None = None):
+    def __init__(
+        self, argv: list[str], port: int, env: dict | None = None, log: Path | None = None
+    ):
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen(  # noqa: S603 - fixed argv built here
-            argv,
-            env={**os.environ, **(env or {})},
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        self.log = log
+        # The server's own error log, when kept, says why a request failed under load.
+        errors = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - held by the child
+        try:
+            self.process = subprocess.Popen(  # noqa: S603 - fixed argv built here
+                argv,
+                env={**os.environ, **(env or {})},
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                start_new_session=True,
+            )
+        finally:
+            if log:
+                errors.close()
         self.wait_ready()
 
+    def tracebacks(self) -> list[str]:
+        """Return the tracebacks in the server's error log (none when no log is kept)."""
+        if not self.log or not self.log.exists():
+            return []
+        text = self.log.read_text(errors="replace")
+        return [part for part in text.split("Traceback (most recent call last):")[1:]]
+
     @classmethod
-    def engage(cls, instance: Path, port: int | None = None, workers: int = 2) -> Server:
-        """Serve engage with its own `engage serve` command."""
+    def engage(
+        cls, instance: Path, port: int | None = None, workers: int = 2, log: Path | None = None
+    ) -> Server:
+        """Serve engage with its own `engage serve` command (its errors kept in `log`)."""
         port = port or free_port()
         return cls(
             [ENGAGE, "serve", "--port", str(port), "--workers", str(workers)],
@@ -61,6 +81,7 @@ class Server:
                 # benchmark measures the steady state, with clips made when played.
                 "ENGAGE_NARRATION_PRERENDER": "false",
             },
+            log,
         )
 
     @classmethod

@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import tarfile
 import tempfile
 from pathlib import Path
 
 DATABASE_NAME = "engage.db"
-# Caches are rebuilt on demand, so a backup leaves them out.
-CACHE_FOLDERS = frozenset({"audio", "tmp"})
+# Caches are rebuilt on demand, and uploads and media being processed belong to requests in
+# flight: a backup leaves them out, and a restore leaves them alone (`engage media sweep`
+# clears any a crash left behind).
+SKIPPED_FOLDERS = frozenset({("audio",), ("tmp",), ("media", "uploads"), ("media", "work")})
+
+
+def _skipped(relative: Path) -> bool:
+    return any(relative.parts[: len(folder)] == folder for folder in SKIPPED_FOLDERS)
 
 
 def _instance_files(instance: Path) -> list[Path]:
+    # os.walk, unlike Path.rglob, passes over a folder that goes while it is being read (a
+    # request's work folder is removed when it finishes), so a backup under load does not fail.
     files = []
-    for path in sorted(instance.rglob("*")):
-        relative = path.relative_to(instance)
-        if not path.is_file() or relative.parts[0] in CACHE_FOLDERS:
+    for folder, subfolders, names in os.walk(instance):
+        relative_folder = Path(folder).relative_to(instance)
+        if _skipped(relative_folder):
+            subfolders.clear()
             continue
-        if relative.name.startswith(DATABASE_NAME):
-            continue
-        files.append(path)
-    return files
+        for name in names:
+            relative = relative_folder / name
+            if not _skipped(relative) and not name.startswith(DATABASE_NAME):
+                files.append(instance / relative)
+    return sorted(files)
 
 
 def create_backup(database: Path, instance: Path, target: Path) -> int:
@@ -41,12 +52,19 @@ def create_backup(database: Path, instance: Path, target: Path) -> int:
             source.close()
         partial = target.with_name(target.name + ".partial")
         files = _instance_files(instance)
+        added = 1
         with tarfile.open(partial, "w:gz") as archive:
             archive.add(copy, arcname=DATABASE_NAME)
             for path in files:
-                archive.add(path, arcname=str(path.relative_to(instance)))
+                try:
+                    archive.add(path, arcname=str(path.relative_to(instance)))
+                except FileNotFoundError:
+                    # Gone since the listing (a file erased since): leave it out rather than
+                    # fail the whole backup.
+                    continue
+                added += 1
         partial.replace(target)
-    return len(files) + 1
+    return added
 
 
 def restore_backup(archive_path: Path, database: Path, instance: Path) -> int:

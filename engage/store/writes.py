@@ -137,7 +137,9 @@ def start_session(
             )
             .last_pk
         )
-    return dict(db["respondent_sessions"].get(session_id))
+        # Read back inside the same transaction: a restore between commit and read would
+        # otherwise leave the person's first page without its own new session.
+        return dict(db["respondent_sessions"].get(session_id))
 
 
 def _unused_resume_code(db: Database) -> str:

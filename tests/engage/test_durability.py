@@ -84,7 +84,7 @@ def test_kill_minus_nine_loses_no_acknowledged_answer(instance):
 def test_backup_and_restore_round_trip_under_load(instance, tmp_path):
     folder, code = instance
     archive = tmp_path / "under-load.tar.gz"
-    with Server.engage(folder) as server:
+    with Server.engage(folder, log=tmp_path / "server.log") as server:
         thread, box = _load_in_background(server.port, code, clients=8, seconds=6)
         time.sleep(2)
         engage_command(folder, "backup", str(archive))
@@ -95,7 +95,7 @@ def test_backup_and_restore_round_trip_under_load(instance, tmp_path):
         failures = [
             e for e in box["tally"].errors if not e.endswith(("answered 302", "answered 400"))
         ]
-        assert failures == []
+        assert failures == [], server.tracebacks()
         saved = json.loads(engage_command(folder, "responses", code, "--json"))
         assert saved
     copy = tmp_path / "copy"
