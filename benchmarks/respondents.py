@@ -40,11 +40,21 @@ class Browser:
         self.connection = http.client.HTTPConnection(host, port, timeout=30)
         self.cookie = ""
 
-    def request(self, method: str, path: str, form: dict | None = None):
-        body = urllib.parse.urlencode(form, doseq=True) if form is not None else None
+    def request(
+        self,
+        method: str,
+        path: str,
+        form: dict | None = None,
+        body: bytes | None = None,
+        content_type: str = "",
+    ):
+        """Send a request (a form, or a body of a given type); return status, location, text, ms."""
+        if form is not None:
+            body = urllib.parse.urlencode(form, doseq=True).encode()
+            content_type = "application/x-www-form-urlencoded"
         headers = {"Cookie": self.cookie} if self.cookie else {}
         if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Content-Type"] = content_type
         started = time.perf_counter()
         try:
             response, text = self._send(method, path, body, headers)
@@ -60,7 +70,7 @@ class Browser:
             self.cookie = cookie.split(";", 1)[0]
         return response.status, response.getheader("Location", ""), text, elapsed
 
-    def _send(self, method: str, path: str, body: str | None, headers: dict):
+    def _send(self, method: str, path: str, body: bytes | None, headers: dict):
         try:
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
@@ -104,12 +114,9 @@ def photo_bytes() -> bytes:
 def upload_photo(browser: Browser, path: str, token: str) -> None:
     """Send a photo through the form a person without JavaScript uses."""
     body, content_type = multipart_body({"csrf_token": token}, photo_bytes(), "photo.jpg")
-    headers = {"Cookie": browser.cookie, "Content-Type": content_type}
-    browser.connection.request("POST", path, body=body, headers=headers)
-    response = browser.connection.getresponse()
-    response.read()
-    if response.status != 302:
-        raise RuntimeError(f"photo answered {response.status}")
+    status, _, _, _ = browser.request("POST", path, body=body, content_type=content_type)
+    if status != 302:
+        raise RuntimeError(f"photo answered {status}")
 
 
 def journey(
@@ -195,8 +202,9 @@ def run(
 ) -> Tally:
     """Run `clients` respondents at once, each starting new journeys until time is up.
 
-    `think` is the mean pause in seconds before each question; 0 makes every client send
-    its next request at once, a stress far beyond what people do. `media_share` of the
+    `think` is the mean pause in seconds before each question, and people arrive spread over
+    twice that; 0 makes every client start together and send its next request at once, a
+    stress far beyond what people do. `media_share` of the
     journeys also send a photo with their first question.
     """
     tally = Tally()
@@ -204,6 +212,10 @@ def run(
 
     def worker(number: int) -> None:
         rng = random.Random(seed + number)
+        if think:
+            # People arrive over a while, not all in the same millisecond: fifty first pages at
+            # once made the slowest twentieth of a whole run's requests.
+            time.sleep(rng.uniform(0, 2 * think))
         count = 0
         while time.monotonic() < deadline:
             count += 1

@@ -59,13 +59,17 @@ def page_catalogue() -> Translations:
     Templates translate a hundred strings a page; Flask-Babel looks the locale up afresh for
     each one, which was a large share of a page's render time.
     """
-    language = current_language()
+    return catalogue(current_language())
+
+
+def catalogue(language: str) -> Translations:
+    """Return a language's catalogue, loading it the first time it is asked for."""
     try:
         return _catalogues[language]
     except KeyError:
-        catalogue = Translations.load(str(TRANSLATIONS), [language])
-        _catalogues[language] = catalogue
-        return catalogue
+        loaded = Translations.load(str(TRANSLATIONS), [language])
+        _catalogues[language] = loaded
+        return loaded
 
 
 def translate(message: str, **variables) -> str:

@@ -22,7 +22,24 @@ class _Gunicorn(BaseApplication):
         # Before any request: clear what a crash (even kill -9) left half-done on disk.
         with app.app_context():
             sweep(days=7, starting=True)
+            warm_up(app)
         return app
+
+
+def warm_up(app) -> None:
+    """Compile every template and load what pages read once per process, before forking.
+
+    Done here, in the master, the workers share it; otherwise each of their first requests for
+    each page paid for it, which was most of the slowest tenth of requests under load.
+    """
+    from engage import i18n, narration
+    from engage.store import get_db
+
+    for name in app.jinja_env.list_templates(filter_func=lambda name: name.endswith(".html")):
+        app.jinja_env.get_template(name)
+    for language in i18n.LANGUAGES:
+        i18n.catalogue(language)
+    narration.runtime().register(get_db(), [])
 
 
 def serve(host: str, port: int, workers: int) -> None:
