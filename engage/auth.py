@@ -9,12 +9,14 @@ from collections.abc import Callable
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, redirect, request, session, url_for
+from flask_babel import gettext as _
 
 from engage.errors import refuse
+from engage.i18n import lazy_gettext as _l
 from engage.store import get_db, reads, writes
 
 ROLES = ("lead", "supporter", "advocate")
-ROLE_NAMES = {"lead": "Lead", "supporter": "Supporter", "advocate": "Advocate"}
+ROLE_NAMES = {"lead": _l("Lead"), "supporter": _l("Supporter"), "advocate": _l("Advocate")}
 MIN_PASSWORD_LENGTH = 12
 # argon2id with the library's defaults (RFC 9106's second recommended profile: 64 MiB, t=3).
 _STRONG = PasswordHasher()
@@ -60,9 +62,9 @@ def check_password(user: dict | None, password: str) -> bool:
 def password_problem(password: str) -> str | None:
     """Return why a new password is not acceptable, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        return _("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)
     if len(password) > 1000:
-        return "Use 1,000 characters or fewer."
+        return _("Use 1,000 characters or fewer.")
     return None
 
 
@@ -120,8 +122,8 @@ def require_role(*roles: str) -> Callable:
             if user["role"] not in roles:
                 refuse(
                     403,
-                    "You cannot use this page",
-                    ["Your role does not include this page.", "Ask a lead if you need it."],
+                    _("You cannot use this page"),
+                    [_("Your role does not include this page."), _("Ask a lead if you need it.")],
                 )
             return view(*args, **kwargs)
 

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from engage import auth
 from engage.auth import require_role
 from engage.errors import refuse
+from engage.i18n import lazy_gettext as _l
 from engage.safeguarding import clear_exit_hold
 from engage.store import get_db, reads, writes
 
@@ -29,7 +31,7 @@ MAX_FAILURES_PER_ADDRESS = 20
 
 @dataclass(frozen=True)
 class Help:
-    """One way a supporter helps, and the answered_how it records."""
+    """One way a supporter helps, and the answered_how it records; label and hint are lazy."""
 
     value: str
     label: str
@@ -38,19 +40,19 @@ class Help:
 
 
 HELP = {
-    "reading_out": Help("reading_out", "Reading the questions out", "helped"),
-    "explaining": Help("explaining", "Explaining the questions", "helped"),
+    "reading_out": Help("reading_out", _l("Reading the questions out"), "helped"),
+    "explaining": Help("explaining", _l("Explaining the questions"), "helped"),
     "writing_down": Help(
         "writing_down",
-        "Writing down what the person says",
+        _l("Writing down what the person says"),
         "helped",
-        "The person chooses; you tap and type for them.",
+        _l("The person chooses; you tap and type for them."),
     ),
     "answering_for": Help(
         "answering_for",
-        "Answering for the person",
+        _l("Answering for the person"),
         "answered_for",
-        "The answers are yours, about their support. They are marked as answered for them.",
+        _l("The answers are yours, about their support. They are marked as answered for them."),
     ),
 }
 
@@ -101,9 +103,9 @@ def note_session(campaign: dict, respondent: dict) -> None:
 def pin_problem(pin: str) -> str | None:
     """Return why a new PIN is not acceptable, or None."""
     if not pin.isascii() or not pin.isdigit() or not 4 <= len(pin) <= 8:
-        return "Use 4 to 8 digits, and nothing else."
+        return _("Use 4 to 8 digits, and nothing else.")
     if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
-        return "Choose digits that are harder to guess than a run or a repeat."
+        return _("Choose digits that are harder to guess than a run or a repeat.")
     return None
 
 
@@ -138,8 +140,8 @@ def _own_session(session_id: int) -> dict:
     if respondent["supporter_id"] != auth.current_user()["id"]:
         refuse(
             403,
-            "This is another supporter's session",
-            ["Only the supporter who started it can open it."],
+            _("This is another supporter's session"),
+            [_("Only the supporter who started it can open it.")],
         )
     return respondent
 
@@ -178,9 +180,9 @@ def start():
         if values["help"] and values["help"] not in HELP:
             refuse(400)
         if not values["campaign"]:
-            errors["campaign"] = "Choose the campaign."
+            errors["campaign"] = _("Choose the campaign.")
         if not values["help"]:
-            errors["help"] = "Choose how you are helping."
+            errors["help"] = _("Choose how you are helping.")
         if not errors:
             campaign = codes[values["campaign"]]
             writes.audit(
@@ -225,7 +227,7 @@ def hand_over(session_id: int):
     """Give the tablet back to the person to carry on answering."""
     respondent = _own_session(session_id)
     if respondent["finished_at"]:
-        refuse(400, "These answers are already sent", ["Start a new session instead."])
+        refuse(400, _("These answers are already sent"), [_("Start a new session instead.")])
     campaign = reads.campaign_by_id(get_db(), respondent["campaign_id"])
     user = auth.current_user()
     writes.audit(get_db(), user["id"], "assist_hand_over", f"session:{session_id}")
@@ -258,7 +260,7 @@ def pin():
         if problem:
             errors["pin"] = problem
         elif new != again:
-            errors["pin_again"] = "The two PINs are not the same."
+            errors["pin_again"] = _("The two PINs are not the same.")
         if not errors:
             writes.set_pin_hash(get_db(), user["id"], auth.password_hasher().hash(new))
             writes.audit(get_db(), user["id"], "pin_set")
@@ -292,8 +294,8 @@ def take_back():
     if not marker:
         refuse(
             404,
-            "There is no session to take back",
-            ["Nobody was handed this tablet.", "Sign in to start helping someone."],
+            _("There is no session to take back"),
+            [_("Nobody was handed this tablet."), _("Sign in to start helping someone.")],
         )
     user = auth.current_user()
     if user is not None:
@@ -301,8 +303,8 @@ def take_back():
         if user["id"] != marker["supporter"]:
             refuse(
                 403,
-                "This is another supporter's session",
-                ["Only the supporter who handed the tablet over can take it back."],
+                _("This is another supporter's session"),
+                [_("Only the supporter who handed the tablet over can take it back.")],
             )
         return _taken_back(user, marker, "password")
     error = None
@@ -310,7 +312,7 @@ def take_back():
     if request.method == "POST":
         address = request.remote_addr or "unknown"
         if _pin_locked(marker["supporter"], address):
-            error = "Too many wrong PINs. Sign in with your password instead."
+            error = _("Too many wrong PINs. Sign in with your password instead.")
             status = 429
         else:
             supporter = reads.user_by_id(get_db(), marker["supporter"])
@@ -321,6 +323,6 @@ def take_back():
             writes.record_sign_in_attempt(
                 get_db(), [f"pin:{marker['supporter']}", f"address:{address}"], time.time()
             )
-            error = "That PIN is wrong."
+            error = _("That PIN is wrong.")
             status = 400
     return render_template("assist/take_back.html", error=error), status

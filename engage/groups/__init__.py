@@ -7,10 +7,13 @@ ever makes up individual answers from it.
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import format_number, ngettext
+from flask_babel import gettext as _
 
 from engage import auth
 from engage.auth import require_role
 from engage.errors import refuse
+from engage.i18n import lazy_gettext as _l
 from engage.safeguarding import check_free_text
 from engage.store import get_db, reads, writes
 from engage.vocab import RESPONDENT_GROUPS, answer_choices
@@ -22,11 +25,11 @@ MAX_GROUP_SIZE = 500
 PLACE_LIMIT = 120
 NOTE_LIMIT = 2000
 SPEAKER_ROLES = {
-    "person": "Person who gets support",
-    "family": "Family member or carer",
-    "staff": "Staff member",
-    "advocate": "Advocate or friend",
-    "other": "Someone else",
+    "person": _l("Person who gets support"),
+    "family": _l("Family member or carer"),
+    "staff": _l("Staff member"),
+    "advocate": _l("Advocate or friend"),
+    "other": _l("Someone else"),
 }
 
 
@@ -47,8 +50,8 @@ def _own_group(group_id: int) -> dict:
     if group["advocate_id"] != auth.current_user()["id"]:
         refuse(
             403,
-            "This is another advocate's group session",
-            ["Only the advocate who started it can open it."],
+            _("This is another advocate's group session"),
+            [_("Only the advocate who started it can open it.")],
         )
     return group
 
@@ -127,14 +130,16 @@ def new():
         if values["respondent_group"] not in RESPONDENT_GROUPS:
             refuse(400)
         if not values["place"]:
-            errors["place"] = "Type where the group meets."
+            errors["place"] = _("Type where the group meets.")
         elif len(values["place"]) > PLACE_LIMIT:
-            errors["place"] = f"Use {PLACE_LIMIT} characters or fewer."
+            errors["place"] = _("Use %(n)s characters or fewer.", n=PLACE_LIMIT)
         size = values["group_size"]
         if not size.isdigit() or not 1 <= int(size) <= MAX_GROUP_SIZE:
-            errors["group_size"] = f"Type how many people, from 1 to {MAX_GROUP_SIZE}."
+            errors["group_size"] = _(
+                "Type how many people, from 1 to %(most)s.", most=MAX_GROUP_SIZE
+            )
         if not values["questions"]:
-            errors["questions"] = "Choose at least one question."
+            errors["questions"] = _("Choose at least one question.")
         if not errors:
             group_id = writes.create_group_session(
                 db,
@@ -216,11 +221,15 @@ def _read_counts(form, choices: list, group_size: int) -> tuple[dict, dict[str, 
         elif typed.isascii() and typed.isdigit() and len(typed) <= 4:
             counts[choice.value] = int(typed)
         else:
-            errors[choice.value] = f"“{choice.label}”: type a whole number, like 0 or 3."
+            errors[choice.value] = _(
+                "“%(answer)s”: type a whole number, like 0 or 3.", answer=choice.label
+            )
     if not errors and sum(counts.values()) > group_size:
-        errors["total"] = (
-            f"The numbers add up to {sum(counts.values())}, "
-            f"but there are {group_size} people in the group."
+        errors["total"] = ngettext(
+            "The numbers add up to %(total)s, but there is %(num)d person in the group.",
+            "The numbers add up to %(total)s, but there are %(num)d people in the group.",
+            group_size,
+            total=sum(counts.values()),
         )
     return counts, errors
 
@@ -266,7 +275,7 @@ def tally(group_id: int, question_id: str):
     if request.method == "GET":
         return _tally_page(group, question_id, flagged=request.args.get("flagged") == "1")
     if group["finished_at"]:
-        refuse(400, "This group session is finished", ["Its counts cannot change now."])
+        refuse(400, _("This group session is finished"), [_("Its counts cannot change now.")])
     choices = _scale(group)
     counts, errors = _read_counts(request.form, choices, group["group_size"])
     if errors:
@@ -291,11 +300,11 @@ def add_note(group_id: int, question_id: str):
         refuse(400)
     errors = {}
     if not speaker:
-        errors["speaker_role"] = "Choose who said it."
+        errors["speaker_role"] = _("Choose who said it.")
     if not note:
-        errors["note"] = "Write what they said."
+        errors["note"] = _("Write what they said.")
     elif len(note) > NOTE_LIMIT:
-        errors["note"] = f"Write {NOTE_LIMIT:,} characters or fewer."
+        errors["note"] = _("Write %(n)s characters or fewer.", n=format_number(NOTE_LIMIT))
     if errors:
         values = {"speaker_role": speaker, "note": note[: NOTE_LIMIT + 100]}
         return _tally_page(group, question_id, 400, note_errors=errors, note_values=values)
@@ -330,7 +339,7 @@ def add_photo(group_id: int):
     pictures.allow_upload(_campaign(group["campaign_id"])["max_photo_bytes"])
     description = (request.form.get("description") or "").replace("\r\n", "\n").strip()
     if not description or len(description) > NOTE_LIMIT:
-        refuse(400, "Say what the photo shows", ["Write a few words about the flip-chart."])
+        refuse(400, _("Say what the photo shows"), [_("Write a few words about the flip-chart.")])
     full, small, mime = pictures.cleaned_upload("photo")
     writes.add_group_photo(
         get_db(), group_id, description, sha256=full, thumb_sha256=small, mime=mime

@@ -9,10 +9,13 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import format_number
+from flask_babel import gettext as _
 
 from engage import auth
 from engage.auth import require_role
 from engage.errors import refuse
+from engage.i18n import lazy_gettext as _l
 from engage.safeguarding.concern import clean_phrase, find_concern
 from engage.store import get_db, reads, writes
 from engage.vocab import ALWAYS_CHOICES, ANSWERED_HOW, RESPONDENT_GROUPS, SCALE_CHOICES
@@ -24,8 +27,11 @@ safety = Blueprint("safety", __name__)
 
 # How long the survey stays shut on this device after "exit this page".
 EXIT_HOLD_SECONDS = 15 * 60
-DECISIONS = {"no_concern": "No concern", "referred": "Referred"}
-REASONS = {"worried": "The person said they are worried", "concern_words": "Words of concern"}
+DECISIONS = {"no_concern": _l("No concern"), "referred": _l("Referred")}
+REASONS = {
+    "worried": _l("The person said they are worried"),
+    "concern_words": _l("Words of concern"),
+}
 NOTE_LIMIT = 2000
 CHOICE_LABELS = {c.value: c.label for c in (*SCALE_CHOICES.values(), *ALWAYS_CHOICES)}
 
@@ -175,18 +181,18 @@ def decide(flag_id: int):
     """Record a lead's decision, with a note, on a flag awaiting one."""
     flag = _flag_or_404(flag_id)
     if flag["status"] != "open":
-        refuse(400, "This flag already has a decision", ["Nothing has been changed."])
+        refuse(400, _("This flag already has a decision"), [_("Nothing has been changed.")])
     decision = request.form.get("decision", "")
     note = (request.form.get("note") or "").strip()
     errors = {}
     if decision and decision not in DECISIONS:
         refuse(400)
     if not decision:
-        errors["decision"] = "Choose no concern or referred."
+        errors["decision"] = _("Choose no concern or referred.")
     if not note:
-        errors["note"] = "Write a note about the decision."
+        errors["note"] = _("Write a note about the decision.")
     elif len(note) > NOTE_LIMIT:
-        errors["note"] = f"Write {NOTE_LIMIT:,} characters or fewer."
+        errors["note"] = _("Write %(n)s characters or fewer.", n=format_number(NOTE_LIMIT))
     if errors:
         return _flag_page(flag, errors, {"decision": decision, "note": note}, 400)
     user = auth.current_user()

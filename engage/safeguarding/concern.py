@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
+
 PHRASE_LIMIT = 80
 
 
@@ -28,7 +30,7 @@ def clean_phrase(typed: str) -> tuple[str, str | None]:
     """Return (phrase, problem) for a phrase a lead typed."""
     phrase = " ".join(typed.split())
     if not normalise(phrase):
-        return phrase, "Type a word or phrase."
+        return phrase, _("Type a word or phrase.")
     if len(phrase) > PHRASE_LIMIT:
-        return phrase, f"Use {PHRASE_LIMIT} characters or fewer."
+        return phrase, _("Use %(n)s characters or fewer.", n=PHRASE_LIMIT)
     return phrase, None

@@ -21,6 +21,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 
 from easyread import checks as easyread_checks
 from engage import auth, campaigns, content
@@ -98,7 +99,7 @@ def invite():
     checked = forms.invitation(request.form)
     db = get_db()
     if not checked.errors and reads.user_by_email(db, checked.values["email"]):
-        checked.errors["email"] = "There is already an account with this email address."
+        checked.errors["email"] = _("There is already an account with this email address.")
     if checked.errors:
         return _users_page(checked, 400)
     token = secrets.token_urlsafe(32)
@@ -135,11 +136,11 @@ def _target_user(user_id: int) -> dict:
 def _last_lead_refusal():
     return error_page(
         400,
-        "You cannot do that",
+        _("You cannot do that"),
         [
-            "This is the last active lead.",
-            "Make another account a lead first.",
-            "Nothing has been changed.",
+            _("This is the last active lead."),
+            _("Make another account a lead first."),
+            _("Nothing has been changed."),
         ],
     )
 
@@ -183,17 +184,17 @@ def _usable_invitation(token: str) -> dict:
     if invitation is None:
         refuse(
             404,
-            "This invitation link does not work",
-            ["Check you copied the whole link.", "Or ask a lead for a new invitation."],
+            _("This invitation link does not work"),
+            [_("Check you copied the whole link."), _("Or ask a lead for a new invitation.")],
         )
     if invitation["used_at"] or invitation["expires_at"] <= _stamp(datetime.now(UTC)):
         refuse(
             410,
-            "This invitation has already been used or is too old",
+            _("This invitation has already been used or is too old"),
             [
-                "Each invitation works once, for 7 days.",
-                "If you have an account, sign in.",
-                "If not, ask a lead for a new invitation.",
+                _("Each invitation works once, for 7 days."),
+                _("If you have an account, sign in."),
+                _("If not, ask a lead for a new invitation."),
             ],
         )
     return invitation
@@ -209,7 +210,7 @@ def accept_invitation(token: str):
         checked = forms.new_account(request.form)
         db = get_db()
         if not checked.errors and reads.user_by_email(db, invitation["email"]):
-            refuse(410, "This invitation has already been used or is too old")
+            refuse(410, _("This invitation has already been used or is too old"))
         if not checked.errors:
             user_id = writes.accept_invitation(
                 db,
@@ -218,7 +219,7 @@ def accept_invitation(token: str):
                 password_hash=auth.hash_password(checked.values["password"]),
             )
             if user_id is None:
-                refuse(410, "This invitation has already been used or is too old")
+                refuse(410, _("This invitation has already been used or is too old"))
             writes.audit(db, user_id, "accept_invitation", invitation["email"])
             auth.sign_out()
             auth.sign_in(reads.user_by_id(db, user_id))
@@ -377,8 +378,9 @@ def campaign_settings(code: str):
         removed = set(found["statement_ids"]) - set(checked.values["statements"])
         answered = sorted(removed & reads.answered_statements(db, found["id"]))
         if answered:
-            checked.errors["statements"] = (
-                f"People have already answered about {', '.join(answered)}. Keep it in."
+            checked.errors["statements"] = _(
+                "People have already answered about %(statements)s. Keep it in.",
+                statements=", ".join(answered),
             )
     if checked.errors:
         return _campaign_form(checked, found, 400)
@@ -434,7 +436,7 @@ def wording_checks(values: dict[str, str], terms: list[str]) -> dict[str, list[s
         text = values.get(name) or ""
         found = easyread_checks.sentence_problems(text)
         found += [
-            f'"{word}" is a long word. Try a shorter one.'
+            _('"%(word)s" is a long word. Try a shorter one.', word=word)
             for word in easyread_checks.long_words(text)
         ]
         found += easyread_checks.jargon_problems(text, terms)
@@ -700,7 +702,7 @@ def words():
     checked = forms.extra_term(request.form, codes)
     campaign_id = codes.get(checked.values["scope"])
     if not checked.errors and reads.extra_term_exists(db, campaign_id, checked.values["term"]):
-        checked.errors["term"] = "That word is already on the list."
+        checked.errors["term"] = _("That word is already on the list.")
     if checked.errors:
         return _words_page(checked, 400)
     with db.atomic():

@@ -11,27 +11,30 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
+from flask_babel import gettext as _
+
 from engage.auth import ROLES, password_problem
 from engage.errors import refuse
+from engage.i18n import lazy_gettext as _l
 from engage.respondent.forms import Checked, choice
 from engage.vocab import RESPONDENT_GROUPS, SCALES
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # English is always offered; these may be added per campaign.
 EXTRA_LANGUAGES = {
-    "cy": ("Cymraeg", "Welsh"),
-    "pl": ("Polski", "Polish"),
-    "ur": ("اردو", "Urdu"),
-    "ar": ("العربية", "Arabic"),
+    "cy": ("Cymraeg", _l("Welsh")),
+    "pl": ("Polski", _l("Polish")),
+    "ur": ("اردو", _l("Urdu")),
+    "ar": ("العربية", _l("Arabic")),
 }
 MIN_GROUP_SIZE_RANGE = (5, 100)
 MIN_CELL_COUNT_RANGE = (3, 50)
 MEGABYTE = 1024 * 1024
 # Each media limit in megabytes: (column, label, lowest, highest, default).
 MEDIA_LIMITS = {
-    "max_photo_mb": ("max_photo_bytes", "largest photo or drawing", 1, 50, 20),
-    "max_video_mb": ("max_video_bytes", "largest video", 10, 2000, 500),
-    "max_audio_mb": ("max_audio_bytes", "largest recording", 1, 200, 50),
+    "max_photo_mb": ("max_photo_bytes", _l("Largest photo or drawing (MB)"), 1, 50, 20),
+    "max_video_mb": ("max_video_bytes", _l("Largest video (MB)"), 10, 2000, 500),
+    "max_audio_mb": ("max_audio_bytes", _l("Largest recording (MB)"), 1, 200, 50),
 }
 TITLE_LIMIT = 120
 HELP_CONTACT_LIMIT = 200
@@ -58,10 +61,10 @@ def invitation(form) -> Checked:
     email = _text(form, "email")[:320]
     checked.values["email"] = email
     if not email:
-        checked.errors["email"] = "Enter the email address of the person to invite."
+        checked.errors["email"] = _("Enter the email address of the person to invite.")
     elif not EMAIL.match(email):
-        checked.errors["email"] = "Enter an email address like name@example.org."
-    role, error = choice(form, "role", ROLES, "Choose a role.")
+        checked.errors["email"] = _("Enter an email address like name@example.org.")
+    role, error = choice(form, "role", ROLES, _("Choose a role."))
     if error:
         checked.errors["role"] = error
     else:
@@ -75,38 +78,44 @@ def new_account(form) -> Checked:
     name = _text(form, "name")[:120]
     checked.values["name"] = name
     if not name:
-        checked.errors["name"] = "Enter your name."
+        checked.errors["name"] = _("Enter your name.")
     password = form.get("password") or ""
     problem = password_problem(password)
     if problem:
         checked.errors["password"] = problem
     elif password != (form.get("password_again") or ""):
-        checked.errors["password_again"] = "The two passwords are not the same."  # noqa: S105
+        checked.errors["password_again"] = _("The two passwords are not the same.")
     checked.values["password"] = password
     return checked
 
 
-def _date(form, name: str, checked: Checked, label: str) -> str | None:
+def _date(form, name: str, checked: Checked, not_a_date: str) -> str | None:
     raw = _text(form, name)
     if not raw:
         return None
     try:
         return date.fromisoformat(raw).isoformat()
     except ValueError:
-        checked.errors[name] = f"Enter the {label} as a real date, like 2026-03-31."
+        checked.errors[name] = not_a_date
         checked.values[name] = raw[:20]
         return None
 
 
-def _whole_number(form, name: str, bounds: tuple[int, int], checked: Checked, label: str):
+def _whole_number(
+    form, name: str, bounds: tuple[int, int], checked: Checked, missing: str, out_of_range: str
+):
+    """Return a whole number within bounds, or None with an error.
+
+    out_of_range is a translated sentence still holding %(low)s and %(high)s, filled in here.
+    """
     raw = _text(form, name)
     low, high = bounds
     checked.values[name] = raw[:10]
     if not raw:
-        checked.errors[name] = f"Enter the {label}."
+        checked.errors[name] = missing
         return None
     if not raw.isdigit() or not low <= int(raw) <= high:
-        checked.errors[name] = f"The {label} must be a whole number from {low} to {high}."
+        checked.errors[name] = out_of_range % {"low": low, "high": high}
         return None
     return int(raw)
 
@@ -117,12 +126,16 @@ def campaign(form, library, framework_id: str | None = None) -> Checked:
     title = _text(form, "title")
     checked.values["title"] = title
     if not title:
-        checked.errors["title"] = "Enter a title for the campaign."
+        checked.errors["title"] = _("Enter a title for the campaign.")
     elif len(title) > TITLE_LIMIT:
-        checked.errors["title"] = f"Use {TITLE_LIMIT} characters or fewer for the title."
+        checked.errors["title"] = _(
+            "Use %(limit)s characters or fewer for the title.", limit=TITLE_LIMIT
+        )
 
     if framework_id is None:
-        framework_id, error = choice(form, "framework", library.frameworks, "Choose a framework.")
+        framework_id, error = choice(
+            form, "framework", library.frameworks, _("Choose a framework.")
+        )
         if error:
             checked.errors["framework"] = error
         else:
@@ -131,16 +144,16 @@ def campaign(form, library, framework_id: str | None = None) -> Checked:
     statement_ids = _many(form, "statements", every_statement)
     checked.values["statements"] = statement_ids
     if not statement_ids:
-        checked.errors["statements"] = "Choose at least one statement or area."
+        checked.errors["statements"] = _("Choose at least one statement or area.")
     elif framework_id and any(every_statement[s] != framework_id for s in statement_ids):
-        checked.errors["statements"] = "Choose statements or areas from the framework you chose."
+        checked.errors["statements"] = _("Choose statements or areas from the framework you chose.")
     else:
         # Keep the framework's order, whatever order the boxes were sent in.
         if framework_id:
             order = [s.id for s in library.framework(framework_id).statements]
             checked.values["statements"] = [s for s in order if s in statement_ids]
 
-    scale, error = choice(form, "scale", [str(points) for points in SCALES], "Choose a scale.")
+    scale, error = choice(form, "scale", [str(points) for points in SCALES], _("Choose a scale."))
     if error:
         checked.errors["scale"] = error
     else:
@@ -149,37 +162,71 @@ def campaign(form, library, framework_id: str | None = None) -> Checked:
     groups = _many(form, "groups", RESPONDENT_GROUPS)
     checked.values["groups"] = groups
     if not groups:
-        checked.errors["groups"] = "Choose at least one group of people to invite."
+        checked.errors["groups"] = _("Choose at least one group of people to invite.")
     checked.values["languages"] = ["en", *_many(form, "languages", EXTRA_LANGUAGES)]
 
-    opens = _date(form, "opens_at", checked, "opening date")
-    closes = _date(form, "closes_at", checked, "closing date")
+    opens = _date(
+        form, "opens_at", checked, _("Enter the opening date as a real date, like 2026-03-31.")
+    )
+    closes = _date(
+        form, "closes_at", checked, _("Enter the closing date as a real date, like 2026-03-31.")
+    )
     checked.values.setdefault("opens_at", opens or "")
     checked.values.setdefault("closes_at", closes or "")
     if opens and closes and closes < opens:
-        checked.errors["closes_at"] = "The closing date must be on or after the opening date."
+        checked.errors["closes_at"] = _("The closing date must be on or after the opening date.")
 
     group_size = _whole_number(
-        form, "min_group_size", MIN_GROUP_SIZE_RANGE, checked, "smallest group to show"
+        form,
+        "min_group_size",
+        MIN_GROUP_SIZE_RANGE,
+        checked,
+        _("Enter the smallest group to show."),
+        _("The smallest group to show must be a whole number from %(low)s to %(high)s."),
     )
     cell_count = _whole_number(
-        form, "min_cell_count", MIN_CELL_COUNT_RANGE, checked, "smallest count to show"
+        form,
+        "min_cell_count",
+        MIN_CELL_COUNT_RANGE,
+        checked,
+        _("Enter the smallest count to show."),
+        _("The smallest count to show must be a whole number from %(low)s to %(high)s."),
     )
     if group_size is not None and cell_count is not None and cell_count > group_size:
-        checked.errors["min_cell_count"] = (
+        checked.errors["min_cell_count"] = _(
             "The smallest count to show cannot be more than the smallest group to show."
         )
 
     contact = _text(form, "help_contact")
     checked.values["help_contact"] = contact
     if len(contact) > HELP_CONTACT_LIMIT:
-        checked.errors["help_contact"] = (
-            f"Use {HELP_CONTACT_LIMIT} characters or fewer for how to get help."
+        checked.errors["help_contact"] = _(
+            "Use %(limit)s characters or fewer for how to get help.", limit=HELP_CONTACT_LIMIT
         )
-    for name, (_column, label, low, high, default) in MEDIA_LIMITS.items():
+    media_messages = {
+        "max_photo_mb": (
+            _("Enter the largest photo or drawing in megabytes."),
+            _(
+                "The largest photo or drawing in megabytes must be a whole number"
+                " from %(low)s to %(high)s."
+            ),
+        ),
+        "max_video_mb": (
+            _("Enter the largest video in megabytes."),
+            _("The largest video in megabytes must be a whole number from %(low)s to %(high)s."),
+        ),
+        "max_audio_mb": (
+            _("Enter the largest recording in megabytes."),
+            _(
+                "The largest recording in megabytes must be a whole number"
+                " from %(low)s to %(high)s."
+            ),
+        ),
+    }
+    for name, (_column, _label, low, high, default) in MEDIA_LIMITS.items():
         # A form without the field (an older page) keeps the default.
         if _text(form, name):
-            _whole_number(form, name, (low, high), checked, f"{label} in megabytes")
+            _whole_number(form, name, (low, high), checked, *media_messages[name])
         else:
             checked.values[name] = str(default)
     return checked
@@ -217,15 +264,15 @@ def question(form, picture_ids) -> Checked:
         value = _text(form, name)
         checked.values[name] = value
         if len(value) > TEXT_LIMITS[name]:
-            checked.errors[name] = f"Use {TEXT_LIMITS[name]} characters or fewer."
+            checked.errors[name] = _("Use %(limit)s characters or fewer.", limit=TEXT_LIMITS[name])
     for name, message in (
-        ("text", "Enter the question."),
-        ("tell_us_more", "Enter what to ask people who want to say more."),
-        ("alt", "Describe the picture for people who cannot see it."),
+        ("text", _("Enter the question.")),
+        ("tell_us_more", _("Enter what to ask people who want to say more.")),
+        ("alt", _("Describe the picture for people who cannot see it.")),
     ):
         if not checked.values[name] and name not in checked.errors:
             checked.errors[name] = message
-    picture, error = choice(form, "picture", picture_ids, "Choose a picture.")
+    picture, error = choice(form, "picture", picture_ids, _("Choose a picture."))
     if error:
         checked.errors["picture"] = error
     else:
@@ -239,9 +286,9 @@ def extra_term(form, campaign_ids) -> Checked:
     term = " ".join(_text(form, "term").split())
     checked.values["term"] = term
     if not term:
-        checked.errors["term"] = "Enter the word or short form to avoid."
+        checked.errors["term"] = _("Enter the word or short form to avoid.")
     elif len(term) > TERM_LIMIT:
-        checked.errors["term"] = f"Use {TERM_LIMIT} characters or fewer."
+        checked.errors["term"] = _("Use %(limit)s characters or fewer.", limit=TERM_LIMIT)
     checked.values["plainer"] = " ".join(_text(form, "plainer").split())[: TERM_LIMIT * 2]
     scope, _error = choice(form, "scope", ["all", *campaign_ids], "")
     checked.values["scope"] = scope or "all"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from engage import auth
 from engage.auth import require_role
@@ -45,7 +46,7 @@ def sign_in_page():
         password = request.form.get("password") or ""
         address = request.remote_addr or "unknown"
         if _too_many_failures(email, address):
-            error = "Too many tries. Wait 15 minutes, then try again."
+            error = _("Too many tries. Wait 15 minutes, then try again.")
             status = 429
         else:
             user = reads.user_by_email(get_db(), email) if email else None
@@ -56,7 +57,7 @@ def sign_in_page():
             writes.record_sign_in_attempt(
                 get_db(), [f"account:{email.lower()}", f"address:{address}"], time.time()
             )
-            error = "The email address or password is wrong."
+            error = _("The email address or password is wrong.")
             status = 400
     return render_template("staff/sign_in.html", error=error, email=email), status
 
@@ -131,7 +132,7 @@ def erase_find():
         code = normalise_resume_code(typed)
         found = reads.sessions_by_resume_code(get_db(), code) if code else []
         if not found:
-            error = "No one has that code. Check it and try again."
+            error = _("No one has that code. Check it and try again.")
     status = 404 if error else 200
     return render_template("staff/erase.html", found=found, error=error, typed=typed), status
 
