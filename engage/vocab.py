@@ -78,3 +78,13 @@ ANSWERED_HOW = {
         hint=_l("For example, a carer answers for the person they support."),
     ),
 }
+
+
+# Who said a group-session note: shown to advocates as they write it and to leads on a flag.
+SPEAKER_ROLES = {
+    "person": _l("Person who gets support"),
+    "family": _l("Family member or carer"),
+    "staff": _l("Staff member"),
+    "advocate": _l("Advocate or friend"),
+    "other": _l("Someone else"),
+}

@@ -13,10 +13,9 @@ from flask_babel import gettext as _
 from engage import auth
 from engage.auth import require_role
 from engage.errors import refuse
-from engage.i18n import lazy_gettext as _l
 from engage.safeguarding import check_free_text
 from engage.store import get_db, reads, writes
-from engage.vocab import RESPONDENT_GROUPS, answer_choices
+from engage.vocab import RESPONDENT_GROUPS, SPEAKER_ROLES, answer_choices
 
 bp = Blueprint("groups", __name__, url_prefix="/staff/groups", template_folder="templates")
 
@@ -24,13 +23,6 @@ GROUP_ROLES = ("advocate", "lead")
 MAX_GROUP_SIZE = 500
 PLACE_LIMIT = 120
 NOTE_LIMIT = 2000
-SPEAKER_ROLES = {
-    "person": _l("Person who gets support"),
-    "family": _l("Family member or carer"),
-    "staff": _l("Staff member"),
-    "advocate": _l("Advocate or friend"),
-    "other": _l("Someone else"),
-}
 
 
 @bp.context_processor

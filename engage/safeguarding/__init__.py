@@ -18,7 +18,13 @@ from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
 from engage.safeguarding.concern import clean_phrase, find_concern
 from engage.store import get_db, reads, writes
-from engage.vocab import ALWAYS_CHOICES, ANSWERED_HOW, RESPONDENT_GROUPS, SCALE_CHOICES
+from engage.vocab import (
+    ALWAYS_CHOICES,
+    ANSWERED_HOW,
+    RESPONDENT_GROUPS,
+    SCALE_CHOICES,
+    SPEAKER_ROLES,
+)
 
 bp = Blueprint(
     "safeguarding", __name__, url_prefix="/staff/safeguarding", template_folder="templates"
@@ -156,6 +162,7 @@ def _flag_page(flag: dict, errors: dict, values: dict, status: int = 200):
             questions=questions,
             group=group,
             notes=notes,
+            speakers=SPEAKER_ROLES,
             reasons=REASONS,
             decisions=DECISIONS,
             choice_labels=CHOICE_LABELS,

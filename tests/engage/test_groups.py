@@ -268,6 +268,9 @@ def test_a_concerning_note_flags_the_group_session(staff_client, app, campaign):
             .fetchone()[0]
         )
     assert count == 2
+    # The lead sees who said it in words, not the stored code.
+    flag_page = staff_client("lead").get(f"/staff/safeguarding/{flag['id']}").get_data(as_text=True)
+    assert "Person who gets support: Staff shouts at me." in flag_page
 
 
 def test_a_finished_session_keeps_its_counts(staff_client, app, campaign):
