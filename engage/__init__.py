@@ -64,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from engage.cli import register_commands
     from engage.groups import bp as groups_bp
     from engage.respondent import bp as respondent_bp
+    from engage.respondent import pages as respondent_pages
     from engage.review import bp as review_bp
     from engage.review import lead_media
     from engage.review import public as you_said_bp
@@ -85,6 +86,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(site_bp)
     pictures_bp.init_app(app)
     app.register_blueprint(respondent_bp)
+    respondent_pages.init_app(app)
     app.register_blueprint(staff_bp)
     app.register_blueprint(setup_bp)
     app.register_blueprint(assist_bp)

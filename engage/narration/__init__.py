@@ -97,6 +97,12 @@ class Narration:
         for key in keys:
             self.store.forget(key)
 
+    def reload(self) -> None:
+        """Forget every text and key this process knows; the database is read afresh."""
+        with self._lock:
+            self._known = None
+            self._keys.clear()
+
     def _render_later(self, rows: list[dict]) -> None:
         """Start rendering new clips in the background, so they are ready when played."""
         with self._lock:

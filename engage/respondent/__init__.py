@@ -13,7 +13,7 @@ from engage import assist, i18n
 from engage import settings as personal
 from engage.erasure import erase_respondent
 from engage.errors import refuse
-from engage.respondent import forms
+from engage.respondent import forms, pages
 from engage.safeguarding import check_free_text
 from engage.store import get_db, reads, writes
 from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS, answer_choices
@@ -35,7 +35,9 @@ def _load_campaign(_endpoint: str | None, values: dict | None) -> None:
             _("Sorry, this survey is closed"),
             [_("You cannot answer this survey now."), _("Thank you for wanting to take part.")],
         )
-    g.questions = reads.campaign_questions(get_db(), campaign["id"])
+    kept = pages.rendered_pages()
+    kept.refresh()
+    g.questions = kept.questions(campaign["id"])
 
 
 def _set_language() -> None:
@@ -303,8 +305,11 @@ def question(question_id: str):
         back = url_for(".question", question_id=g.questions[index - 1]["question_id"])
     else:
         back = url_for(".who")
-    return (
-        render_template(
+
+    def render(words: str | None = None) -> str:
+        if words is not None:
+            checked.values["free_text"] = words
+        return render_template(
             "respondent/question.html",
             question=question,
             number=index + 1,
@@ -312,9 +317,26 @@ def question(question_id: str):
             checked=checked,
             back=back,
             changing=changing,
-        ),
-        status,
-    )
+        )
+
+    # A plain visit, with no media answer listed, is the same page for everyone whose choices
+    # match; it is rendered once and kept (see engage.respondent.pages).
+    if (
+        request.method == "GET"
+        and not request.query_string
+        and pages.can_keep()
+        and not reads.media_items_for(get_db(), respondent["id"], question_id)
+    ):
+        key = (
+            g.campaign["id"],
+            question_id,
+            g.language,
+            tuple(personal.current().items()),
+            checked.values.get("answer", ""),
+            request.script_root,
+        )
+        return pages.rendered_pages().page(key, render, checked.values.get("free_text", ""))
+    return render(), status
 
 
 @bp.route("/check", methods=["GET", "POST"])

@@ -21,6 +21,11 @@ def campaign_by_code(db: Database, code: str) -> dict | None:
     return campaign
 
 
+def content_generation(db: Database) -> int:
+    """Return the number that changes whenever anything a respondent page shows changes."""
+    return db.execute("SELECT value FROM content_generation").fetchone()[0]
+
+
 def campaign_questions(db: Database, campaign_id: int) -> list[dict]:
     """Return the campaign's questions in order, with their content decoded."""
     rows = db.execute(

@@ -13,8 +13,19 @@ from engage.store.schema_assist import assist
 from engage.store.schema_evidence import evidence
 from engage.store.schema_media import media
 from engage.store.schema_narration import narration
+from engage.store.schema_pages import pages
 from engage.store.schema_review import review
 from engage.store.schema_setup import setup
 from engage.store.schema_staff import staff
 
-MIGRATION_SETS: list[Migrations] = [core, staff, setup, evidence, assist, narration, media, review]
+MIGRATION_SETS: list[Migrations] = [
+    core,
+    staff,
+    setup,
+    evidence,
+    assist,
+    narration,
+    media,
+    review,
+    pages,
+]
