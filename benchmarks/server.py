@@ -86,22 +86,17 @@ class Server:
 
     @classmethod
     def bare_flask(cls, port: int | None = None, workers: int = 2) -> Server:
-        """Serve a one-route Flask app under the same gunicorn settings, as a baseline."""
+        """Serve a one-route Flask app through engage's own server settings, as a baseline."""
         port = port or free_port()
         return cls(
             [
                 sys.executable,
                 "-m",
-                "gunicorn",
-                "--bind",
-                f"127.0.0.1:{port}",
+                "benchmarks.bare",
+                "--port",
+                str(port),
                 "--workers",
                 str(workers),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                "8",
-                "benchmarks.bare:app",
             ],
             port,
         )

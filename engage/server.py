@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from gunicorn.app.base import BaseApplication
 
 
 class _Gunicorn(BaseApplication):
-    def __init__(self, options: dict):
+    def __init__(self, options: dict, load: Callable[[], Callable]):
         self.options = options
+        self._load = load
         super().__init__()
 
     def load_config(self) -> None:
@@ -15,15 +18,20 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from engage import create_app
-        from engage.mediaanswers import sweep
+        return self._load()
 
-        app = create_app()
-        # Before any request: clear what a crash (even kill -9) left half-done on disk.
-        with app.app_context():
-            sweep(days=7, starting=True)
-            warm_up(app)
-        return app
+
+def load_engage():
+    """Make the app in the master, tidy what a crash left on disk and warm it up."""
+    from engage import create_app
+    from engage.mediaanswers import sweep
+
+    app = create_app()
+    # Before any request: clear what a crash (even kill -9) left half-done on disk.
+    with app.app_context():
+        sweep(days=7, starting=True)
+        warm_up(app)
+    return app
 
 
 def warm_up(app) -> None:
@@ -42,8 +50,12 @@ def warm_up(app) -> None:
     narration.runtime().register(get_db(), [])
 
 
-def serve(host: str, port: int, workers: int) -> None:
-    """Serve until stopped, with threaded workers so slow clients do not block others."""
+def serve(host: str, port: int, workers: int, load: Callable[[], Callable] = load_engage) -> None:
+    """Serve until stopped, with threaded workers so slow clients do not block others.
+
+    `load` makes the WSGI app; the load benchmark passes a bare Flask app, so its baseline
+    runs under exactly these settings.
+    """
     _Gunicorn(
         {
             "bind": f"{host}:{port}",
@@ -55,5 +67,6 @@ def serve(host: str, port: int, workers: int) -> None:
             "timeout": 60,
             # One app in the master: migrations run once, before any worker forks.
             "preload_app": True,
-        }
+        },
+        load,
     ).run()
