@@ -61,6 +61,7 @@ def test_a_lead_invites_someone_who_then_makes_their_account(app, staff_client, 
     page = client.get(path)
     assert page.status_code == 200
     assert "new.person@example.org" in page.get_data(as_text=True)
+    assert "Your role: Supporter." in page.get_data(as_text=True)
     response = client.post(
         path,
         data={
