@@ -57,15 +57,31 @@ def bound_session_id() -> int | None:
     return session.get("respondents", {}).get(campaign["code"])
 
 
+def bound_respondent() -> dict | None:
+    """Return the campaign's respondent session this browser holds, or None (never edit it).
+
+    Several parts of a page ask for it; it is read once, and again only after this request has
+    written something, which `total_changes` (a count of the connection's writes) tells.
+    """
+    session_id = bound_session_id()
+    if session_id is None:
+        return None
+    db = get_db()
+    read_at = (session_id, db.conn.total_changes)
+    held = g.get("bound_respondent")
+    if held is None or held[0] != read_at:
+        respondent = reads.respondent_session(db, session_id)
+        if respondent is not None and respondent["campaign_id"] != g.campaign["id"]:
+            respondent = None
+        held = g.bound_respondent = (read_at, respondent)
+    return held[1]
+
+
 def current() -> dict[str, str]:
     """Return this request's settings: the respondent session's, else the browser's."""
     if "settings" not in g:
-        stored = None
-        session_id = bound_session_id()
-        if session_id is not None:
-            respondent = reads.respondent_session(get_db(), session_id)
-            if respondent is not None and respondent["campaign_id"] == g.campaign["id"]:
-                stored = respondent["settings"]
+        respondent = bound_respondent()
+        stored = respondent["settings"] if respondent is not None else None
         g.settings = clean(stored if stored is not None else session.get("settings"))
     return g.settings
 

@@ -24,7 +24,8 @@ bp = Blueprint("respondent", __name__, url_prefix="/s/<code>", template_folder="
 @bp.url_value_preprocessor
 def _load_campaign(_endpoint: str | None, values: dict | None) -> None:
     code = (values or {}).pop("code", "")
-    campaign = reads.campaign_by_code(get_db(), code)
+    kept = pages.rendered_pages()
+    campaign = kept.campaign(code)
     if campaign is None:
         refuse(404)
     g.campaign = campaign
@@ -35,8 +36,6 @@ def _load_campaign(_endpoint: str | None, values: dict | None) -> None:
             _("Sorry, this survey is closed"),
             [_("You cannot answer this survey now."), _("Thank you for wanting to take part.")],
         )
-    kept = pages.rendered_pages()
-    kept.refresh()
     g.questions = kept.questions(campaign["id"])
 
 
@@ -68,13 +67,9 @@ def _is_open(campaign: dict) -> bool:
 
 def _bound_session() -> dict | None:
     """Return the respondent session this browser holds for the campaign, if any."""
-    session_id = session.get("respondents", {}).get(g.campaign["code"])
-    if session_id is None:
-        return None
-    respondent = reads.respondent_session(get_db(), session_id)
-    if respondent is None or respondent["campaign_id"] != g.campaign["id"]:
+    respondent = personal.bound_respondent()
+    if respondent is None and personal.bound_session_id() is not None:
         _unbind()
-        return None
     return respondent
 
 

@@ -8,18 +8,20 @@ Rendering costs most of a question page's time; filling three holes costs almost
 
 What is kept is tagged with the store's content generation, which a trigger changes whenever a
 campaign, its questions, pictures or recorded voices change, or a narration text is erased
-(engage.store.schema_pages). Every process reads it once per respondent request, so an edit in
-one shows in all of them at once, and pages and questions from before it are dropped.
+(engage.store.schema_pages). Every process reads it once per request, whatever the page, so an
+edit in one shows in all of them at once: pages, campaigns and questions from before it are
+dropped, and the narration registry is read again, so no page links to an erased clip.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
@@ -34,24 +36,30 @@ MAX_PAGES = 1000
 
 
 class RenderedPages:
-    """Keep rendered question pages and decoded campaign questions for one content generation."""
+    """Keep rendered question pages, campaigns and their questions for one content generation."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._generation: int | None = None
-        self._pages: OrderedDict[Hashable, str] = OrderedDict()
+        self._pages: OrderedDict[Hashable, list[str]] = OrderedDict()
+        self._campaigns: dict[tuple[int, str], dict] = {}
         self._questions: dict[tuple[int, int], list[dict]] = {}
         mark = secrets.token_hex(12)
         self.holes = {name: f"engage-hole-{mark}-{name}" for name in ("nonce", "csrf", "words")}
+        self._hole_names = {hole: name for name, hole in self.holes.items()}
+        self._hole_pattern = re.compile("(" + "|".join(self.holes.values()) + ")")
 
     def refresh(self) -> int:
-        """Read the content generation for this request; forget what an older one made."""
+        """Read the content generation, once a request; forget what an older one made."""
+        if "content_generation" in g:
+            return g.content_generation
         generation = reads.content_generation(get_db())
         with self._lock:
             changed = self._generation is not None and generation != self._generation
             if generation != self._generation:
                 self._generation = generation
                 self._pages.clear()
+                self._campaigns.clear()
                 self._questions.clear()
         if changed:
             # Another process may have erased narration texts this one still links to.
@@ -59,9 +67,21 @@ class RenderedPages:
         g.content_generation = generation
         return generation
 
+    def campaign(self, code: str) -> dict | None:
+        """Return the campaign with this link code, read once per generation (never edit it)."""
+        key = (self.refresh(), code)
+        found = self._campaigns.get(key)
+        if found is None:
+            found = reads.campaign_by_code(get_db(), code)
+            # Only real campaigns are kept, so made-up codes cannot fill the memory.
+            if found is not None:
+                with self._lock:
+                    self._campaigns[key] = found
+        return found
+
     def questions(self, campaign_id: int) -> list[dict]:
         """Return the campaign's questions, decoded once per generation (read them, never edit)."""
-        key = (g.content_generation, campaign_id)
+        key = (self.refresh(), campaign_id)
         found = self._questions.get(key)
         if found is None:
             found = reads.campaign_questions(get_db(), campaign_id)
@@ -75,7 +95,7 @@ class RenderedPages:
         `render(words)` renders the page with those words in the "tell us more" box. It is
         called with the words' hole, so the kept page holds nothing of this person's.
         """
-        key = (g.content_generation, key)
+        key = (self.refresh(), key)
         with self._lock:
             kept = self._pages.get(key)
             if kept is not None:
@@ -86,18 +106,20 @@ class RenderedPages:
                 self._pages[key] = kept
                 while len(self._pages) > MAX_PAGES:
                     self._pages.popitem(last=False)
-        # The person's words go in last, so nothing they typed is searched for a hole.
-        return (
-            kept.replace(self.holes["nonce"], csp_nonce())
-            .replace(self.holes["csrf"], generate_csrf())
-            .replace(self.holes["words"], str(escape(words)))
-        )
+        filling = {"nonce": csp_nonce(), "csrf": generate_csrf(), "words": str(escape(words))}
+        # The kept page alternates text and hole names; what fills a hole is never searched.
+        return "".join(filling[part] if index % 2 else part for index, part in enumerate(kept))
 
-    def _keep(self, rendered: str) -> str:
-        """Turn this request's nonce and token into holes; both are long and random."""
-        return rendered.replace(csp_nonce(), self.holes["nonce"]).replace(
+    def _keep(self, rendered: str) -> list[str]:
+        """Split a page at its holes, this request's nonce and token made holes too.
+
+        The result alternates kept text and hole names: text, name, text, ..., text.
+        """
+        rendered = rendered.replace(csp_nonce(), self.holes["nonce"]).replace(
             generate_csrf(), self.holes["csrf"]
         )
+        parts = self._hole_pattern.split(rendered)
+        return [self._hole_names[part] if index % 2 else part for index, part in enumerate(parts)]
 
 
 def rendered_pages() -> RenderedPages:
@@ -110,6 +132,12 @@ def can_keep() -> bool:
     return narration.runtime().collecting is None
 
 
+def _read_generation() -> None:
+    if request.endpoint != "static":
+        rendered_pages().refresh()
+
+
 def init_app(app: Flask) -> None:
-    """Give the app its store of rendered pages."""
+    """Give the app its store of rendered pages, checked against the store on every request."""
     app.extensions["rendered_pages"] = RenderedPages()
+    app.before_request(_read_generation)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import g, session
 
-from engage import create_app
+from engage import create_app, settings
 from engage.store import get_db, reads, writes
 from engage.store.schema_pages import SOURCES
 from tests.conftest import CheckedClient, csrf_token
@@ -120,6 +121,35 @@ def test_narration_erased_by_another_process_is_made_again(app, campaign):
         assert reads.narration_text(get_db(), key) is not None
 
 
+def test_a_page_outside_the_survey_never_links_to_a_clip_erased_elsewhere(app, client, campaign):
+    with app.app_context():
+        writes.set_you_said_published(get_db(), campaign["id"], True)
+    address = f"/s/{campaign['code']}/you-said"
+    page = client.get(address).get_data(as_text=True)
+    clip = re.search(r'src="(/audio/[0-9a-f]+\.ogg)"', page).group(1)
+    key = clip.rsplit("/", 1)[1].removesuffix(".ogg")
+    other = create_app({"TESTING": True, "INSTANCE_PATH": app.instance_path})
+    with other.app_context():
+        writes.forget_narration(get_db(), [key])
+    # No respondent page comes in between: the "you said" page itself notices the erasure.
+    page = client.get(address).get_data(as_text=True)
+    assert clip in page
+    with app.app_context():
+        assert reads.narration_text(get_db(), key) is not None
+
+
+def test_a_campaign_closed_in_another_process_is_closed_at_once(app, campaign):
+    question_id = _first_question(app, campaign)
+    person = _person(app, campaign)
+    assert person.client.get(f"{person.base}/q/{question_id}").status_code == 200
+    other = create_app({"TESTING": True, "INSTANCE_PATH": app.instance_path})
+    with other.app_context():
+        get_db().execute("UPDATE campaigns SET status = 'closed' WHERE id = ?", [campaign["id"]])
+    closed = person.client.get(f"{person.base}/q/{question_id}")
+    assert closed.status_code == 403
+    assert "Sorry, this survey is closed" in closed.get_data(as_text=True)
+
+
 def test_every_source_of_a_page_changes_the_generation_and_answers_do_not(app, campaign):
     question_id = _first_question(app, campaign)
     person = _person(app, campaign)
@@ -176,3 +206,28 @@ def test_a_page_with_a_media_answer_lists_it(app, campaign):
         )
     listed = person.client.get(f"{person.base}/q/{question_id}").get_data(as_text=True)
     assert "What you added" in listed
+
+
+def test_the_persons_session_is_read_once_until_the_request_writes(app, campaign):
+    _person(app, campaign)
+    with app.app_context():
+        respondent_id = get_db().execute("SELECT max(id) FROM respondent_sessions").fetchone()[0]
+    with app.test_request_context():
+        g.campaign = campaign
+        session["respondents"] = {campaign["code"]: respondent_id}
+        db = get_db()
+        first = settings.bound_respondent()
+        assert first["id"] == respondent_id
+        reads_before = []
+        db.conn.set_trace_callback(reads_before.append)
+        assert settings.bound_respondent() is first
+        assert reads_before == []
+        writes.set_session_settings(db, respondent_id, {"text_size": "largest"})
+        after = settings.bound_respondent()
+        assert after is not first
+        assert after["settings"] == {"text_size": "largest"}
+        db.conn.set_trace_callback(None)
+        # A session of another campaign is never this campaign's.
+        g.bound_respondent = None
+        g.campaign = {**campaign, "id": campaign["id"] + 1000}
+        assert settings.bound_respondent() is None
