@@ -3,7 +3,8 @@
 Reports lost and duplicated answers (checked against what the clients were told was saved),
 p50/p95/p99 latency for question pages and answer posts, and question-page throughput as a
 ratio to a bare Flask app under the same server in the same run (measured with wrk, in
-alternating rounds).
+alternating rounds). It also times both apps' WSGI callables in this process, with no server
+and no network, which tells the apps' own cost apart from the machine's noise.
 
     python -m benchmarks.load [--clients 50] [--seconds 30]
 """
@@ -17,7 +18,11 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from werkzeug.test import EnvironBuilder
 
 from benchmarks import respondents
 from benchmarks.server import Server, engage_command
@@ -73,6 +78,39 @@ def throughput_rounds(url: str, cookie: str, bare_url: str, args) -> dict:
     }
 
 
+def wsgi_ms(app, path: str, cookie: str = "", calls: int = 2000) -> float:
+    """Return a WSGI app's milliseconds per request for one page, the best of five runs."""
+    environ = EnvironBuilder(path=path, headers={"Cookie": cookie} if cookie else {}).get_environ()
+
+    def one() -> None:
+        statuses = []
+        body = app(dict(environ), lambda status, headers, exc_info=None: statuses.append(status))
+        b"".join(body)
+        if not statuses[0].startswith("200"):
+            raise RuntimeError(f"{path} answered {statuses[0]}")
+
+    for _ in range(calls // 10):
+        one()
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        for _ in range(calls):
+            one()
+        best = min(best, (time.perf_counter() - started) / calls * 1000)
+    return round(best, 3)
+
+
+def in_process(instance: Path, url: str, cookie: str) -> dict:
+    """Time the question page and the bare app's page in this process, as the server calls them."""
+    from benchmarks.bare import app as bare_app
+    from engage import create_app
+
+    app = create_app({"INSTANCE_PATH": str(instance), "NARRATION_PRERENDER": False})
+    question_page = wsgi_ms(app, urlsplit(url).path, cookie)
+    bare = wsgi_ms(bare_app, "/")
+    return {"question_page": question_page, "bare_flask": bare}
+
+
 def main(argv: list[str] | None = None) -> dict:
     """Run the load test and print its figures as JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -121,6 +159,7 @@ def main(argv: list[str] | None = None) -> dict:
             url, cookie = question_page_with_cookie(server, code)
             with Server.bare_flask() as bare:
                 rounds = throughput_rounds(url, cookie, bare.url + "/", args)
+        in_process_ms = in_process(instance, url, cookie)
 
     result = {
         "clients": args.clients,
@@ -144,6 +183,7 @@ def main(argv: list[str] | None = None) -> dict:
             "count": len(tally.post_ms),
         },
         **rounds,
+        "in_process_ms": in_process_ms,
     }
     print(json.dumps(result, indent=2))
     return result
