@@ -58,12 +58,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         pictures_bp,
         security,
         settings,
+        signing,
         store,
     )
     from engage.assist import bp as assist_bp
     from engage.cli import register_commands
     from engage.groups import bp as groups_bp
     from engage.respondent import bp as respondent_bp
+    from engage.respondent import fast as kept_question_pages
     from engage.respondent import pages as respondent_pages
     from engage.review import bp as review_bp
     from engage.review import lead_media
@@ -79,6 +81,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     content.init_app(app)
     csrf.init_app(app)
+    signing.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     settings.init_app(app)
@@ -98,6 +101,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(you_said_bp)
     lead_media.init_app(app)
     register_commands(app)
+    # Last, so it sits in front of everything Flask does.
+    kept_question_pages.init_app(app)
     return app
 
 

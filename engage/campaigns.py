@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlite_utils import Database
 
 from engage import content
@@ -11,6 +13,16 @@ from engage.store import reads, writes
 from engage.vocab import RESPONDENT_GROUPS, SCALES
 
 DEMO_CODE = "demo"
+
+
+def is_open(campaign: dict) -> bool:
+    """Say whether people can answer the campaign today: open, and between its dates."""
+    if campaign["status"] != "open":
+        return False
+    today = datetime.now(UTC).date().isoformat()
+    if campaign["opens_at"] and today < campaign["opens_at"][:10]:
+        return False
+    return not (campaign["closes_at"] and today > campaign["closes_at"][:10])
 
 
 class CampaignError(ValueError):

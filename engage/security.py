@@ -9,36 +9,68 @@ from flask import Flask, Response, g, request
 
 def csp_nonce() -> str:
     """Return this request's script nonce, making it on first use."""
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
+    request_g = g._get_current_object()
+    nonce = getattr(request_g, "csp_nonce", None)
+    if nonce is None:
+        nonce = request_g.csp_nonce = new_nonce()
+    return nonce
+
+
+def new_nonce() -> str:
+    """Return a fresh, unguessable script nonce."""
+    return secrets.token_urlsafe(16)
+
+
+# The policy around this request's script nonce.
+_POLICY_BEFORE_NONCE = "default-src 'self'; script-src 'self' 'nonce-"
+_POLICY_AFTER_NONCE = (
+    "'; "
+    "style-src 'self'; "
+    "img-src 'self' data: blob:; "
+    "media-src 'self' blob:; "
+    "font-src 'self'; "
+    "connect-src 'self'; "
+    "object-src 'none'; "
+    "base-uri 'none'; "
+    "form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+_ALWAYS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+_DEFAULT_PERMISSIONS = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+_CACHED_PATHS = ("/static/", "/pictures/", "/audio/")
+
+
+def page_headers(nonce: str) -> list[tuple[str, str]]:
+    """Return the security headers of a page (not a static file) whose scripts carry `nonce`."""
+    return [
+        ("Content-Security-Policy", f"{_POLICY_BEFORE_NONCE}{nonce}{_POLICY_AFTER_NONCE}"),
+        *_ALWAYS,
+        ("Permissions-Policy", _DEFAULT_PERMISSIONS),
+        # Pages hold personal answers: a shared tablet must not show them from its cache.
+        ("Cache-Control", "no-store"),
+    ]
 
 
 def _set_headers(response: Response) -> Response:
-    nonce = csp_nonce()
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; "
-        f"script-src 'self' 'nonce-{nonce}'; "
-        "style-src 'self'; "
-        "img-src 'self' data: blob:; "
-        "media-src 'self' blob:; "
-        "font-src 'self'; "
-        "connect-src 'self'; "
-        "object-src 'none'; "
-        "base-uri 'none'; "
-        "form-action 'self'; "
-        "frame-ancestors 'none'"
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    response.headers.setdefault(
-        "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
-    )
-    if not request.path.startswith(("/static/", "/pictures/", "/audio/")):
-        # Pages hold personal answers: a shared tablet must not show them from its cache.
-        response.headers["Cache-Control"] = "no-store"
+    headers = response.headers
+    # Every response passes here: the header list is read once, and a header the view did not
+    # set is appended instead of searched for.
+    present = {name.lower() for name, _ in headers}
+    cached = request.path.startswith(_CACHED_PATHS)
+    for name, value in page_headers(csp_nonce()):
+        lowered = name.lower()
+        if lowered == "cache-control" and cached:
+            continue
+        if lowered not in present:
+            headers.add(name, value)
+        elif lowered != "permissions-policy":
+            # A page that records or photographs allows the camera or microphone itself.
+            headers.set(name, value)
     return response
 
 

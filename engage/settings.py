@@ -68,12 +68,13 @@ def bound_respondent() -> dict | None:
         return None
     db = get_db()
     read_at = (session_id, db.conn.total_changes)
-    held = g.get("bound_respondent")
+    request_g = g._get_current_object()
+    held = getattr(request_g, "bound_respondent", None)
     if held is None or held[0] != read_at:
         respondent = reads.respondent_session(db, session_id)
-        if respondent is not None and respondent["campaign_id"] != g.campaign["id"]:
+        if respondent is not None and respondent["campaign_id"] != request_g.campaign["id"]:
             respondent = None
-        held = g.bound_respondent = (read_at, respondent)
+        held = request_g.bound_respondent = (read_at, respondent)
     return held[1]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -11,6 +10,7 @@ from flask_babel import refresh
 
 from engage import assist, i18n
 from engage import settings as personal
+from engage.campaigns import is_open
 from engage.erasure import erase_respondent
 from engage.errors import refuse
 from engage.respondent import forms, pages
@@ -30,7 +30,7 @@ def _load_campaign(_endpoint: str | None, values: dict | None) -> None:
         refuse(404)
     g.campaign = campaign
     _set_language()
-    if not _is_open(campaign):
+    if not is_open(campaign):
         refuse(
             403,
             _("Sorry, this survey is closed"),
@@ -54,15 +54,6 @@ def _set_language() -> None:
 def _add_code(_endpoint: str, values: dict) -> None:
     if "campaign" in g:
         values.setdefault("code", g.campaign["code"])
-
-
-def _is_open(campaign: dict) -> bool:
-    if campaign["status"] != "open":
-        return False
-    today = datetime.now(UTC).date().isoformat()
-    if campaign["opens_at"] and today < campaign["opens_at"][:10]:
-        return False
-    return not (campaign["closes_at"] and today > campaign["closes_at"][:10])
 
 
 def _bound_session() -> dict | None:
@@ -251,6 +242,7 @@ def question(question_id: str):
     choices = answer_choices(g.campaign["scale_points"])
     changing = bool(request.args.get("change"))
     status = 200
+    has_media = False
     if request.method == "POST":
         action = request.form.get("action", "")
         # Leaving to draw, photograph or record saves what is chosen so far, like stopping.
@@ -290,20 +282,22 @@ def question(question_id: str):
             return redirect(onward)
         status = 400
     else:
-        saved = reads.answers_for_session(get_db(), respondent["id"]).get(question_id)
+        saved = reads.answer_to(get_db(), respondent["id"], question_id)
+        has_media = bool(saved["has_media"])
+        answered = saved["value"] is not None
         checked = forms.Checked(
-            values={"answer": saved["value"], "free_text": saved["free_text"]} if saved else {}
+            values={"answer": saved["value"], "free_text": saved["free_text"]} if answered else {}
         )
-    if changing:
-        back = url_for(".check")
-    elif index:
-        back = url_for(".question", question_id=g.questions[index - 1]["question_id"])
-    else:
-        back = url_for(".who")
 
     def render(words: str | None = None) -> str:
         if words is not None:
             checked.values["free_text"] = words
+        if changing:
+            back = url_for(".check")
+        elif index:
+            back = url_for(".question", question_id=g.questions[index - 1]["question_id"])
+        else:
+            back = url_for(".who")
         return render_template(
             "respondent/question.html",
             question=question,
@@ -316,17 +310,12 @@ def question(question_id: str):
 
     # A plain visit, with no media answer listed, is the same page for everyone whose choices
     # match; it is rendered once and kept (see engage.respondent.pages).
-    if (
-        request.method == "GET"
-        and not request.query_string
-        and pages.can_keep()
-        and not reads.media_items_for(get_db(), respondent["id"], question_id)
-    ):
-        key = (
+    if request.method == "GET" and not request.query_string and pages.can_keep() and not has_media:
+        key = pages.question_key(
             g.campaign["id"],
             question_id,
             g.language,
-            tuple(personal.current().items()),
+            personal.current(),
             checked.values.get("answer", ""),
             request.script_root,
         )

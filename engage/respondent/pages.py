@@ -22,11 +22,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from flask import Flask, current_app, g, request
-from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
 from engage import narration
 from engage.security import csp_nonce
+from engage.signing import csrf_token
 from engage.store import get_db, reads
 
 # A page is about 13,000 characters (13 KB in English, up to twice that held in Arabic or Urdu
@@ -51,8 +51,10 @@ class RenderedPages:
 
     def refresh(self) -> int:
         """Read the content generation, once a request; forget what an older one made."""
-        if "content_generation" in g:
-            return g.content_generation
+        request_g = g._get_current_object()
+        generation = getattr(request_g, "content_generation", None)
+        if generation is not None:
+            return generation
         generation = reads.content_generation(get_db())
         with self._lock:
             changed = self._generation is not None and generation != self._generation
@@ -64,7 +66,7 @@ class RenderedPages:
         if changed:
             # Another process may have erased narration texts this one still links to.
             narration.runtime().reload()
-        g.content_generation = generation
+        request_g.content_generation = generation
         return generation
 
     def campaign(self, code: str) -> dict | None:
@@ -95,18 +97,29 @@ class RenderedPages:
         `render(words)` renders the page with those words in the "tell us more" box. It is
         called with the words' hole, so the kept page holds nothing of this person's.
         """
+        filled = self.filled(key, words, csp_nonce(), csrf_token())
+        if filled is not None:
+            return filled
+        kept = self._keep(render(self.holes["words"]))
+        with self._lock:
+            self._pages[(self.refresh(), key)] = kept
+            while len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        return self._fill(kept, words, csp_nonce(), csrf_token())
+
+    def filled(self, key: Hashable, words: str, nonce: str, token: str) -> str | None:
+        """Return the kept page for `key` with these words, nonce and token, or None if none is."""
         key = (self.refresh(), key)
         with self._lock:
             kept = self._pages.get(key)
-            if kept is not None:
-                self._pages.move_to_end(key)
-        if kept is None:
-            kept = self._keep(render(self.holes["words"]))
-            with self._lock:
-                self._pages[key] = kept
-                while len(self._pages) > MAX_PAGES:
-                    self._pages.popitem(last=False)
-        filling = {"nonce": csp_nonce(), "csrf": generate_csrf(), "words": str(escape(words))}
+            if kept is None:
+                return None
+            self._pages.move_to_end(key)
+        return self._fill(kept, words, nonce, token)
+
+    @staticmethod
+    def _fill(kept: list[str], words: str, nonce: str, token: str) -> str:
+        filling = {"nonce": nonce, "csrf": token, "words": str(escape(words))}
         # The kept page alternates text and hole names; what fills a hole is never searched.
         return "".join(filling[part] if index % 2 else part for index, part in enumerate(kept))
 
@@ -116,10 +129,22 @@ class RenderedPages:
         The result alternates kept text and hole names: text, name, text, ..., text.
         """
         rendered = rendered.replace(csp_nonce(), self.holes["nonce"]).replace(
-            generate_csrf(), self.holes["csrf"]
+            csrf_token(), self.holes["csrf"]
         )
         parts = self._hole_pattern.split(rendered)
         return [self._hole_names[part] if index % 2 else part for index, part in enumerate(parts)]
+
+
+def question_key(
+    campaign_id: int,
+    question_id: str,
+    language: str,
+    settings: dict[str, str],
+    answer: str,
+    script_root: str,
+) -> tuple:
+    """Return what tells kept question pages apart: all a plain visit's page depends on."""
+    return (campaign_id, question_id, language, tuple(settings.items()), answer, script_root)
 
 
 def rendered_pages() -> RenderedPages:

@@ -86,7 +86,11 @@ def check_free_text(
 
 def exit_hold_active() -> bool:
     """Say whether this device left the survey with "exit this page" a short while ago."""
-    left = session.get("exited_at")
+    return exited_recently(session.get("exited_at"))
+
+
+def exited_recently(left: float | None) -> bool:
+    """Say whether a device that pressed "exit this page" at `left` must still stay out."""
     return bool(left) and time.time() - left < EXIT_HOLD_SECONDS
 
 

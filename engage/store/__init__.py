@@ -43,15 +43,18 @@ def get_db() -> Database:
     A server thread keeps its connection between requests: opening one and setting its
     pragmas cost more than the queries of a typical page.
     """
-    if "db" not in g:
+    # Each page asks several times: look through the `g` proxy once.
+    request_g = g._get_current_object()
+    db = getattr(request_g, "db", None)
+    if db is None:
         path = current_app.config["DATABASE"]
         held = getattr(_per_thread, "connections", None)
         if held is None:
             held = _per_thread.connections = {}
         if path not in held:
             held[path] = connect(path)
-        g.db = held[path]
-    return g.db
+        db = request_g.db = held[path]
+    return db
 
 
 def close_db(_exc: BaseException | None = None) -> None:

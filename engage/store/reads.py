@@ -7,7 +7,7 @@ import json
 from sqlite_utils import Database
 
 
-def _one(db: Database, sql: str, params: list) -> dict | None:
+def _one(db: Database, sql: str, params: list | dict) -> dict | None:
     row = db.execute(sql, params).fetchone()
     return dict(row) if row else None
 
@@ -67,6 +67,18 @@ def answers_for_session(db: Database, session_id: int) -> dict[str, dict]:
     """Return a session's answers keyed by question id."""
     rows = db.execute("SELECT * FROM answers WHERE session_id = ?", [session_id]).fetchall()
     return {row["question_id"]: dict(row) for row in rows}
+
+
+def answer_to(db: Database, session_id: int, question_id: str) -> dict | None:
+    """Return a session's answer to one question, with whether it has media answers too."""
+    return _one(
+        db,
+        "SELECT value, free_text, EXISTS (SELECT 1 FROM media_items m "
+        "WHERE m.session_id = :session AND m.question_id = :question) AS has_media "
+        "FROM (SELECT 1) LEFT JOIN answers a "
+        "ON a.session_id = :session AND a.question_id = :question",
+        {"session": session_id, "question": question_id},
+    )
 
 
 def campaign_responses(db: Database, campaign_id: int) -> list[dict]:

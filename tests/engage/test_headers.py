@@ -28,6 +28,25 @@ def test_every_route_sends_the_security_headers(responses):
         assert headers.get("X-Content-Type-Options") == "nosniff", path
         assert headers.get("Referrer-Policy") == "no-referrer", path
         assert "Permissions-Policy" in headers, (rule, path)
+        # Headers the view also sets are replaced, never sent twice.
+        for name in (
+            "Content-Security-Policy",
+            "X-Content-Type-Options",
+            "Referrer-Policy",
+            "X-Frame-Options",
+            "Cross-Origin-Opener-Policy",
+            "Permissions-Policy",
+            "Cache-Control",
+        ):
+            assert len(headers.getlist(name)) <= 1, (name, path)
+
+
+def test_no_page_outside_static_files_may_be_cached(responses):
+    for _rule, _kind, path, response in responses:
+        cache = response.headers.get("Cache-Control", "")
+        if path.startswith(("/static/", "/pictures/", "/audio/")):
+            continue
+        assert cache == "no-store", path
 
 
 def test_camera_and_microphone_only_where_a_person_records(responses):
