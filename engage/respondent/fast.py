@@ -77,6 +77,7 @@ class KeptQuestionPages:
         self.flask_wsgi = flask_wsgi
         # Decided on the first request, when every blueprint has added its hooks.
         self.on: bool | None = None
+        # How many pages this path answered: for tests and diagnostics, not exact across threads.
         self.served = 0
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
