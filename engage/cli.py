@@ -120,34 +120,67 @@ def _campaign(code: str) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of one line an answer.")
 @with_appcontext
 def responses_command(code: str, as_json: bool) -> None:
-    """Print every saved answer of a campaign, except sessions held for safeguarding."""
+    """Print every saved answer and group tally of a campaign, except what safeguarding holds.
+
+    A person's answer counts 1 person; a group tally line counts the people in the group who
+    chose that answer.
+    """
+    db = get_db()
     campaign = _campaign(code)
-    held = reads.held_session_ids(get_db(), campaign["id"])
-    if held:
-        click.echo(f"{len(held)} session(s) held for safeguarding are left out.", err=True)
+    held = reads.held_for_safeguarding(db, campaign["id"])
+    if held.sessions:
+        click.echo(f"{len(held.sessions)} session(s) held for safeguarding are left out.", err=True)
+    if held.group_sessions:
+        click.echo(
+            f"{len(held.group_sessions)} group session(s) held for safeguarding are left out.",
+            err=True,
+        )
     rows = [
         {
             "session": row["session_id"],
+            "group_session": None,
             "question_id": row["question_id"],
             "statement_id": row["statement_id"],
             "value": row["value"],
+            "people": 1,
             "free_text": row["free_text"],
             "respondent_group": row["respondent_group"],
             "answered_how": row["answered_how"],
             "language": row["language"],
             "saved_at": row["updated_at"],
         }
-        for row in reads.campaign_responses(get_db(), campaign["id"])
-        if row["session_id"] not in held
+        for row in reads.campaign_responses(db, campaign["id"])
+        if not held.holds(session_id=row["session_id"])
+    ]
+    rows += [
+        {
+            "session": None,
+            "group_session": row["group_session_id"],
+            "question_id": row["question_id"],
+            "statement_id": row["statement_id"],
+            "value": value,
+            "people": people,
+            "free_text": "",
+            "respondent_group": row["respondent_group"],
+            "answered_how": row["answered_how"],
+            "language": "",
+            "saved_at": row["updated_at"],
+        }
+        for row in reads.evidence_group_tallies(db, campaign["id"])
+        if not held.holds(group_session_id=row["group_session_id"])
+        for value, people in json.loads(row["counts"]).items()
+        if people
     ]
     if as_json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         click.echo()
         return
     for row in rows:
+        who = row["session"] if row["group_session"] is None else f"group {row['group_session']}"
         click.echo(
-            f"{row['session']}\t{row['question_id']}\t{row['value']}\t"
-            f"{row['respondent_group']}\t{row['answered_how']}\t{row['language']}"
+            f"{who}\t{row['question_id']}\t{row['value']}\t"
+            f"{row['respondent_group']}\t{row['answered_how']}\t{row['language'] or '-'}\t"
+            f"{row['people']}"
         )
 
 

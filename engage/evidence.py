@@ -66,7 +66,12 @@ def campaign_info(campaign: dict) -> CampaignInfo:
     )
 
 
-def _answers(db: Database, campaign_id: int) -> Iterator[AnswerRecord]:
+def answer_records(db: Database, campaign_id: int, held: reads.Held) -> Iterator[AnswerRecord]:
+    """Yield every scale answer as the exports count it: people's own, then group tallies.
+
+    A group tally stays the group's own record: one line per question and answer, standing
+    for the `count` people who chose it, never spread into made-up individuals.
+    """
     for row in reads.evidence_answers(db, campaign_id):
         yield AnswerRecord(
             respondent_key=f"s{row['session_id']}",
@@ -76,11 +81,25 @@ def _answers(db: Database, campaign_id: int) -> Iterator[AnswerRecord]:
             respondent_group=row["respondent_group"] or "",
             answered_how=row["answered_how"] or "",
             language=row["language"],
-            held=bool(row["held_for_safeguarding"]),
+            held=held.holds(session_id=row["session_id"]),
         )
+    for row in reads.evidence_group_tallies(db, campaign_id):
+        for value, count in json.loads(row["counts"]).items():
+            if count > 0:
+                yield AnswerRecord(
+                    respondent_key=f"g{row['group_session_id']}",
+                    statement_id=row["statement_id"],
+                    question_id=row["question_id"],
+                    value=value,
+                    respondent_group=row["respondent_group"],
+                    answered_how=row["answered_how"],
+                    language="",
+                    count=count,
+                    held=held.holds(group_session_id=row["group_session_id"]),
+                )
 
 
-def _quotes(db: Database, campaign_id: int) -> Iterator[QuoteRecord]:
+def _quotes(db: Database, campaign_id: int, held: reads.Held) -> Iterator[QuoteRecord]:
     for row in reads.evidence_quotes(db, campaign_id):
         yield QuoteRecord(
             evidence_ref=row["evidence_ref"],
@@ -99,17 +118,17 @@ def _quotes(db: Database, campaign_id: int) -> Iterator[QuoteRecord]:
             english_translation=row["english_translation"],
             consent_quote=bool(row["quote_consent"]),
             included=bool(row["included"]),
-            held=bool(row["held"]),
+            held=bool(row["item_held"]) or held.holds(row["session_id"], row["group_session_id"]),
             withdrawn=row["withdrawn_at"] is not None,
         )
 
 
 def quote_records(db: Database, campaign_id: int) -> Iterator[QuoteRecord]:
     """Yield the campaign's quotes as the exports see them, to decide what may be shared."""
-    return _quotes(db, campaign_id)
+    return _quotes(db, campaign_id, reads.held_for_safeguarding(db, campaign_id))
 
 
-def _media(db: Database, campaign_id: int) -> list[MediaRecord]:
+def _media(db: Database, campaign_id: int, held: reads.Held) -> list[MediaRecord]:
     """Return the campaign's media answers with the cleaned file each one would share."""
     from engage.mediaanswers import blob_store
 
@@ -127,13 +146,14 @@ def _media(db: Database, campaign_id: int) -> list[MediaRecord]:
                 file_name=f"{reference}.{answer['ext']}" if answer else "",
                 source_path=str(store.path(answer["sha256"])) if answer else None,
                 included=bool(item["included"]),
-                held=bool(item["held"]),
+                held=bool(item["held_for_safeguarding"])
+                or held.holds(item["session_id"], item["group_session_id"]),
             )
         )
     return records
 
 
-def _participants(db: Database, campaign_id: int) -> Iterator[ParticipantRecord]:
+def _participants(db: Database, campaign_id: int, held: reads.Held) -> Iterator[ParticipantRecord]:
     for row in reads.evidence_participants(db, campaign_id):
         yield ParticipantRecord(
             respondent_key=f"s{row['id']}",
@@ -141,21 +161,39 @@ def _participants(db: Database, campaign_id: int) -> Iterator[ParticipantRecord]
             answered_how=row["answered_how"] or "",
             language=row["language"],
             finished=row["finished_at"] is not None,
-            held=bool(row["held_for_safeguarding"]),
+            held=held.holds(session_id=row["id"]),
+        )
+    for row in reads.evidence_group_sessions(db, campaign_id):
+        yield ParticipantRecord(
+            respondent_key=f"g{row['id']}",
+            respondent_group=row["respondent_group"],
+            answered_how="group",
+            language="",
+            people=row["people"],
+            finished=row["finished_at"] is not None,
+            held=held.holds(group_session_id=row["id"]),
+            place=row["place"],
+            date=row["created_at"][:10],
         )
 
 
-def export_input(db: Database, campaign: dict) -> ExportInput:
+def export_input(db: Database, campaign: dict, held: reads.Held | None = None) -> ExportInput:
     """Gather a campaign's records (as `reads.campaign_by_code` gives it) for an export.
 
+    This is the one path from the store to the evidence: the exports, the triangulation
+    page and "you said" all read it. People's answers and advocates' group tallies come in
+    together, and what safeguarding holds (`held`, read here when not given) is marked on
+    every record.
     Answers and quotes stream from the store as the export reads them.
     """
+    if held is None:
+        held = reads.held_for_safeguarding(db, campaign["id"])
     return ExportInput(
         campaign=campaign_info(campaign),
-        answers=_answers(db, campaign["id"]),
-        quotes=_quotes(db, campaign["id"]),
-        media=_media(db, campaign["id"]),
-        participants=_participants(db, campaign["id"]),
+        answers=answer_records(db, campaign["id"], held),
+        quotes=_quotes(db, campaign["id"], held),
+        media=_media(db, campaign["id"], held),
+        participants=_participants(db, campaign["id"], held),
     )
 
 
@@ -170,9 +208,12 @@ def export_campaign(
 ) -> Tally:
     """Write a campaign's evidence in one format and log the export."""
     writer = WRITERS[export_format]
-    data = export_input(db, campaign)
+    held = reads.held_for_safeguarding(db, campaign["id"])
+    data = export_input(db, campaign, held)
     if export_format == "zip":
-        tally = writer(data, path, progress, answers_again=lambda: _answers(db, campaign["id"]))
+        tally = writer(
+            data, path, progress, answers_again=lambda: answer_records(db, campaign["id"], held)
+        )
     else:
         tally = writer(data, path, progress)
     writes.log_export(

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from exports import redaction
 from exports.records import ExportInput, MediaRecord, ParticipantRecord, QuoteRecord
 from exports.triangulation import (
-    GROUP_LABELS,
     HOW_LABELS,
     VALUE_LABELS,
     VALUES,
@@ -157,7 +156,14 @@ def _read_me(data: ExportInput) -> Sheet:
             "Method",
             f"Easy-read questions on a {c.scale_points}-point faces scale, with 'not sure' and "
             "'I don't want to say' always offered; answered alone, with help, by someone for "
-            "the person, or in advocates' group sessions (a group tally counts each person).",
+            "the person, or in advocates' group sessions.",
+        ],
+        [
+            "Group tally",
+            "An advocate's group session is recorded as a tally: for each question, how many "
+            "people in the group chose each answer. Each tally adds that many people to each "
+            "answer, in the columns marked 'group tally'; the group counts as the most people "
+            "who answered any one question. No individual answers are made up from a tally.",
         ],
         [
             "Small numbers",
@@ -184,7 +190,11 @@ def _read_me(data: ExportInput) -> Sheet:
         ["Triangulation", "Share positive per statement for each group, side by side."],
         ["Quotes", "Redacted quotes with stable evidence references, tagged to statements."],
         ["Media", "Drawings, photos, video and recordings people agreed may be shown."],
-        ["Engagement record", "Who took part, how many, in which ways and languages."],
+        [
+            "Engagement record",
+            "Who took part, how many, in which ways and languages, and each advocates' group "
+            "session with its place, date and the people counted from its tally.",
+        ],
         ["Schema version", SCHEMA_VERSION],
     ]
     return Sheet("Read me", "read_me", ["Item", "Details"], ["item", "details"], rows)
@@ -250,10 +260,10 @@ def _triangulation(by_group: Matrix, by_how: Matrix) -> Sheet:
     headers = ["Statement id", "Statement"]
     fields = ["statement_id", "statement"]
     for column in by_group.columns:
-        headers.append(GROUP_LABELS[column])
+        headers.append(by_group.labels[column])
         fields.append(f"group_{column}")
     for column in by_how.columns:
-        headers.append(HOW_LABELS[column])
+        headers.append(by_how.labels[column])
         fields.append(f"how_{column}")
     headers += ["Groups' views differ", "Gap in points"]
     fields += ["differs", "gap_points"]
@@ -320,7 +330,7 @@ def _engagement(participants: Iterable[ParticipantRecord], min_cell_count: int) 
     by_group: Counter[str] = Counter()
     by_how: Counter[str] = Counter()
     by_language: Counter[str] = Counter()
-    sessions = 0
+    sessions: dict[str, ParticipantRecord] = {}
     for p in participants:
         if p.held:
             continue
@@ -328,19 +338,24 @@ def _engagement(participants: Iterable[ParticipantRecord], min_cell_count: int) 
             p.people
         )
         by_how[HOW_LABELS.get(p.answered_how, p.answered_how or "Not given")] += p.people
-        by_language[p.language] += p.people
+        # A group session records no language.
+        by_language[p.language or "Not recorded"] += p.people
         if p.answered_how == "group":
-            sessions += 1
+            sessions[p.respondent_key] = p
     total = sum(by_group.values())
     rows: list[list] = [["Everyone", "People who took part", total]]
+    shown_how: dict[str, int | None] = {}
     for section, counts in (
         ("Respondent group", by_group),
         ("How they answered", by_how),
         ("Language", by_language),
     ):
-        for item, people in suppress_counts(dict(sorted(counts.items())), min_cell_count).items():
+        shown = suppress_counts(dict(sorted(counts.items())), min_cell_count)
+        if counts is by_how:
+            shown_how = shown
+        for item, people in shown.items():
             rows.append([section, item, people])
-    rows.append(["Group sessions", "Advocates' group sessions held", sessions])
+    rows += _group_sessions(sessions, shown_how.get(HOW_LABELS["group"], 0), min_cell_count)
     return Sheet(
         "Engagement record",
         "engagement",
@@ -348,3 +363,24 @@ def _engagement(participants: Iterable[ParticipantRecord], min_cell_count: int) 
         ["section", "item", "people"],
         rows,
     )
+
+
+def _group_sessions(
+    sessions: dict[str, ParticipantRecord], in_groups: int | None, min_cell_count: int
+) -> list[list]:
+    """Return the engagement rows for advocates' group sessions: how many, who, where, when.
+
+    `in_groups` is the people in group sessions as the "How they answered" rows show it
+    (None if hidden there), so no figure here gives a hidden one away.
+    """
+    rows: list[list] = [
+        ["Group sessions", "Advocates' group sessions held", len(sessions)],
+        ["Group sessions", "People in advocates' group sessions (group tally)", in_groups],
+    ]
+    people = {key: p.people for key, p in sessions.items()}
+    shown = (
+        suppress_counts(people, min_cell_count) if in_groups is not None else dict.fromkeys(people)
+    )
+    for key, p in sessions.items():
+        rows.append(["Group session", f"{p.date}, {p.place}", shown[key]])
+    return rows

@@ -96,7 +96,11 @@ class MediaRecord:
 
 @dataclass(frozen=True)
 class ParticipantRecord:
-    """One person or group session that took part, for the engagement record."""
+    """One person or group session that took part, for the engagement record.
+
+    A group session (answered_how "group") stands for `people`: those who answered from
+    its tally. It carries the place it met and the date, and an empty `language`.
+    """
 
     respondent_key: str
     respondent_group: str
@@ -105,6 +109,8 @@ class ParticipantRecord:
     people: int = 1
     finished: bool = True
     held: bool = False
+    place: str = ""
+    date: str = ""
 
 
 @dataclass

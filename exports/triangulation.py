@@ -9,6 +9,10 @@ Columns of the main matrix (respondent groups):
   out of both, and sits with the sessions advocates run;
 - "staff" and "partner".
 
+A group tally (answered_how "group") is one record per question and answer standing for
+`count` people: it adds `count` to that answer, and the group counts as the most people who
+answered any one of the statement's questions. No individual answers are made up from it.
+
 Share positive is very_good + good over every answer except not_sure and prefer_not_to_say:
 "not sure" and "I don't want to say" are not views about the care, so they neither count
 for nor against.
@@ -40,7 +44,7 @@ GROUP_COLUMNS = ("person", "family", "advocacy", "staff", "partner")
 GROUP_LABELS = {
     "person": "People who draw on care",
     "family": "Families and carers",
-    "advocacy": "Advocates and group sessions",
+    "advocacy": "Advocates and group sessions (group tally)",
     "staff": "Staff",
     "partner": "Partners",
 }
@@ -51,6 +55,9 @@ HOW_LABELS = {
     "answered_for": "Someone answered for them",
     "group": "In a group session",
 }
+# In the matrices a group session's figures are the advocate's tally, and say so; elsewhere
+# (a group note's quote, the engagement record) it is simply how people answered.
+HOW_COLUMN_LABELS = {**HOW_LABELS, "group": "In a group session (group tally)"}
 VALUE_LABELS = {
     "very_good": "Very good",
     "good": "Good",
@@ -223,7 +230,7 @@ def build_matrices(
             Matrix(
                 split=name,
                 columns=columns,
-                labels=GROUP_LABELS if name == "group" else HOW_LABELS,
+                labels=GROUP_LABELS if name == "group" else HOW_COLUMN_LABELS,
                 rows=rows,
                 min_group_size=min_group_size,
                 min_cell_count=min_cell_count,

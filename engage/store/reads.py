@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
@@ -232,18 +233,25 @@ def extra_term_exists(db: Database, campaign_id: int | None, term: str) -> bool:
 
 # --- evidence ---
 
-# A session is held out of evidence while a safeguarding flag on it awaits a decision, and for
-# good once it was referred; the flags are the only record of that.
-_SESSION_HELD = (
-    "EXISTS (SELECT 1 FROM safeguarding_flags f WHERE f.session_id = s.id "
-    "AND f.status IN ('open', 'referred'))"
+# The one rule for what safeguarding keeps out of evidence. A session (a person's, or an
+# advocate's group session) is held while any flag on it awaits a lead's decision, and for
+# good once a lead referred it: a disclosure of harm is not feedback. "No concern" releases
+# it. Every path that lets evidence out asks `held_for_safeguarding`; the review pages test
+# the same subqueries inside their own SQL.
+_HOLDING = "status IN ('open', 'referred')"
+_HELD_SESSIONS = (
+    f"SELECT session_id FROM safeguarding_flags WHERE session_id IS NOT NULL AND {_HOLDING}"
 )
-
-# A group note is held while a flag on its group session awaits a decision, or was referred.
+_HELD_GROUP_SESSIONS = (
+    "SELECT group_session_id FROM safeguarding_flags "
+    f"WHERE group_session_id IS NOT NULL AND {_HOLDING}"
+)
+# A left join finds no session for a group note: NULL IN (...) is NULL, so say 0.
+_SESSION_HELD = f"COALESCE(s.id IN ({_HELD_SESSIONS}), 0)"
+# A group note is held while its group session is.
 _NOTE_HELD = (
-    "EXISTS (SELECT 1 FROM group_notes n JOIN safeguarding_flags f "
-    "ON f.group_session_id = n.group_session_id WHERE ri.item_kind = 'group_note' "
-    "AND n.id = ri.item_id AND f.status IN ('open', 'referred'))"
+    "EXISTS (SELECT 1 FROM group_notes n WHERE ri.item_kind = 'group_note' "
+    f"AND n.id = ri.item_id AND n.group_session_id IN ({_HELD_GROUP_SESSIONS}))"
 )
 # Group notes have no respondent session: their group comes from the group session.
 _ITEM_WHO = (
@@ -251,7 +259,9 @@ _ITEM_WHO = (
     "JOIN group_sessions g ON g.id = n.group_session_id WHERE ri.item_kind = 'group_note' "
     "AND n.id = ri.item_id)) AS respondent_group, "
     "COALESCE(s.answered_how, CASE WHEN ri.item_kind = 'group_note' THEN 'group' END) "
-    "AS answered_how"
+    "AS answered_how, "
+    "(SELECT n.group_session_id FROM group_notes n WHERE ri.item_kind = 'group_note' "
+    "AND n.id = ri.item_id) AS group_session_id"
 )
 # An item may be quoted or shown only if both the session and the item itself allow it (a
 # media answer has its own consent as well as the session's).
@@ -460,18 +470,34 @@ def export_log(db: Database, campaign_id: int) -> list[dict]:
 
 
 def evidence_answers(db: Database, campaign_id: int):
-    """Yield every scale answer of a campaign with who gave it, how, and any hold."""
+    """Yield every scale answer of a campaign with who gave it and how."""
     yield from db.execute(
         """
         SELECT s.id AS session_id, q.statement_id, a.question_id, a.value,
-               s.respondent_group, s.answered_how, s.language,
-               """
-        + _SESSION_HELD
-        + """ AS held_for_safeguarding
+               s.respondent_group, s.answered_how, s.language
         FROM answers a
         JOIN respondent_sessions s ON s.id = a.session_id
         JOIN campaign_questions q ON q.campaign_id = s.campaign_id AND q.question_id = a.question_id
         WHERE s.campaign_id = ?
+        """,
+        [campaign_id],
+    )
+
+
+def evidence_group_tallies(db: Database, campaign_id: int):
+    """Yield every group tally of a campaign: one row per question, counts as JSON.
+
+    Each row is a whole group's record (answered_how 'group'), with its group session.
+    """
+    yield from db.execute(
+        """
+        SELECT t.group_session_id, q.statement_id, t.question_id, t.counts, t.total,
+               t.answered_how, t.updated_at, g.respondent_group
+        FROM group_tallies t
+        JOIN group_sessions g ON g.id = t.group_session_id
+        JOIN campaign_questions q ON q.campaign_id = g.campaign_id AND q.question_id = t.question_id
+        WHERE g.campaign_id = ?
+        ORDER BY t.group_session_id, q.position
         """,
         [campaign_id],
     )
@@ -490,11 +516,7 @@ def evidence_quotes(db: Database, campaign_id: int):
                """
         + _ITEM_CONSENT
         + """,
-               MAX("""
-        + _SESSION_HELD
-        + ", "
-        + _NOTE_HELD
-        + """, ri.held_for_safeguarding) AS held,
+               ri.session_id, ri.held_for_safeguarding AS item_held,
                (SELECT json_group_array(statement_id) FROM quote_statements t
                  WHERE t.quote_id = qt.id) AS statement_ids,
                (SELECT json_group_array(json_array(r.start_offset, r.end_offset, r.kind))
@@ -524,11 +546,29 @@ def evidence_media(db: Database, campaign_id: int) -> list[dict]:
 
 
 def evidence_participants(db: Database, campaign_id: int):
-    """Yield each session of a campaign: who, how, in which language, finished, held."""
+    """Yield each session of a campaign: who, how, in which language, finished."""
     yield from db.execute(
-        "SELECT s.id, s.respondent_group, s.answered_how, s.language, s.finished_at, "
-        f"{_SESSION_HELD} AS held_for_safeguarding "
+        "SELECT s.id, s.respondent_group, s.answered_how, s.language, s.finished_at "
         "FROM respondent_sessions s WHERE s.campaign_id = ?",
+        [campaign_id],
+    )
+
+
+def evidence_group_sessions(db: Database, campaign_id: int):
+    """Yield each group session of a campaign that counted anyone, oldest first.
+
+    `people` is the most people who answered any one of its questions: those present who
+    chose no answer at all are not counted as taking part.
+    """
+    yield from db.execute(
+        """
+        SELECT g.id, g.place, g.respondent_group, g.group_size, g.created_at, g.finished_at,
+               MAX(t.total) AS people
+        FROM group_sessions g JOIN group_tallies t ON t.group_session_id = g.id
+        WHERE g.campaign_id = ?
+        GROUP BY g.id HAVING MAX(t.total) > 0
+        ORDER BY g.created_at, g.id
+        """,
         [campaign_id],
     )
 
@@ -638,28 +678,26 @@ def concern_phrases(db: Database) -> list[dict]:
     return [dict(row) for row in rows]
 
 
-def held_session_ids(db: Database, campaign_id: int) -> set[int]:
-    """Return the respondent sessions that no export may include.
+@dataclass(frozen=True)
+class Held:
+    """The sessions and group sessions safeguarding keeps out of evidence."""
 
-    A session is held while any flag on it awaits a lead's decision, and for good once a
-    lead referred it: a disclosure of harm is not feedback. "No concern" releases it.
+    sessions: frozenset[int]
+    group_sessions: frozenset[int]
+
+    def holds(self, session_id: int | None = None, group_session_id: int | None = None) -> bool:
+        """Say whether a record from this session or group session must stay out."""
+        return session_id in self.sessions or group_session_id in self.group_sessions
+
+
+def held_for_safeguarding(db: Database, campaign_id: int) -> Held:
+    """Return what no export, "you said" page or listing of answers may include.
+
+    This is the one check: see `_HOLDING` for the rule.
     """
-    rows = db.execute(
-        "SELECT DISTINCT session_id FROM safeguarding_flags WHERE campaign_id = ? "
-        "AND session_id IS NOT NULL AND status IN ('open', 'referred')",
-        [campaign_id],
-    ).fetchall()
-    return {row[0] for row in rows}
-
-
-def held_group_session_ids(db: Database, campaign_id: int) -> set[int]:
-    """Return the group sessions that no export may include (same rule as for people)."""
-    rows = db.execute(
-        "SELECT DISTINCT group_session_id FROM safeguarding_flags WHERE campaign_id = ? "
-        "AND group_session_id IS NOT NULL AND status IN ('open', 'referred')",
-        [campaign_id],
-    ).fetchall()
-    return {row[0] for row in rows}
+    sessions = db.execute(f"{_HELD_SESSIONS} AND campaign_id = ?", [campaign_id]).fetchall()
+    groups = db.execute(f"{_HELD_GROUP_SESSIONS} AND campaign_id = ?", [campaign_id]).fetchall()
+    return Held(frozenset(row[0] for row in sessions), frozenset(row[0] for row in groups))
 
 
 def flags(db: Database) -> list[dict]:

@@ -211,7 +211,7 @@ def test_sessions_are_not_held_or_synthetic_by_default(db):
     c = campaign(db)
     row = reads.respondent_session(db, session(db, c["id"]))
     assert row["is_synthetic"] == 0
-    assert reads.held_session_ids(db, c["id"]) == set()
+    assert reads.held_for_safeguarding(db, c["id"]) == reads.Held(frozenset(), frozenset())
 
 
 # --- search ---

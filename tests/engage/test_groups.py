@@ -251,7 +251,7 @@ def test_a_concerning_note_flags_the_group_session(staff_client, app, campaign):
     [flag] = _rows(app, "safeguarding_flags")
     assert (flag["group_session_id"], flag["matched"]) == (group_id, "shouts at me")
     with app.app_context():
-        assert reads.held_group_session_ids(get_db(), campaign["id"]) == {group_id}
+        assert reads.held_for_safeguarding(get_db(), campaign["id"]).group_sessions == {group_id}
         views = [
             tuple(row)
             for row in get_db().execute(

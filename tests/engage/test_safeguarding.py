@@ -182,7 +182,9 @@ def test_held_sessions_until_a_lead_decides(app, staff_client, campaign):
     person.answer(first, "not_good", "I am scared of the night staff")
     [flag] = _flags(app)
     with app.app_context():
-        assert reads.held_session_ids(get_db(), campaign["id"]) == {flag["session_id"]}
+        assert reads.held_for_safeguarding(get_db(), campaign["id"]).sessions == {
+            flag["session_id"]
+        }
     page = client.get(f"/staff/safeguarding/{flag['id']}").get_data(as_text=True)
     assert "I am scared of the night staff" in page
     token = csrf_token(page)
@@ -212,7 +214,7 @@ def test_held_sessions_until_a_lead_decides(app, staff_client, campaign):
     assert decided["status"] == "no_concern"
     assert decided["decided_by"] == client.user["id"]
     with app.app_context():
-        assert reads.held_session_ids(get_db(), campaign["id"]) == set()
+        assert reads.held_for_safeguarding(get_db(), campaign["id"]).sessions == set()
     again = client.post(
         f"/staff/safeguarding/{flag['id']}/decision",
         data={"decision": "referred", "note": "changed my mind", "csrf_token": token},
@@ -240,8 +242,8 @@ def test_referred_sessions_stay_held(app, staff_client, campaign):
         },
     )
     with app.app_context():
-        assert reads.held_session_ids(get_db(), campaign["id"]) == {held["id"]}
-        assert free["id"] not in reads.held_session_ids(get_db(), campaign["id"])
+        assert reads.held_for_safeguarding(get_db(), campaign["id"]).sessions == {held["id"]}
+        assert free["id"] not in reads.held_for_safeguarding(get_db(), campaign["id"]).sessions
 
 
 def test_every_view_of_flagged_content_is_audited(app, staff_client, campaign):
