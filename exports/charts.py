@@ -21,7 +21,7 @@ _STYLES = (
     ("#6b4e00", "horizontal"),
 )
 _BAR_HEIGHT = 18
-_LABEL_WIDTH = 260
+_LABEL_WIDTH = 300
 _PLOT_WIDTH = 360
 _FONT = "font-family:Arial,Helvetica,sans-serif;font-size:13px"
 

@@ -1,0 +1,333 @@
+"""Every voice counted, and safeguarding holding, from the forms people use to every output.
+
+Everything here goes in through the pages over HTTP (an advocate's group session and
+tallies, people answering, "I am worried", a lead's safeguarding decision) and is read back
+from what leaves: each export format parsed, the staff triangulation page, the public
+"you said" page and `engage responses`.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+
+from engage.store import get_db, reads
+from tests.conftest import CheckedClient, csrf_token
+from tests.engage.journey import Respondent
+from tests.exports.test_writers import read_csv_zip, read_json, read_xlsx
+
+FORMATS = ("xlsx", "csv", "json", "zip")
+GROUP_HOW = "In a group session (group tally)"
+GROUP_COLUMN = "Advocates and group sessions (group tally)"
+PLACE = "Oak Lane day centre"
+
+
+@pytest.fixture
+def campaign(make_campaign):
+    return make_campaign(statement_ids=["QS1"], scale_points=5)
+
+
+def _questions(app, campaign) -> list[str]:
+    with app.app_context():
+        return [q["question_id"] for q in reads.campaign_questions(get_db(), campaign["id"])][:2]
+
+
+def _run_group(client, app, campaign, size: int, tallies: list[dict], note: str = "") -> int:
+    """Hold a group session as an advocate does: start it, count each question, finish."""
+    questions = _questions(app, campaign)
+    start = f"/staff/groups/new?campaign={campaign['code']}"
+    page = client.get(start).get_data(as_text=True)
+    response = client.post(
+        start,
+        data={
+            "place": PLACE,
+            "group_size": str(size),
+            "respondent_group": "person",
+            "questions": questions,
+            "csrf_token": csrf_token(page),
+        },
+    )
+    assert response.status_code == 302
+    group_id = int(response.headers["Location"].strip("/").split("/")[-1])
+    for question_id, counts in zip(questions, tallies, strict=True):
+        path = f"/staff/groups/{group_id}/q/{question_id}/tally"
+        form = {f"count-{value}": str(n) for value, n in counts.items()}
+        form["csrf_token"] = csrf_token(client.get(path).get_data(as_text=True))
+        assert client.post(path, data=form).status_code == 302
+    if note:
+        path = f"/staff/groups/{group_id}/q/{questions[0]}/tally"
+        token = csrf_token(client.get(path).get_data(as_text=True))
+        client.post(
+            f"/staff/groups/{group_id}/q/{questions[0]}/notes",
+            data={"speaker_role": "person", "note": note, "csrf_token": token},
+        )
+    token = csrf_token(client.get(f"/staff/groups/{group_id}/").get_data(as_text=True))
+    assert client.post(f"/staff/groups/{group_id}/finish", data={"csrf_token": token}).status_code
+    return group_id
+
+
+def _person(app, campaign, values: list[str], free_text: str = "") -> Respondent:
+    """Answer the first questions as one person on their own tablet."""
+    app.test_client_class = CheckedClient
+    person = Respondent(app.test_client(), campaign["code"])
+    person.start()
+    for n, (question_id, value) in enumerate(zip(_questions(app, campaign), values, strict=False)):
+        person.answer(question_id, value, free_text if n == 0 else "")
+    return person
+
+
+def _export(lead, campaign, fmt: str, tmp_path) -> dict[str, list[list]]:
+    """Download one export as a lead does, and read every table of it back."""
+    base = f"/staff/campaigns/{campaign['code']}/evidence/exports"
+    token = csrf_token(lead.get(base).get_data(as_text=True))
+    response = lead.post(base, data={"format": fmt, "csrf_token": token})
+    assert response.status_code == 200
+    path = tmp_path / f"export.{fmt}"
+    path.write_bytes(response.get_data())
+    if fmt == "zip":
+        with zipfile.ZipFile(path) as archive:
+            (tmp_path / "inner.xlsx").write_bytes(archive.read(f"{campaign['code']}-evidence.xlsx"))
+            charts = [
+                [name, archive.read(name).decode()]
+                for name in archive.namelist()
+                if name.startswith("charts/")
+            ]
+        tables = {k: v[1:] for k, v in read_xlsx(tmp_path / "inner.xlsx").items()}
+        tables["charts"] = charts
+        return tables
+    if fmt == "xlsx":
+        return {k: v[1:] for k, v in read_xlsx(path).items()}
+    if fmt == "csv":
+        return {k: v[1:] for k, v in read_csv_zip(path).items()}
+    return read_json(path)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _scores(tables) -> dict[tuple[str, str], list[str]]:
+    """Return (split, column) -> [people, answers, each answer's count..., share, status]."""
+    return {(r[3], r[4]): [_text(v) for v in r[5:16]] for r in tables["Scores"]}
+
+
+def _engagement(tables) -> dict[tuple[str, str], str]:
+    return {(r[0], r[1]): _text(r[2]) for r in tables["Engagement record"]}
+
+
+def _triangulation(tables) -> list[str]:
+    return [_text(v) for v in tables["Triangulation"][0]]
+
+
+def _publish(lead, campaign) -> None:
+    base = f"/staff/campaigns/{campaign['code']}/evidence/we-will"
+    token = csrf_token(lead.get(base).get_data(as_text=True))
+    response = lead.post(
+        base,
+        data={
+            "we_will_QS1": "We will ask you more often.",
+            "published": "yes",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 302
+
+
+# --- a group tally counts everywhere ---
+
+
+def test_a_group_tally_counts_in_every_export_and_page(
+    staff_client, app, client, runner, campaign, tmp_path
+):
+    advocate = staff_client("advocate")
+    lead = staff_client("lead")
+    # Twelve people: mostly "very bad" for the first question; ten answered the second.
+    group_id = _run_group(
+        advocate,
+        app,
+        campaign,
+        12,
+        [{"very_not_good": 7, "good": 5}, {"very_not_good": 5, "good": 5}],
+    )
+    with app.app_context():
+        db = get_db()
+        # The tally stays one record per question: no people or answers are made up.
+        assert db.execute("SELECT COUNT(*) FROM respondent_sessions").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 0
+        held_on = db.execute(
+            "SELECT substr(created_at, 1, 10) FROM group_sessions WHERE id = ?", [group_id]
+        ).fetchone()[0]
+    # people, answers, very good, good, OK, not good, very bad, not sure, did not say, share
+    expected = ["12", "22", "0", "10", "0", "0", "12", "0", "0", "45%", "shown"]
+    for fmt in FORMATS:
+        tables = _export(lead, campaign, fmt, tmp_path)
+        scores = _scores(tables)
+        assert scores[("answered how", GROUP_HOW)] == expected, fmt
+        assert scores[("respondent group", GROUP_COLUMN)] == expected, fmt
+        assert scores[("respondent group", "All")] == expected, fmt
+        assert scores[("respondent group", "People who draw on care")][0] == "0", fmt
+        line = _triangulation(tables)
+        assert line[:2] == ["QS1", "Assessing needs"], fmt
+        assert (line[2], line[4], line[10]) == ("no answers", "45%", "45%"), fmt
+        engagement = _engagement(tables)
+        assert engagement[("Everyone", "People who took part")] == "12", fmt
+        assert engagement[("Respondent group", "Person who draws on care")] == "12", fmt
+        assert engagement[("How they answered", "In a group session")] == "12", fmt
+        assert engagement[("Language", "Not recorded")] == "12", fmt
+        assert engagement[("Group sessions", "Advocates' group sessions held")] == "1", fmt
+        people_in_groups = ("Group sessions", "People in advocates' group sessions (group tally)")
+        assert engagement[people_in_groups] == "12", fmt
+        assert engagement[("Group session", f"{held_on}, {PLACE}")] == "12", fmt
+        read_me = {r[0]: r[1] for r in tables["Read me"]}
+        assert "No individual answers are made up" in read_me["Group tally"], fmt
+    charts = dict(tables["charts"])
+    assert GROUP_HOW in charts["charts/triangulation-answered-how.svg"]
+    assert GROUP_COLUMN in charts["charts/triangulation-groups.html"]
+    assert "45%" in charts["charts/triangulation-answered-how.html"]
+
+    page = lead.get(f"/staff/campaigns/{campaign['code']}/evidence/triangulation")
+    html = page.get_data(as_text=True)
+    assert GROUP_HOW in html and GROUP_COLUMN in html
+    assert html.count("12 people") == 2  # the group columns of both tables
+    assert "45% positive" in html
+    assert "counted from the advocate's tally" in html
+
+    assert client.get(f"/s/{campaign['code']}/you-said").status_code == 404
+    _publish(lead, campaign)
+    said = client.get(f"/s/{campaign['code']}/you-said").get_data(as_text=True)
+    assert "Some people said this is good." in said
+    assert "Not enough people answered" not in said
+
+    result = runner.invoke(args=["responses", campaign["code"], "--json"])
+    rows = json.loads(result.stdout)
+    assert sorted((r["group_session"], r["value"], r["people"]) for r in rows) == [
+        (group_id, "good", 5),
+        (group_id, "good", 5),
+        (group_id, "very_not_good", 5),
+        (group_id, "very_not_good", 7),
+    ]
+    assert all(r["answered_how"] == "group" and r["session"] is None for r in rows)
+
+
+def test_a_small_group_is_hidden_not_given_away(staff_client, app, campaign, tmp_path):
+    advocate = staff_client("advocate")
+    lead = staff_client("lead")
+    for _ in range(12):
+        _person(app, campaign, ["good", "good"])
+    # Four people: under both thresholds.
+    _run_group(advocate, app, campaign, 4, [{"good": 3, "ok": 1}, {"good": 2, "very_not_good": 2}])
+    for fmt in FORMATS:
+        tables = _export(lead, campaign, fmt, tmp_path)
+        scores = _scores(tables)
+        assert scores[("answered how", GROUP_HOW)] == [""] * 10 + ["small_group"], fmt
+        assert scores[("respondent group", GROUP_COLUMN)] == [""] * 10 + ["small_group"], fmt
+        # The people answering alone are hidden too, or all minus them gives the group away.
+        assert scores[("answered how", "On their own")][0] == "", fmt
+        line = _triangulation(tables)
+        assert (line[4], line[10]) == ("hidden", "hidden"), fmt
+        engagement = _engagement(tables)
+        assert engagement[("Everyone", "People who took part")] == "16", fmt
+        assert engagement[("How they answered", "In a group session")] == "", fmt
+        assert engagement[("How they answered", "On their own")] == "", fmt
+        people_in_groups = ("Group sessions", "People in advocates' group sessions (group tally)")
+        assert engagement[people_in_groups] == "", fmt
+        [session_row] = [
+            v for (section, _item), v in engagement.items() if section == "Group session"
+        ]
+        assert session_row == "", fmt
+    html = lead.get(f"/staff/campaigns/{campaign['code']}/evidence/triangulation").get_data(
+        as_text=True
+    )
+    assert "Hidden (few people)" in html
+    assert "4 people" not in html
+
+
+# --- safeguarding holds through every path ---
+
+
+def _flag_ids(app) -> list[int]:
+    with app.app_context():
+        return [row[0] for row in get_db().execute("SELECT id FROM safeguarding_flags")]
+
+
+def _decide(lead, flag_id: int, decision: str) -> None:
+    page = lead.get(f"/staff/safeguarding/{flag_id}").get_data(as_text=True)
+    response = lead.post(
+        f"/staff/safeguarding/{flag_id}/decision",
+        data={"decision": decision, "note": "Spoke with them.", "csrf_token": csrf_token(page)},
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("decision", ["undecided", "no_concern", "referred"])
+def test_what_safeguarding_holds_stays_out_of_everything(
+    decision, staff_client, app, client, runner, campaign, tmp_path
+):
+    advocate = staff_client("advocate")
+    lead = staff_client("lead")
+    for _ in range(10):
+        _person(app, campaign, ["good", "good"])
+    # Concern words in a person's own answer.
+    _person(app, campaign, ["good"], "My carer hits me at night.")
+    # "I am worried" pressed after answering.
+    worried = _person(app, campaign, ["good"])
+    base = f"/s/{campaign['code']}"
+    token = csrf_token(worried.client.get(f"{base}/worried").get_data(as_text=True))
+    worried.client.post(f"{base}/worried", data={"worry": "", "csrf_token": token})
+    # Concern words in a group session's note: the whole group's tally is held with it.
+    group_id = _run_group(
+        advocate,
+        app,
+        campaign,
+        12,
+        [{"very_not_good": 12}, {"very_not_good": 12}],
+        note="Staff shouts at me.",
+    )
+    flags = _flag_ids(app)
+    assert len(flags) == 3
+    if decision != "undecided":
+        for flag_id in flags:
+            _decide(lead, flag_id, decision)
+    with app.app_context():
+        held = reads.held_for_safeguarding(get_db(), campaign["id"])
+    shown = decision == "no_concern"
+    assert (group_id in held.group_sessions, len(held.sessions)) == (
+        (False, 0) if shown else (True, 2)
+    )
+
+    for fmt in FORMATS:
+        tables = _export(lead, campaign, fmt, tmp_path)
+        scores = _scores(tables)
+        engagement = _engagement(tables)
+        person = scores[("respondent group", "People who draw on care")]
+        group = scores[("answered how", GROUP_HOW)]
+        sessions = engagement[("Group sessions", "Advocates' group sessions held")]
+        if shown:
+            assert person[0] == "12", fmt
+            assert (group[0], group[6]) == ("12", "24"), fmt
+            assert engagement[("Everyone", "People who took part")] == "24", fmt
+            assert sessions == "1", fmt
+        else:
+            assert person[0] == "10", fmt
+            assert (group[0], group[6]) == ("0", "0"), fmt
+            assert scores[("respondent group", "All")][:2] == ["10", "20"], fmt
+            assert engagement[("Everyone", "People who took part")] == "10", fmt
+            assert sessions == "0", fmt
+            assert ("How they answered", "In a group session") not in engagement, fmt
+
+    _publish(lead, campaign)
+    said = client.get(f"/s/{campaign['code']}/you-said").get_data(as_text=True)
+    if shown:
+        # 22 good answers against 24 "very bad": the group is in.
+        assert "Some people said this is good." in said
+    else:
+        assert "Most people said this is good." in said
+
+    result = runner.invoke(args=["responses", campaign["code"], "--json"])
+    rows = json.loads(result.stdout)
+    assert ("hits me" in result.stdout) is shown
+    assert any(r["group_session"] == group_id for r in rows) is shown
+    assert len({r["session"] for r in rows if r["session"]}) == (12 if shown else 10)
+    assert ("held for safeguarding are left out" in result.stderr) is not shown
