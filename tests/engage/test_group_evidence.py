@@ -35,7 +35,7 @@ def _questions(app, campaign) -> list[str]:
 
 
 def _run_group(client, app, campaign, size: int, tallies: list[dict], note: str = "") -> int:
-    """Hold a group session as an advocate does: start it, count each question, finish."""
+    """Hold a group session as an advocate does: start it, count, note, finish."""
     questions = _questions(app, campaign)
     start = f"/staff/groups/new?campaign={campaign['code']}"
     page = client.get(start).get_data(as_text=True)
@@ -57,15 +57,36 @@ def _run_group(client, app, campaign, size: int, tallies: list[dict], note: str 
         form["csrf_token"] = csrf_token(client.get(path).get_data(as_text=True))
         assert client.post(path, data=form).status_code == 302
     if note:
-        path = f"/staff/groups/{group_id}/q/{questions[0]}/tally"
-        token = csrf_token(client.get(path).get_data(as_text=True))
-        client.post(
-            f"/staff/groups/{group_id}/q/{questions[0]}/notes",
-            data={"speaker_role": "person", "note": note, "csrf_token": token},
-        )
+        _note(client, app, campaign, group_id, note)
     token = csrf_token(client.get(f"/staff/groups/{group_id}/").get_data(as_text=True))
     assert client.post(f"/staff/groups/{group_id}/finish", data={"csrf_token": token}).status_code
     return group_id
+
+
+def _note(client, app, campaign, group_id: int, note: str) -> None:
+    """Write down what someone in the group said, as the advocate does."""
+    question_id = _questions(app, campaign)[0]
+    path = f"/staff/groups/{group_id}/q/{question_id}"
+    token = csrf_token(client.get(f"{path}/tally").get_data(as_text=True))
+    response = client.post(
+        f"{path}/notes", data={"speaker_role": "person", "note": note, "csrf_token": token}
+    )
+    assert response.status_code == 302
+
+
+def _quote(lead, app, campaign, texts: list[str]) -> None:
+    """Quote these written answers or notes whole, as a lead does from the review queue."""
+    base = f"/staff/campaigns/{campaign['code']}/evidence"
+    lead.get(f"{base}/")  # opening the queue suggests redactions
+    with app.app_context():
+        items = reads.review_queue(get_db(), campaign["id"], limit=100)
+    for item in (i for i in items if i["text"] in texts):
+        page = lead.get(f"{base}/items/{item['id']}").get_data(as_text=True)
+        response = lead.post(
+            f"{base}/items/{item['id']}/quote",
+            data={"words": item["text"], "statements": "QS1", "csrf_token": csrf_token(page)},
+        )
+        assert response.status_code == 302, item["text"]
 
 
 def _person(app, campaign, values: list[str], free_text: str = "") -> Respondent:
@@ -269,22 +290,25 @@ def test_what_safeguarding_holds_stays_out_of_everything(
     lead = staff_client("lead")
     for _ in range(10):
         _person(app, campaign, ["good", "good"])
-    # Concern words in a person's own answer.
+    # Concern words in a person's own answer flag them at once.
     _person(app, campaign, ["good"], "My carer hits me at night.")
-    # "I am worried" pressed after answering.
-    worried = _person(app, campaign, ["good"])
-    base = f"/s/{campaign['code']}"
-    token = csrf_token(worried.client.get(f"{base}/worried").get_data(as_text=True))
-    worried.client.post(f"{base}/worried", data={"worry": "", "csrf_token": token})
-    # Concern words in a group session's note: the whole group's tally is held with it.
+    # Words that are quoted first; the person presses "I am worried" afterwards.
+    worried = _person(app, campaign, ["good"], "The food is always cold.")
+    # A group session whose first note is quoted; a later note raises a concern, and the
+    # whole group's tally is held with it.
     group_id = _run_group(
         advocate,
         app,
         campaign,
         12,
         [{"very_not_good": 12}, {"very_not_good": 12}],
-        note="Staff shouts at me.",
+        note="The bus is always late.",
     )
+    _quote(lead, app, campaign, ["The food is always cold.", "The bus is always late."])
+    base = f"/s/{campaign['code']}"
+    token = csrf_token(worried.client.get(f"{base}/worried").get_data(as_text=True))
+    worried.client.post(f"{base}/worried", data={"worry": "", "csrf_token": token})
+    _note(advocate, app, campaign, group_id, "Staff shouts at me.")
     flags = _flag_ids(app)
     assert len(flags) == 3
     if decision != "undecided":
@@ -304,6 +328,8 @@ def test_what_safeguarding_holds_stays_out_of_everything(
         person = scores[("respondent group", "People who draw on care")]
         group = scores[("answered how", GROUP_HOW)]
         sessions = engagement[("Group sessions", "Advocates' group sessions held")]
+        quoted = sorted(_text(row[8]) for row in tables["Quotes"])
+        assert quoted == (["The bus is always late.", "The food is always cold."] if shown else [])
         if shown:
             assert person[0] == "12", fmt
             assert (group[0], group[6]) == ("12", "24"), fmt
@@ -319,6 +345,8 @@ def test_what_safeguarding_holds_stays_out_of_everything(
 
     _publish(lead, campaign)
     said = client.get(f"/s/{campaign['code']}/you-said").get_data(as_text=True)
+    for words in ("The bus is always late.", "The food is always cold."):
+        assert (words in said) is shown
     if shown:
         # 22 good answers against 24 "very bad": the group is in.
         assert "Some people said this is good." in said
