@@ -59,7 +59,8 @@ def _run_group(client, app, campaign, size: int, tallies: list[dict], note: str 
     if note:
         _note(client, app, campaign, group_id, note)
     token = csrf_token(client.get(f"/staff/groups/{group_id}/").get_data(as_text=True))
-    assert client.post(f"/staff/groups/{group_id}/finish", data={"csrf_token": token}).status_code
+    finish = client.post(f"/staff/groups/{group_id}/finish", data={"csrf_token": token})
+    assert finish.status_code == 302
     return group_id
 
 
@@ -80,7 +81,9 @@ def _quote(lead, app, campaign, texts: list[str]) -> None:
     lead.get(f"{base}/")  # opening the queue suggests redactions
     with app.app_context():
         items = reads.review_queue(get_db(), campaign["id"], limit=100)
-    for item in (i for i in items if i["text"] in texts):
+    chosen = [item for item in items if item["text"] in texts]
+    assert len(chosen) == len(texts)
+    for item in chosen:
         page = lead.get(f"{base}/items/{item['id']}").get_data(as_text=True)
         response = lead.post(
             f"{base}/items/{item['id']}/quote",
