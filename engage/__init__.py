@@ -10,6 +10,9 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import StrictUndefined
 
+from engage import security
+from engage.proxy import TrustedProxies, parse_networks
+
 csrf = CSRFProtect()
 
 
@@ -35,12 +38,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_SSL_STRICT=False,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         STAFF_IDLE_SECONDS=20 * 60,
+        # Addresses (or CIDR networks, comma-separated) of the reverse proxies whose
+        # X-Forwarded-For and X-Forwarded-Proto are believed; empty believes nobody.
+        TRUSTED_PROXIES="",
     )
     app.config.from_prefixed_env("ENGAGE")
     if test_config:
         app.config.update(test_config)
     # Cookies travel only over HTTPS when the service is published on HTTPS.
-    if app.config["BASE_URL"].startswith("https:"):
+    if security.published_on_https(app):
         app.config["SESSION_COOKIE_SECURE"] = True
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
@@ -56,7 +62,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         mediaanswers,
         narration,
         pictures_bp,
-        security,
         settings,
         signing,
         store,
@@ -101,7 +106,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(you_said_bp)
     lead_media.init_app(app)
     register_commands(app)
-    # Last, so it sits in front of everything Flask does.
+    # Before any request reaches a view, the client's real address is known.
+    app.wsgi_app = TrustedProxies(app.wsgi_app, parse_networks(app.config["TRUSTED_PROXIES"]))
+    # Last, so it sits in front of everything Flask does (it reads no address).
     kept_question_pages.init_app(app)
     return app
 

@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from engage import campaigns, evidence
 from engage.cli_evidence import export_command
+from engage.links import campaign_link
 from engage.store import get_db, reads, writes
 
 
@@ -23,11 +24,6 @@ def _create_app():
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """Run and manage engage."""
-
-
-def campaign_link(campaign: dict) -> str:
-    """Return the full respondent link of a campaign."""
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/s/{campaign['code']}/"
 
 
 @click.command("init")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
 
 def csp_nonce() -> str:
@@ -45,15 +45,27 @@ _DEFAULT_PERMISSIONS = "camera=(), microphone=(), geolocation=(), interest-cohor
 _CACHED_PATHS = ("/static/", "/pictures/", "/audio/")
 
 
-def page_headers(nonce: str) -> list[tuple[str, str]]:
-    """Return the security headers of a page (not a static file) whose scripts carry `nonce`."""
+_HSTS = ("Strict-Transport-Security", "max-age=31536000")
+
+
+def page_headers(nonce: str, https: bool = False) -> list[tuple[str, str]]:
+    """Return the security headers of a page (not a static file) whose scripts carry `nonce`.
+
+    `https` says the service is published on HTTPS, so browsers are told to use nothing else.
+    """
     return [
         ("Content-Security-Policy", f"{_POLICY_BEFORE_NONCE}{nonce}{_POLICY_AFTER_NONCE}"),
         *_ALWAYS,
+        *((_HSTS,) if https else ()),
         ("Permissions-Policy", _DEFAULT_PERMISSIONS),
         # Pages hold personal answers: a shared tablet must not show them from its cache.
         ("Cache-Control", "no-store"),
     ]
+
+
+def published_on_https(app: Flask) -> bool:
+    """Say whether the configured base URL is HTTPS."""
+    return app.config["BASE_URL"].startswith("https:")
 
 
 def _set_headers(response: Response) -> Response:
@@ -62,7 +74,7 @@ def _set_headers(response: Response) -> Response:
     # set is appended instead of searched for.
     present = {name.lower() for name, _ in headers}
     cached = request.path.startswith(_CACHED_PATHS)
-    for name, value in page_headers(csp_nonce()):
+    for name, value in page_headers(csp_nonce(), published_on_https(current_app)):
         lowered = name.lower()
         if lowered == "cache-control" and cached:
             continue

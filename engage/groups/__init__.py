@@ -10,7 +10,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 
-from engage import auth
+from engage import auth, typed
 from engage.auth import require_role
 from engage.errors import refuse
 from engage.safeguarding import check_free_text
@@ -111,7 +111,7 @@ def new():
     errors: dict[str, str] = {}
     if request.method == "POST":
         values = {
-            "place": " ".join((request.form.get("place") or "").split()),
+            "place": typed.clean(request.form.get("place"), one_line=True),
             "group_size": (request.form.get("group_size") or "").strip(),
             "respondent_group": request.form.get("respondent_group", ""),
             "questions": request.form.getlist("questions"),
@@ -287,7 +287,7 @@ def add_note(group_id: int, question_id: str):
     group = _own_group(group_id)
     _group_question(group, question_id)
     speaker = request.form.get("speaker_role", "")
-    note = (request.form.get("note") or "").replace("\r\n", "\n").strip()
+    note = typed.clean(request.form.get("note"))
     if speaker and speaker not in SPEAKER_ROLES:
         refuse(400)
     errors = {}
@@ -329,7 +329,7 @@ def add_photo(group_id: int):
 
     group = _own_group(group_id)
     pictures.allow_upload(_campaign(group["campaign_id"])["max_photo_bytes"])
-    description = (request.form.get("description") or "").replace("\r\n", "\n").strip()
+    description = typed.clean(request.form.get("description"))
     if not description or len(description) > NOTE_LIMIT:
         refuse(400, _("Say what the photo shows"), [_("Write a few words about the flip-chart.")])
     full, small, mime = pictures.cleaned_upload("photo")

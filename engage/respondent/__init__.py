@@ -8,7 +8,7 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 from flask_babel import refresh
 
-from engage import assist, i18n
+from engage import assist, i18n, links
 from engage import settings as personal
 from engage.campaigns import is_open
 from engage.erasure import erase_respondent
@@ -363,7 +363,7 @@ def stop():
     return render_template(
         "respondent/stop.html",
         respondent=respondent,
-        resume_link=url_for(".resume_link", resume_code=respondent["resume_code"], _external=True)
+        resume_link=links.absolute(url_for(".resume_link", resume_code=respondent["resume_code"]))
         if respondent
         else None,
         carry_on=_resume_point(respondent) if respondent else url_for(".welcome"),

@@ -26,7 +26,7 @@ from engage import settings as personal
 from engage.campaigns import is_open
 from engage.respondent.pages import can_keep, question_key, rendered_pages
 from engage.safeguarding import exited_recently
-from engage.security import new_nonce, page_headers
+from engage.security import new_nonce, page_headers, published_on_https
 from engage.signing import csrf_secret, signed_csrf
 from engage.store import get_db, reads
 
@@ -99,7 +99,7 @@ class KeptQuestionPages:
                         [
                             ("Content-Type", "text/html; charset=utf-8"),
                             ("Content-Length", str(len(body))),
-                            *page_headers(nonce),
+                            *page_headers(nonce, published_on_https(self.app)),
                             ("Vary", "Cookie"),
                         ],
                     )

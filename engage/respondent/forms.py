@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from engage import typed
 from engage.errors import refuse
 
 FREE_TEXT_LIMIT = 5000
@@ -42,8 +43,7 @@ def choice(
 
 def free_text(form: Mapping[str, str], name: str) -> tuple[str, str | None]:
     """Return (text, error) for an optional text box."""
-    text = (form.get(name) or "").replace("\r\n", "\n").strip()
-    text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
+    text = typed.clean(form.get(name))
     if len(text) > FREE_TEXT_LIMIT:
         return text, _(
             "Please write less. You can write up to %(limit)s letters.",

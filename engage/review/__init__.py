@@ -24,7 +24,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from easyread.checks import sentence_problems
-from engage import auth, content, evidence
+from engage import auth, content, evidence, typed
 from engage.auth import require_role
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
@@ -120,7 +120,7 @@ def _quote(campaign: dict, quote_id: int) -> dict:
 
 
 def _text_field(name: str) -> str:
-    value = (request.form.get(name) or "").replace("\r\n", "\n").strip()
+    value = typed.clean(request.form.get(name))
     if len(value) > TEXT_LIMIT:
         refuse(400, _("That is too long"), [_("Write %(n)s characters or fewer.", n=TEXT_LIMIT)])
     return value

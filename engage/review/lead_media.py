@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engage import auth
+from engage import auth, typed
 from engage.auth import require_role
 from engage.cli_narration import _base, _forget_clip, _texts
 from engage.errors import refuse
@@ -137,7 +137,7 @@ def own_pictures(code: str):
     db = get_db()
     if request.method == "POST":
         pictures.allow_upload(PICTURE_LIMIT)
-        alt = " ".join((request.form.get("alt") or "").split())
+        alt = typed.clean(request.form.get("alt"), one_line=True)
         if not alt or len(alt) > ALT_LIMIT:
             refuse(
                 400,

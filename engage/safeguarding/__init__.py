@@ -12,7 +12,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_babel import format_number
 from flask_babel import gettext as _
 
-from engage import auth
+from engage import auth, typed
 from engage.auth import require_role
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
@@ -194,7 +194,7 @@ def decide(flag_id: int):
     if flag["status"] != "open":
         refuse(400, _("This flag already has a decision"), [_("Nothing has been changed.")])
     decision = request.form.get("decision", "")
-    note = (request.form.get("note") or "").strip()
+    note = typed.clean(request.form.get("note"))
     errors = {}
     if decision and decision not in DECISIONS:
         refuse(400)

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 
 from flask import (
     Blueprint,
-    current_app,
     g,
     jsonify,
     redirect,
@@ -24,7 +23,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from easyread import checks as easyread_checks
-from engage import auth, campaigns, content
+from engage import auth, campaigns, content, links
 from engage.auth import require_role
 from engage.errors import error_page, refuse
 from engage.respondent.forms import Checked
@@ -60,11 +59,6 @@ def _token_hash(token: str) -> str:
 
 def _stamp(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat()
-
-
-def campaign_link(campaign: dict) -> str:
-    """Return the full respondent link of a campaign."""
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/s/{campaign['code']}/"
 
 
 # --- accounts ---
@@ -120,9 +114,7 @@ def invite():
             checked.values["email"],
             f"role {checked.values['role']}",
         )
-    link = (
-        f"{current_app.config['BASE_URL'].rstrip('/')}{url_for('.accept_invitation', token=token)}"
-    )
+    link = links.absolute(url_for(".accept_invitation", token=token))
     return _users_page(Checked(values={"role": ""}), 200, made_link=link)
 
 
@@ -343,7 +335,7 @@ def campaign(code: str):
         framework=framework,
         statements=[framework.statement(s) for s in found["statement_ids"]],
         questions=reads.campaign_questions(get_db(), found["id"]),
-        link=campaign_link(found),
+        link=links.campaign_link(found),
     )
 
 
@@ -736,7 +728,7 @@ def remove_word(term_id: int):
 
 def _invitation_parts(found: dict) -> printable.Invitation:
     return printable.Invitation(
-        title=found["title"], link=campaign_link(found), help_contact=found["help_contact"]
+        title=found["title"], link=links.campaign_link(found), help_contact=found["help_contact"]
     )
 
 

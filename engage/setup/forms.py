@@ -13,6 +13,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from engage import typed
 from engage.auth import ROLES, password_problem
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
@@ -44,8 +45,7 @@ TERM_LIMIT = 60
 
 
 def _text(form: Mapping[str, str], name: str) -> str:
-    value = (form.get(name) or "").replace("\r\n", "\n").strip()
-    return "".join(ch for ch in value if ch in "\n" or ch.isprintable())
+    return typed.clean(form.get(name))
 
 
 def _many(form, name: str, allowed) -> list[str]:

@@ -43,22 +43,30 @@ ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def hostile(mark: str, opening: str = "") -> str:
-    """Return text carrying every markup payload, with a mark that says which field it is."""
-    return " ".join(part for part in (opening, SCRIPT, mark, IMG, ATTR, JS_LINK) if part)
+# A right-to-left override makes the words after it display backwards.
+RLO = "\u202e"
+
+
+def hostile(mark: str, opening: str = "", reversing: bool = False) -> str:
+    """Return text carrying every markup payload, with a mark that says which field it is.
+
+    `reversing` adds a right-to-left override, for fields the seeding never looks up by text.
+    """
+    parts = (opening, SCRIPT, mark, RLO if reversing else "", IMG, ATTR, JS_LINK)
+    return " ".join(part for part in parts if part)
 
 
 # Each field's text; the X-words are marks, so a page can be shown to render that field.
-TITLE = hostile("Xtitle", "-2+3")
-HELP_CONTACT = hostile("Xhelp", "+1+1")
+TITLE = hostile("Xtitle", "-2+3", reversing=True)
+HELP_CONTACT = hostile("Xhelp", "+1+1", reversing=True)
 STAFF_NAME = f"{IMG} {ATTR} Xstaffname"
-SUPPORTER_NAME = hostile("Xsupporter", "@SUM(1)")
+SUPPORTER_NAME = hostile("Xsupporter", "@SUM(1)", reversing=True)
 ADVOCATE_NAME = hostile("Xadvocate", "=1+1")
 EVIL_EMAIL = f"{SCRIPT}@evil.example"
 TERM = f"{SCRIPT} Xterm"
 PLAINER = hostile("Xplainer")
 PHRASE = f"{SVG} Xphrase"
-PICTURE_ALT = hostile("Xpicalt")
+PICTURE_ALT = hostile("Xpicalt", reversing=True)
 Q_TEXT = f"How is {TERM} {IMG} {ATTR} {JS_LINK} Xqtext?"
 Q_HINT = hostile("Xqhint", "=1+2")
 Q_MORE = hostile("Xqmore")
@@ -71,14 +79,14 @@ ANSWER_FLAGGED = hostile(f"Xanswerflagged {PHRASE}", "+1+1")
 ANSWER_HELD = hostile(f"Xheld {PHRASE}")
 ANSWER_ASSISTED = hostile("Xassisted", "@SUM(1)")
 PERSON_DESCRIPTION = hostile("Xpersondesc")
-PLACE = hostile("Xplace")
+PLACE = hostile("Xplace", reversing=True)
 NOTE = hostile("Xnote", "-2+3")
 FLIP_CHART = hostile("Xflipchart")
-DECISION_NOTE = hostile("Xdecision")
-TRANSLATION = hostile("Xtranslation", "+1+1")
+DECISION_NOTE = hostile("Xdecision", reversing=True)
+TRANSLATION = hostile("Xtranslation", "+1+1", reversing=True)
 TRANSLATION_TWO = hostile("Xtranslationtwo", HYPERLINK)
-MEDIA_DESCRIPTION = hostile("Xleaddesc", "@SUM(1)")
-WE_WILL = hostile("Xwewill", "-2+3")
+MEDIA_DESCRIPTION = hostile("Xleaddesc", "@SUM(1)", reversing=True)
+WE_WILL = hostile("Xwewill", "-2+3", reversing=True)
 SEARCH = f"{SCRIPT} Xanswerone"
 
 # Markup that must never reach a page as markup: only its escaped form may appear.
@@ -662,7 +670,8 @@ def _cells_are_neutral(rows: list[list], where: str) -> list[str]:
 
 def _expect_neutralised(texts: list[str], where: str) -> None:
     """Check the payload cells are there, each behind a leading apostrophe."""
-    for expected in (TITLE, ANSWER_ONE, TRANSLATION, MEDIA_DESCRIPTION, TRANSLATION_TWO, NOTE):
+    for typed in (TITLE, ANSWER_ONE, TRANSLATION, MEDIA_DESCRIPTION, TRANSLATION_TWO, NOTE):
+        expected = typed.replace(RLO, "")
         assert "'" + expected in texts, f"{where}: {expected!r} missing or not neutralised"
     assert "'" + ANSWER_ASSISTED in texts and "'" + ANSWER_FLAGGED in texts, where
     redacted = [t for t in texts if "Xanswertwo" in t]
@@ -710,11 +719,12 @@ def _check_json(data: bytes, where: str) -> None:
     document = json.loads(data)
     jsonschema.validate(document, json.loads(SCHEMA_PATH.read_text()))
     # JSON has no cells to run: it carries the words exactly, as plain strings.
-    assert document["campaign"]["title"] == TITLE
+    assert document["campaign"]["title"] == TITLE.replace(RLO, "")
     quotes = {q["redacted_text"]: q for q in document["quotes"]}
-    assert quotes[ANSWER_ONE]["english_translation"] == TRANSLATION
+    assert quotes[ANSWER_ONE]["english_translation"] == TRANSLATION.replace(RLO, "")
     assert ANSWER_ASSISTED in quotes and NOTE in quotes and ANSWER_FLAGGED in quotes
-    assert [m["description"] for m in document["media"]].count(MEDIA_DESCRIPTION) >= 1
+    descriptions = [m["description"] for m in document["media"]]
+    assert descriptions.count(MEDIA_DESCRIPTION.replace(RLO, "")) >= 1
     joined = "\n".join(_strings(document))
     for absent in ("Xrname", "Xheld", "Xpersondesc"):
         assert absent not in joined, f"{where}: {absent} was exported"
@@ -743,6 +753,19 @@ def _check_zip(data: bytes, where: str) -> None:
 
 
 CHECKS = {"xlsx": _check_xlsx, "csv": _check_csv, "json": _check_json, "zip": _check_zip}
+
+
+def test_no_typed_field_stores_invisible_direction_controls(app, world):
+    assert RLO in TITLE + PLACE + DECISION_NOTE + TRANSLATION + MEDIA_DESCRIPTION + WE_WILL
+    with app.app_context():
+        db = get_db()
+        stored = []
+        for table in db.table_names():
+            if table.endswith(("_fts", "_data", "_idx", "_docsize", "_config", "_content")):
+                continue
+            for row in db.execute(f"SELECT * FROM [{table}]").fetchall():  # noqa: S608
+                stored += [(table, v) for v in row if isinstance(v, str) and RLO in v]
+    assert stored == []
 
 
 def test_every_export_neutralises_hostile_text(app, world, tmp_path):
