@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exports import redaction
 from exports.redaction import Span, apply, merge, redact_quote, scrub_translation, suggest
@@ -292,3 +294,53 @@ def test_recall_and_precision_meet_the_targets_per_type_and_per_language():
         assert recall[key] >= 0.95, (key, recall[key])
     for key in (*redaction.TYPES, *LANGUAGES):
         assert precision[key] >= 0.80, (key, precision[key])
+
+
+# --- numbers by their rules, over many made-up values ---
+
+NUMBER_SENTENCES = {
+    "en": "Here it is: {} thanks.",
+    "cy": "Dyma fo: {} diolch.",
+    "pl": "Proszę: {} dziękuję.",
+    "ur": "یہ ہے {} شکریہ۔",
+    "ar": "ها هو {} شكراً.",
+}
+
+
+def _nhs_check_digit(nine: str) -> int:
+    return (11 - sum(int(d) * w for d, w in zip(nine, range(10, 1, -1), strict=True)) % 11) % 11
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text("0123456789", min_size=9, max_size=9), st.sampled_from(sorted(NUMBER_SENTENCES)))
+def test_any_nhs_number_with_a_valid_check_digit_is_found_and_others_are_not(nine, language):
+    check = _nhs_check_digit(nine)
+    sentence = NUMBER_SENTENCES[language]
+    if check == 10:  # no NHS number ends this way
+        return
+    number = f"{nine[:3]} {nine[3:6]} {nine[6:]}{check}"
+    text = sentence.format(number)
+    assert ("nhs_number", number) in [(f.type, text[f.start : f.end]) for f in redaction.find(text)]
+    wrong = f"{nine[:3]} {nine[3:6]} {nine[6:]}{(check + 1) % 10}"
+    text = sentence.format(wrong)
+    assert "nhs_number" not in [f.type for f in redaction.find(text)]
+
+
+NI_FIRST = "ABCEGHJKLMNOPRSTWXYZ"
+NI_SECOND = "ABCEGHJKLMNPRSTWXYZ"
+NI_BANNED = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(NI_FIRST),
+    st.sampled_from(NI_SECOND),
+    st.text("0123456789", min_size=6, max_size=6),
+    st.sampled_from("ABCD"),
+    st.sampled_from(sorted(NUMBER_SENTENCES)),
+)
+def test_national_insurance_numbers_are_found_by_their_format_rules(a, b, digits, end, language):
+    number = f"{a}{b} {digits[:2]} {digits[2:4]} {digits[4:]} {end}"
+    text = NUMBER_SENTENCES[language].format(number)
+    types = [(f.type, text[f.start : f.end]) for f in redaction.find(text)]
+    assert (("ni_number", number) in types) is (a + b not in NI_BANNED)
