@@ -155,9 +155,8 @@ def lexicon() -> Lexicon:
             if "names" not in attribute or not attribute.replace("_", "").isalpha():
                 continue
             value = getattr(provider, attribute)
-            if isinstance(value, dict):
-                value = value.keys()
-            if isinstance(value, (tuple, list, set, frozenset, type({}.keys()))):
+            # Weighted lists are dicts of name to frequency; the others are tuples.
+            if isinstance(value, (dict, tuple, list)):
                 names.update(str(v) for v in value)
     for group in ("given_names", "surnames"):
         for listed in data[group].values():
@@ -186,12 +185,7 @@ def lexicon() -> Lexicon:
             if " " not in c.strip()
         ),
         naming_cues=frozenset(
-            fold(c)
-            for c in cues_before
-            if any(
-                w in c.casefold()
-                for w in ("name", "enw", "call", "imi", "nazyw", "نام", "اسم", "يدعى", "تدعى")
-            )
+            fold(c) for c in cues_before if any(w in c.casefold() for w in _NAMING_WORDS)
         ),
     )
 
@@ -303,6 +297,7 @@ def find_people(text: str) -> list[tuple[int, int]]:
         if index is None:
             continue
         token = tokens[index]
+        # "جی" is also "yes": only a listed name before it is taken as one.
         if token.arabic and fold(cue.group()) == fold("جی") and not _is_listed(token, lex):
             continue
         if _namelike(token, lex) and (token.capital or token.arabic):
@@ -453,7 +448,9 @@ def listed_terms(entries: Iterable[str]) -> list[tuple[str, bool]]:
             wanted += [
                 part
                 for part in _TOKEN.findall(entry)
-                if len(part) >= 3 and fold(part) not in lex.ordinary | lex.particles
+                if len(part) >= 3
+                and fold(part) not in lex.ordinary
+                and fold(part) not in lex.particles
             ]
         for term in wanted:
             terms.setdefault(term, place)
