@@ -122,6 +122,9 @@ class Lexicon:
     """The name lists, ordinary words and cue patterns, folded for lookup."""
 
     names: frozenset[str]
+    welsh: frozenset[str]
+    polish: frozenset[str]
+    common_in_script: frozenset[str]
     ordinary: frozenset[str]
     titles: frozenset[str]
     particles: frozenset[str]
@@ -148,20 +151,27 @@ def _phrases(phrases: Iterable[str]) -> re.Pattern:
 def lexicon() -> Lexicon:
     """Load the name lists once per process."""
     data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
-    names: set[str] = set()
-    for locale in _FAKER_NAME_LISTS:
-        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
-        for attribute in dir(provider):
-            if "names" not in attribute or not attribute.replace("_", "").isalpha():
-                continue
-            value = getattr(provider, attribute)
-            # Weighted lists are dicts of name to frequency; the others are tuples.
-            if isinstance(value, (dict, tuple, list)):
-                names.update(str(v) for v in value)
-    for group in ("given_names", "surnames"):
-        for listed in data[group].values():
-            names.update(listed)
-    folded = {fold(part) for name in names for part in _TOKEN.findall(name)}
+    by_locale = {locale: _faker_names(locale) for locale in _FAKER_NAME_LISTS}
+    names = set().union(*by_locale.values())
+    own = {
+        community: set(data["given_names"].get(community, []))
+        | set(data["surnames"].get(community, []))
+        for community in (
+            "welsh",
+            "polish",
+            "south_asian",
+            "arabic_latin",
+            "urdu_script",
+            "arabic_script",
+        )
+    }
+    for listed in own.values():
+        names.update(listed)
+
+    def folded_parts(listed: set[str]) -> frozenset[str]:
+        return frozenset(fold(part) for name in listed for part in _TOKEN.findall(name))
+
+    folded = folded_parts(names)
     ordinary = {fold(w) for words in data["ordinary_words"].values() for w in words}
     for locale in _FAKER_WORD_LISTS:
         words = importlib.import_module(f"faker.providers.lorem.{locale}").Provider.word_list
@@ -172,6 +182,10 @@ def lexicon() -> Lexicon:
     cues_before = [c for cues in data["cues_before"].values() for c in cues]
     return Lexicon(
         names=frozenset(folded - {fold(p) for p in data["particles"]}),
+        # Welsh people mutate English names too ("i Ddavid"); Polish endings go on Polish names.
+        welsh=folded_parts(own["welsh"] | by_locale["en_GB"]),
+        polish=folded_parts(own["polish"] | by_locale["pl_PL"]),
+        common_in_script=folded_parts(own["urdu_script"] | own["arabic_script"]),
         ordinary=frozenset(ordinary),
         titles=frozenset(fold(t) for t in data["titles"]),
         particles=frozenset(fold(p) for p in data["particles"]),
@@ -188,6 +202,20 @@ def lexicon() -> Lexicon:
             fold(c) for c in cues_before if any(w in c.casefold() for w in _NAMING_WORDS)
         ),
     )
+
+
+def _faker_names(locale: str) -> set[str]:
+    provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+    found: set[str] = set()
+    for attribute in dir(provider):
+        # first_names, last_names_male, unisex_last_names ...; not language_names.
+        if not ("first_names" in attribute or "last_names" in attribute):
+            continue
+        value = getattr(provider, attribute)
+        # Weighted lists are dicts of name to frequency; the others are tuples.
+        if isinstance(value, (dict, tuple, list)):
+            found.update(str(v) for v in value)
+    return found
 
 
 @dataclass
@@ -221,37 +249,56 @@ def _tokens(text: str) -> list[_Token]:
     return found
 
 
-def _variants(word: str, arabic: bool) -> list[str]:
+def _listed_forms(word: str, arabic: bool, lex: Lexicon) -> list[str]:
+    """Return the listed names a word is a form of: itself, or undone Welsh mutation,
+    Polish case ending or Arabic prefix."""
     base = fold(_POSSESSIVE.sub("", word))
     forms = [base]
     if arabic:
         forms += [base[1:] for p in _ARABIC_PREFIXES if base.startswith(p) and len(base) > 3]
         forms += [form[2:] for form in list(forms) if form.startswith("ال") and len(form) > 4]
-        return forms
+        return [form for form in forms if form in lex.names]
+    polish = []
     for ending, replacements in _POLISH_ENDINGS:
         if base.endswith(ending) and len(base) - len(ending) >= 3:
             stem = base[: -len(ending)]
             for replacement in replacements:
-                forms.append(stem + replacement)
+                polish.append(stem + replacement)
                 # A fleeting e: Marka -> Marek, Tomkiem -> Tomek, Pawła -> Paweł.
-                forms.append(stem[:-1] + "e" + stem[-1] + replacement)
+                polish.append(stem[:-1] + "e" + stem[-1] + replacement)
+    welsh = []
     for mutated, radicals in _WELSH_MUTATIONS:
         if base.startswith(mutated):
-            forms += [radical + base[len(mutated) :] for radical in radicals]
+            welsh += [radical + base[len(mutated) :] for radical in radicals]
     if base[:1] in "aeiouwyâêîôûŵŷ":
-        forms.append("g" + base)
-    return forms
+        welsh.append("g" + base)
+    return (
+        [form for form in forms if form in lex.names]
+        + [form for form in polish if form in lex.polish]
+        + [form for form in welsh if form in lex.welsh]
+    )
 
 
 def name_forms(word: str) -> list[str]:
     """Return the folded forms a name may take elsewhere: Welsh radical, Polish nominative."""
     arabic = bool(_ARABIC_SCRIPT.match(word))
-    lex = lexicon()
-    return [form for form in _variants(word, arabic) if form in lex.names] or [fold(word)]
+    return _listed_forms(word, arabic, lexicon()) or [fold(word)]
 
 
 def _is_listed(token: _Token, lex: Lexicon) -> bool:
-    return any(form in lex.names for form in _variants(token.text, token.arabic))
+    return bool(_listed_forms(token.text, token.arabic, lex))
+
+
+def _is_common_name(token: _Token, lex: Lexicon) -> bool:
+    """Say whether a word is a name on its own, with nothing beside it to say so.
+
+    In Arabic script many names are also everyday words (محفوظ "safe", أكبر "bigger"), so
+    only the common names the project lists count alone; the rest need a cue or a title.
+    """
+    if not token.arabic:
+        return _is_listed(token, lex) and not _is_ordinary(token, lex)
+    forms = _listed_forms(token.text, True, lex)
+    return any(form in lex.common_in_script for form in forms) and not _is_ordinary(token, lex)
 
 
 def _is_ordinary(token: _Token, lex: Lexicon) -> bool:
@@ -286,7 +333,7 @@ def find_people(text: str) -> list[tuple[int, int]]:
     for index, token in enumerate(tokens):
         if not token.capital or (token.text.isupper() and len(token.text) > 1):
             continue
-        if _is_listed(token, lex) and not _is_ordinary(token, lex):
+        if _is_common_name(token, lex):
             chosen[index] = True
     for cue in lex.cue_before.finditer(text):
         _after_cue(text, tokens, cue, chosen, lex)
@@ -325,7 +372,8 @@ def _after_cue(text: str, tokens: list[_Token], cue: re.Match, chosen: list[bool
             return
         if token.arabic and not naming and not _is_listed(token, lex):
             return
-        if not token.arabic and token.text[:1].islower() and not _is_listed(token, lex):
+        lower = not token.arabic and token.text[:1].islower()
+        if lower and (not _is_listed(token, lex) or _is_ordinary(token, lex)):
             return
         chosen[index] = True
         return
