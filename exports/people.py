@@ -58,6 +58,8 @@ _FOLD_ARABIC = str.maketrans(
 _SENTENCE_END = re.compile(r"[.!?؟۔\n:;\"“”«»(]")
 # Words between a cue and the name it introduces: "my carer is Bethan", "mam na imię Ewa".
 _LINKS = {"is", "was", "yw", "ydy", "oedd", "jest", "był", "była"}
+# Words that join the names in a list ("Ewa i Kasia", "Gareth a Bethan", "علی اور حمزہ").
+_JOINERS = {"and", "or", "&", "a", "ac", "neu", "i", "oraz", "albo", "lub", "اور", "یا", "و"}
 # Cues with these in them name someone outright ("my name is", "اسمه"), so even an
 # unlisted word after them is taken as the name.
 _NAMING_WORDS = ("name", "enw", "call", "imi", "nazyw", "نام", "اسم", "يدعى", "تدعى")
@@ -352,9 +354,14 @@ def find_people(text: str) -> list[tuple[int, int]]:
     for index, token in enumerate(tokens):
         if fold(token.text) in lex.titles and index + 1 < len(tokens):
             following = tokens[index + 1]
-            if _namelike(following, lex) and (following.capital or following.arabic):
+            # A title is a strong cue: "Mrs Hope" names someone. Not so in Arabic, where
+            # "الممرضة لطيفة" is "the nurse is kind": there an everyday word stays one.
+            if following.arabic:
+                chosen[index + 1] |= _namelike(following, lex)
+            elif following.capital and fold(following.text) not in lex.function_words | lex.roles:
                 chosen[index + 1] = True
     _join_neighbours(text, tokens, chosen, lex)
+    _join_lists(text, tokens, chosen, lex)
     return _spans(text, tokens, chosen, lex)
 
 
@@ -413,6 +420,26 @@ def _join_neighbours(text: str, tokens: list[_Token], chosen: list[bool], lex: L
             if ok:
                 chosen[other_index] = True
                 changed = True
+
+
+def _join_lists(text: str, tokens: list[_Token], chosen: list[bool], lex: Lexicon) -> None:
+    """Take the names listed beside a name: "Sharon, Tracey and Bev", "Wojtek i Staszek"."""
+    for _ in range(2):  # a list of three is reached from either end
+        for index in range(len(tokens) - 2):
+            first, joiner, last = tokens[index], tokens[index + 1], tokens[index + 2]
+            if fold(joiner.text) not in _JOINERS or chosen[index] == chosen[index + 2]:
+                continue
+            before, after = text[first.end : joiner.start], text[joiner.end : last.start]
+            if before.strip(" ,") or after.strip():
+                continue
+            other, other_index = (last, index + 2) if chosen[index] else (first, index)
+            if other.arabic:
+                ok = _is_listed(other, lex) and fold(other.text) not in lex.function_words
+            else:
+                ok = other.capital and _namelike(other, lex) and not other.sentence_start
+                ok = ok or (other is first and _is_listed(first, lex) and _namelike(first, lex))
+            if ok:
+                chosen[other_index] = True
 
 
 def _spans(text: str, tokens: list[_Token], chosen: list[bool], lex) -> list[tuple[int, int]]:
