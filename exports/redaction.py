@@ -81,7 +81,6 @@ class Finding:
 
 
 _B = r"(?<![\w@.+-])"  # a number or word starts here, not in the middle of another
-_E = r"(?![\w@])"
 _MONTHS = (
     r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
@@ -103,7 +102,7 @@ _WORD = rf"{_UPPER}[\w'’-]*"
 # Cue words that make a bare number a bank detail or an NHS number, in the five languages.
 _BANK_CUE = re.compile(
     r"(?i:sort code|account|acc no|bank|cod didoli|cyfrif|banc|konto|konta|numer rachunku"
-    r"|rachunek|rachunku|bank|اکاؤنٹ|بینک|کھاتہ|حساب|بنك|البنك|رمز الفرز)"
+    r"|rachunek|rachunku|اکاؤنٹ|بینک|کھاتہ|حساب|بنك|البنك|رمز الفرز)"
 )
 _NHS_CUE = re.compile(r"(?i:NHS|GIG|رقم الخدمة الصحية|این ایچ ایس)")
 _NHS = re.compile(rf"{_B}(\d{{3}})[ \u00a0-]?(\d{{3}})[ \u00a0-]?(\d{{4}})(?!\d)")
@@ -243,8 +242,8 @@ def find(text: str, names: Iterable[str] = ()) -> list[Finding]:
 def suggest(text: str, names: Iterable[str] = ()) -> list[Span]:
     """Return the spans of `text` a lead should consider redacting, in order.
 
-    `names` are names known from the campaign's own records (staff, services, people a lead
-    listed); each is found case-insensitively as a whole word.
+    `names` are the campaign's list of people and places to always redact. Each finding of
+    `find()` becomes a span of the kind it is stored under (KIND_OF); overlaps are joined.
     """
     return merge(Span(f.start, f.end, KIND_OF[f.type]) for f in find(text, names))
 
