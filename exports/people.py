@@ -5,9 +5,11 @@ Poland, South Asia and the Arab world, with the project's own lists for what tho
 (Welsh names, Urdu script: `data/names.yaml`); and cue words around a word ("my son",
 "fy mab", "mój syn", "میرا بیٹا", "ابني", "Sharon on nights"). A listed name counts on
 its own unless it is also an ordinary word ("Hope", "Will", "نور"); then it needs a cue, a
-title or a second name beside it. Welsh mutations ("Ddafydd") and Polish case endings
-("Agnieszką", "Marka") are undone before a word is looked up. Arabic and Urdu spellings are
-folded together (hamza forms, yeh, kaf, heh, teh marbuta; no diacritics).
+title or a second name beside it. In Arabic script, where many names are everyday words,
+only the common names of the project's list count on their own. Welsh mutations ("Ddafydd")
+and Polish case endings ("Agnieszką", "Marka") are undone, to Welsh and Polish names only,
+before a word is looked up. Arabic and Urdu spellings are folded together (hamza forms, yeh,
+kaf, heh, teh marbuta; no diacritics).
 """
 
 from __future__ import annotations
