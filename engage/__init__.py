@@ -73,7 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from engage.respondent import fast as kept_question_pages
     from engage.respondent import pages as respondent_pages
     from engage.review import bp as review_bp
-    from engage.review import lead_media
+    from engage.review import lead_media, redact_names
     from engage.review import public as you_said_bp
     from engage.safeguarding import bp as safeguarding_bp
     from engage.safeguarding import respondent_side  # noqa: F401  (adds its pages to /s/)
@@ -105,6 +105,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(you_said_bp)
     lead_media.init_app(app)
+    redact_names.init_app(app)
     register_commands(app)
     # Before any request reaches a view, the client's real address is known.
     app.wsgi_app = TrustedProxies(app.wsgi_app, parse_networks(app.config["TRUSTED_PROXIES"]))

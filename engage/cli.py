@@ -227,6 +227,7 @@ def register_commands(app: Flask) -> None:
     from engage.cli_media import media_group
     from engage.cli_narration import COMMANDS as NARRATION_COMMANDS
     from engage.cli_ops import backup_command, erase_command, restore_command
+    from engage.cli_redact import redact_list_group
     from engage.cli_staff import user_group
 
     for command in (
@@ -241,6 +242,7 @@ def register_commands(app: Flask) -> None:
         content_group,
         serve_command,
         export_command,
+        redact_list_group,
         *NARRATION_COMMANDS,
         media_group,
     ):

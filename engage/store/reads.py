@@ -415,6 +415,16 @@ def redaction_names(db: Database, campaign_id: int) -> list[str]:
     return [row["name"] for row in rows]
 
 
+def suggested_item_texts(db: Database, campaign_id: int) -> list[dict]:
+    """Return the id and words of each item of a campaign whose redactions were suggested."""
+    rows = db.execute(
+        "SELECT id, text FROM review_items WHERE campaign_id = ? AND suggested_at IS NOT NULL "
+        "AND text <> '' ORDER BY id",
+        [campaign_id],
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
 def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 

@@ -777,6 +777,15 @@ def add_redaction_name(db: Database, campaign_id: int, name: str) -> None:
         )
 
 
+def remove_redaction_name(db: Database, campaign_id: int, name: str) -> bool:
+    """Take a name off a campaign's always-redact list; say whether it was there."""
+    cursor = db.execute(
+        "DELETE FROM campaign_redaction_names WHERE campaign_id = ? AND name = ?",
+        [campaign_id, name],
+    )
+    return cursor.rowcount == 1
+
+
 def set_we_will(
     db: Database, campaign_id: int, statement_id: str, text: str, by: str | None
 ) -> None:

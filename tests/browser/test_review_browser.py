@@ -71,7 +71,7 @@ def test_every_evidence_page_passes_the_checks(live_server, new_page, context):
     ):
         page.goto(base + path)
         check_page(page)
-    for path in ("/voices", "/pictures"):
+    for path in ("/voices", "/pictures", "/redact-list"):
         page.goto(f"{live_server.url}/staff/campaigns/{seeded['code']}{path}")
         check_page(page)
     page.goto(f"{live_server.url}/s/{seeded['code']}/you-said")

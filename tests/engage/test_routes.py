@@ -86,6 +86,12 @@ STAFF_GET_MATRIX = {
         "advocate": 403,
     },
     # The evidence pages show people's words before redaction: leads only.
+    "/staff/campaigns/<code>/redact-list": {
+        "anonymous": 302,
+        "lead": 200,
+        "supporter": 403,
+        "advocate": 403,
+    },
     "/staff/campaigns/<code>/voices": {
         "anonymous": 302,
         "lead": 200,
@@ -225,6 +231,19 @@ STAFF_POST_MATRIX = {
     },
     # An empty export form names no format; suggesting and saving "we will" need nothing.
     # An empty voice form names no text (400), and no text has a recording to remove (404).
+    # An empty redact-list form names nothing (400), and nothing is on it to remove (404).
+    "/staff/campaigns/<code>/redact-list": {
+        "anonymous": 302,
+        "lead": 400,
+        "supporter": 403,
+        "advocate": 403,
+    },
+    "/staff/campaigns/<code>/redact-list/remove": {
+        "anonymous": 302,
+        "lead": 404,
+        "supporter": 403,
+        "advocate": 403,
+    },
     "/staff/campaigns/<code>/voices": {
         "anonymous": 302,
         "lead": 400,
