@@ -990,6 +990,11 @@ def decide_flag(db: Database, flag_id: int, status: str, note: str, user_id: int
     )
 
 
+def remove_flag(db: Database, flag_id: int) -> None:
+    """Delete a flag that holds no one's evidence."""
+    db.execute("DELETE FROM safeguarding_flags WHERE id = ?", [flag_id])
+
+
 def set_safeguarding_lead(db: Database, campaign_id: int, user_id: int | None) -> None:
     """Name the lead who receives a campaign's flags."""
     db.execute("UPDATE campaigns SET safeguarding_lead_id = ? WHERE id = ?", [user_id, campaign_id])
