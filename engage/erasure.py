@@ -35,6 +35,7 @@ def erase_respondent(db: Database, session_id: int, by: int | None, reason: str)
         writes.forget_narration(db, clip_keys)
         writes.erase_session(db, session_id)
         writes.audit(db, by, "erase", f"session:{session_id}", reason)
+    writes.scrub_erased(db)
     files = mediaanswers.sweep_blobs(sorted(held["digests"]))
     for upload_id in held["uploads"]:
         part = mediaanswers.part_path(upload_id)

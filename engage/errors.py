@@ -57,7 +57,13 @@ DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
 
 
 def is_disk_full(error: BaseException) -> bool:
-    """Say whether an error means the disk (or the file-size limit) has no room left."""
+    """Say whether an error means the disk (or the file-size limit) has no room left.
+
+    A file write says so with an errno; SQLite says so with its own code when the database
+    cannot grow.
+    """
+    if isinstance(error, sqlite3.Error):
+        return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
     return isinstance(error, OSError) and error.errno in DISK_FULL_ERRNOS
 
 

@@ -286,6 +286,9 @@ def add_note(group_id: int, question_id: str):
     """Record what someone said, with only their role; concerning words raise a flag."""
     group = _own_group(group_id)
     _group_question(group, question_id)
+    if group["finished_at"]:
+        # A finished session's record is what the group agreed on the day.
+        refuse(400, _("This group session is finished"), [_("No more notes can be added.")])
     speaker = request.form.get("speaker_role", "")
     note = typed.clean(request.form.get("note"))
     if speaker and speaker not in SPEAKER_ROLES:
@@ -336,4 +339,6 @@ def add_photo(group_id: int):
     writes.add_group_photo(
         get_db(), group_id, description, sha256=full, thumb_sha256=small, mime=mime
     )
+    # The words about a flip-chart can hold a disclosure as much as a note can.
+    check_free_text(group["campaign_id"], description, group_session_id=group_id)
     return redirect(url_for(".overview", group_id=group_id) + "#flipchart")

@@ -34,6 +34,7 @@ from engage import csrf
 from engage.errors import is_disk_full, refuse
 from engage.mediaanswers.kinds import CONSENT_CHOICES, KINDS, MESSAGES, STAMPS, Kind
 from engage.respondent import _add_code, _bound_session, _load_campaign, forms
+from engage.safeguarding import check_free_text
 from engage.store import get_db, reads, writes
 from media import av, images, pictures
 from media.blobs import BlobStore
@@ -543,7 +544,16 @@ def item(item_id: int):
             checked.errors["description"] = _("Please write less.")
         if not checked.errors:
             writes.set_media_consent(get_db(), item_id, consent, text)
-            return redirect(_return_url(item_["question_id"], bool(request.args.get("change"))))
+            onward = _return_url(item_["question_id"], bool(request.args.get("change")))
+            # A person's words about their picture can hold a disclosure as much as an answer.
+            if check_free_text(
+                g.campaign["id"],
+                text,
+                session_id=respondent["id"],
+                question_id=item_["question_id"],
+            ):
+                return redirect(url_for("respondent.next_steps", then=onward))
+            return redirect(onward)
         status = 400
     return (
         render_template(

@@ -164,6 +164,7 @@ def queue(code: str):
         offset=(page - 1) * PAGE_SIZE,
     )
     filters = {"kind": kind or "", "statement": statement or "", "state": state or ""}
+    _audit_flagged_words_shown(db, campaign, items[:PAGE_SIZE])
     return render_template(
         "review/queue.html",
         campaign=campaign,
@@ -191,9 +192,18 @@ def search(code: str):
     campaign = _campaign(code)
     query = (request.args.get("q") or "").strip()[:200]
     items = reads.search_items(get_db(), campaign["id"], query) if query else []
+    _audit_flagged_words_shown(get_db(), campaign, items)
     return render_template(
         "review/search.html", campaign=campaign, query=query, items=items, searched=bool(query)
     )
+
+
+def _audit_flagged_words_shown(db, campaign: dict, items: list[dict]) -> None:
+    """Put on the record that a list showed the words of items held for safeguarding."""
+    held = [str(item["id"]) for item in items if item["held"]]
+    if held:
+        subject = f"review items {', '.join(held)}"
+        writes.audit(db, _me()["id"], "view_flagged", subject, campaign["code"])
 
 
 # --- one item ---

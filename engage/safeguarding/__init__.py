@@ -174,6 +174,7 @@ def _flag_page(flag: dict, errors: dict, values: dict, status: int = 200):
             ways=ANSWERED_HOW,
             errors=errors,
             values=values,
+            removable=removable(flag),
         ),
         status,
     )
@@ -209,6 +210,34 @@ def decide(flag_id: int):
     user = auth.current_user()
     writes.decide_flag(get_db(), flag_id, decision, note, user["id"])
     writes.audit(get_db(), user["id"], "flag_decision", f"flag:{flag_id}", decision)
+    return redirect(url_for(".flagged"))
+
+
+def removable(flag: dict) -> bool:
+    """Say whether a flag holds nobody's evidence, so a lead may remove it as not a real worry."""
+    return flag["status"] == "open" and not flag["session_id"] and not flag["group_session_id"]
+
+
+@bp.post("/<int:flag_id>/remove")
+@require_role("lead")
+def remove(flag_id: int):
+    """Remove a worry sent from outside the survey that was not real (a flood, a test)."""
+    flag = _flag_or_404(flag_id)
+    if not removable(flag):
+        refuse(400, _("This flag cannot be removed"), [_("Record a decision on it instead.")])
+    note = typed.clean(request.form.get("remove_note"))
+    errors = {}
+    if not note:
+        errors["remove_note"] = _("Write why it is not a real worry.")
+    elif len(note) > NOTE_LIMIT:
+        errors["remove_note"] = _("Write %(n)s characters or fewer.", n=format_number(NOTE_LIMIT))
+    if errors:
+        return _flag_page(flag, errors, {"remove_note": note}, 400)
+    user = auth.current_user()
+    with writes.transaction(get_db()):
+        writes.remove_flag(get_db(), flag_id)
+        # The record keeps who removed it and why, never the words that were sent.
+        writes.audit(get_db(), user["id"], "flag_removed", f"flag:{flag_id}", note)
     return redirect(url_for(".flagged"))
 
 

@@ -11,8 +11,13 @@ PHRASE_LIMIT = 80
 
 
 def normalise(text: str) -> str:
-    """Lower-case the text and reduce every run of non-letters to one space."""
+    """Lower-case the text and reduce every run of non-letters to one space.
+
+    An apostrophe inside a word ("don't") stays; one that quotes words ('hits me') goes, or
+    quoting a phrase would hide it.
+    """
     text = text.lower().replace("\u2019", "'")
+    text = re.sub(r"(?<!\w)'|'(?!\w)", " ", text)
     return " ".join(re.sub(r"[^\w']+", " ", text).split())
 
 

@@ -6,12 +6,17 @@ respondent blueprint's campaign loading and session binding.
 
 from __future__ import annotations
 
-from flask import g, redirect, render_template, request, url_for
+import secrets
+import time
 
+from flask import g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from engage.errors import refuse
 from engage.respondent import _bound_session, bp
 from engage.respondent.forms import free_text
 from engage.safeguarding import exit_hold_active
-from engage.store import get_db, writes
+from engage.store import get_db, reads, writes
 
 
 @bp.before_request
@@ -40,6 +45,8 @@ def worried():
     if request.method == "POST":
         typed, error = free_text(request.form, "worry")
         if error is None:
+            if respondent is None:
+                _limit_worries_from_nobody()
             writes.raise_flag(
                 get_db(),
                 campaign_id=g.campaign["id"],
@@ -58,6 +65,39 @@ def worried():
         ),
         400 if error else 200,
     )
+
+
+# Someone who has not started answering can still say they are worried, with no session to
+# tie the flag to; without a limit one script filled the leads' list in a second. A person in
+# the survey is never limited. Per browser is what a real person could reach; per address is a
+# ceiling high enough for a building's shared connection.
+WORRY_WINDOW_SECONDS = 60 * 60
+WORRIES_PER_BROWSER = 3
+WORRIES_PER_ADDRESS = 20
+
+
+def _limit_worries_from_nobody() -> None:
+    """Refuse a flood of worries from outside the survey, counting this one if it is let in."""
+    db = get_db()
+    browser = session.setdefault("worry_key", secrets.token_urlsafe(12))
+    subjects = {
+        f"worried:{g.campaign['id']}:browser:{browser}": WORRIES_PER_BROWSER,
+        f"worried:{g.campaign['id']}:address:{request.remote_addr or 'unknown'}": (
+            WORRIES_PER_ADDRESS
+        ),
+    }
+    since = time.time() - WORRY_WINDOW_SECONDS
+    for subject, limit in subjects.items():
+        if reads.recent_sign_in_failures(db, subject, since) >= limit:
+            refuse(
+                429,
+                _("We have your message already"),
+                [
+                    _("Someone will read what you sent."),
+                    _("If you are in danger now, call 999."),
+                ],
+            )
+    writes.record_sign_in_attempt(db, list(subjects), time.time())
 
 
 @bp.get("/what-happens-next")

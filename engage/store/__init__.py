@@ -20,6 +20,8 @@ def connect(path: str) -> Database:
     # FULL makes every acknowledged answer survive a power cut, not only a crash.
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA busy_timeout = 15000")
+    # Deleted rows are overwritten with zeros, so erased words cannot be read from free pages.
+    conn.execute("PRAGMA secure_delete = ON")
     return db
 
 

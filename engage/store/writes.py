@@ -226,6 +226,17 @@ def erase_session(db: Database, session_id: int) -> None:
         db.execute("DELETE FROM respondent_sessions WHERE id = ?", [session_id])
 
 
+def scrub_erased(db: Database) -> None:
+    """Leave no copy of erased words in the search index's old segments or the WAL.
+
+    A full-text delete only marks entries deleted until the index is merged, and the WAL keeps
+    the pages a transaction wrote until a checkpoint; with secure_delete on, the merge and the
+    checkpoint overwrite what they free. Rare and costly, so only after an erasure.
+    """
+    db.execute("INSERT INTO review_items_fts (review_items_fts) VALUES ('optimize')")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 # --- staff ---
 
 
@@ -986,6 +997,11 @@ def decide_flag(db: Database, flag_id: int, status: str, note: str, user_id: int
         "decided_at = ? WHERE id = ?",
         [status, note, user_id, now(), flag_id],
     )
+
+
+def remove_flag(db: Database, flag_id: int) -> None:
+    """Delete a flag that holds no one's evidence."""
+    db.execute("DELETE FROM safeguarding_flags WHERE id = ?", [flag_id])
 
 
 def set_safeguarding_lead(db: Database, campaign_id: int, user_id: int | None) -> None:

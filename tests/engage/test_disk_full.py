@@ -10,6 +10,8 @@ import urllib.parse
 from pathlib import Path
 
 from benchmarks.respondents import TOKEN, Browser, multipart_body
+from engage.store import get_db
+from tests.engage.journey import Respondent
 from tests.media import samples
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,3 +112,24 @@ def test_a_full_disk_during_an_upload_is_refused_cleanly(tmp_path):
     media = instance / "media"
     left = [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
     assert left == []
+
+
+def test_a_database_that_cannot_grow_gets_the_easy_read_page(app, client, make_campaign):
+    campaign = make_campaign(statement_ids=["QS1"])
+    person = Respondent(client, campaign["code"])
+    assert person.consent().status_code == 302
+    question = person.who().headers["Location"].rsplit("/", 1)[1]
+    with app.app_context():
+        db = get_db()
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        # This thread's connection (the one the test client's requests use) may not grow.
+        db.execute(f"PRAGMA max_page_count = {pages}")
+        before = db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+    response = person.answer(question, "good", "words " * 800)
+    with app.app_context():
+        get_db().execute("PRAGMA max_page_count = 1073741823")
+        after = get_db().execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+    assert response.status_code == 507
+    text = response.get_data(as_text=True)
+    assert "no room to save this" in text and "Please tell the staff." in text
+    assert after == before

@@ -76,6 +76,11 @@ def _everything_left(app, session_id: int, clip: Path) -> list[str]:
             "SELECT COUNT(*) FROM narration_texts WHERE text LIKE ?", [f"%{UNIQUE}%"]
         ).fetchone()[0]:
             left.append("a narration text")
+    # Not in a free page, an old index segment or the WAL either.
+    for path in Path(app.config["DATABASE"]).parent.glob("engage.db*"):
+        raw = path.read_bytes()
+        if UNIQUE.encode() in raw or UNIQUE.lower().encode() in raw:
+            left.append(f"the words in the bytes of {path.name}")
     media = Path(app.instance_path) / "media"
     files = [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
     if files:

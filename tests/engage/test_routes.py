@@ -327,6 +327,11 @@ PARAM_POST_MATRIX = {
         "/staff/safeguarding/{flag}/decision",
         {"anonymous": 302, "lead": 400, "supporter": 403, "advocate": 403},
     ),
+    # An empty form: a removable flag wants a reason, any other cannot be removed.
+    "/staff/safeguarding/<int:flag_id>/remove": (
+        "/staff/safeguarding/{flag}/remove",
+        {"anonymous": 302, "lead": 400, "supporter": 403, "advocate": 403},
+    ),
     "/staff/safeguarding/phrases/<int:phrase_id>/remove": (
         "/staff/safeguarding/phrases/{phrase}/remove",
         {"anonymous": 302, "lead": 302, "supporter": 403, "advocate": 403},
