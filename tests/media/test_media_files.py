@@ -144,7 +144,7 @@ def test_video_loses_location_and_title_and_gets_a_poster(tmp_path):
     assert "location" not in tags and "secret" not in tags.lower()
     assert b"+51.5034" not in clean.path.read_bytes()
     assert clean.mime == "video/mp4" and clean.duration == pytest.approx(2.0, abs=0.2)
-    poster = av.poster_frame(clean.path, out / "poster.jpg", clean.duration)
+    poster = av.poster_frame(clean, out / "poster.jpg")
     with Image.open(poster) as frame:
         assert frame.format == "JPEG" and frame.size == (320, 240)
 
