@@ -22,6 +22,7 @@ from PIL import Image
 import engage.mediaanswers as mediaanswers
 from engage.store import get_db
 from media import work
+from tests.conftest import csrf_token
 from tests.engage.test_media_answers import MediaRespondent, _blob, _items, _nothing_left
 from tests.media import samples
 
@@ -279,6 +280,26 @@ def test_a_busy_server_says_try_again_and_keeps_nothing(person, app, tmp_path):
     assert person.client.get(url).get_json()["received"] == len(data)
     assert person.finish(url).status_code == 200
     assert len(_items(app)) == 1
+
+
+def test_a_busy_server_turns_away_a_leads_picture_too(app, staff_client, make_campaign):
+    app.config["MEDIA_BUSY_WAIT"] = 0.05
+    code = make_campaign()["code"]
+    lead = staff_client("lead")
+    token = csrf_token(lead.get("/staff/sign-in").get_data(as_text=True))
+    picture = io.BytesIO()
+    Image.new("RGB", (300, 200), "navy").save(picture, format="JPEG")
+    with work.media_slot(0), work.media_slot(0):
+        reply = lead.post(
+            f"/staff/campaigns/{code}/pictures",
+            data={"csrf_token": token, "alt": "A door", "picture": (picture, "p.jpg")},
+            content_type="multipart/form-data",
+        )
+    assert reply.status_code == 503
+    assert "Sorry, we are busy right now" in reply.get_data(as_text=True)
+    with app.app_context():
+        assert get_db().execute("SELECT COUNT(*) FROM campaign_pictures").fetchone()[0] == 0
+    assert not [p for p in (Path(app.instance_path) / "media").rglob("*") if p.is_file()]
 
 
 def _age(app, upload: str, stamp: str) -> None:
