@@ -72,8 +72,8 @@ def process_image(
                 if kind == "jpeg":
                     image.draft("RGB", (full_side, full_side))
                 image.load()
-                if image.mode in ("1", "I", "I;16", "F"):
-                    # Pillow only shrinks these with the crudest filter; 8 bits a pixel suffice.
+                if image.mode == "1":
+                    # Pillow shrinks one-bit pictures only by dropping pixels; grey keeps lines.
                     image = image.convert("L")
                 image.thumbnail((full_side, full_side), Image.Resampling.LANCZOS)
                 upright = ImageOps.exif_transpose(image)
