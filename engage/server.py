@@ -29,7 +29,7 @@ def load_engage():
     app = create_app()
     # Before any request: clear what a crash (even kill -9) left half-done on disk.
     with app.app_context():
-        sweep(days=7, starting=True)
+        sweep(starting=True)
         warm_up(app)
     return app
 

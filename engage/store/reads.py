@@ -847,10 +847,27 @@ def media_upload_ids(db: Database) -> set[str]:
     return {row[0] for row in db.execute("SELECT id FROM media_uploads").fetchall()}
 
 
-def media_uploads_untouched_since(db: Database, cutoff: str) -> list[str]:
-    """Return the tokens of uploads that have not moved on since the cutoff time."""
-    rows = db.execute("SELECT id FROM media_uploads WHERE updated_at < ?", [cutoff]).fetchall()
+def media_uploads_untouched_since(
+    db: Database, cutoff: str, session_id: int | None = None
+) -> list[str]:
+    """Return the tokens of uploads (of one session, if given) not moved on since the cutoff."""
+    rows = db.execute(
+        "SELECT id FROM media_uploads WHERE updated_at < ? AND (? IS NULL OR session_id = ?) "
+        "ORDER BY updated_at",
+        [cutoff, session_id, session_id],
+    ).fetchall()
     return [row[0] for row in rows]
+
+
+def media_bytes_held(db: Database, session_id: int) -> tuple[int, int]:
+    """Return a session's unfinished uploads and the bytes it holds, finished and unfinished."""
+    row = db.execute(
+        "SELECT (SELECT COUNT(*) FROM media_uploads WHERE session_id = ?), "
+        "(SELECT COALESCE(SUM(size), 0) FROM media_uploads WHERE session_id = ?) "
+        "+ (SELECT COALESCE(SUM(size_bytes), 0) FROM media_items WHERE session_id = ?)",
+        [session_id, session_id, session_id],
+    ).fetchone()
+    return int(row[0]), int(row[1])
 
 
 # --- erasure ---

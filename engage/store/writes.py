@@ -1092,21 +1092,42 @@ def create_media_upload(
     kind: str,
     question_id: str | None,
     size: int,
-) -> None:
-    """Record a resumable upload that has been started."""
+    *,
+    max_open: int,
+    quota: int,
+) -> bool:
+    """Record a resumable upload that has been started; False if the session may not start it.
+
+    One statement, so two uploads started at once cannot both slip under the limits: the
+    session may have fewer than max_open unfinished uploads, and what it holds (finished and
+    unfinished) plus this one's size may not pass quota bytes.
+    """
     stamp = now()
-    db["media_uploads"].insert(
-        {
-            "id": upload_id,
-            "session_id": session_id,
-            "kind": kind,
-            "question_id": question_id,
-            "size": size,
-            "received": 0,
-            "created_at": stamp,
-            "updated_at": stamp,
-        }
+    cursor = db.execute(
+        "INSERT INTO media_uploads "
+        "(id, session_id, kind, question_id, size, received, created_at, updated_at) "
+        "SELECT ?, ?, ?, ?, ?, 0, ?, ? "
+        "WHERE (SELECT COUNT(*) FROM media_uploads WHERE session_id = ?) < ? "
+        "AND (SELECT COALESCE(SUM(size), 0) FROM media_uploads WHERE session_id = ?) "
+        "+ (SELECT COALESCE(SUM(size_bytes), 0) FROM media_items WHERE session_id = ?) "
+        "+ ? <= ?",
+        [
+            upload_id,
+            session_id,
+            kind,
+            question_id,
+            size,
+            stamp,
+            stamp,
+            session_id,
+            max_open,
+            session_id,
+            session_id,
+            size,
+            quota,
+        ],
     )
+    return cursor.rowcount == 1
 
 
 def advance_media_upload(db: Database, upload_id: str, offset: int, received: int) -> bool:
