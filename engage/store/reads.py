@@ -112,19 +112,21 @@ def user_by_email(db: Database, email: str) -> dict | None:
     return _one(db, "SELECT * FROM users WHERE email = ?", [email.strip()])
 
 
+def staff_session_by_token_hash(db: Database, token_hash: str) -> dict | None:
+    """Return the staff session whose cookie token has this hash, or None."""
+    return _one(db, "SELECT * FROM staff_sessions WHERE token_hash = ?", [token_hash])
+
+
+def handover_by_token_hash(db: Database, token_hash: str) -> dict | None:
+    """Return the tablet hand-over whose token has this hash, or None."""
+    return _one(db, "SELECT * FROM assist_handovers WHERE token_hash = ?", [token_hash])
+
+
 def count_users(db: Database, role: str | None = None) -> int:
     """Count staff accounts, optionally of one role."""
     if role:
         return db.execute("SELECT COUNT(*) FROM users WHERE role = ?", [role]).fetchone()[0]
     return db.execute("SELECT COUNT(*) FROM users").fetchone()[0]
-
-
-def recent_sign_in_failures(db: Database, subject: str, since: float) -> int:
-    """Count a subject's failed sign-ins since a time."""
-    return db.execute(
-        "SELECT COUNT(*) FROM sign_in_attempts WHERE subject = ? AND attempted_at >= ?",
-        [subject, since],
-    ).fetchone()[0]
 
 
 def audit_entries(db: Database, limit: int = 200, offset: int = 0) -> list[dict]:

@@ -267,17 +267,134 @@ def bump_session_generation(db: Database, user_id: int) -> None:
     )
 
 
-def record_sign_in_attempt(db: Database, subjects: list[str], at: float) -> None:
-    """Remember a failed sign-in against each subject (account and address)."""
-    db["sign_in_attempts"].insert_all({"subject": s, "attempted_at": at} for s in subjects)
+def claim_attempt(
+    db: Database, limits: list[tuple[str, int, float]], at: float, claim: str
+) -> tuple[bool, list[str]]:
+    """Record an attempt before it is checked, unless a limit is already reached.
+
+    `limits` holds (subject, most attempts, window in seconds); a subject may appear with
+    several windows (stepped backoff). Counting and inserting happen in one write
+    transaction, so a burst of parallel requests cannot all pass the count before any is
+    recorded. Return whether the attempt may go ahead, and the subjects whose limit this
+    attempt filled (for the audit log: once per burst, not once per refused request).
+    """
+    with transaction(db):
+        reached = []
+        refused = False
+        for subject, most, window in limits:
+            count = db.execute(
+                "SELECT COUNT(*) FROM sign_in_attempts WHERE subject = ? AND attempted_at >= ?",
+                [subject, at - window],
+            ).fetchone()[0]
+            if count >= most:
+                refused = True
+            elif count + 1 == most:
+                reached.append(subject)
+        if refused:
+            return False, []
+        db["sign_in_attempts"].insert_all(
+            {"subject": subject, "attempted_at": at, "claim": claim}
+            for subject in dict.fromkeys(subject for subject, _, _ in limits)
+        )
+    return True, sorted(set(reached))
 
 
-def clear_sign_in_attempts(db: Database, subject: str, before: float | None = None) -> None:
-    """Forget a subject's failed attempts, or everyone's older than a time."""
-    if before is None:
-        db.execute("DELETE FROM sign_in_attempts WHERE subject = ?", [subject])
-    else:
-        db.execute("DELETE FROM sign_in_attempts WHERE attempted_at < ?", [before])
+def settle_attempt(db: Database, claim: str) -> None:
+    """Forget an attempt that succeeded, so only failures count against a limit."""
+    db.execute("DELETE FROM sign_in_attempts WHERE claim = ?", [claim])
+
+
+def forget_old_attempts(db: Database, before: float) -> None:
+    """Forget every attempt older than a time (the longest window)."""
+    db.execute("DELETE FROM sign_in_attempts WHERE attempted_at < ?", [before])
+
+
+def clear_sign_in_attempts(db: Database, subject: str) -> None:
+    """Forget a subject's failed attempts."""
+    db.execute("DELETE FROM sign_in_attempts WHERE subject = ?", [subject])
+
+
+def start_handover(
+    db: Database,
+    *,
+    token_hash: str,
+    supporter_id: int,
+    campaign_code: str,
+    respondent_session_id: int | None,
+    at: float,
+    expires_at: float,
+) -> int:
+    """Record that a supporter handed a tablet over; only the hash of its token is kept."""
+    return (
+        db["assist_handovers"]
+        .insert(
+            {
+                "token_hash": token_hash,
+                "supporter_id": supporter_id,
+                "campaign_code": campaign_code,
+                "respondent_session_id": respondent_session_id,
+                "created_at": at,
+                "expires_at": expires_at,
+            }
+        )
+        .last_pk
+    )
+
+
+def end_handover(db: Database, handover_id: int, at: float) -> bool:
+    """Mark a hand-over taken back; return False if it already was (it works once)."""
+    ended = db.execute(
+        "UPDATE assist_handovers SET taken_back_at = ? WHERE id = ? AND taken_back_at IS NULL",
+        [at, handover_id],
+    )
+    return ended.rowcount == 1
+
+
+# --- staff sessions ---
+
+
+def start_staff_session(
+    db: Database, *, token_hash: str, user_id: int, generation: int, at: float
+) -> None:
+    """Record a staff session; only the hash of the cookie's token is kept."""
+    db["staff_sessions"].insert(
+        {
+            "token_hash": token_hash,
+            "user_id": user_id,
+            "generation": generation,
+            "started_at": at,
+            "seen_at": at,
+        }
+    )
+
+
+def touch_staff_session(db: Database, session_id: int, at: float) -> None:
+    """Move a staff session's last activity to a time."""
+    db.execute("UPDATE staff_sessions SET seen_at = ? WHERE id = ?", [at, session_id])
+
+
+def end_staff_session(db: Database, session_id: int, at: float) -> None:
+    """End one staff session."""
+    db.execute(
+        "UPDATE staff_sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
+        [at, session_id],
+    )
+
+
+def end_staff_sessions_of(db: Database, user_id: int, at: float) -> None:
+    """End every staff session of an account."""
+    db.execute(
+        "UPDATE staff_sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL",
+        [at, user_id],
+    )
+
+
+def forget_old_staff_sessions(db: Database, before: float) -> None:
+    """Remove sessions that ended, or went idle, before a time."""
+    db.execute(
+        "DELETE FROM staff_sessions WHERE COALESCE(ended_at, seen_at) < ?",
+        [before],
+    )
 
 
 def audit(
