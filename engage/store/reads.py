@@ -163,6 +163,11 @@ def users_all(db: Database) -> list[dict]:
     return [dict(row) for row in rows]
 
 
+def invitation_by_id(db: Database, invitation_id: int) -> dict | None:
+    """Return an invitation by id, or None."""
+    return _one(db, "SELECT * FROM invitations WHERE id = ?", [invitation_id])
+
+
 def invitation_by_token_hash(db: Database, token_hash: str) -> dict | None:
     """Return the invitation whose token has this hash, or None."""
     return _one(db, "SELECT * FROM invitations WHERE token_hash = ?", [token_hash])
@@ -173,7 +178,8 @@ def pending_invitations(db: Database, at: str) -> list[dict]:
     rows = db.execute(
         "SELECT i.id, i.email, i.role, i.created_at, i.expires_at, u.name AS invited_by_name "
         "FROM invitations i JOIN users u ON u.id = i.invited_by "
-        "WHERE i.used_at IS NULL AND i.expires_at > ? ORDER BY i.id DESC",
+        "WHERE i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ? "
+        "AND u.active = 1 AND u.role = 'lead' ORDER BY i.id DESC",
         [at],
     ).fetchall()
     return [dict(row) for row in rows]

@@ -432,10 +432,16 @@ def create_invitation(
 def accept_invitation(
     db: Database, invitation: dict, *, name: str, password_hash: str
 ) -> int | None:
-    """Turn an unused invitation into an account; return None if it was used meanwhile."""
+    """Turn an unused invitation into an account.
+
+    Return None if it was used or cancelled meanwhile, or its lead lost their access: an
+    invitation is only as good as the lead who made it, at the moment it is used.
+    """
     with transaction(db):
         used = db.execute(
-            "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL",
+            "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL "
+            "AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM users u "
+            "WHERE u.id = invitations.invited_by AND u.active = 1 AND u.role = 'lead')",
             [now(), invitation["id"]],
         )
         if used.rowcount != 1:
@@ -448,6 +454,24 @@ def accept_invitation(
             password_hash=password_hash,
             invited_by=invitation["invited_by"],
         )
+
+
+def revoke_invitation(db: Database, invitation_id: int) -> bool:
+    """Cancel an unused invitation; return False if it was already used or cancelled."""
+    revoked = db.execute(
+        "UPDATE invitations SET revoked_at = ? "
+        "WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL",
+        [now(), invitation_id],
+    )
+    return revoked.rowcount == 1
+
+
+def _revoke_invitations_by(db: Database, user_id: int) -> None:
+    db.execute(
+        "UPDATE invitations SET revoked_at = ? "
+        "WHERE invited_by = ? AND used_at IS NULL AND revoked_at IS NULL",
+        [now(), user_id],
+    )
 
 
 def _other_active_leads(db: Database, user_id: int) -> int:
@@ -466,6 +490,9 @@ def set_user_role(db: Database, user_id: int, role: str) -> bool:
         if losing_a_lead and _other_active_leads(db, user_id) == 0:
             return False
         db.execute("UPDATE users SET role = ? WHERE id = ?", [role, user_id])
+        if role != "lead":
+            # Their invitations die with their access to make accounts.
+            _revoke_invitations_by(db, user_id)
     return True
 
 
@@ -484,6 +511,12 @@ def set_user_active(db: Database, user_id: int, active: bool) -> bool:
             "UPDATE users SET active = ?, session_generation = session_generation + ? WHERE id = ?",
             [int(active), 0 if active else 1, user_id],
         )
+        if not active:
+            _revoke_invitations_by(db, user_id)
+            db.execute(
+                "UPDATE staff_sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL",
+                [datetime.now(UTC).timestamp(), user_id],
+            )
     return True
 
 

@@ -6,6 +6,7 @@ file, released together by a barrier, so the limits are tested the way an attack
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 
@@ -243,3 +244,178 @@ def test_a_hand_over_expires(app, staff_client, make_campaign):
     assert page.status_code == 410
     assert "This hand-over has ended" in page.get_data(as_text=True)
     assert tablet.get("/staff/").status_code == 302
+
+
+# --- invitations ---
+
+
+def _post(client, path: str, data: dict):
+    token = csrf_token(client.get("/staff/sign-in").get_data(as_text=True))
+    return client.post(path, data={"csrf_token": token, **data})
+
+
+def _invite(lead, email: str, role: str = "lead") -> str:
+    page = _post(lead, "/staff/users/invite", {"email": email, "role": role})
+    return re.search(r"(/staff/invitation/[^<]+)</code>", page.get_data(as_text=True)).group(1)
+
+
+GOOD_PASSWORD = "a perfectly long password"
+
+
+def _accept(client, path: str, password: str = GOOD_PASSWORD):
+    page = client.get(path)
+    if page.status_code != 200:
+        return page
+    return client.post(
+        path,
+        data={
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+            "name": "New Person",
+            "password": password,
+            "password_again": password,
+        },
+    )
+
+
+def _accounts(app) -> int:
+    with app.app_context():
+        return reads.count_users(get_db())
+
+
+def test_a_lead_cancels_an_invitation_from_the_users_page(app, staff_client):
+    lead = staff_client("lead")
+    path = _invite(lead, "new.lead@example.org")
+    page = lead.get("/staff/users").get_data(as_text=True)
+    [action] = re.findall(r'action="(/staff/users/invitations/\d+/revoke)"', page)
+    assert _post(lead, action, {}).status_code == 302
+    assert "new.lead@example.org" not in lead.get("/staff/users").get_data(as_text=True)
+    before = _accounts(app)
+    assert _accept(app.test_client(), path).status_code == 404
+    assert _accounts(app) == before
+    assert _audit(app, "revoke_invitation")[0]["subject"] == "new.lead@example.org"
+
+
+@pytest.mark.parametrize("loses", ["deactivated", "demoted"])
+def test_an_invitation_dies_with_its_leads_access(app, staff_client, make_user, loses):
+    inviter = staff_client("lead")
+    other_lead = staff_client("lead")
+    path = _invite(inviter, "new.lead@example.org")
+    page = app.test_client()
+    form = page.get(path)
+    assert form.status_code == 200
+    if loses == "deactivated":
+        _post(other_lead, f"/staff/users/{inviter.user['id']}/active", {"active": "0"})
+    else:
+        _post(other_lead, f"/staff/users/{inviter.user['id']}/role", {"role": "supporter"})
+    before = _accounts(app)
+    # Even a form opened before the lead lost access makes no account.
+    response = page.post(
+        path,
+        data={
+            "csrf_token": csrf_token(form.get_data(as_text=True)),
+            "name": "New Person",
+            "password": "a perfectly long password",
+            "password_again": "a perfectly long password",
+        },
+    )
+    assert response.status_code == 404
+    assert _accounts(app) == before
+    # Reactivating or promoting the lead again does not bring the invitation back.
+    if loses == "deactivated":
+        _post(other_lead, f"/staff/users/{inviter.user['id']}/active", {"active": "1"})
+    else:
+        _post(other_lead, f"/staff/users/{inviter.user['id']}/role", {"role": "lead"})
+    assert _accept(app.test_client(), path).status_code == 404
+
+
+# --- passwords ---
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "password1234",
+        "Password!2024",
+        "qwertyuiop123",
+        "123456789012",
+        "aaaaaaaaaaaaaaaa",
+        "correct horse battery staple",
+        "NewPerson2024!",
+        "new.lead1990!!",
+    ],
+)
+def test_weak_and_personal_passwords_are_refused(app, staff_client, password):
+    lead = staff_client("lead")
+    path = _invite(lead, "new.lead@example.org")
+    before = _accounts(app)
+    response = _accept(app.test_client(), path, password)
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "too easy to guess" in text or "your name or email" in text
+    assert password not in text
+    assert _accounts(app) == before
+
+
+def test_a_passphrase_is_accepted(app, staff_client):
+    lead = staff_client("lead")
+    path = _invite(lead, "new.lead@example.org")
+    assert _accept(app.test_client(), path, "kettle on the windowsill").status_code == 302
+
+
+def _change(client, current: str, new: str, again: str | None = None):
+    token = csrf_token(client.get("/staff/password").get_data(as_text=True))
+    return client.post(
+        "/staff/password",
+        data={
+            "csrf_token": token,
+            "current_password": current,
+            "new_password": new,
+            "new_password_again": new if again is None else again,
+        },
+    )
+
+
+@pytest.mark.parametrize("role", ["lead", "supporter", "advocate"])
+def test_every_member_of_staff_changes_their_password(app, staff_client, role):
+    client = staff_client(role)
+    laptop = app.test_client()
+    sign_in(laptop, client.user)
+    new = "seven blue herons at dusk"
+    response = _change(client, STAFF_PASSWORD, new)
+    assert response.status_code == 302
+    assert "Your new password is saved" in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    # This browser stays signed in; every other session of the account ends.
+    assert client.get("/staff/").status_code == 200
+    assert laptop.get("/staff/").status_code == 302
+    fresh = app.test_client()
+    assert sign_in(fresh, client.user).status_code == 400
+    assert sign_in(fresh, client.user, password=new).status_code == 302
+    assert _audit(app, "change_password")
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "again", "field_error"),
+    [
+        ("not my password", "seven blue herons at dusk", None, "Your current password is wrong."),
+        (STAFF_PASSWORD, "short", None, "Use at least 12 characters."),
+        (STAFF_PASSWORD, "seven blue herons at dusk", "seven blue herons", "are not the same"),
+        (STAFF_PASSWORD, "password12345", None, "too easy to guess"),
+    ],
+)
+def test_a_refused_password_change_keeps_nothing_secret(
+    app, staff_client, current, new, again, field_error
+):
+    client = staff_client("supporter")
+    with app.app_context():
+        before = reads.user_by_id(get_db(), client.user["id"])["password_hash"]
+    response = _change(client, current, new, again)
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "error-summary" in text
+    assert field_error in text
+    for secret in {current, new, again or new}:
+        assert f'value="{secret}"' not in text
+    with app.app_context():
+        assert reads.user_by_id(get_db(), client.user["id"])["password_hash"] == before
