@@ -6,9 +6,16 @@ file, released together by a barrier, so the limits are tested the way an attack
 
 from __future__ import annotations
 
+import os
 import re
+import sqlite3
+import stat
+import subprocess
+import sys
+import tarfile
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -17,9 +24,10 @@ from engage.store import get_db, reads
 from tests.conftest import STAFF_PASSWORD, csrf_token, sign_in
 from tests.engage.journey import Respondent
 
+ROOT = Path(__file__).resolve().parents[2]
 COOKIE = "engage_session"
 PIN = "4725"
-BURST = 16
+BURST = 12
 
 
 def _burst(clients: list, send) -> list[int]:
@@ -60,12 +68,12 @@ def slow_app(tmp_path):
 # --- rate-limit races ---
 
 
-def test_a_burst_of_sign_ins_verifies_no_more_than_the_limit(slow_app, make_user):
+def test_a_burst_of_sign_ins_verifies_no_more_than_the_limit(slow_app):
     from engage.auth import hash_password
     from engage.store import writes
 
     with slow_app.app_context():
-        user_id = writes.create_user(
+        writes.create_user(
             get_db(),
             email="lead@example.org",
             name="Lead",
@@ -96,7 +104,6 @@ def test_a_burst_of_sign_ins_verifies_no_more_than_the_limit(slow_app, make_user
     # The burst is on record, once.
     reached = _audit(slow_app, "attempts_limit_reached")
     assert [e["subject"] for e in reached] == ["sign_in:account:lead@example.org"]
-    assert user_id
 
 
 def _hand_over(client, campaign) -> None:
@@ -114,27 +121,11 @@ def _post_pin(client, pin: str):
     return client.post("/staff/take-back", data={"pin": pin, "csrf_token": token})
 
 
-def test_a_burst_of_pins_verifies_no_more_than_the_limit(slow_app, make_campaign):
-    from engage.auth import hash_password
-    from engage.store import writes
-
-    with slow_app.app_context():
-        writes.create_user(
-            get_db(),
-            email="supporter@example.org",
-            name="Supporter",
-            role="supporter",
-            password_hash=hash_password(STAFF_PASSWORD),
-        )
-        from engage.campaigns import create as create_campaign
-
-        campaign = create_campaign(
-            get_db(), framework_id="cqc-la", statement_ids=["QS1"], title="How is it?"
-        )
-    tablet = slow_app.test_client()
-    sign_in(tablet, {"email": "supporter@example.org"})
+def test_a_burst_of_pins_verifies_no_more_than_the_limit(app, staff_client, make_campaign):
+    campaign = make_campaign(statement_ids=["QS1"])
+    tablet = staff_client("supporter")
     _hand_over(tablet, campaign)
-    clients = [_copy(slow_app, tablet) for _ in range(BURST)]
+    clients = [_copy(app, tablet) for _ in range(BURST)]
     tokens = {id(c): csrf_token(c.get("/staff/take-back").get_data(as_text=True)) for c in clients}
     statuses = _burst(
         clients,
@@ -419,3 +410,90 @@ def test_a_refused_password_change_keeps_nothing_secret(
         assert f'value="{secret}"' not in text
     with app.app_context():
         assert reads.user_by_id(get_db(), client.user["id"])["password_hash"] == before
+
+
+# --- files readable by the owner only ---
+
+
+def _engage(instance, *args: str) -> subprocess.CompletedProcess:
+    """Run the real `engage` command in a new process started with a loose umask."""
+    env = {**os.environ, "ENGAGE_INSTANCE": str(instance), "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-c", "from engage.cli import main; main()", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=lambda: os.umask(0o022),
+    )
+
+
+def _modes(folder) -> dict[str, int]:
+    found = {}
+    for root, folders, files in os.walk(folder):
+        for name in folders + files:
+            path = os.path.join(root, name)
+            found[os.path.relpath(path, folder)] = stat.S_IMODE(os.lstat(path).st_mode)
+    return found
+
+
+def test_an_old_world_readable_instance_is_made_private_at_start(tmp_path):
+    instance = tmp_path / "old"
+    (instance / "media" / "ab").mkdir(parents=True)
+    (instance / "media" / "ab" / "abcdef.png").write_bytes(b"picture")
+    (instance / "secret_key").write_text("0" * 64)
+    for path in (instance, instance / "media", instance / "media" / "ab"):
+        path.chmod(0o755)
+    for path in (instance / "media" / "ab" / "abcdef.png", instance / "secret_key"):
+        path.chmod(0o644)
+    create_app({"TESTING": True, "INSTANCE_PATH": str(instance)})
+    assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+    modes = _modes(instance)
+    assert "engage.db" in modes
+    assert {name: mode for name, mode in modes.items() if mode not in (0o600, 0o700)} == {}
+
+
+def test_the_cli_writes_backups_and_exports_for_the_owner_only(tmp_path):
+    from engage.campaigns import create as create_campaign
+
+    instance = tmp_path / "cli"
+    with create_app({"TESTING": True, "INSTANCE_PATH": str(instance)}).app_context():
+        create_campaign(get_db(), framework_id="cqc-la", statement_ids=["QS1"], title="Ours")
+    archive = tmp_path / "backup.tar.gz"
+    done = _engage(instance, "backup", str(archive))
+    assert done.returncode == 0, done.stderr
+    export = tmp_path / "evidence.json"
+    with sqlite3.connect(instance / "engage.db") as db:
+        code = db.execute("SELECT code FROM campaigns").fetchone()[0]
+    done = _engage(instance, "export", code, "--format", "json", "-o", str(export))
+    assert done.returncode == 0, done.stderr
+    for path in (archive, export):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    modes = _modes(instance)
+    assert {"engage.db", "engage.db-wal", "secret_key"} <= modes.keys()
+    assert {name: mode for name, mode in modes.items() if mode not in (0o600, 0o700)} == {}
+    # The signing key stays out of the backup.
+    with tarfile.open(archive) as opened:
+        assert "secret_key" not in opened.getnames()
+
+
+def test_a_restore_keeps_the_instances_own_signing_key(tmp_path):
+    from engage.backup import create_backup, restore_backup
+
+    instance = tmp_path / "keyed"
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance)})
+    key = (instance / "secret_key").read_text()
+    archive = tmp_path / "backup.tar.gz"
+    create_backup(instance / "engage.db", instance, archive)
+    # An archive made before keys were left out still carries one: it is not restored.
+    old = tmp_path / "old.tar.gz"
+    with tarfile.open(archive) as source, tarfile.open(old, "w:gz") as target:
+        for member in source.getmembers():
+            target.addfile(member, source.extractfile(member))
+        stale = tmp_path / "stale_key"
+        stale.write_text("f" * 64)
+        target.add(stale, arcname="secret_key")
+    restore_backup(old, instance / "engage.db", instance)
+    assert (instance / "secret_key").read_text() == key
+    assert app.config["SECRET_KEY"] == key
