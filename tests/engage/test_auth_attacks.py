@@ -6,8 +6,11 @@ file, released together by a barrier, so the limits are tested the way an attack
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import re
+import signal
 import sqlite3
 import stat
 import subprocess
@@ -15,9 +18,12 @@ import sys
 import tarfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
+from werkzeug.serving import make_server
 
 from engage import create_app
 from engage.store import get_db, reads
@@ -497,3 +503,87 @@ def test_a_restore_keeps_the_instances_own_signing_key(tmp_path):
     restore_backup(old, instance / "engage.db", instance)
     assert (instance / "secret_key").read_text() == key
     assert app.config["SECRET_KEY"] == key
+
+
+# --- access logs ---
+
+SECRET_TARGETS = (
+    "/staff/invitation/InvitationSecret123",
+    "/s/{code}/resume/RESUMESECRET",
+    "/search?q=my+uncle+hits+me",
+    "/staff/sign-in?next=/staff/campaigns/secretnext/",
+)
+SECRETS = ("InvitationSecret123", "RESUMESECRET", "uncle", "secretnext")
+
+
+def _request_all(base: str, code: str) -> None:
+    for target in SECRET_TARGETS:
+        # A refusal is logged all the same.
+        with contextlib.suppress(urllib.error.HTTPError):
+            urllib.request.urlopen(base + target.format(code=code), timeout=10).close()  # noqa: S310
+
+
+def test_gunicorn_access_log_leaves_out_tokens_codes_and_search_terms(tmp_path, make_campaign):
+    from benchmarks.server import ENGAGE, free_port
+
+    instance = tmp_path / "served"
+    with create_app({"TESTING": True, "INSTANCE_PATH": str(instance)}).app_context():
+        from engage.campaigns import create as create_campaign
+
+        code = create_campaign(
+            get_db(), framework_id="cqc-la", statement_ids=["QS1"], title="Logged"
+        )["code"]
+    port = free_port()
+    log = tmp_path / "access.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen(  # noqa: S603 - fixed argv built here
+            [ENGAGE, "serve", "--port", str(port), "--workers", "1"],
+            env={
+                **os.environ,
+                "ENGAGE_INSTANCE": str(instance),
+                "ENGAGE_NARRATION_PRERENDER": "false",
+                "PYTHONPATH": str(ROOT),
+            },
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/", timeout=2).close()  # noqa: S310
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, log.read_text()
+                time.sleep(0.2)
+        _request_all(base, code)
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        server.wait(timeout=30)
+    text = log.read_text()
+    assert "/staff/invitation/[hidden]" in text
+    assert f"/s/{code}/resume/[hidden]" in text
+    assert "/search?[hidden]" in text
+    for secret in SECRETS:
+        assert secret not in text
+
+
+def test_development_server_log_leaves_out_tokens_codes_and_search_terms(
+    app, make_campaign, caplog
+):
+    code = make_campaign()["code"]
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with caplog.at_level(logging.INFO, logger="werkzeug"):
+            _request_all(f"http://127.0.0.1:{server.server_port}", code)
+    finally:
+        server.shutdown()
+        thread.join(10)
+    text = "\n".join(record.getMessage() for record in caplog.records)
+    assert "/staff/invitation/[hidden]" in text
+    for secret in SECRETS:
+        assert secret not in text
