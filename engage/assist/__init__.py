@@ -123,6 +123,7 @@ def note_session(campaign: dict, respondent: dict) -> None:
     marker = _marker_for(campaign)
     if marker and respondent.get("supporter_id") == marker["supporter"]:
         session["assist"] = {**marker, "session": respondent["id"]}
+        writes.note_handover_session(get_db(), live_handover(marker)["id"], respondent["id"])
 
 
 # --- PINs ---

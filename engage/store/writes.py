@@ -341,6 +341,14 @@ def start_handover(
     )
 
 
+def note_handover_session(db: Database, handover_id: int, respondent_session_id: int) -> None:
+    """Record which respondent session a hand-over's person started."""
+    db.execute(
+        "UPDATE assist_handovers SET respondent_session_id = ? WHERE id = ?",
+        [respondent_session_id, handover_id],
+    )
+
+
 def end_handover(db: Database, handover_id: int, at: float) -> bool:
     """Mark a hand-over taken back; return False if it already was (it works once)."""
     ended = db.execute(

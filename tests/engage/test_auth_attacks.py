@@ -231,6 +231,24 @@ def test_a_hand_over_cookie_copy_is_dead_after_take_back(app, staff_client, make
     assert copy.get("/staff/").status_code == 302
 
 
+def test_a_hand_over_is_recorded_with_who_and_which_session(app, staff_client, make_campaign):
+    campaign = make_campaign()
+    tablet = staff_client("supporter")
+    _hand_over(tablet, campaign)
+    Respondent(tablet, campaign["code"]).consent()
+    with app.app_context():
+        [row] = get_db().execute("SELECT * FROM assist_handovers").fetchall()
+        [person] = get_db().execute("SELECT id FROM respondent_sessions").fetchall()
+    assert row["supporter_id"] == tablet.user["id"]
+    assert row["respondent_session_id"] == person["id"]
+    assert row["taken_back_at"] is None
+    # A few hours, not the cookie's 31 days.
+    assert row["expires_at"] - row["created_at"] == 4 * 60 * 60
+    assert _post_pin(tablet, PIN).status_code == 302
+    with app.app_context():
+        assert get_db().execute("SELECT taken_back_at FROM assist_handovers").fetchone()[0]
+
+
 def test_a_hand_over_expires(app, staff_client, make_campaign):
     campaign = make_campaign()
     tablet = staff_client("supporter")
