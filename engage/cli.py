@@ -12,6 +12,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from engage import campaigns, evidence
 from engage.cli_evidence import export_command
 from engage.store import get_db, reads, writes
+from exports import redaction
 
 
 def _create_app():
@@ -120,8 +121,13 @@ def _campaign(code: str) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of one line an answer.")
 @with_appcontext
 def responses_command(code: str, as_json: bool) -> None:
-    """Print every saved answer of a campaign, except sessions held for safeguarding."""
+    """Print every saved answer of a campaign, except sessions held for safeguarding.
+
+    Written words are printed with what a lead redacted, and what still waits for a lead's
+    decision, replaced by a label such as "[name]"; new words get their suggestions first.
+    """
     campaign = _campaign(code)
+    evidence.suggest_redactions(get_db(), campaign["id"])
     held = reads.held_session_ids(get_db(), campaign["id"])
     if held:
         click.echo(f"{len(held)} session(s) held for safeguarding are left out.", err=True)
@@ -131,7 +137,9 @@ def responses_command(code: str, as_json: bool) -> None:
             "question_id": row["question_id"],
             "statement_id": row["statement_id"],
             "value": row["value"],
-            "free_text": row["free_text"],
+            "free_text": redaction.apply(
+                row["free_text"], [redaction.Span(*span) for span in row["redactions"]]
+            ),
             "respondent_group": row["respondent_group"],
             "answered_how": row["answered_how"],
             "language": row["language"],

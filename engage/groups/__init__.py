@@ -10,7 +10,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 
-from engage import auth
+from engage import auth, i18n
 from engage.auth import require_role
 from engage.errors import refuse
 from engage.safeguarding import check_free_text
@@ -300,12 +300,60 @@ def add_note(group_id: int, question_id: str):
     if errors:
         values = {"speaker_role": speaker, "note": note[: NOTE_LIMIT + 100]}
         return _tally_page(group, question_id, 400, note_errors=errors, note_values=values)
-    writes.add_group_note(get_db(), group_id, question_id, speaker, note)
+    writes.add_group_note(get_db(), group_id, question_id, speaker, note, i18n.current_language())
     flagged = check_free_text(
         group["campaign_id"], note, group_session_id=group_id, question_id=question_id
     )
     target = url_for(".tally", group_id=group_id, question_id=question_id, flagged=int(flagged))
     return redirect(target + "#notes")
+
+
+@bp.route("/<int:group_id>/notes/<int:note_id>", methods=["GET", "POST"])
+@require_role(*GROUP_ROLES)
+def change_note(group_id: int, note_id: int):
+    """Correct what a note says; concerning words raise a flag, as when it was added.
+
+    A lead decides again about any quote taken from the note before it goes out.
+    """
+    group = _own_group(group_id)
+    note = reads.group_note(get_db(), note_id)
+    if note is None or note["group_session_id"] != group["id"]:
+        refuse(404)
+    if note["question_id"]:
+        back = url_for(".tally", group_id=group_id, question_id=note["question_id"]) + "#notes"
+    else:
+        back = url_for(".overview", group_id=group_id) + "#flipchart"
+    errors = {}
+    words = note["note"]
+    if request.method == "POST":
+        words = (request.form.get("note") or "").replace("\r\n", "\n").strip()
+        if not words:
+            errors["note"] = _("Write what they said.")
+        elif len(words) > NOTE_LIMIT:
+            errors["note"] = _("Write %(n)s characters or fewer.", n=format_number(NOTE_LIMIT))
+        if not errors:
+            writes.update_group_note(get_db(), note_id, words, i18n.current_language())
+            check_free_text(
+                group["campaign_id"],
+                words,
+                group_session_id=group_id,
+                question_id=note["question_id"],
+            )
+            return redirect(back)
+    else:
+        _audit_flagged_notes(group, [note])
+    return (
+        render_template(
+            "groups/note.html",
+            group=group,
+            note=note,
+            words=words[: NOTE_LIMIT + 100],
+            errors=errors,
+            back=back,
+            speakers=SPEAKER_ROLES,
+        ),
+        400 if errors else 200,
+    )
 
 
 @bp.post("/<int:group_id>/finish")
@@ -334,6 +382,12 @@ def add_photo(group_id: int):
         refuse(400, _("Say what the photo shows"), [_("Write a few words about the flip-chart.")])
     full, small, mime = pictures.cleaned_upload("photo")
     writes.add_group_photo(
-        get_db(), group_id, description, sha256=full, thumb_sha256=small, mime=mime
+        get_db(),
+        group_id,
+        description,
+        sha256=full,
+        thumb_sha256=small,
+        mime=mime,
+        language=i18n.current_language(),
     )
     return redirect(url_for(".overview", group_id=group_id) + "#flipchart")
