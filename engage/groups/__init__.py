@@ -10,7 +10,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 
-from engage import auth, i18n
+from engage import auth
 from engage.auth import require_role
 from engage.errors import refuse
 from engage.safeguarding import check_free_text
@@ -226,6 +226,18 @@ def _read_counts(form, choices: list, group_size: int) -> tuple[dict, dict[str, 
     return counts, errors
 
 
+def _note_language(group: dict) -> str:
+    """Return the language a note's words are in: chosen from the campaign's, else its first.
+
+    A quote's language is the language of its words, which the page's language is not.
+    """
+    languages = _campaign(group["campaign_id"])["languages"]
+    chosen = request.form.get("language") or languages[0]
+    if chosen not in languages:
+        refuse(400)
+    return chosen
+
+
 def _tally_page(group: dict, question_id: str, status: int = 200, **overrides):
     index, question = _group_question(group, question_id)
     choices = _scale(group)
@@ -234,7 +246,7 @@ def _tally_page(group: dict, question_id: str, status: int = 200, **overrides):
         "typed": {c.value: str(saved["counts"].get(c.value, 0)) for c in choices} if saved else {},
         "errors": {},
         "note_errors": {},
-        "note_values": {"speaker_role": "", "note": ""},
+        "note_values": {"speaker_role": "", "note": "", "language": ""},
         "flagged": False,
         **overrides,
     }
@@ -252,6 +264,7 @@ def _tally_page(group: dict, question_id: str, status: int = 200, **overrides):
             choices=choices,
             notes=notes,
             speakers=SPEAKER_ROLES,
+            languages=_campaign(group["campaign_id"])["languages"],
             **page,
         ),
         status,
@@ -297,10 +310,11 @@ def add_note(group_id: int, question_id: str):
         errors["note"] = _("Write what they said.")
     elif len(note) > NOTE_LIMIT:
         errors["note"] = _("Write %(n)s characters or fewer.", n=format_number(NOTE_LIMIT))
+    language = _note_language(group)
     if errors:
-        values = {"speaker_role": speaker, "note": note[: NOTE_LIMIT + 100]}
+        values = {"speaker_role": speaker, "note": note[: NOTE_LIMIT + 100], "language": language}
         return _tally_page(group, question_id, 400, note_errors=errors, note_values=values)
-    writes.add_group_note(get_db(), group_id, question_id, speaker, note, i18n.current_language())
+    writes.add_group_note(get_db(), group_id, question_id, speaker, note, language)
     flagged = check_free_text(
         group["campaign_id"], note, group_session_id=group_id, question_id=question_id
     )
@@ -324,15 +338,16 @@ def change_note(group_id: int, note_id: int):
     else:
         back = url_for(".overview", group_id=group_id) + "#flipchart"
     errors = {}
-    words = note["note"]
+    words, language = note["note"], note["language"]
     if request.method == "POST":
+        language = _note_language(group)
         words = (request.form.get("note") or "").replace("\r\n", "\n").strip()
         if not words:
             errors["note"] = _("Write what they said.")
         elif len(words) > NOTE_LIMIT:
             errors["note"] = _("Write %(n)s characters or fewer.", n=format_number(NOTE_LIMIT))
         if not errors:
-            writes.update_group_note(get_db(), note_id, words, i18n.current_language())
+            writes.update_group_note(get_db(), note_id, words, language)
             check_free_text(
                 group["campaign_id"],
                 words,
@@ -348,6 +363,8 @@ def change_note(group_id: int, note_id: int):
             group=group,
             note=note,
             words=words[: NOTE_LIMIT + 100],
+            language=language,
+            languages=_campaign(group["campaign_id"])["languages"],
             errors=errors,
             back=back,
             speakers=SPEAKER_ROLES,
@@ -388,6 +405,6 @@ def add_photo(group_id: int):
         sha256=full,
         thumb_sha256=small,
         mime=mime,
-        language=i18n.current_language(),
+        language=_note_language(group),
     )
     return redirect(url_for(".overview", group_id=group_id) + "#flipchart")

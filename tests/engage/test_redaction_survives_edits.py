@@ -18,7 +18,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from engage.store import get_db, reads
+from engage.store import get_db, reads, writes
 from tests.conftest import CheckedClient, csrf_token
 from tests.engage.journey import Respondent
 from tests.engage.test_media_answers import MediaRespondent
@@ -321,11 +321,13 @@ def test_a_group_note_edited_by_the_advocate_keeps_its_redaction(app, campaign, 
     assert _new_group(advocate, app, campaign, questions=[question]).status_code == 302
     group_id = _rows(app, "group_sessions")[0]["id"]
     tally = f"/staff/groups/{group_id}/q/{question}/tally"
-    token = csrf_token(advocate.get(tally).get_data(as_text=True))
-    advocate.post(
-        f"/staff/groups/{group_id}/q/{question}/notes",
-        data={"speaker_role": "person", "note": SAID, "csrf_token": token},
-    )
+    tally_page = advocate.get(tally).get_data(as_text=True)
+    assert "Language the words are in" in tally_page and 'lang="cy"' in tally_page
+    notes = f"/staff/groups/{group_id}/q/{question}/notes"
+    form = {"speaker_role": "person", "note": SAID, "csrf_token": csrf_token(tally_page)}
+    assert advocate.post(notes, data={**form, "language": "fr"}).status_code == 400
+    assert _rows(app, "group_notes") == []
+    assert advocate.post(notes, data={**form, "language": "en"}).status_code == 302
     item_id = _only_item(app, campaign, "group_note")["id"]
     _redact_and_quote(lead, item_id, SAID)
     ref = _quote_ref(app, item_id)
@@ -337,13 +339,18 @@ def test_a_group_note_edited_by_the_advocate_keeps_its_redaction(app, campaign, 
     assert SAID in form
     empty = advocate.post(change, data={"note": " ", "csrf_token": csrf_token(form)})
     assert empty.status_code == 400 and "Write what they said." in empty.get_data(True)
-    saved = advocate.post(change, data={"note": SAID + MORE, "csrf_token": csrf_token(form)})
+    saved = advocate.post(
+        change, data={"note": SAID + MORE, "language": "en", "csrf_token": csrf_token(form)}
+    )
     assert saved.status_code == 302 and saved.location.endswith(tally + "#notes")
 
     _assert_nothing_goes_out(app, lead, ref, "Sharon")
     _assert_waiting_in_the_queue(lead, item_id)
     _decide_again(lead, item_id)
-    _assert_goes_out_redacted(app, lead, ref, "[name] on nights is always late with my tablets.")
+    out = _assert_goes_out_redacted(
+        app, lead, ref, "[name] on nights is always late with my tablets."
+    )
+    assert out["language"] == "en"
     other = staff_client("advocate")
     assert other.get(change).status_code == 403
 
@@ -398,3 +405,142 @@ def test_a_translated_quote_keeps_its_redaction_and_its_words_language(app, clie
     assert {q["evidence_ref"]: q["language"] for q in _quote_rows(lead)}[
         _quote_ref(app, english["id"])
     ] == "en"
+
+
+# --- the store: how redactions and quotes follow the words ---
+
+
+def _answer_item(db, campaign, words: str, language: str = "en") -> tuple[int, int, str]:
+    session = writes.start_session(
+        db, campaign["id"], {"take_part": True, "quote": True, "media": False}, language
+    )
+    writes.set_who(db, session["id"], "person", "own")
+    question = reads.campaign_questions(db, campaign["id"])[0]["question_id"]
+    writes.save_answer(db, session["id"], question, "good", words)
+    (item,) = [
+        i for i in reads.review_queue(db, campaign["id"]) if i["session_id"] == session["id"]
+    ]
+    return item["id"], session["id"], question
+
+
+def _spans(db, item_id: int) -> list[tuple[str, str, str]]:
+    return [(r["words"], r["status"], r["source"]) for r in reads.item_redactions(db, item_id)]
+
+
+def test_a_redaction_follows_its_words_everywhere_but_inside_longer_words(app, campaign):
+    with app.app_context():
+        db = get_db()
+        item_id, session_id, question = _answer_item(db, campaign, "Al said no.")
+        writes.record_redaction_suggestions(db, item_id, [(3, 7, "other"), (8, 10, "other")])
+        said, no = [r["id"] for r in reads.item_redactions(db, item_id)]
+        writes.decide_redaction(db, said, True, "lead")
+        writes.decide_redaction(db, no, False, "lead")
+        writes.add_redaction(db, item_id, 0, 2, "name", "lead")
+        writes.save_answer(db, session_id, question, "good", "Then Al said Also, Al: no.")
+        item = reads.review_item(db, item_id)
+        # "Al" twice, never inside "Also"; the decided suggestion stays, the rejected one goes
+        # (it is suggested afresh for the new words); nothing was quoted or lost, so no flag.
+        assert sorted(_spans(db, item_id)) == [
+            ("Al", "confirmed", "reviewer"),
+            ("Al", "confirmed", "reviewer"),
+            ("said", "confirmed", "suggested"),
+        ]
+        assert [r["start_offset"] for r in item["redactions"] if r["words"] == "Al"] == [5, 19]
+        assert item["words_changed_at"] is None and item["suggested_at"] is None
+
+
+def test_deciding_again_waits_for_every_suggestion(app, campaign):
+    with app.app_context():
+        db = get_db()
+        item_id, session_id, question = _answer_item(db, campaign, "Ring 07700 900123 now.")
+        writes.record_redaction_suggestions(db, item_id, [])
+        writes.mark_quote(db, item_id, 0, 4)
+        writes.save_answer(db, session_id, question, "good", "Ring 07700 900123 now please.")
+        with pytest.raises(writes.EvidenceError):
+            writes.decide_words_again(db, item_id, "lead")
+        writes.record_redaction_suggestions(db, item_id, [(5, 17, "phone")])
+        with pytest.raises(writes.EvidenceError):
+            writes.decide_words_again(db, item_id, "lead")
+        (waiting,) = reads.item_redactions(db, item_id)
+        writes.decide_redaction(db, waiting["id"], True, "lead")
+        writes.decide_words_again(db, item_id, "lead")
+        item = reads.review_item(db, item_id)
+        assert item["words_changed_at"] is None and item["previous_text"] is None
+        assert item["quotable"]
+
+
+def test_a_media_consent_change_alone_asks_nothing_again(app, campaign):
+    from tests.engage.test_review import _media
+
+    with app.app_context():
+        db = get_db()
+        _item_id, session_id, _question = _answer_item(db, campaign, "Hello.")
+        media_id = _media(db, session_id, "words", "Sharon in my garden")
+        item = _only_item(app, campaign, "media")
+        writes.record_redaction_suggestions(db, item["id"], [])
+        writes.add_redaction(db, item["id"], 0, 6, "name", "lead")
+        writes.mark_quote(db, item["id"], 0, 19, statement_id="QS1")
+        writes.set_media_consent(db, media_id, "report", "Sharon in my garden")
+        item = reads.review_item(db, item["id"])
+        assert item["words_changed_at"] is None and item["consent_media"] == 1
+        assert _spans(db, item["id"]) == [("Sharon", "confirmed", "reviewer")]
+
+
+def test_the_migration_brings_an_existing_database_along(tmp_path):
+    from engage.store import connect, migrate
+    from engage.store.sets import MIGRATION_SETS
+
+    path = str(tmp_path / "old.db")
+    db = connect(path)
+    for migrations in MIGRATION_SETS:
+        migrations.apply(db, stop_before="0002_redactions_follow_the_words")
+    stamp = "2026-11-01T10:00:00+00:00"
+    db.execute(
+        "INSERT INTO campaigns (id, code, title, framework_id, statement_ids, respondent_groups, "
+        "languages, created_at) VALUES (1, 'old', 'Old', 'cqc-la', '[\"QS1\"]', '[\"person\"]', "
+        '\'["cy", "en"]\', ?)',
+        [stamp],
+    )
+    db.execute(
+        "INSERT INTO respondent_sessions (id, campaign_id, resume_code, language, "
+        "consent_take_part, consent_quote, consent_media, started_at, updated_at) "
+        "VALUES (1, 1, 'AAAAAAAA', 'cy', 1, 1, 0, ?, ?)",
+        [stamp, stamp],
+    )
+    db.execute(
+        "INSERT INTO answers (id, session_id, question_id, value, free_text, created_at, "
+        "updated_at) VALUES (1, 1, 'QS1-01', 'good', ?, ?, ?)",
+        [WELSH, stamp, stamp],
+    )
+    db.execute(
+        "INSERT INTO users (id, email, name, role, password_hash, created_at) "
+        "VALUES (1, 'a@example.org', 'A', 'advocate', 'x', ?)",
+        [stamp],
+    )
+    db.execute(
+        "INSERT INTO group_sessions (id, campaign_id, advocate_id, place, group_size, "
+        "respondent_group, question_ids, created_at) VALUES (1, 1, 1, 'Hall', 5, 'person', "
+        "'[\"QS1-01\"]', ?)",
+        [stamp],
+    )
+    db.execute(
+        "INSERT INTO group_notes (id, group_session_id, question_id, speaker_role, note, "
+        "created_at) VALUES (1, 1, 'QS1-01', 'person', 'Sharon is late.', ?)",
+        [stamp],
+    )
+    item_id = db.execute("SELECT id FROM review_items WHERE item_kind = 'answer'").fetchone()[0]
+    writes.add_redaction(db, item_id, 4, 10, "name", "lead")
+    db.close()
+
+    migrate(path)
+    db = connect(path)
+    assert db.execute("SELECT language FROM answers").fetchone()[0] == "cy"
+    assert db.execute("SELECT language FROM group_notes").fetchone()[0] == "cy"
+    languages = dict(db.execute("SELECT item_kind, language FROM review_items").fetchall())
+    assert languages == {"answer": "cy", "group_note": "cy"}
+    writes.save_answer(db, 1, "QS1-01", "good", "Helo. " + WELSH)
+    assert _spans(db, item_id) == [("Sharon", "confirmed", "reviewer")]
+    writes.update_group_note(db, 1, "Sharon is always late.", "en")
+    note_item = reads.review_queue(db, 1, item_kind="group_note")[0]
+    assert note_item["language"] == "en" and note_item["text"] == "Sharon is always late."
+    db.close()
