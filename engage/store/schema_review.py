@@ -7,6 +7,8 @@ removing or erasing it (so erasing a session) removes the item, its quotes and r
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database, Migrations
 
 from engage.store.schema import run_script
@@ -144,31 +146,33 @@ def _media_notes_you_said_pictures(db: Database) -> None:
 # lead has looked again. Undecided and rejected suggestions go; new ones are suggested for the
 # new words, as for any new item.
 
-_WORD_CHARACTER = "'[^0-9A-Za-z]'"
 _PACK = 10_000_000  # more than any item's length in characters
 
+# The SQL function the triggers find words with. Every connection that writes words must
+# have it (engage.store.connect registers it); without it such a write fails instead of
+# leaving redactions behind.
+WORD_OFFSETS = "engage_word_offsets"
 
-def _offsets(text: str) -> str:
-    """Return a table of every offset 0..length(text) as rows of json_each (column `key`).
 
-    CTEs are not allowed inside triggers; json_each over an array of zeros is.
+def word_offsets(text: str | None, words: str | None, whole_words: int) -> str:
+    """Return, as a JSON list, every offset at which `words` occur in `text`.
+
+    With `whole_words`, words that begin or end with a letter or digit must not run on into
+    a longer word, so a redacted "Al" is not carried into "Also" (but is into "Al's").
+    Offsets count characters, as SQLite's substr() and Python's str do.
     """
-    return f"json_each('[' || replace(hex(zeroblob(length({text}))), '00', '0,') || '0]')"
-
-
-def _found_at(text: str, words: str, at: str) -> str:
-    """Return SQL true when `words` stand at offset `at` of `text` as whole words.
-
-    Words that begin or end with a letter or digit must not run on into a longer word, so a
-    redacted "Al" is not carried into "Also". Any character other than an ASCII letter or
-    digit counts as a break, which errs towards redacting more.
-    """
-    after = f"substr({text}, {at} + length({words}) + 1, 1)"
-    return f"""(substr({text}, {at} + 1, length({words})) = {words}
-        AND ({at} = 0 OR substr({words}, 1, 1) GLOB {_WORD_CHARACTER}
-             OR substr({text}, {at}, 1) GLOB {_WORD_CHARACTER})
-        AND ({after} = '' OR substr({words}, -1, 1) GLOB {_WORD_CHARACTER}
-             OR {after} GLOB {_WORD_CHARACTER}))"""
+    found: list[int] = []
+    if not text or not words:
+        return "[]"
+    at = text.find(words)
+    while at >= 0:
+        end = at + len(words)
+        starts_clear = at == 0 or not (words[0].isalnum() and text[at - 1].isalnum())
+        ends_clear = end == len(text) or not (words[-1].isalnum() and text[end].isalnum())
+        if not whole_words or (starts_clear and ends_clear):
+            found.append(at)
+        at = text.find(words, at + 1)
+    return json.dumps(found)
 
 
 def _words_change_sql(kind: str, new_text: str, stamp: str) -> str:
@@ -186,24 +190,22 @@ def _words_change_sql(kind: str, new_text: str, stamp: str) -> str:
     def words(text: str, r: str) -> str:
         return f"substr({text}, {r}.start_offset + 1, {r}.end_offset - {r}.start_offset)"
 
-    def still_there(r: str) -> str:
-        found = _found_at(new_text, words(old_text, r), "p.key")
-        return f"EXISTS (SELECT 1 FROM {_offsets(new_text)} p WHERE {found})"  # noqa: S608
+    def offsets(found: str, whole_words: int = 1) -> str:
+        return f"json_each({WORD_OFFSETS}({new_text}, {found}, {whole_words}))"
 
-    def nearest(found: str, start: str) -> str:
+    def still_there(r: str) -> str:
+        return f"EXISTS (SELECT 1 FROM {offsets(words(old_text, r))})"  # noqa: S608
+
+    def nearest(found: str, start: str, whole_words: int) -> str:
         # The offset closest to where the words were. SQLite cannot ORDER BY an outer column
         # in a subquery, so distance and offset are packed into one number to take MIN of.
         return (
-            f"(SELECT MIN(abs(p.key - {start}) * {_PACK} + p.key) % {_PACK} "  # noqa: S608
-            f"FROM {_offsets(new_text)} p WHERE {found})"
+            f"(SELECT MIN(abs(p.value - {start}) * {_PACK} + p.value) % {_PACK} "  # noqa: S608
+            f"FROM {offsets(found, whole_words)} p)"
         )
 
-    redaction_nearest = nearest(
-        _found_at(new_text, words(old_text, "redactions"), "p.key"), "redactions.start_offset"
-    )
-    quote_nearest = nearest(
-        f"substr({new_text}, p.key + 1, length(original_text)) = original_text", "start_offset"
-    )
+    redaction_nearest = nearest(words(old_text, "redactions"), "redactions.start_offset", 1)
+    quote_nearest = nearest("original_text", "start_offset", 0)
     return f"""
         UPDATE review_items
            SET words_changed_at = {stamp}, previous_text = COALESCE(previous_text, text)
@@ -225,14 +227,14 @@ def _words_change_sql(kind: str, new_text: str, stamp: str) -> str:
              GROUP BY start_offset, end_offset);
         INSERT INTO redactions (review_item_id, start_offset, end_offset, kind, source, status,
                                 decided_by, decided_at, created_at)
-        SELECT r.review_item_id, p.key, p.key + r.end_offset - r.start_offset, r.kind,
+        SELECT r.review_item_id, p.value, p.value + r.end_offset - r.start_offset, r.kind,
                r.source, r.status, r.decided_by, r.decided_at, r.created_at
-          FROM redactions r, {_offsets(new_text)} p
-         WHERE r.review_item_id = {item} AND {_found_at(new_text, words(new_text, "r"), "p.key")}
+          FROM redactions r, {offsets(words(new_text, "r"))} p
+         WHERE r.review_item_id = {item}
            AND NOT EXISTS (SELECT 1 FROM redactions x
-                           WHERE x.review_item_id = r.review_item_id AND x.start_offset = p.key
-                             AND x.end_offset = p.key + r.end_offset - r.start_offset)
-         GROUP BY p.key, p.key + r.end_offset - r.start_offset;
+                           WHERE x.review_item_id = r.review_item_id AND x.start_offset = p.value
+                             AND x.end_offset = p.value + r.end_offset - r.start_offset)
+         GROUP BY p.value, p.value + r.end_offset - r.start_offset;
         UPDATE quotes SET withdrawn_at = {stamp}, withdrawn_reason = 'words changed',
                           updated_at = {stamp}
          WHERE withdrawn_at IS NULL AND review_item_id = {item}

@@ -544,3 +544,25 @@ def test_the_migration_brings_an_existing_database_along(tmp_path):
     note_item = reads.review_queue(db, 1, item_kind="group_note")[0]
     assert note_item["language"] == "en" and note_item["text"] == "Sharon is always late."
     db.close()
+
+
+def test_words_are_found_whole_in_any_script():
+    from engage.store.schema_review import word_offsets
+
+    assert json.loads(word_offsets("Al said Also, Al's", "Al", 1)) == [0, 14]
+    assert json.loads(word_offsets("Al said Also", "Al", 0)) == [0, 8]
+    assert json.loads(word_offsets("Siân, Siânwen a Siân.", "Siân", 1)) == [0, 16]
+    assert json.loads(word_offsets("قال أحمد: أحمدي", "أحمد", 1)) == [4]
+    assert json.loads(word_offsets("(07700 900123)", "(07700", 1)) == [0]
+    assert word_offsets("", "Al", 1) == word_offsets("Al", "", 1) == "[]"
+
+
+def test_a_connection_without_the_word_finder_cannot_change_words(app, campaign):
+    import sqlite3
+
+    with app.app_context():
+        _answer_item(get_db(), campaign, "Sharon is late.")
+    raw = sqlite3.connect(app.config["DATABASE"])
+    with pytest.raises(sqlite3.OperationalError, match="engage_word_offsets"):
+        raw.execute("UPDATE answers SET free_text = 'Sharon is very late.'")
+    raw.close()
