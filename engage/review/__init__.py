@@ -277,6 +277,10 @@ def mark_quote(code: str, item_id: int):
     """Mark a span of an item's words as a quote, once its redactions are all decided."""
     campaign = _campaign(code)
     found = _item(campaign, item_id)
+    if found["words_changed_at"]:
+        refuse(
+            409, _("The words changed: decide again"), [_("The words changed. Decide again first.")]
+        )
     if not _quotable(found):
         refuse(
             409,

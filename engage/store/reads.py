@@ -288,7 +288,7 @@ _ITEM_CONTEXT = (
     """
     SELECT ri.*, """
     + _ITEM_WHO
-    + """, s.is_synthetic,
+    + """, s.is_synthetic, COALESCE(ri.language, s.language) AS language,
            """
     + _ITEM_CONSENT
     + """,
@@ -517,7 +517,7 @@ def evidence_quotes(db: Database, campaign_id: int):
         SELECT qt.evidence_ref, qt.start_offset, qt.end_offset, qt.strength,
                qt.english_translation, qt.withdrawn_at,
                ri.text AS item_text, ri.included, ri.suggested_at, ri.created_at AS item_date,
-               ri.words_changed_at, ri.language,
+               ri.words_changed_at, COALESCE(ri.language, s.language) AS language,
                """
         + _ITEM_WHO
         + """,

@@ -225,6 +225,11 @@ def test_an_answer_edited_after_resuming_keeps_its_redaction(app, client, campai
 
     _assert_nothing_goes_out(app, lead, ref, "Sharon")
     _assert_waiting_in_the_queue(lead, item_id)
+    refused = lead.post(
+        f"{BASE}/items/{item_id}/quote",
+        data={"csrf_token": lead.token, "words": "The day staff", "statements": "QS1"},
+    )
+    assert refused.status_code == 409 and "Decide again first." in refused.get_data(True)
     responses = app.test_cli_runner().invoke(args=["responses", CODE, "--json"])
     assert responses.exit_code == 0 and "Sharon" not in responses.output
     assert "[name] on nights" in responses.output
