@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from engage import content
+from engage import content, snapshots
 from engage.store import reads, writes
 from exports import redaction
 from exports.content import Progress, Tally
@@ -168,13 +168,10 @@ def export_campaign(
     progress: Progress | None = None,
     by: str | None = None,
 ) -> Tally:
-    """Write a campaign's evidence in one format and log the export."""
+    """Write a campaign's evidence in one format, from its published snapshot, and log it."""
     writer = WRITERS[export_format]
-    data = export_input(db, campaign)
-    if export_format == "zip":
-        tally = writer(data, path, progress, answers_again=lambda: _answers(db, campaign["id"]))
-    else:
-        tally = writer(data, path, progress)
+    data = snapshots.published_input(db, campaign, export_input(db, campaign))
+    tally = writer(data, path, progress)
     writes.log_export(
         db, campaign["id"], export_format, path.name, quotes=tally.quotes, media=tally.media, by=by
     )
