@@ -22,7 +22,14 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 from scipy.sparse import lil_matrix, vstack
 
-from exports.records import AnswerRecord, CampaignInfo, ExportInput, ParticipantRecord, Statement
+from exports.records import (
+    AnswerRecord,
+    CampaignInfo,
+    ExportInput,
+    ParticipantRecord,
+    QuoteRecord,
+    Statement,
+)
 from exports.writers import write_json
 
 VALUES = ("very_good", "good", "ok", "not_good", "very_not_good", "not_sure", "prefer_not_to_say")
@@ -379,3 +386,43 @@ def test_no_hidden_figure_can_be_narrowed_from_everything_published(shape):
     sizes, sessions, seed, n_statements, lean = shape
     data, questions = make_campaign(sizes, sessions, seed, n_statements, lean)
     assert check(data, questions) == []
+
+
+def _quote(ref, group, how, language):
+    return QuoteRecord(
+        evidence_ref=ref,
+        statement_ids=("QS1",),
+        item_text="The staff are kind.",
+        start=0,
+        end=19,
+        consent_quote=True,
+        respondent_group=group,
+        answered_how=how,
+        language=language,
+    )
+
+
+def test_a_quote_never_names_a_group_or_language_that_scores_hides():
+    data, _questions = make_campaign((25, 0, 0, 4, 0, 20, 0), [], 11, 1)
+    data.quotes = [
+        _quote("EV-QS1-0001", "person", "own", "en"),
+        _quote("EV-QS1-0002", "family", "own", "en"),
+        _quote("EV-QS1-0003", "person", "own", "pl"),
+    ]
+    doc = published(data)
+    scores = {(r["split"], r["column"]): r for r in doc["scores"]}
+    assert scores[("respondent group", "Families and carers")]["status"] == "hidden"
+    quotes = {q["evidence_ref"]: q for q in doc["quotes"]}
+    labels = {
+        ref: (q["respondent_group"], q["answered_how"], q["language"]) for ref, q in quotes.items()
+    }
+    assert labels["EV-QS1-0002"] == ("", "", "")  # the family cell is hidden
+    languages = {r["item"]: r["people"] for r in doc["engagement"] if r["section"] == "Language"}
+    for ref in ("EV-QS1-0001", "EV-QS1-0003"):
+        group, _how, language = labels[ref]
+        person = scores[("respondent group", "People who draw on care")]
+        assert group == ("" if person["people"] is None else "Person who draws on care")
+        # A language is named only when its line is shown and holds a whole group.
+        shown = languages.get(quotes[ref]["language"] or "?")
+        assert language == "" or (shown is not None and shown >= 10)
+    assert labels["EV-QS1-0003"][2] == ""  # few Polish speakers took part
