@@ -24,7 +24,9 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 
 from engage.store import snapshots as store
+from exports.content import published_tables
 from exports.records import AnswerRecord, ExportInput, ParticipantRecord
+from exports.triangulation import Tables
 
 
 def is_closed(campaign: dict) -> bool:
@@ -63,25 +65,31 @@ def changed_people(before: dict, after: dict) -> int:
 
 
 def current(db: Database, campaign: dict, live: ExportInput) -> dict:
-    """Return the snapshot to publish from, taking a new one where the rules above allow."""
-    answers, participants = list(live.answers), list(live.participants)
+    """Return the snapshot to publish from, taking a new one where the rules above allow.
+
+    The live answers are read only when a new snapshot may be due.
+    """
+    participants = list(live.participants)
     snapshot = store.latest(db, campaign["id"])
     closed = is_closed(campaign)
     today = datetime.now(UTC).date().isoformat()
     take = snapshot is None
-    if snapshot is not None and (closed or snapshot["taken_on"] < today):
+    frozen_participants = (
+        _unpack(snapshot["participants"], ParticipantRecord) if snapshot is not None else []
+    )
+    if snapshot is not None and closed and snapshot["at_close"]:
+        # Nobody answers a closed campaign: a change in who took part means it was reopened.
+        take = changed_people(_digests([], frozen_participants), _digests([], participants)) > 0
+    elif snapshot is not None and (closed or snapshot["taken_on"] < today):
+        answers = list(live.answers)
         changed = changed_people(
-            _digests(
-                _unpack(snapshot["answers"], AnswerRecord),
-                _unpack(snapshot["participants"], ParticipantRecord),
-            ),
+            _digests(_unpack(snapshot["answers"], AnswerRecord), frozen_participants),
             _digests(answers, participants),
         )
-        if closed:
-            take = not snapshot["at_close"] or changed > 0
-        else:
-            take = changed >= campaign["min_cell_count"]
+        take = closed or changed >= campaign["min_cell_count"]
+        live = dataclasses.replace(live, answers=answers)
     if take:
+        answers = list(live.answers)
         snapshot = store.take(
             db,
             campaign["id"],
@@ -99,15 +107,15 @@ def published_input(db: Database, campaign: dict, live: ExportInput) -> ExportIn
     Holds and erasures made since the snapshot apply: a person held now is marked held, and
     a person no longer in the live records is left out.
     """
-    live_participants = list(live.participants)
-    snapshot = current(db, campaign, dataclasses.replace(live, participants=live_participants))
+    participants = list(live.participants)
+    snapshot = current(db, campaign, dataclasses.replace(live, participants=participants))
+    return _from_snapshot(snapshot, participants, live)
+
+
+def _from_snapshot(snapshot: dict, live_participants: list, live: ExportInput) -> ExportInput:
     held_now = {p.respondent_key: p.held for p in live_participants}
     frozen = _unpack(snapshot["participants"], ParticipantRecord)
     known = {p.respondent_key for p in frozen}
-
-    def present(key: str) -> bool:
-        return key in held_now or key not in known
-
     participants = [
         dataclasses.replace(p, held=held_now[p.respondent_key])
         for p in frozen
@@ -116,9 +124,34 @@ def published_input(db: Database, campaign: dict, live: ExportInput) -> ExportIn
     answers = [
         dataclasses.replace(a, held=held_now.get(a.respondent_key, a.held))
         for a in _unpack(snapshot["answers"], AnswerRecord)
-        if present(a.respondent_key)
+        if a.respondent_key in held_now or a.respondent_key not in known
     ]
     return dataclasses.replace(live, answers=answers, participants=participants)
+
+
+_tables: dict[tuple, Tables] = {}
+
+
+def tables(db: Database, campaign: dict, live: ExportInput) -> Tables:
+    """Return the published tables for the evidence pages, kept per snapshot and holds.
+
+    Pages are viewed far more often than snapshots change, and the public "you said" page
+    must not redo the suppression audit for every visitor.
+    """
+    participants = list(live.participants)
+    snapshot = current(db, campaign, dataclasses.replace(live, participants=participants))
+    key = (
+        campaign["id"],
+        zlib.crc32(snapshot["answers"]),
+        zlib.crc32(snapshot["participants"]),
+        hash(frozenset((p.respondent_key, p.held) for p in participants)),
+        dataclasses.replace(live.campaign, exported_at=""),
+    )
+    if key not in _tables:
+        if len(_tables) >= 32:
+            _tables.clear()
+        _tables[key] = published_tables(_from_snapshot(snapshot, participants, live))
+    return _tables[key]
 
 
 def taken_at(db: Database, campaign_id: int) -> str | None:

@@ -33,7 +33,7 @@ from engage.store import get_db, reads, writes
 from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS
 from exports import redaction
 from exports.charts import matrix_svg
-from exports.content import published_tables, quote_is_exportable
+from exports.content import quote_is_exportable
 from exports.triangulation import VALUE_LABELS, Tables
 
 bp = Blueprint(
@@ -406,9 +406,7 @@ def media_file(code: str, item_id: int, variant: str):
 def _tables(campaign: dict) -> Tables:
     """Return the campaign's published tables: its snapshot, suppressed as every export is."""
     db = get_db()
-    return published_tables(
-        snapshots.published_input(db, campaign, evidence.export_input(db, campaign))
-    )
+    return snapshots.tables(db, campaign, evidence.export_input(db, campaign))
 
 
 @bp.get("/triangulation")
