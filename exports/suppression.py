@@ -51,8 +51,13 @@ _INF = highspy.kHighsInf
 
 def _quietly_start_highs() -> None:
     """Make HiGHS print its banner, once a process, into nothing rather than stdout."""
-    sys.stdout.flush()
-    saved = os.dup(1)
+    if sys.stdout is not None:
+        sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no stdout to keep clean
+        highspy.Highs()
+        return
     try:
         with open(os.devnull, "wb") as null:
             os.dup2(null.fileno(), 1)
@@ -456,15 +461,25 @@ def _note(targets: list[_Target], point: np.ndarray | None) -> None:
 
 def _audit(model: _Model, hidden: set[Key], targets: list[_Target]) -> None:
     solver = _Solver(model, hidden)
+    by_key = {f.key: f for f in model.figures}
     _note(targets, solver.raw)
     for target in targets:
         while target.seen_high - target.seen_low < target.width - 1e-6:
-            low, low_point, low_binding = solver.extreme(target, 1.0)
-            _note(targets, low_point)
-            target.seen_low = min(target.seen_low, low)
-            if target.seen_high - target.seen_low >= target.width - 1e-6:
-                break
-            high, high_point, high_binding = solver.extreme(target, -1.0)
+            try:
+                low, low_point, low_binding = solver.extreme(target, 1.0)
+                _note(targets, low_point)
+                target.seen_low = min(target.seen_low, low)
+                if target.seen_high - target.seen_low >= target.width - 1e-6:
+                    break
+                high, high_point, high_binding = solver.extreme(target, -1.0)
+            except RuntimeError:
+                # The solver gave no answer: hide everything the figure is tied to, to be safe.
+                shown = [f.key for f in model.figures if f.key not in hidden]
+                tied = [key for key in shown if _touches(by_key[key], target)]
+                if not shown:
+                    break
+                hidden.update(tied or shown)
+                continue
             _note(targets, high_point)
             target.seen_high = max(target.seen_high, high)
             if high - low >= target.width - 1e-6:

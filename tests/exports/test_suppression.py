@@ -452,3 +452,16 @@ def test_a_quote_never_names_a_group_or_language_that_scores_hides():
         shown = languages.get(quotes[ref]["language"] or "?")
         assert language == "" or (shown is not None and shown >= 10)
     assert labels["EV-QS1-0003"][2] == ""  # few Polish speakers took part
+
+
+def test_when_the_solver_gives_no_answer_more_is_hidden_not_less(monkeypatch):
+    from exports import suppression
+
+    def no_answer(self, target, sign):
+        raise RuntimeError("no answer")
+
+    monkeypatch.setattr(suppression._Solver, "extreme", no_answer)
+    data, questions = make_campaign((12, 0, 0, 4, 0, 10, 0), [], 2, 1)
+    assert check(data, questions) == []
+    doc = published(data)
+    assert all(r["status"] in ("hidden", "no_answers") for r in doc["scores"])
