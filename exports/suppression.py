@@ -494,9 +494,12 @@ def _audit(model: _Model, hidden: set[Key], targets: list[_Target]) -> None:
                 shown = {f.key: f for f in model.figures if f.key not in hidden}
             if not shown:
                 break
-            # A cell already partly hidden loses least by hiding more of it.
+            # Totals and the Engagement record come last; otherwise a cell already partly
+            # hidden loses least by hiding more of it.
             touched = {key[:3] for key in hidden if key[0] != "e"}
-            cheapest = min(shown.values(), key=lambda f: (f.key[:3] not in touched, f.rank))
+            cheapest = min(
+                shown.values(), key=lambda f: (f.rank[:2], f.key[:3] not in touched, f.rank[2:])
+            )
             hidden.add(cheapest.key)
 
 
