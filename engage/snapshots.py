@@ -80,13 +80,15 @@ def current(db: Database, campaign: dict, live: ExportInput) -> dict:
     if snapshot is not None and closed and snapshot["at_close"]:
         # Nobody answers a closed campaign: a change in who took part means it was reopened.
         take = changed_people(_digests([], frozen_participants), _digests([], participants)) > 0
-    elif snapshot is not None and (closed or snapshot["taken_on"] < today):
+    elif snapshot is not None and closed:
+        take = True  # the campaign has closed since the last snapshot
+    elif snapshot is not None and snapshot["taken_on"] < today:
         answers = list(live.answers)
         changed = changed_people(
             _digests(_unpack(snapshot["answers"], AnswerRecord), frozen_participants),
             _digests(answers, participants),
         )
-        take = closed or changed >= campaign["min_cell_count"]
+        take = changed >= campaign["min_cell_count"]
         live = dataclasses.replace(live, answers=answers)
     if take:
         answers = list(live.answers)

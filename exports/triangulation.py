@@ -78,16 +78,6 @@ def column_of_how(answered_how: str) -> str | None:
     return answered_how if answered_how in HOW_COLUMNS else None
 
 
-def group_column(record: AnswerRecord) -> str | None:
-    """Return the matrix column a record belongs to, or None if it fits none."""
-    return column_of_group(record.respondent_group, record.answered_how)
-
-
-def how_column(record: AnswerRecord) -> str | None:
-    """Return the answered_how column a record belongs to, or None."""
-    return column_of_how(record.answered_how)
-
-
 def respondent_label(respondent_group: str) -> str:
     """Name a respondent group as the Engagement record and quotes do."""
     return RESPONDENT_LABELS.get(respondent_group, respondent_group or "Not given")
