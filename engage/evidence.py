@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from engage import content
+from engage import content, snapshots
 from engage.store import reads, writes
 from exports import redaction
 from exports.content import Progress, Tally
@@ -223,16 +223,10 @@ def export_campaign(
     progress: Progress | None = None,
     by: str | None = None,
 ) -> Tally:
-    """Write a campaign's evidence in one format and log the export."""
+    """Write a campaign's evidence in one format, from its published snapshot, and log it."""
     writer = WRITERS[export_format]
-    held = reads.held_for_safeguarding(db, campaign["id"])
-    data = export_input(db, campaign, held)
-    if export_format == "zip":
-        tally = writer(
-            data, path, progress, answers_again=lambda: answer_records(db, campaign["id"], held)
-        )
-    else:
-        tally = writer(data, path, progress)
+    data = snapshots.published_input(db, campaign, export_input(db, campaign))
+    tally = writer(data, path, progress)
     writes.log_export(
         db, campaign["id"], export_format, path.name, quotes=tally.quotes, media=tally.media, by=by
     )

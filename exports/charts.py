@@ -86,7 +86,7 @@ def matrix_svg(
             label = escape(matrix.labels[column])
             parts.append(f'<text x="12" y="{bar_y + 13}" {plain}>{label}</text>')
             if share is None:
-                words = "hidden" if cell.raw_people else "no answers"
+                words = "no answers" if cell.people == 0 else "hidden"
                 parts.append(f'<text x="{_LABEL_WIDTH}" y="{bar_y + 13}" {plain}>{words}</text>')
                 continue
             bar = max(1, round(share * _PLOT_WIDTH))
@@ -132,13 +132,14 @@ def matrix_table_html(matrix: Matrix, caption: str) -> str:
         for column in matrix.columns:
             cell = row.cells[column]
             share = cell.share_positive
-            if cell.people is None:
-                text = "hidden (few people)"
-            elif not cell.raw_people:
+            if cell.people == 0:
                 text = "no answers"
             else:
-                shown = "share hidden" if share is None else f"{round(share * 100)}% positive"
-                text = f"{shown}, {cell.people} people"
+                parts = [
+                    "share hidden" if share is None else f"{round(share * 100)}% positive",
+                    "people hidden" if cell.people is None else f"{cell.people} people",
+                ]
+                text = "hidden" if share is None and cell.people is None else ", ".join(parts)
             if cell.differs:
                 text += " (differs)"
             cells.append(f"<td>{escape(text)}</td>")

@@ -6,29 +6,24 @@ formats cannot drift apart.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from exports import redaction
-from exports.records import ExportInput, MediaRecord, ParticipantRecord, QuoteRecord
+from exports.records import ExportInput, MediaRecord, QuoteRecord
 from exports.triangulation import (
-    HOW_LABELS,
+    ENGAGEMENT_SECTIONS,
     VALUE_LABELS,
     VALUES,
+    Engagement,
     Matrix,
-    build_matrices,
-    suppress_counts,
+    Tables,
+    build_tables,
+    how_label,
+    respondent_label,
 )
 
 SCHEMA_VERSION = "1.0"
-RESPONDENT_LABELS = {
-    "person": "Person who draws on care",
-    "family": "Family member or carer",
-    "advocate": "Friend or advocate",
-    "staff": "Staff",
-    "partner": "Partner organisation",
-}
 STRENGTH_LABELS = {"strength": "Strength", "improve": "Area to improve", None: ""}
 Progress = Callable[[str, int], None]
 
@@ -76,19 +71,20 @@ def media_is_exportable(media: MediaRecord) -> bool:
 
 
 def build_sheets(
-    data: ExportInput, progress: Progress | None = None, tally: Tally | None = None
+    data: ExportInput,
+    progress: Progress | None = None,
+    tally: Tally | None = None,
+    tables: Tables | None = None,
 ) -> list[Sheet]:
-    """Return the export's sheets in workbook order; quotes and media stream when read."""
+    """Return the export's sheets in workbook order; quotes and media stream when read.
+
+    `tables` are the campaign's published tables when already built from `data`.
+    """
     campaign = data.campaign
     tally = tally if tally is not None else Tally()
     report = progress or (lambda _stage, _done: None)
-    by_group, by_how = build_matrices(
-        _counted(data.answers, "answers", report),
-        campaign.statements,
-        min_group_size=campaign.min_group_size,
-        min_cell_count=campaign.min_cell_count,
-        differ_margin=campaign.differ_margin,
-    )
+    tables = tables or published_tables(data, report)
+    by_group, by_how = tables.by_group, tables.by_how
     themes = {s.id: s.theme for s in campaign.statements}
     return [
         _read_me(data),
@@ -121,7 +117,7 @@ def build_sheets(
                 "redacted_text",
                 "english_translation",
             ],
-            _quote_rows(data.quotes, themes, report, tally),
+            _quote_rows(data.quotes, themes, report, tally, tables),
         ),
         Sheet(
             "Media",
@@ -130,8 +126,21 @@ def build_sheets(
             ["reference", "kind", "description", "consent", "file_name"],
             _media_rows(data.media, tally),
         ),
-        _engagement(data.participants, campaign.min_cell_count),
+        _engagement(tables.engagement),
     ]
+
+
+def published_tables(data: ExportInput, progress: Progress | None = None) -> Tables:
+    """Return the campaign's Scores and Engagement tables, suppressed together."""
+    campaign = data.campaign
+    return build_tables(
+        _counted(data.answers, "answers", progress or (lambda _stage, _done: None)),
+        data.participants,
+        campaign.statements,
+        min_group_size=campaign.min_group_size,
+        min_cell_count=campaign.min_cell_count,
+        differ_margin=campaign.differ_margin,
+    )
 
 
 def _counted(records: Iterable, stage: str, report: Progress) -> Iterator:
@@ -170,8 +179,11 @@ def _read_me(data: ExportInput) -> Sheet:
         [
             "Small numbers",
             f"A group of fewer than {c.min_group_size} people is hidden; counts under "
-            f"{c.min_cell_count} are hidden; further figures are hidden where a hidden one "
-            "could be worked out from totals.",
+            f"{c.min_cell_count} are hidden; further figures, zeros and totals included, are "
+            "hidden until no hidden figure can be narrowed to a range narrower than "
+            f"{c.min_cell_count} from every published table together. Quotes do not name a "
+            "group or language these tables hide. Figures come from a snapshot taken at most "
+            "once a day and when the campaign closes.",
         ],
         [
             "Share positive",
@@ -274,7 +286,7 @@ def _triangulation(by_group: Matrix, by_how: Matrix) -> Sheet:
         line = [group_row.statement.id, group_row.statement.name]
         for matrix_row in (group_row, how_row):
             for cell in matrix_row.cells.values():
-                if not cell.raw_people:
+                if cell.people == 0:
                     line.append("no answers")
                 elif cell.share_positive is None:
                     line.append("hidden")
@@ -285,8 +297,29 @@ def _triangulation(by_group: Matrix, by_how: Matrix) -> Sheet:
     return Sheet("Triangulation", "triangulation", headers, fields, rows)
 
 
+def quote_labels(quote: QuoteRecord, tables: Tables) -> tuple[str, str, str]:
+    """Return the quote's group, way of answering and language as they may be published.
+
+    Where Scores hides the people of a cell the quoted person sits in, for any statement
+    the quote is tagged to, the quote names neither their group, nor how they answered,
+    nor their language; a language is named only when its line in the Engagement record is
+    shown and holds at least the smallest group.
+    """
+    if any(
+        tables.hides_group_of(s, quote.respondent_group, quote.answered_how)
+        for s in quote.statement_ids
+    ):
+        return "", "", ""
+    language = quote.language if tables.shown_language(quote.language) else ""
+    return respondent_label(quote.respondent_group), how_label(quote.answered_how), language
+
+
 def _quote_rows(
-    quotes: Iterable[QuoteRecord], themes: dict[str, str], report: Progress, tally: Tally
+    quotes: Iterable[QuoteRecord],
+    themes: dict[str, str],
+    report: Progress,
+    tally: Tally,
+    tables: Tables,
 ) -> Iterator[list]:
     done = 0
     for quote in quotes:
@@ -299,14 +332,15 @@ def _quote_rows(
         words = redaction.redact_quote(quote.item_text, quote.start, quote.end, spans)
         translation = redaction.scrub_translation(quote.english_translation, quote.item_text, spans)
         tally.quotes += 1
+        group, how, language = quote_labels(quote, tables)
         yield [
             quote.evidence_ref,
             ", ".join(quote.statement_ids),
             ", ".join(dict.fromkeys(themes.get(s, "") for s in quote.statement_ids if s)),
             STRENGTH_LABELS.get(quote.strength, ""),
-            RESPONDENT_LABELS.get(quote.respondent_group, quote.respondent_group),
-            HOW_LABELS.get(quote.answered_how, quote.answered_how),
-            quote.language,
+            group,
+            how,
+            language,
             quote.date,
             words,
             translation,
@@ -328,36 +362,21 @@ def _media_rows(media: Iterable[MediaRecord], tally: Tally) -> Iterator[list]:
         ]
 
 
-def _engagement(participants: Iterable[ParticipantRecord], min_cell_count: int) -> Sheet:
-    by_group: Counter[str] = Counter()
-    by_how: Counter[str] = Counter()
-    by_language: Counter[str] = Counter()
-    sessions: dict[str, ParticipantRecord] = {}
-    for p in participants:
-        if p.held:
-            continue
-        by_group[RESPONDENT_LABELS.get(p.respondent_group, p.respondent_group or "Not given")] += (
-            p.people
-        )
-        by_how[HOW_LABELS.get(p.answered_how, p.answered_how or "Not given")] += p.people
-        # A group session records no language.
-        by_language[p.language or "Not recorded"] += p.people
-        if p.answered_how == "group":
-            sessions[p.respondent_key] = p
-    total = sum(by_group.values())
-    rows: list[list] = [["Everyone", "People who took part", total]]
-    shown_how: dict[str, int | None] = {}
-    for section, counts in (
-        ("Respondent group", by_group),
-        ("How they answered", by_how),
-        ("Language", by_language),
-    ):
-        shown = suppress_counts(dict(sorted(counts.items())), min_cell_count)
-        if counts is by_how:
-            shown_how = shown
-        for item, people in shown.items():
-            rows.append([section, item, people])
-    rows += _group_sessions(sessions, shown_how.get(HOW_LABELS["group"], 0), min_cell_count)
+def _engagement(engagement: Engagement) -> Sheet:
+    rows: list[list] = [["Everyone", "People who took part", engagement.everyone.people]]
+    for line in engagement.lines:
+        rows.append([ENGAGEMENT_SECTIONS[line.section], line.item, line.people])
+    rows += [
+        ["Group sessions", "Advocates' group sessions held", engagement.sessions],
+        [
+            "Group sessions",
+            "People in advocates' group sessions (group tally)",
+            engagement.in_group_sessions,
+        ],
+    ]
+    # Each session's people are in the suppression model with the lines above, so a
+    # session's own line never gives a hidden figure away.
+    rows += [["Group session", line.item, line.people] for line in engagement.group_sessions]
     return Sheet(
         "Engagement record",
         "engagement",
@@ -365,24 +384,3 @@ def _engagement(participants: Iterable[ParticipantRecord], min_cell_count: int) 
         ["section", "item", "people"],
         rows,
     )
-
-
-def _group_sessions(
-    sessions: dict[str, ParticipantRecord], in_groups: int | None, min_cell_count: int
-) -> list[list]:
-    """Return the engagement rows for advocates' group sessions: how many, who, where, when.
-
-    `in_groups` is the people in group sessions as the "How they answered" rows show it
-    (None if hidden there), so no figure here gives a hidden one away.
-    """
-    rows: list[list] = [
-        ["Group sessions", "Advocates' group sessions held", len(sessions)],
-        ["Group sessions", "People in advocates' group sessions (group tally)", in_groups],
-    ]
-    people = {key: p.people for key, p in sessions.items()}
-    shown = (
-        suppress_counts(people, min_cell_count) if in_groups is not None else dict.fromkeys(people)
-    )
-    for key, p in sessions.items():
-        rows.append(["Group session", f"{p.date}, {p.place}", shown[key]])
-    return rows

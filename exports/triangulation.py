@@ -17,16 +17,9 @@ Share positive is very_good + good over every answer except not_sure and prefer_
 "not sure" and "I don't want to say" are not views about the care, so they neither count
 for nor against.
 
-Suppression, per statement row, with the campaign's thresholds:
-1. a cell with fewer than `min_group_size` people is hidden whole;
-2. a count from 1 to `min_cell_count - 1` is hidden (a zero is shown: it names nobody);
-3. secondary suppression, repeated until nothing changes: a cell showing its total with one
-   hidden count hides one more; a row whose total shows hides a second cell, or a second
-   count of the same answer, wherever only one is hidden, so no hidden number is the
-   difference of shown ones;
-4. share positive is hidden when the hidden counts of a cell mix answers that count for it,
-   against it and not at all (it would then separate them).
-Each table (by group, by answered_how) is protected against its own totals.
+Small numbers are hidden across every published table at once by `exports.suppression`
+(see there): `build_tables` tallies the answers and the people who took part, asks it which
+figures to hide, and only then sets the differ flag from the shares left shown.
 """
 
 from __future__ import annotations
@@ -35,11 +28,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from exports.records import AnswerRecord, Statement
+from exports import suppression
+from exports.records import AnswerRecord, ParticipantRecord, Statement
+from exports.suppression import NOT_A_VIEW, POSITIVE, VALUES, AtomTally, StatementTally
 
-VALUES = ("very_good", "good", "ok", "not_good", "very_not_good", "not_sure", "prefer_not_to_say")
-POSITIVE = frozenset({"very_good", "good"})
-NOT_A_VIEW = frozenset({"not_sure", "prefer_not_to_say"})
 GROUP_COLUMNS = ("person", "family", "advocacy", "staff", "partner")
 GROUP_LABELS = {
     "person": "People who draw on care",
@@ -67,36 +59,64 @@ VALUE_LABELS = {
     "not_sure": "Not sure",
     "prefer_not_to_say": "Did not want to say",
 }
+RESPONDENT_LABELS = {
+    "person": "Person who draws on care",
+    "family": "Family member or carer",
+    "advocate": "Friend or advocate",
+    "staff": "Staff",
+    "partner": "Partner organisation",
+}
+# A group session records no language: its people are counted under this line.
+NO_LANGUAGE = "Not recorded"
+ENGAGEMENT_SECTIONS = {
+    "group": "Respondent group",
+    "how": "How they answered",
+    "language": "Language",
+}
 
 
-def group_column(record: AnswerRecord) -> str | None:
-    """Return the matrix column a record belongs to, or None if it fits none."""
-    if record.answered_how == "group":
+def column_of_group(respondent_group: str, answered_how: str) -> str | None:
+    """Return the matrix column of a respondent group and way of answering, or None."""
+    if answered_how == "group" or respondent_group == "advocate":
         return "advocacy"
-    if record.respondent_group == "advocate":
-        return "advocacy"
-    return record.respondent_group if record.respondent_group in GROUP_COLUMNS else None
+    return respondent_group if respondent_group in GROUP_COLUMNS else None
 
 
-def how_column(record: AnswerRecord) -> str | None:
-    """Return the answered_how column a record belongs to, or None."""
-    return record.answered_how if record.answered_how in HOW_COLUMNS else None
+def column_of_how(answered_how: str) -> str | None:
+    """Return the answered_how column of a way of answering, or None."""
+    return answered_how if answered_how in HOW_COLUMNS else None
 
 
-def _share_class(value: str) -> str:
-    if value in POSITIVE:
-        return "for"
-    return "none" if value in NOT_A_VIEW else "against"
+def respondent_label(respondent_group: str) -> str:
+    """Name a respondent group as the Engagement record and quotes do."""
+    return RESPONDENT_LABELS.get(respondent_group, respondent_group or "Not given")
+
+
+def how_label(answered_how: str) -> str:
+    """Name a way of answering as the Engagement record and quotes do."""
+    return HOW_LABELS.get(answered_how, answered_how or "Not given")
+
+
+LAYOUT = suppression.Layout(
+    group_columns=GROUP_COLUMNS,
+    how_columns=HOW_COLUMNS,
+    group_column=column_of_group,
+    how_column=column_of_how,
+    group_label=respondent_label,
+    how_label=how_label,
+)
 
 
 @dataclass
 class Cell:
-    """One statement for one column: raw figures, and what of them may be shown."""
+    """One statement for one column: raw figures, and which of them may be shown.
+
+    `hidden` names hidden figures: "people", "answers", a value, or "share".
+    """
 
     raw_people: int = 0
     raw_counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(VALUES, 0))
-    whole_hidden: str = ""  # "", "small_group" or "secondary"
-    hidden_values: set[str] = field(default_factory=set)
+    hidden: set[str] = field(default_factory=set)
     differs: bool = False
 
     @property
@@ -104,22 +124,16 @@ class Cell:
         return sum(self.raw_counts.values())
 
     @property
-    def shown(self) -> bool:
-        return not self.whole_hidden
-
-    @property
     def people(self) -> int | None:
-        return self.raw_people if self.shown else None
+        return None if "people" in self.hidden else self.raw_people
 
     @property
     def answers(self) -> int | None:
-        return self.raw_answers if self.shown else None
+        return None if "answers" in self.hidden else self.raw_answers
 
     def count(self, value: str) -> int | None:
         """Return a shown count, or None where it is hidden."""
-        if not self.shown or value in self.hidden_values:
-            return None
-        return self.raw_counts[value]
+        return None if value in self.hidden else self.raw_counts[value]
 
     @property
     def raw_share(self) -> float | None:
@@ -131,18 +145,20 @@ class Cell:
     @property
     def share_positive(self) -> float | None:
         """Return the share positive to two places, or None if hidden or undefined."""
-        if not self.shown or len({_share_class(v) for v in self.hidden_values}) > 1:
-            return None
         share = self.raw_share
-        return None if share is None else round(share, 2)
+        return None if share is None or "share" in self.hidden else round(share, 2)
 
     @property
     def status(self) -> str:
-        if self.whole_hidden:
-            return self.whole_hidden
-        if not self.raw_people:
+        """Say "hidden", "no_answers", "partly_hidden" or "shown", from shown figures only."""
+        figures = {"people", "answers", *VALUES}
+        if figures <= self.hidden:
+            return "hidden"
+        if self.people == 0:
             return "no_answers"
-        return "partly_hidden" if self.hidden_values else "shown"
+        if self.hidden & figures or (self.raw_share is not None and self.share_positive is None):
+            return "partly_hidden"
+        return "shown"
 
 
 @dataclass
@@ -169,8 +185,75 @@ class Matrix:
     differ_margin: float
 
 
+@dataclass
+class EngagementLine:
+    """One line of the Engagement record: a section, an item and its people."""
+
+    section: str
+    item: str
+    raw_people: int
+    hidden: bool = False
+
+    @property
+    def people(self) -> int | None:
+        return None if self.hidden else self.raw_people
+
+
+@dataclass
+class Engagement:
+    """Who took part: everyone, then by group, by way of answering and by language.
+
+    `sessions` counts advocates' group sessions; `group_sessions` has one line per session
+    (item "date, place") with the people counted from its tally.
+    """
+
+    everyone: EngagementLine
+    lines: list[EngagementLine]
+    sessions: int
+    group_sessions: list[EngagementLine] = field(default_factory=list)
+
+    @property
+    def in_group_sessions(self) -> int | None:
+        """Return the people in group sessions as the "How they answered" line shows it."""
+        for line in self.lines:
+            if line.section == "how" and line.item == HOW_LABELS["group"]:
+                return line.people
+        return 0
+
+
+@dataclass
+class Tables:
+    """Every table published about a campaign's answers, suppressed together."""
+
+    by_group: Matrix
+    by_how: Matrix
+    engagement: Engagement
+
+    def hides_group_of(self, statement_id: str, respondent_group: str, answered_how: str) -> bool:
+        """Say whether Scores hides the people of a cell a respondent sits in."""
+        for matrix, column in (
+            (self.by_group, column_of_group(respondent_group, answered_how)),
+            (self.by_how, column_of_how(answered_how)),
+        ):
+            for row in matrix.rows:
+                if (
+                    row.statement.id == statement_id
+                    and column
+                    and "people" in row.cells[column].hidden
+                ):
+                    return True
+        return False
+
+    def shown_language(self, language: str) -> bool:
+        """Say whether a language's line in the Engagement record is shown and not small."""
+        for line in self.engagement.lines:
+            if line.section == "language" and line.item == language:
+                return not line.hidden and line.raw_people >= self.by_group.min_group_size
+        return False
+
+
 class _Tally:
-    """Count answers and people for one cell while records stream past."""
+    """Count answers and people for one atom while records stream past."""
 
     def __init__(self) -> None:
         self.counts: dict[str, int] = dict.fromkeys(VALUES, 0)
@@ -183,118 +266,138 @@ class _Tally:
             self.counts[record.value] += record.count
         self.by_respondent[record.respondent_key][record.question_id] += record.count
 
-    def cell(self) -> Cell:
+    def atom(self) -> AtomTally:
         people = sum(max(q.values()) for q in self.by_respondent.values() if q)
-        return Cell(raw_people=people, raw_counts=dict(self.counts))
+        return AtomTally(counts=dict(self.counts), people=people)
 
 
-def build_matrices(
+def build_tables(
     answers: Iterable[AnswerRecord],
+    participants: Iterable[ParticipantRecord],
     statements: Iterable[Statement],
     *,
     min_group_size: int = 10,
     min_cell_count: int = 5,
     differ_margin: float = 0.2,
-) -> tuple[Matrix, Matrix]:
-    """Return the matrix by respondent group and the matrix by answered_how.
+) -> Tables:
+    """Return Scores by respondent group and by answered_how, and the Engagement record.
 
-    Held records are left out. Both are read from one pass over `answers`.
+    Held records are left out. Answers are read in one pass.
     """
     statements = list(statements)
     wanted = {s.id for s in statements}
-    splits = {"group": (GROUP_COLUMNS, group_column), "how": (HOW_COLUMNS, how_column)}
-    tallies = {name: defaultdict(_Tally) for name in splits}
-    totals: dict[str, _Tally] = defaultdict(_Tally)
+    atoms: dict[str, dict[tuple[str, str], _Tally]] = {
+        s.id: defaultdict(_Tally) for s in statements
+    }
+    questions: dict[str, set[str]] = {s.id: set() for s in statements}
     for record in answers:
         if record.held or record.statement_id not in wanted:
             continue
-        totals[record.statement_id].add(record)
-        for name, (_columns, column_of) in splits.items():
-            column = column_of(record)
-            if column:
-                tallies[name][(record.statement_id, column)].add(record)
+        atoms[record.statement_id][(record.respondent_group, record.answered_how)].add(record)
+        questions[record.statement_id].add(record.question_id)
+    took_part: dict[tuple[str, str, str], int] = defaultdict(int)
+    sessions: dict[str, ParticipantRecord] = {}
+    for p in participants:
+        if p.held:
+            continue
+        took_part[(p.respondent_group, p.answered_how, p.language or NO_LANGUAGE)] += p.people
+        if p.answered_how == "group":
+            sessions[p.respondent_key] = p
+    tallies = [
+        StatementTally(s.id, len(questions[s.id]), {a: t.atom() for a, t in atoms[s.id].items()})
+        for s in statements
+    ]
+    hidden = suppression.protect(
+        tallies,
+        dict(took_part),
+        len(sessions),
+        LAYOUT,
+        min_group_size=min_group_size,
+        min_cell_count=min_cell_count,
+        session_people={key: p.people for key, p in sessions.items()},
+    )
     matrices = []
-    for name, (columns, _column_of) in splits.items():
-        rows = [
-            Row(
-                statement=s,
-                cells={c: tallies[name][(s.id, c)].cell() for c in columns},
-                total=totals[s.id].cell(),
-            )
-            for s in statements
-        ]
-        for row in rows:
-            _suppress(row, min_group_size, min_cell_count)
+    for split, columns, column_of in (
+        ("g", GROUP_COLUMNS, lambda a: column_of_group(*a)),
+        ("h", HOW_COLUMNS, lambda a: column_of_how(a[1])),
+    ):
+        rows = []
+        for statement, tally in zip(statements, tallies, strict=True):
+            cells = {
+                c: _cell(tally, [a for a in tally.atoms if column_of(a) == c]) for c in columns
+            }
+            total = _cell(tally, list(tally.atoms))
+            for column, cell in [*cells.items(), ("all", total)]:
+                cell.hidden = {
+                    name
+                    for name in suppression.CELL_FIELDS
+                    if suppression.cell_key(split, statement.id, column, name) in hidden
+                }
+            if split == "h":
+                # The how split's total is never published; the group split's All row is.
+                total.hidden = set(suppression.CELL_FIELDS)
+            row = Row(statement=statement, cells=cells, total=total)
             _flag(row, differ_margin)
+            rows.append(row)
         matrices.append(
             Matrix(
-                split=name,
+                split="group" if split == "g" else "how",
                 columns=columns,
-                labels=GROUP_LABELS if name == "group" else HOW_COLUMN_LABELS,
+                labels=GROUP_LABELS if split == "g" else HOW_COLUMN_LABELS,
                 rows=rows,
                 min_group_size=min_group_size,
                 min_cell_count=min_cell_count,
                 differ_margin=differ_margin,
             )
         )
-    return matrices[0], matrices[1]
+    return Tables(matrices[0], matrices[1], _engagement(took_part, sessions, hidden))
 
 
-def _suppress(row: Row, min_group_size: int, min_cell_count: int) -> None:
-    everything = [*row.cells.values(), row.total]
-    for cell in everything:
-        if 0 < cell.raw_people < min_group_size:
-            cell.whole_hidden = "small_group"
-            continue
-        cell.hidden_values = {v for v, n in cell.raw_counts.items() if 0 < n < min_cell_count}
-    changed = True
-    while changed:
-        changed = False
-        for cell in everything:
-            changed |= _complete_cell(cell)
-        changed |= _complete_row(row)
+def _cell(tally: StatementTally, atoms: list[tuple[str, str]]) -> Cell:
+    counts = dict.fromkeys(VALUES, 0)
+    people = 0
+    for atom in atoms:
+        people += tally.atoms[atom].people
+        for value, n in tally.atoms[atom].counts.items():
+            counts[value] += n
+    return Cell(raw_people=people, raw_counts=counts)
 
 
-def _complete_cell(cell: Cell) -> bool:
-    """Hide a second count where a cell's total would give away its only hidden one."""
-    if not cell.shown or len(cell.hidden_values) != 1:
-        return False
-    (hidden,) = cell.hidden_values
-    candidates = [v for v in VALUES if v not in cell.hidden_values and cell.raw_counts[v] > 0]
-    if not candidates:
-        cell.whole_hidden = "secondary"
-        return True
-    # Prefer a partner from the same share class, so share positive can stay shown.
-    candidates.sort(key=lambda v: (_share_class(v) != _share_class(hidden), cell.raw_counts[v], v))
-    cell.hidden_values.add(candidates[0])
-    return True
-
-
-def _complete_row(row: Row) -> bool:
-    """Hide a second cell, or a second count, where the row total would give one away."""
-    if not row.total.shown:
-        return False
-    cells = [c for c in row.cells.values() if c.raw_people]
-    hidden = [c for c in cells if not c.shown]
-    if len(hidden) == 1:
-        others = sorted((c for c in cells if c.shown), key=lambda c: c.raw_people)
-        if others:
-            others[0].whole_hidden = "secondary"
-        else:
-            row.total.whole_hidden = "secondary"
-        return True
-    for value in VALUES:
-        if value in row.total.hidden_values:
-            continue
-        hiding = [c for c in cells if c.count(value) is None]
-        if len(hiding) == 1:
-            others = sorted((c for c in cells if c.count(value)), key=lambda c: c.raw_counts[value])
-            if others:
-                others[0].hidden_values.add(value)
-            else:
-                row.total.hidden_values.add(value)
-            return True
-    return False
+def _engagement(
+    took_part: dict[tuple[str, str, str], int],
+    sessions: dict[str, ParticipantRecord],
+    hidden: set,
+) -> Engagement:
+    by: dict[str, dict[str, int]] = {section: defaultdict(int) for section in ENGAGEMENT_SECTIONS}
+    for (group, how, language), people in took_part.items():
+        by["group"][respondent_label(group)] += people
+        by["how"][how_label(how)] += people
+        by["language"][language] += people
+    lines = [
+        EngagementLine(
+            section,
+            item,
+            people,
+            suppression.engagement_key(section, item) in hidden,
+        )
+        for section in ENGAGEMENT_SECTIONS
+        for item, people in sorted(by[section].items())
+        if people > 0
+    ]
+    total = sum(took_part.values())
+    everyone = EngagementLine(
+        "everyone", "", total, suppression.engagement_key("everyone") in hidden
+    )
+    group_sessions = [
+        EngagementLine(
+            "session",
+            f"{p.date}, {p.place}",
+            p.people,
+            suppression.engagement_key("session", key) in hidden,
+        )
+        for key, p in sessions.items()
+    ]
+    return Engagement(everyone, lines, len(sessions), group_sessions)
 
 
 def _flag(row: Row, margin: float) -> None:
@@ -309,16 +412,3 @@ def _flag(row: Row, margin: float) -> None:
         row.differs = True
         for column, share in shown.items():
             row.cells[column].differs = share in (high, low)
-
-
-def suppress_counts(counts: dict[str, int], min_cell_count: int) -> dict[str, int | None]:
-    """Hide counts under the threshold in a one-way table whose total is shown.
-
-    A single hidden count would be the total minus the rest, so a second is hidden too.
-    """
-    hidden = {k for k, n in counts.items() if 0 < n < min_cell_count}
-    if len(hidden) == 1:
-        rest = sorted((n, k) for k, n in counts.items() if k not in hidden and n > 0)
-        if rest:
-            hidden.add(rest[0][1])
-    return {k: (None if k in hidden else n) for k, n in counts.items()}

@@ -18,7 +18,6 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -31,10 +30,11 @@ from exports.content import (
     Tally,
     build_sheets,
     media_is_exportable,
+    published_tables,
 )
 from exports.records import ExportInput
 from exports.safety import neutralise
-from exports.triangulation import build_matrices
+from exports.triangulation import Tables
 
 FORMATS = ("xlsx", "csv", "json", "zip")
 SCHEMA_PATH = Path(__file__).parent / "schema" / "export-v1.schema.json"
@@ -48,11 +48,13 @@ def _csv_name(sheet: Sheet) -> str:
     return sheet.name.lower().replace(" ", "-") + ".csv"
 
 
-def write_xlsx(data: ExportInput, target, progress: Progress | None = None) -> Tally:
+def write_xlsx(
+    data: ExportInput, target, progress: Progress | None = None, tables: Tables | None = None
+) -> Tally:
     """Write the workbook to a path or binary file; return what it held."""
     tally = Tally()
     workbook = Workbook(write_only=True)
-    for sheet in build_sheets(data, progress, tally):
+    for sheet in build_sheets(data, progress, tally, tables):
         worksheet = workbook.create_sheet(sheet.name)
         worksheet.append(sheet.headers)
         for row in sheet.rows:
@@ -112,30 +114,18 @@ def write_json(data: ExportInput, target, progress: Progress | None = None) -> T
     return tally
 
 
-def write_zip(
-    data: ExportInput,
-    target,
-    progress: Progress | None = None,
-    answers_again: Callable[[], object] | None = None,
-) -> Tally:
+def write_zip(data: ExportInput, target, progress: Progress | None = None) -> Tally:
     """Write a ZIP of the workbook, the charts and the consented media files.
 
-    The charts need the answers a second time; `answers_again` returns them afresh when
-    `data.answers` is a one-pass iterator.
+    The charts show the same suppressed tables as the workbook, built once.
     """
     media = list(data.media)
-    data = ExportInput(data.campaign, data.answers, data.quotes, media, data.participants)
+    data = ExportInput(data.campaign, data.answers, data.quotes, media, list(data.participants))
+    tables = published_tables(data, progress)
     workbook = io.BytesIO()
-    tally = write_xlsx(data, workbook, progress)
-    answers = answers_again() if answers_again else data.answers
+    tally = write_xlsx(data, workbook, progress, tables)
     c = data.campaign
-    by_group, by_how = build_matrices(
-        answers,
-        c.statements,
-        min_group_size=c.min_group_size,
-        min_cell_count=c.min_cell_count,
-        differ_margin=c.differ_margin,
-    )
+    by_group, by_how = tables.by_group, tables.by_how
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{c.code}-evidence.xlsx", workbook.getvalue())
         for matrix, stem, title in (

@@ -24,7 +24,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from easyread.checks import sentence_problems
-from engage import auth, content, evidence, typed
+from engage import auth, content, evidence, snapshots, typed
 from engage.auth import require_role
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
@@ -34,7 +34,7 @@ from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS
 from exports import redaction
 from exports.charts import matrix_svg
 from exports.content import quote_is_exportable
-from exports.triangulation import VALUE_LABELS, build_matrices
+from exports.triangulation import VALUE_LABELS, Tables
 
 bp = Blueprint(
     "review",
@@ -454,14 +454,10 @@ def media_file(code: str, item_id: int, variant: str):
 # --- triangulation ---
 
 
-def _matrices(campaign: dict):
-    data = evidence.export_input(get_db(), campaign)
-    return build_matrices(
-        data.answers,
-        data.campaign.statements,
-        min_group_size=campaign["min_group_size"],
-        min_cell_count=campaign["min_cell_count"],
-    )
+def _tables(campaign: dict) -> Tables:
+    """Return the campaign's published tables: its snapshot, suppressed as every export is."""
+    db = get_db()
+    return snapshots.tables(db, campaign, evidence.export_input(db, campaign))
 
 
 @bp.get("/triangulation")
@@ -469,7 +465,8 @@ def _matrices(campaign: dict):
 def triangulation(code: str):
     """Show statements by respondent group and by answered_how, as charts and tables."""
     campaign = _campaign(code)
-    by_group, by_how = _matrices(campaign)
+    tables = _tables(campaign)
+    by_group, by_how = tables.by_group, tables.by_how
     charts = {
         "group": matrix_svg(
             by_group, _("Share positive by group"), "chart-group", inline_style=False
@@ -499,6 +496,7 @@ def exports(code: str):
         campaign=campaign,
         formats=EXPORT_FORMATS,
         log=reads.export_log(get_db(), campaign["id"]),
+        snapshot_taken_at=snapshots.taken_at(get_db(), campaign["id"]),
     )
 
 
@@ -612,13 +610,8 @@ def you_said(code: str):
     campaign = reads.campaign_by_code(get_db(), code)
     if campaign is None or not campaign.get("you_said_published_at"):
         refuse(404)
-    by_group, _by_how = _matrices(campaign)
-    # Only a statement enough people answered gets a figure, as in the exports.
-    shares = {
-        row.statement.id: row.total.share_positive
-        for row in by_group.rows
-        if row.total.raw_people >= campaign["min_group_size"]
-    }
+    # A statement gets a figure only where the exports show its share for everyone.
+    shares = {row.statement.id: row.total.share_positive for row in _tables(campaign).by_group.rows}
     return render_template(
         "review/you_said.html",
         campaign=campaign,

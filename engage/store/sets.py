@@ -16,6 +16,7 @@ from engage.store.schema_narration import narration
 from engage.store.schema_pages import pages
 from engage.store.schema_review import review
 from engage.store.schema_setup import setup
+from engage.store.schema_snapshots import snapshots
 from engage.store.schema_staff import staff
 
 MIGRATION_SETS: list[Migrations] = [
@@ -28,4 +29,5 @@ MIGRATION_SETS: list[Migrations] = [
     media,
     review,
     pages,
+    snapshots,
 ]

@@ -63,12 +63,16 @@ def test_every_format_from_the_command(runner, app, seeded, tmp_path):
     scores = {
         (row[3], row[4]): row for row in workbook["Scores"].iter_rows(min_row=2, values_only=True)
     }
-    person = scores[("respondent group", "People who draw on care")]
-    # 13 people, as the held person is left out: 9 good, 2 OK, 2 not good.
-    assert person[5:12] == (13, 13, 0, 9, None, None, 0)
-    assert person[14] == "69%"
-    assert scores[("respondent group", "Families and carers")][13] is None
-    assert scores[("respondent group", "Families and carers")][15] == "small_group"
+    everyone = scores[("respondent group", "All")]
+    # 27 people, as the held person is left out: 21 good, 2 OK, 4 not good. The OK and not
+    # good counts are under 5, so they are hidden, and so is enough more that neither they
+    # nor anything about the 4 family members can be narrowed down.
+    assert everyone[5:7] == (27, 27)
+    assert everyone[9:11] == (None, None)
+    assert scores[("respondent group", "Families and carers")][5:16] == (None,) * 10 + ("hidden",)
+    assert scores[("respondent group", "People who draw on care")][5] is None
+    for row in scores.values():
+        assert all(n is None or not 0 < n < 5 for n in row[7:14]), row
     quotes = list(workbook["Quotes"].iter_rows(min_row=2, values_only=True))
     assert [(q[0], q[8]) for q in quotes] == [
         ("EV-QS1-0001", "My carer [name] is kind, ring [phone number].")

