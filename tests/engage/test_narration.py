@@ -282,7 +282,7 @@ def test_narrate_renders_everything_once_then_nothing(runner, app, campaign):
     assert first.exit_code == 0, first.output
     assert "Narrating" in first.output
     total = int(first.output.strip().splitlines()[-1].split()[0])
-    assert f"{total} clips: {total} rendered, 0 already made." in first.output
+    assert f"{total} clips: {total} made now, 0 already there, 0 failed." in first.output
     with app.app_context():
         db = get_db()
         texts = {row[0] for row in db.execute("SELECT text FROM narration_texts")}
@@ -300,7 +300,7 @@ def test_narrate_renders_everything_once_then_nothing(runner, app, campaign):
     ):
         assert expected in texts, expected
     second = runner.invoke(args=["narrate", campaign["code"]])
-    assert f"{total} clips: 0 rendered, {total} already made." in second.output
+    assert f"{total} clips: 0 made now, {total} already there, 0 failed." in second.output
 
 
 def _tone(path: Path) -> Path:
