@@ -43,6 +43,9 @@ def narrate_command(code: str | None, jobs: int) -> None:
     """Render every clip a respondent can hear, for one campaign or all open ones."""
     db = get_db()
     state = runtime()
+    # Showing the pages below would start background renders: this command makes every clip
+    # itself, and counts what it made.
+    state.prerender = False
     campaigns = [_campaign(code)] if code else _open_campaigns()
     found: set[tuple[str, str]] = set()
     for campaign in campaigns:
