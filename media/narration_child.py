@@ -30,12 +30,15 @@ import os
 import sys
 import wave
 
+# Audio comes back to `collect` in chunks of up to this many milliseconds.
 BUFFER_MS = 1000
 
 
 def main() -> int:
     """Speak the requested text into a WAV file; exit 2 if the voice is unknown."""
     request = json.load(sys.stdin)
+    # pyttsx3's own ctypes binding of libespeak-ng. It is not pyttsx3's public interface; every
+    # narration test renders real clips through it, so a change there fails them at once.
     from pyttsx3.drivers import _espeak as espeak
 
     sample_rate = espeak.Initialize(espeak.AUDIO_OUTPUT_SYNCHRONOUS, BUFFER_MS)
@@ -50,7 +53,9 @@ def main() -> int:
     if espeak.SetVoiceByName(request["voice"].encode("utf-8")) != espeak.EE_OK:
         print(f"espeak-ng could not load voice {request['voice']}", file=sys.stderr)
         return 1
-    espeak.SetParameter(espeak.RATE, int(request["rate"]), 0)
+    if espeak.SetParameter(espeak.RATE, int(request["rate"]), 0) != espeak.EE_OK:
+        print(f"espeak-ng refused the rate {request['rate']}", file=sys.stderr)
+        return 1
     espeak.SetParameter(espeak.VOLUME, 100, 0)
     chunks: list[bytes] = []
 

@@ -287,7 +287,8 @@ def test_narrate_renders_everything_once_then_nothing(runner, app, campaign):
     first = runner.invoke(args=["narrate", campaign["code"]])
     assert first.exit_code == 0, first.output
     assert "Narrating" in first.output
-    total = int(first.output.strip().splitlines()[-1].split()[0])
+    summary = next(line for line in first.output.splitlines() if " clips: " in line)
+    total = int(summary.split()[0])
     assert f"{total} clips: {total} made now, 0 already there, 0 failed." in first.output
     with app.app_context():
         db = get_db()
