@@ -46,7 +46,7 @@ def narrate_cqc(instance: Path) -> dict:
         seconds = time.perf_counter() - started
         if result.exit_code != 0:
             raise SystemExit(result.output)
-        summary = result.output.strip().splitlines()[-1]
+        summary = next(line for line in result.output.splitlines() if " clips: " in line)
         files, size = _audio_bytes(instance / "audio")
         figures[run] = {"seconds": round(seconds, 1), "summary": summary}
         figures["files"], figures["bytes"] = files, size

@@ -43,6 +43,9 @@ def narrate_command(code: str | None, jobs: int) -> None:
     """Render every clip a respondent can hear, for one campaign or all open ones."""
     db = get_db()
     state = runtime()
+    # Showing the pages below would start background renders: this command makes every clip
+    # itself, and counts what it made.
+    state.prerender = False
     campaigns = [_campaign(code)] if code else _open_campaigns()
     found: set[tuple[str, str]] = set()
     for campaign in campaigns:
@@ -54,7 +57,32 @@ def narrate_command(code: str | None, jobs: int) -> None:
         rows = [row for text, language in sorted(found) for row in state.clips(text, language)]
     else:
         rows = reads.narration_texts(db)
+    tries_failed_before = state.store.failed_tries
+    rendered, failed = _render_all(state, rows, jobs)
+    retried = state.store.failed_tries - tries_failed_before - len(failed)
+    click.echo(
+        f"{len(rows)} clips: {rendered} made now, {len(rows) - rendered - len(failed)} "
+        f"already there, {len(failed)} failed."
+    )
+    if retried > 0:
+        click.echo(f"The speech engine failed {retried} times and was tried again after a pause.")
+    if failed:
+        click.echo("Still missing:")
+        for row, error in failed:
+            click.echo(f"- {row['text']!r} ({row['language']}, {row['speed']}): {error}")
+        raise click.ClickException(
+            f"{len(failed)} of {len(rows)} clips are missing. Run engage narrate again; a "
+            "missing clip is also made when someone plays it."
+        )
+
+
+def _render_all(state, rows: list[dict], jobs: int) -> tuple[int, list[tuple[dict, Exception]]]:
+    """Render every missing clip; return how many were made and which failed, with why.
+
+    A clip that fails (after the store's own tries) is set aside and the rest carry on.
+    """
     rendered = 0
+    failed: list[tuple[dict, Exception]] = []
     # Each clip renders in child processes of its own, so a few can run side by side.
     with (
         ThreadPoolExecutor(max_workers=jobs) as pool,
@@ -64,13 +92,11 @@ def narrate_command(code: str | None, jobs: int) -> None:
         for future in as_completed(futures):
             try:
                 rendered += future.result()
-            except narration.NarrationError as error:
-                for waiting in futures:
-                    waiting.cancel()
-                text = futures[future]["text"]
-                raise click.ClickException(f"Could not narrate {text!r}: {error}") from None
+            except (narration.NarrationError, OSError) as error:
+                failed.append((futures[future], error))
             bar.update(1)
-    click.echo(f"{len(rows)} clips: {rendered} rendered, {len(rows) - rendered} already made.")
+    failed.sort(key=lambda item: (item[0]["text"], item[0]["language"], item[0]["speed"]))
+    return rendered, failed
 
 
 @click.group("narration")

@@ -1,10 +1,12 @@
 """Spoken narration for easy-read text: espeak-ng through pyttsx3, transcoded by ffmpeg.
 
 Each clip is cached under a key made from its text, voice, rate and engine version, so
-unchanged text is never rendered twice. Rendering happens in a child process (pyttsx3 is not
-safe to share between threads) and one clip at a time per key: a lock file per clip keeps
-threads and worker processes from rendering the same clip twice, while different clips render
-side by side.
+unchanged text is never rendered twice. Rendering happens in a child process (espeak-ng keeps
+one voice and rate per process; see media/narration_child.py for why it runs in synchronous
+mode) and one clip at a time per key: a lock file per clip keeps threads and worker processes
+from rendering the same clip twice, while different clips render side by side. A clip that
+fails is tried again after a pause that doubles each time, all in `ClipStore.ensure`, so the
+command line, the background pre-render and a clip asked for by a page follow the same rules.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,10 +40,14 @@ DEFAULT_LANGUAGE = "en"
 RATES = {"slower": 140, "normal": 175}
 DEFAULT_SPEED = "slower"
 FORMATS = {"ogg": "audio/ogg", "mp3": "audio/mpeg"}
-PIPELINE_VERSION = "1"
+# 2: the child drives espeak-ng in synchronous mode. Pipeline 1 now and then cached a clip at
+# the wrong speed (see media/narration_child.py), so every clip is made afresh.
+PIPELINE_VERSION = "2"
 OPUS_BITRATE = "20k"
 MP3_BITRATE = "32k"
 CHILD_TIMEOUT = 60
+# Seconds to wait before each new try of a clip that failed: four tries in all.
+RETRY_PAUSES = (0.5, 1.0, 2.0)
 CLIP_KEY = re.compile(r"^[0-9a-f]{32}$")
 
 # Recorded voices: what ffprobe may open, and the longest recording taken.
@@ -49,7 +58,16 @@ RECORDING_MAX_SECONDS = 600
 
 
 class NarrationError(RuntimeError):
-    """A clip could not be made."""
+    """A clip could not be made.
+
+    `detail` is the speech engine's own message, when it gave one; `retry` says whether trying
+    again could help (an unknown voice or empty text never will).
+    """
+
+    def __init__(self, message: str, detail: str = "", retry: bool = True):
+        super().__init__(message)
+        self.detail = detail
+        self.retry = retry
 
 
 class RecordingRejected(ValueError):
@@ -109,10 +127,22 @@ def text_key(text: str, language: str) -> str:
 class ClipStore:
     """A folder of clips, one Ogg and one MP3 file per key."""
 
-    def __init__(self, folder: str | os.PathLike):
+    def __init__(
+        self,
+        folder: str | os.PathLike,
+        speak: Callable[[str, Voice, Path], None] | None = None,
+        pauses: tuple[float, ...] = RETRY_PAUSES,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.folder = Path(folder)
         self.locks = self.folder / "locks"
         self.renders = 0
+        self.failed_tries = 0
+        # The one place the speech engine is called: a test puts a failing one around it.
+        self.speak = speak or speak_to_wav
+        self.pauses = tuple(pauses)
+        self.sleep = sleep
+        self._count = threading.Lock()
 
     def path(self, key: str, fmt: str) -> Path:
         """Return where a clip's file lives (it may not exist yet)."""
@@ -137,8 +167,25 @@ class ClipStore:
         with self._lock(key):
             if self.has(key):
                 return key, False
-            self._render(key, text, voice)
+            self._render_with_retries(key, text, voice)
         return key, True
+
+    def _render_with_retries(self, key: str, text: str, voice: Voice) -> None:
+        """Render a clip, trying again after each pause while trying again may help.
+
+        The clip's lock stays held through the pauses, so whoever else wants the clip waits for
+        this outcome instead of starting a render of their own.
+        """
+        for pause in (*self.pauses, None):
+            try:
+                self._render(key, text, voice)
+                return
+            except NarrationError as error:
+                with self._count:
+                    self.failed_tries += 1
+                if pause is None or not error.retry:
+                    raise
+            self.sleep(pause)
 
     @contextlib.contextmanager
     def _lock(self, key: str):
@@ -154,14 +201,15 @@ class ClipStore:
     def _render(self, key: str, text: str, voice: Voice) -> None:
         text = normalise_text(text)
         if not text:
-            raise NarrationError("There is no text to narrate.")
+            raise NarrationError("There is no text to narrate.", retry=False)
         target = self.path(key, "ogg").parent
         target.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=self.folder) as work:
             wav = Path(work) / "speech.wav"
-            speak_to_wav(text, voice, wav)
+            self.speak(text, voice, wav)
             self._publish(key, wav, Path(work), loudnorm=False)
-        self.renders += 1
+        with self._count:
+            self.renders += 1
 
     def add_recording(self, source: str | os.PathLike, key: str) -> None:
         """Check, loudness-normalise and store a person's recording as clip `key`."""
@@ -201,8 +249,12 @@ def speak_to_wav(text: str, voice: Voice, wav: Path) -> None:
         )
     except subprocess.TimeoutExpired as error:
         raise NarrationError("The speech engine took too long.") from error
+    detail = result.stderr.strip()[-500:]
+    if result.returncode == 2:
+        raise NarrationError(f"The speech engine has no such voice: {detail}", detail, retry=False)
     if result.returncode != 0 or not wav.is_file() or wav.stat().st_size <= 44:
-        raise NarrationError(f"The speech engine failed: {result.stderr.strip()[-500:]}")
+        why = detail or f"it ended with code {result.returncode} and gave no reason"
+        raise NarrationError(f"The speech engine failed: {why}", detail)
 
 
 def transcode(source: Path, targets: dict[str, Path], loudnorm: bool = False) -> None:

@@ -8,6 +8,7 @@ clip on demand. Rendering holds only the request that wants that clip.
 
 from __future__ import annotations
 
+import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,6 +24,7 @@ from media import narration
 
 bp = Blueprint("narration", __name__, url_prefix="/audio")
 
+LOG = logging.getLogger(__name__)
 # Texts whose keys a process remembers; respondents' own words make the set open-ended.
 KEY_CACHE_SIZE = 20_000
 
@@ -112,11 +114,21 @@ class Narration:
             self._executor.submit(self._render_quietly, row)
 
     def _render_quietly(self, row: dict) -> None:
+        """Render one clip in the background; a failure is logged and stops no other clip.
+
+        `ensure` has already tried again with pauses; a clip still missing is made when someone
+        plays it (the clip route tries afresh, under the same lock).
+        """
         try:
-            self.store.ensure(row["text"], narration.voice_for(row["language"], row["speed"]))
-        except (narration.NarrationError, OSError):
-            # The clip route renders it on demand instead, and reports a failure there.
-            return
+            self.render(row)
+        except (narration.NarrationError, OSError) as error:
+            LOG.warning(
+                "Narration failed in the background for %r (%s, %s): %s",
+                row["text"],
+                row["language"],
+                row["speed"],
+                error,
+            )
 
     def render(self, row: dict) -> bool:
         """Render one registered clip if it is missing; return whether it was rendered now."""

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
+import threading
+import time
 import wave
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from engage.store import get_db
+from engage.narration import texts as narration_texts
+from engage.store import get_db, reads
 from media import narration
 from tests.engage.journey import Respondent
+from tests.narration_faults import MESSAGE, FlakyEngine
 
 NARRATED = ["h1", "p", ".choice__text", ".legend__text", ".error-summary__list a"]
 
@@ -281,8 +287,9 @@ def test_narrate_renders_everything_once_then_nothing(runner, app, campaign):
     first = runner.invoke(args=["narrate", campaign["code"]])
     assert first.exit_code == 0, first.output
     assert "Narrating" in first.output
-    total = int(first.output.strip().splitlines()[-1].split()[0])
-    assert f"{total} clips: {total} rendered, 0 already made." in first.output
+    summary = next(line for line in first.output.splitlines() if " clips: " in line)
+    total = int(summary.split()[0])
+    assert f"{total} clips: {total} made now, 0 already there, 0 failed." in first.output
     with app.app_context():
         db = get_db()
         texts = {row[0] for row in db.execute("SELECT text FROM narration_texts")}
@@ -300,7 +307,7 @@ def test_narrate_renders_everything_once_then_nothing(runner, app, campaign):
     ):
         assert expected in texts, expected
     second = runner.invoke(args=["narrate", campaign["code"]])
-    assert f"{total} clips: 0 rendered, {total} already made." in second.output
+    assert f"{total} clips: 0 made now, {total} already there, 0 failed." in second.output
 
 
 def _tone(path: Path) -> Path:
@@ -367,3 +374,157 @@ def test_a_bad_recording_is_refused_and_stores_nothing(runner, app, campaign, tm
     with app.app_context():
         assert get_db().execute("SELECT COUNT(*) FROM narration_recordings").fetchone()[0] == 0
     assert not list(_store(app).folder.glob("*/*.ogg"))
+
+
+def _narrate_rows(app, code: str) -> list[dict]:
+    """Return every clip `engage narrate CODE` makes, found the way the command finds them."""
+    with app.app_context():
+        db = get_db()
+        campaign = reads.campaign_by_code(db, code)
+        found = narration_texts.journey_texts(app, code)
+        questions = reads.campaign_questions(db, campaign["id"])
+        found |= set(narration_texts.campaign_texts(campaign, questions))
+        state = app.extensions["narration"]
+        return [row for text, language in sorted(found) for row in state.clips(text, language)]
+
+
+def _made_already_but(app, rows: list[dict], left: list[dict]) -> None:
+    """Put a real clip's files in place for every row but `left`, so only those render."""
+    store = _store(app)
+    sample, _ = store.ensure("A clip made earlier.", narration.voice_for("en"))
+    for row in rows:
+        if row not in left:
+            for fmt in narration.FORMATS:
+                target = store.path(row["clip_key"], fmt)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(store.path(sample, fmt), target)
+
+
+def _spread(rows: list[dict], count: int) -> list[dict]:
+    """Pick `count` rows across every language and speed."""
+    by_kind: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        by_kind.setdefault((row["language"], row["speed"]), []).append(row)
+    picked = [row for group in zip(*by_kind.values(), strict=False) for row in group]
+    return picked[:count]
+
+
+def test_narrate_makes_every_clip_though_the_engine_fails_now_and_then(runner, app, make_campaign):
+    code = make_campaign(statement_ids=["QS1"], languages=["en", "pl"])["code"]
+    rows = _narrate_rows(app, code)
+    left = _spread(rows, 8)
+    assert {(row["language"], row["speed"]) for row in left} == {
+        (language, speed) for language in ("en", "pl") for speed in narration.RATES
+    }
+    _made_already_but(app, rows, left)
+    store = _store(app)
+    engine = FlakyEngine(every=3)
+    store.speak, store.pauses = engine, (0.01, 0.02, 0.04)
+
+    result = runner.invoke(args=["narrate", code, "--jobs", "2"])
+
+    assert result.exit_code == 0, result.output
+    assert engine.faults >= 2, "the engine failed now and then"
+    assert f"{len(rows)} clips: 8 made now, {len(rows) - 8} already there, 0 failed." in (
+        result.output
+    )
+    assert f"The speech engine failed {engine.faults} times and was tried again" in result.output
+    assert sorted(engine.rendered) == sorted(row["text"] for row in left)
+    for row in left:
+        assert narration.duration(store.path(row["clip_key"], "mp3")) > 0.3
+    assert all(store.has(row["clip_key"]) for row in rows)
+
+
+def test_a_clip_that_keeps_failing_is_reported_and_narrate_exits_non_zero(runner, app, campaign):
+    code = campaign["code"]
+    rows = _narrate_rows(app, code)
+    left = _spread(rows, 4)
+    doomed = left[1]
+    _made_already_but(app, rows, left)
+    store = _store(app)
+    engine = FlakyEngine(doomed=frozenset({doomed["text"]}))
+    store.speak, store.pauses = engine, (0.01, 0.01, 0.01)
+
+    result = runner.invoke(args=["narrate", code])
+
+    assert result.exit_code != 0
+    tries = len(store.pauses) + 1
+    failed = [row for row in left if row["text"] == doomed["text"]]
+    made = len(left) - len(failed)
+    assert f"{len(rows)} clips: {made} made now, {len(rows) - 4} already there, " in result.output
+    assert f"{len(failed)} failed." in result.output
+    assert f"failed {len(failed) * (tries - 1)} times and was tried again" in result.output
+    for row in failed:
+        line = f"- {row['text']!r} ({row['language']}, {row['speed']}): "
+        assert f"{line}The speech engine failed: {MESSAGE}" in result.output
+        assert not store.has(row["clip_key"])
+    assert f"Error: {len(failed)} of {len(rows)} clips are missing." in result.output
+    for row in left:
+        if row not in failed:
+            assert store.has(row["clip_key"])
+
+    store.speak = narration.speak_to_wav
+    again = runner.invoke(args=["narrate", code])
+    assert again.exit_code == 0, again.output
+    assert f"{len(failed)} made now, {len(rows) - len(failed)} already there, 0 failed" in (
+        again.output
+    )
+
+
+def test_the_background_pre_render_tries_again_logs_a_failure_and_play_still_makes_it(app, caplog):
+    state = app.extensions["narration"]
+    store = state.store
+    flaky, doomed = "Rydym yn gwrando arnoch chi.", "Diolch am ddweud wrthym."
+    engine = FlakyEngine(first=1, doomed=frozenset({doomed}))
+    store.speak, store.pauses = engine, (0.01, 0.01, 0.01)
+    state.prerender = True
+    with app.app_context():
+        keys = {text: state.key_for(text, "cy", "slower") for text in (flaky, doomed)}
+    rows = state.clips(flaky, "cy") + state.clips(doomed, "cy")
+
+    def logged() -> list[str]:
+        return sorted(r.getMessage() for r in caplog.records if r.name == "engage.narration")
+
+    # One background thread renders in the order asked: the doomed clips' reports come last.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(logged()) < 2:
+        time.sleep(0.05)
+    assert all(store.has(row["clip_key"]) for row in rows if row["text"] == flaky)
+    assert engine.faults == 1 + 2 * (len(store.pauses) + 1)
+    assert logged() == [
+        f"Narration failed in the background for {doomed!r} (cy, {speed}): "
+        f"The speech engine failed: {MESSAGE}"
+        for speed in sorted(narration.RATES)
+    ]
+
+    store.speak = narration.speak_to_wav
+    response = _fetch(app.test_client(), f"/audio/{keys[doomed]}.ogg")
+    assert response.status_code == 200
+    assert narration.duration(store.path(keys[doomed], "ogg")) > 1
+    assert store.renders == 3
+
+
+def test_two_plays_at_once_make_a_missing_clip_once_and_both_get_it(app):
+    """Two people press play on a clip nobody has made: one render, one file, both served."""
+    state = app.extensions["narration"]
+    store = state.store
+    with app.app_context():
+        key = state.key_for("Press play to hear this question.", "ur", "normal")
+    engine = FlakyEngine(first=1)
+    store.speak, store.pauses = engine, (0.05, 0.05, 0.05)
+    start = threading.Barrier(2)
+
+    def play(_) -> tuple[int, bytes]:
+        client = app.test_client()
+        start.wait()
+        response = _fetch(client, f"/audio/{key}.ogg")
+        return response.status_code, response.get_data()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(play, range(2)))
+    assert [status for status, _ in answers] == [200, 200]
+    assert answers[0][1] == answers[1][1] == store.path(key, "ogg").read_bytes()
+    assert (engine.faults, len(engine.rendered), store.renders) == (1, 1, 1)
+    assert narration.duration(store.path(key, "ogg")) > 1
+    assert _fetch(app.test_client(), f"/audio/{key}.mp3").status_code == 200
+    assert store.renders == 1

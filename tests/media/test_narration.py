@@ -7,11 +7,13 @@ import subprocess
 import sys
 import threading
 import wave
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from media import narration
+from tests.narration_faults import MESSAGE, FlakyEngine
 
 QUESTION = "How is it when people plan your support with you?"
 
@@ -210,3 +212,55 @@ def test_a_video_is_refused_as_a_recording(store, tmp_path):
     )  # fmt: skip
     with pytest.raises(narration.RecordingRejected):
         store.add_recording(video, "2" * 32)
+
+
+def test_a_flaky_engine_fails_now_and_then_yet_every_clip_is_made(tmp_path):
+    """The real engine renders, but every third call fails: each failed clip is tried again."""
+    engine = FlakyEngine(every=3)
+    store = narration.ClipStore(tmp_path / "audio", speak=engine, pauses=(0.01, 0.02, 0.04))
+    texts = [f"This is clip number {n} of the batch." for n in range(6)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda text: store.ensure(text, narration.voice_for("cy")), texts))
+    assert all(rendered for _, rendered in results)
+    assert engine.faults >= 2
+    assert store.failed_tries == engine.faults
+    assert store.renders == len(texts)
+    for key, _ in results:
+        assert narration.duration(store.path(key, "ogg")) > 1
+
+
+def test_a_clip_that_fails_is_tried_again_after_ever_longer_pauses(tmp_path):
+    pauses = []
+    engine = FlakyEngine(doomed=frozenset({QUESTION}))
+    store = narration.ClipStore(tmp_path / "audio", speak=engine, sleep=pauses.append)
+    voice = narration.voice_for("en")
+    with pytest.raises(narration.NarrationError) as failed:
+        store.ensure(QUESTION, voice)
+    assert failed.value.detail == MESSAGE
+    assert pauses == list(narration.RETRY_PAUSES)
+    assert pauses == sorted(pauses) and pauses[0] < pauses[-1]
+    assert engine.calls == len(narration.RETRY_PAUSES) + 1
+    assert not store.has(narration.clip_key(QUESTION, voice))
+    left = [p for p in store.folder.rglob("*") if p.is_file() and p.parent != store.locks]
+    assert left == [], "a failed clip leaves no file behind, not even a temporary one"
+
+
+def test_a_failure_that_cannot_pass_is_not_tried_again(tmp_path):
+    pauses = []
+    store = narration.ClipStore(tmp_path / "audio", sleep=pauses.append)
+    with pytest.raises(narration.NarrationError) as failed:
+        store.ensure("Hello", narration.Voice("en", "xx/none", 140))
+    assert "xx/none" in failed.value.detail
+    assert pauses == []
+    assert store.failed_tries == 1
+
+
+def test_a_clip_that_fails_at_first_is_made_once_when_many_threads_ask(tmp_path):
+    """The lock is held through the pauses, so nobody starts a second render meanwhile."""
+    engine = FlakyEngine(first=1)
+    store = narration.ClipStore(tmp_path / "audio", speak=engine, pauses=(0.05, 0.05, 0.05))
+    voice = narration.voice_for("ar")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: store.ensure("شكرا لك", voice), range(4)))
+    assert sum(rendered for _, rendered in results) == 1
+    assert (engine.faults, engine.calls, store.renders) == (1, 2, 1)
