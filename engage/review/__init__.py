@@ -15,16 +15,19 @@ from pathlib import Path
 from flask import (
     Blueprint,
     Response,
+    g,
     redirect,
     render_template,
     request,
+    session,
     stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import refresh
 
 from easyread.checks import sentence_problems
-from engage import auth, content, evidence, typed
+from engage import auth, content, evidence, i18n, typed
 from engage.auth import require_role
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
@@ -571,6 +574,10 @@ def you_said(code: str):
     campaign = reads.campaign_by_code(get_db(), code)
     if campaign is None or not campaign.get("you_said_published_at"):
         refuse(404)
+    # In the language the person chose for this campaign's pages, which they can change here.
+    g.campaign = campaign
+    g.language = i18n.usable(session.get("languages", {}).get(code), campaign["languages"])
+    refresh()
     by_group, _by_how = _matrices(campaign)
     # Only a statement enough people answered gets a figure, as in the exports.
     shares = {
