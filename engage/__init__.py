@@ -14,6 +14,22 @@ from engage import security
 from engage.proxy import TrustedProxies, parse_networks
 
 csrf = CSRFProtect()
+PRIVATE_UMASK = 0o077
+
+
+def make_private(folder: Path) -> None:
+    """Make a folder and everything in it readable by its owner only (files 0600, folders 0700).
+
+    Instances made before engage set its umask were left readable by every local user.
+    """
+    folder.chmod(0o700)
+    for root, folders, files in os.walk(folder):
+        for name in folders:
+            os.chmod(os.path.join(root, name), 0o700, follow_symlinks=False)
+        for name in files:
+            path = os.path.join(root, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o600)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -21,12 +37,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance = os.environ.get("ENGAGE_INSTANCE")
     if test_config and test_config.get("INSTANCE_PATH"):
         instance = test_config["INSTANCE_PATH"]
+    # Everything engage writes (database, WAL, uploads, backups, exports) is the owner's alone.
+    os.umask(PRIVATE_UMASK)
     app = Flask(
         __name__,
         instance_path=str(Path(instance).resolve()) if instance else None,
         instance_relative_config=True,
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    make_private(Path(app.instance_path))
     app.config.from_mapping(
         DATABASE=str(Path(app.instance_path) / "engage.db"),
         BASE_URL=os.environ.get("ENGAGE_BASE_URL")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import secrets
 import time
 from collections.abc import Callable
 
@@ -59,12 +61,79 @@ def check_password(user: dict | None, password: str) -> bool:
     return True
 
 
-def password_problem(password: str) -> str | None:
-    """Return why a new password is not acceptable, or None."""
+# Passwords people pick first, and the words they build them from: a password that is one of
+# these once digits and symbols are taken away is refused, however long.
+COMMON_PASSWORDS = frozenset(
+    [
+        "password",
+        "passwrd",
+        "passwd",
+        "letmein",
+        "welcome",
+        "qwerty",
+        "qwertyuiop",
+        "qwertyuiopasdf",
+        "asdfghjkl",
+        "azerty",
+        "iloveyou",
+        "admin",
+        "administrator",
+        "changeme",
+        "secret",
+        "football",
+        "baseball",
+        "monkey",
+        "dragon",
+        "master",
+        "sunshine",
+        "princess",
+        "shadow",
+        "superman",
+        "trustno",
+        "abc",
+        "abcdef",
+        "abcdefgh",
+        "abcdefghijkl",
+        "correcthorsebatterystaple",
+        "passwordpassword",
+        "letmeinletmein",
+        "welcomewelcome",
+        "engage",
+        "engagesurvey",
+        "survey",
+        "carehome",
+        "support",
+        "supporter",
+        "lead",
+        "advocate",
+    ]
+)
+_OWN_PART_MIN = 4
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalpha())
+
+
+def password_problem(password: str, email: str = "", name: str = "") -> str | None:
+    """Return why a new password is not acceptable, or None.
+
+    At least 12 characters (a few ordinary words make a good one), not a common password
+    with digits or symbols added, and not built from the person's own email address or name.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         return _("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)
     if len(password) > 1000:
         return _("Use 1,000 characters or fewer.")
+    letters = _letters(password)
+    if not letters or letters in COMMON_PASSWORDS or len(set(password.casefold())) < 5:
+        return _("That password is too easy to guess. Try three or four words you will remember.")
+    own = [_letters(email.split("@")[0]), _letters(name)]
+    own += [_letters(part) for part in name.split()]
+    own += [_letters(part) for part in email.split("@")[0].replace(".", " ").split()]
+    for part in own:
+        if len(part) >= _OWN_PART_MIN and part in letters and len(letters) - len(part) < 8:
+            return _("Do not build your password from your name or email address.")
     return None
 
 
@@ -73,16 +142,60 @@ def idle_seconds() -> int:
     return int(current_app.config.get("STAFF_IDLE_SECONDS", 20 * 60))
 
 
+# A session's last activity is written at most this often, not on every request.
+_TOUCH_EVERY_SECONDS = 10
+# Ended and idle sessions are kept this long (for the audit trail), then removed.
+_KEEP_ENDED_SECONDS = 7 * 24 * 60 * 60
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def sign_in(user: dict) -> None:
-    """Start a staff session for a user."""
-    session["staff"] = {"id": user["id"], "gen": user["session_generation"], "seen": time.time()}
+    """Start a staff session for a user: a row in the store, its random token in the cookie.
+
+    The cookie alone proves nothing: without its row, which sign-out ends, a cookie signed
+    with the app's key is still refused.
+    """
+    db = get_db()
+    at = time.time()
+    token = secrets.token_urlsafe(32)
+    writes.forget_old_staff_sessions(db, at - _KEEP_ENDED_SECONDS)
+    writes.start_staff_session(
+        db,
+        token_hash=_token_hash(token),
+        user_id=user["id"],
+        generation=user["session_generation"],
+        at=at,
+    )
+    session["staff"] = {"token": token}
     g.pop("staff_user", None)
+    g.pop("staff_session", None)
+
+
+def _held_session() -> dict | None:
+    held = session.get("staff")
+    token = held.get("token") if isinstance(held, dict) else None
+    if not isinstance(token, str):
+        return None
+    return reads.staff_session_by_token_hash(get_db(), _token_hash(token[:100]))
 
 
 def sign_out() -> None:
-    """End this browser's staff session."""
+    """End this browser's staff session, on the server as well as in the cookie."""
+    row = _held_session()
+    if row is not None:
+        writes.end_staff_session(get_db(), row["id"], time.time())
     session.pop("staff", None)
     g.pop("staff_user", None)
+    g.pop("staff_session", None)
+
+
+def current_session() -> dict | None:
+    """Return the store's row of this browser's live staff session, or None."""
+    current_user()
+    return g.get("staff_session")
 
 
 def current_user() -> dict | None:
@@ -90,23 +203,34 @@ def current_user() -> dict | None:
     if "staff_user" in g:
         return g.staff_user
     user = None
-    held = session.get("staff")
-    if held:
-        candidate = reads.user_by_id(get_db(), held.get("id"))
-        fresh = time.time() - held.get("seen", 0) <= idle_seconds()
-        if (
-            candidate
+    row = None
+    if "staff" in session:
+        row = _held_session()
+        at = time.time()
+        candidate = reads.user_by_id(get_db(), row["user_id"]) if row else None
+        live = (
+            row is not None
+            and row["ended_at"] is None
+            and at - row["seen_at"] <= idle_seconds()
+            and candidate is not None
             and candidate["active"]
-            and candidate["session_generation"] == held.get("gen")
-            and fresh
-        ):
+            and candidate["session_generation"] == row["generation"]
+        )
+        if live:
             user = candidate
             # Pages polled by the timeout script must not count as activity.
-            if request.endpoint != "staff.session_status":
-                session["staff"] = {**held, "seen": time.time()}
+            if request.endpoint != "staff.session_status" and (
+                at - row["seen_at"] >= _TOUCH_EVERY_SECONDS
+            ):
+                writes.touch_staff_session(get_db(), row["id"], at)
+                row = {**row, "seen_at": at}
         else:
+            if row is not None and row["ended_at"] is None:
+                writes.end_staff_session(get_db(), row["id"], at)
+            row = None
             session.pop("staff", None)
     g.staff_user = user
+    g.staff_session = row
     return user
 
 

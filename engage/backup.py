@@ -9,6 +9,9 @@ import tempfile
 from pathlib import Path
 
 DATABASE_NAME = "engage.db"
+# The signing key never goes into a backup: whoever holds a backup could otherwise sign
+# cookies. A restore keeps the instance's own key (or the app makes a new one at start).
+KEY_NAME = "secret_key"
 # Caches are rebuilt on demand, and uploads and media being processed belong to requests in
 # flight: a backup leaves them out, and a restore leaves them alone (`engage media sweep`
 # clears any a crash left behind).
@@ -51,8 +54,11 @@ def create_backup(database: Path, instance: Path, target: Path) -> int:
             destination.close()
             source.close()
         partial = target.with_name(target.name + ".partial")
-        files = _instance_files(instance)
+        files = [path for path in _instance_files(instance) if path != instance / KEY_NAME]
         added = 1
+        # Owner-only from the first byte, whatever the caller's umask.
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        os.chmod(partial, 0o600)
         with tarfile.open(partial, "w:gz") as archive:
             archive.add(copy, arcname=DATABASE_NAME)
             for path in files:
@@ -95,7 +101,7 @@ def restore_backup(archive_path: Path, database: Path, instance: Path) -> int:
         finally:
             destination.close()
             source.close()
-        kept = {member.name for member in members if member.name != DATABASE_NAME}
+        kept = {member.name for member in members if member.name not in (DATABASE_NAME, KEY_NAME)}
         for path in _instance_files(instance):
             relative = str(path.relative_to(instance))
             if relative not in kept and relative != "secret_key":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -24,6 +25,10 @@ def _create_app():
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """Run and manage engage."""
+    from engage import PRIVATE_UMASK
+
+    # Before any command writes: backups and exports hold personal data.
+    os.umask(PRIVATE_UMASK)
 
 
 @click.command("init")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 from flask.cli import with_appcontext
 
-from engage.mediaanswers import sweep
+from engage.mediaanswers import STALLED_AFTER, sweep
 
 
 @click.group("media")
@@ -15,15 +17,20 @@ def media_group() -> None:
 
 @media_group.command("sweep")
 @click.option(
-    "--days", default=7, show_default=True, help="Drop uploads left unfinished this long."
+    "--hours",
+    default=int(STALLED_AFTER.total_seconds() // 3600),
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Drop uploads nobody has added to for this long.",
 )
 @with_appcontext
-def media_sweep(days: int) -> None:
-    """Delete unfinished old uploads, stray part files and files no answer refers to.
+def media_sweep(hours: int) -> None:
+    """Delete stalled uploads, stray part files and files no answer refers to.
 
-    Erasure removes files at once; this clears what a crash left behind.
+    Erasure removes files at once, and the server drops stalled uploads by itself when it
+    starts and now and then while it runs; this clears what a crash left behind.
     """
-    swept = sweep(days)
+    swept = sweep(timedelta(hours=hours))
     click.echo(
         f"Removed: unfinished uploads {swept.stale_uploads}, part files {swept.part_files}, "
         f"unused files {swept.unused_files}."

@@ -30,7 +30,7 @@ def user_create(role: str, email: str, name: str, password_stdin: bool) -> None:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    problem = auth.password_problem(password)
+    problem = auth.password_problem(password, email, name)
     if problem:
         raise click.ClickException(problem)
     if "@" not in email or not name.strip():

@@ -1,7 +1,9 @@
-"""Response headers that keep every page to its own origin."""
+"""Response headers that keep every page to its own origin, and access logs without secrets."""
 
 from __future__ import annotations
 
+import logging
+import re
 import secrets
 
 from flask import Flask, Response, current_app, g, request
@@ -86,7 +88,51 @@ def _set_headers(response: Response) -> Response:
     return response
 
 
+# Path segments that are secrets: whoever reads them in a log could use them.
+_SECRET_SEGMENTS = (
+    re.compile(r"^(/staff/invitation/)[^/?#]+"),
+    re.compile(r"^(/s/[^/]+/resume/)[^/?#]+"),
+    re.compile(r"^(/s/[^/]+/media/uploads/)[^/?#]+"),
+)
+# No word boundary in front: a coloured terminal log puts an escape code right before it.
+_REQUEST_LINE = re.compile(r"([A-Z]{3,7}) (\S+) (HTTP/[0-9.]+)")
+
+
+def redact_target(target: str) -> str:
+    """Return a request target fit for a log: secret segments and the query string hidden.
+
+    Query strings carry search terms and return addresses; they are never logged.
+    """
+    path, has_query, _query = target.partition("?")
+    for pattern in _SECRET_SEGMENTS:
+        path = pattern.sub(r"\1[hidden]", path)
+    return path + ("?[hidden]" if has_query else "")
+
+
+def redact_request_line(text: str) -> str:
+    """Redact the target of every "METHOD target HTTP/x" request line in a text."""
+    return _REQUEST_LINE.sub(
+        lambda m: f"{m.group(1)} {redact_target(m.group(2))} {m.group(3)}", text
+    )
+
+
+class RedactingFilter(logging.Filter):
+    """Hide secrets in the development server's access log lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact_request_line(arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        if isinstance(record.msg, str):
+            record.msg = redact_request_line(record.msg)
+        return True
+
+
 def init_app(app: Flask) -> None:
     """Add the security headers to every response and expose the nonce to templates."""
     app.after_request(_set_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    served_by = logging.getLogger("werkzeug")
+    if not any(isinstance(f, RedactingFilter) for f in served_by.filters):
+        served_by.addFilter(RedactingFilter())

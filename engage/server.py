@@ -5,6 +5,35 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+
+from engage.security import redact_target
+
+# Atoms of gunicorn's access log that can hold a path, a query string or a referring page.
+_PATH_ATOMS = ("U", "{raw_uri}e", "{path_info}e", "{request_uri}e")
+_HIDDEN_ATOMS = ("q", "f", "{query_string}e", "{referer}i", "{http_referer}e")
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger with invitation tokens, resume codes and search terms left out."""
+
+    def atoms(self, resp, req, environ, request_time) -> dict:
+        """Return the access log's atoms with every path redacted and every query hidden."""
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["r"] = " ".join(
+            (
+                environ["REQUEST_METHOD"],
+                redact_target(environ.get("RAW_URI", "")),
+                environ["SERVER_PROTOCOL"],
+            )
+        )
+        for name in _PATH_ATOMS:
+            if name in atoms:
+                atoms[name] = redact_target(str(atoms[name]))
+        for name in _HIDDEN_ATOMS:
+            if name in atoms:
+                atoms[name] = "-"
+        return atoms
 
 
 class _Gunicorn(BaseApplication):
@@ -29,7 +58,7 @@ def load_engage():
     app = create_app()
     # Before any request: clear what a crash (even kill -9) left half-done on disk.
     with app.app_context():
-        sweep(days=7, starting=True)
+        sweep(starting=True)
         warm_up(app)
     return app
 
@@ -63,6 +92,7 @@ def serve(host: str, port: int, workers: int, load: Callable[[], Callable] = loa
             "worker_class": "gthread",
             "threads": 8,
             "accesslog": "-",
+            "logger_class": RedactingLogger,
             "graceful_timeout": 10,
             "timeout": 60,
             # One app in the master: migrations run once, before any worker forks.

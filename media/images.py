@@ -17,7 +17,8 @@ from PIL import Image, ImageOps
 from media.probe import MediaRefused, check_image
 
 PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
-MAX_PIXELS = 50_000_000
+# Phone photos are 12 to 16 million pixels; at 4 bytes a pixel, one decoded copy is 64 MB.
+MAX_PIXELS = 4096 * 4096
 # A drawing comes from a tablet's canvas: even a large screen at 3x is well under this.
 DRAWING_MAX_SIDE = 4096
 FULL_SIDE = 2048
@@ -56,7 +57,11 @@ def process_image(
 ) -> SafeImage:
     """Check a picture file and return clean copies of it; raise MediaRefused if it is unsafe.
 
-    A PNG stays a PNG (drawings are line art and may be transparent); other pictures become JPEG.
+    The size is read from the file's header and checked before any pixel is decoded. A JPEG is
+    decoded straight at the smallest scale that still fills the full size (Pillow's draft mode),
+    and the picture is shrunk in place before anything else is done with it, so at most one
+    full-size copy is ever held. A PNG stays a PNG (drawings are line art and may be
+    transparent); other pictures become JPEG.
     """
     kind = check_image(path, allowed)
     with warnings.catch_warnings():
@@ -64,7 +69,13 @@ def process_image(
         try:
             with Image.open(path, formats=[PILLOW_FORMATS[kind]]) as image:
                 _check_size(image.size, max_pixels, max_side)
+                if kind == "jpeg":
+                    image.draft("RGB", (full_side, full_side))
                 image.load()
+                if image.mode == "1":
+                    # Pillow shrinks one-bit pictures only by dropping pixels; grey keeps lines.
+                    image = image.convert("L")
+                image.thumbnail((full_side, full_side), Image.Resampling.LANCZOS)
                 upright = ImageOps.exif_transpose(image)
         except (Image.DecompressionBombWarning, Image.DecompressionBombError):
             raise MediaRefused("too_big", "decompression bomb") from None

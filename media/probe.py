@@ -2,7 +2,9 @@
 
 Images are recognised by their magic bytes and walked to the end of their own structure, so
 anything hidden after the image (a ZIP archive appended to a JPEG, say) is found. Audio and
-video are identified by ffprobe, allowed to open only local files with a short list of demuxers.
+video are identified by ffprobe, allowed to open only local files with a short list of demuxers;
+it and ffmpeg run under `setpriv --pdeathsig KILL`, so the kernel kills them when the server
+process that started them dies, however it dies.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ IMAGE_KINDS = ("jpeg", "png", "webp")
 # Demuxers ffprobe may use; a name matches any demuxer whose name list contains it
 # (so "mov" covers mp4 and m4a, "matroska" covers webm).
 AV_FORMAT_WHITELIST = "mov,matroska,ogg,wav,mp3,aac,flac"
+AV_DEMUXERS = frozenset(AV_FORMAT_WHITELIST.split(","))
 FFPROBE_TIMEOUT = 60
+# The kernel sends this to the tool when the thread that started it exits (even on kill -9).
+DIE_WITH_PARENT = ["setpriv", "--pdeathsig", "KILL", "--"]
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ZIP_END_OF_DIRECTORY = b"PK\x05\x06"
@@ -175,6 +180,19 @@ class AvInfo:
         """Say whether there is a real video stream (not only cover art)."""
         return bool(self.video_codecs)
 
+    @property
+    def demuxer(self) -> str:
+        """Return the demuxer ffprobe used, for ffmpeg to be forced to use it too."""
+        # ffprobe names a demuxer by its whole name list, such as "mov,mp4,m4a,3gp,3g2,mj2".
+        return self.format_name.split(",")[0]
+
+
+def run_tool(command: list[str], timeout: float) -> subprocess.CompletedProcess:
+    """Run ffprobe or ffmpeg so that it dies with this process; raise TimeoutExpired if slow."""
+    return subprocess.run(
+        [*DIE_WITH_PARENT, *command], capture_output=True, timeout=timeout, check=False, text=True
+    )
+
 
 def probe_av(path: str | os.PathLike) -> AvInfo:
     """Identify an audio or video file with ffprobe, refusing anything it cannot read."""
@@ -201,9 +219,7 @@ def probe_av(path: str | os.PathLike) -> AvInfo:
         f"file:{path}",
     ]
     try:
-        result = subprocess.run(
-            command, capture_output=True, timeout=FFPROBE_TIMEOUT, check=False, text=True
-        )
+        result = run_tool(command, FFPROBE_TIMEOUT)
     except subprocess.TimeoutExpired:
         raise MediaRefused("unreadable", "ffprobe took too long") from None
     if result.returncode != 0:
@@ -225,4 +241,6 @@ def probe_av(path: str | os.PathLike) -> AvInfo:
             info.audio_codecs.append(stream.get("codec_name", ""))
     if not info.video_codecs and not info.audio_codecs:
         raise MediaRefused("unreadable", "no audio or video streams")
+    if info.demuxer not in AV_DEMUXERS:
+        raise MediaRefused("wrong_type", f"demuxer {info.format_name!r}")
     return info

@@ -3,18 +3,24 @@
 While the person holds the tablet, this browser has no staff session at all: only a marker
 saying which supporter started it, so the supporter can take it back with a PIN or by signing
 in. Respondent pages therefore cannot show or reach anything of the staff side.
+
+The marker names a hand-over recorded in the store, which expires after a few hours and can
+be taken back once: a copy of the cookie is worthless after that. After a few wrong PINs on
+one hand-over, only the password takes the tablet back.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import time
 from dataclasses import dataclass
 
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from engage import auth
+from engage import attempts, auth
 from engage.auth import require_role
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
@@ -24,9 +30,7 @@ from engage.store import get_db, reads, writes
 bp = Blueprint("assist", __name__, url_prefix="/staff", template_folder="templates")
 
 ASSIST_ROLES = ("supporter", "lead")
-PIN_ATTEMPT_WINDOW_SECONDS = 15 * 60
-MAX_PIN_FAILURES = 5
-MAX_FAILURES_PER_ADDRESS = 20
+HANDOVER_SECONDS = 4 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -65,9 +69,33 @@ def _staff_context() -> dict:
 # --- used by the respondent journey ---
 
 
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def live_handover(marker: dict | None) -> dict | None:
+    """Return the stored hand-over a marker names, if it is still open, else None."""
+    if not isinstance(marker, dict) or not isinstance(marker.get("handover"), str):
+        return None
+    cached = g.get("assist_handover")
+    if cached is not None and cached[0] == marker["handover"]:
+        return cached[1]
+    row = reads.handover_by_token_hash(get_db(), _token_hash(marker["handover"][:100]))
+    if (
+        row is None
+        or row["taken_back_at"] is not None
+        or row["expires_at"] < time.time()
+        or row["supporter_id"] != marker.get("supporter")
+        or row["campaign_code"] != marker.get("code")
+    ):
+        row = None
+    g.assist_handover = (marker["handover"], row)
+    return row
+
+
 def _marker_for(campaign: dict) -> dict | None:
     marker = session.get("assist")
-    if marker and marker.get("code") == campaign["code"]:
+    if marker and marker.get("code") == campaign["code"] and live_handover(marker):
         return marker
     return None
 
@@ -95,6 +123,7 @@ def note_session(campaign: dict, respondent: dict) -> None:
     marker = _marker_for(campaign)
     if marker and respondent.get("supporter_id") == marker["supporter"]:
         session["assist"] = {**marker, "session": respondent["id"]}
+        writes.note_handover_session(get_db(), live_handover(marker)["id"], respondent["id"])
 
 
 # --- PINs ---
@@ -119,14 +148,12 @@ def check_pin(user: dict | None, pin: str) -> bool:
         return False
 
 
-def _pin_locked(supporter_id: int, address: str) -> bool:
-    db = get_db()
-    since = time.time() - PIN_ATTEMPT_WINDOW_SECONDS
-    return (
-        reads.recent_sign_in_failures(db, f"pin:{supporter_id}", since) >= MAX_PIN_FAILURES
-        or reads.recent_sign_in_failures(db, f"address:{address}", since)
-        >= MAX_FAILURES_PER_ADDRESS
-    )
+def _pin_limits(handover: dict) -> list:
+    return [
+        (f"handover:{handover['id']}", attempts.HANDOVER_PINS),
+        (f"supporter:{handover['supporter_id']}", attempts.SUPPORTER_PIN),
+        (f"address:{attempts.address()}", attempts.ADDRESS_CEILING),
+    ]
 
 
 # --- pages ---
@@ -153,11 +180,23 @@ def _hand_over(user: dict, code: str, help_value: str, respondent: dict | None) 
     if respondent:
         respondents[code] = respondent["id"]
     session["respondents"] = respondents
+    token = secrets.token_urlsafe(32)
+    at = time.time()
+    writes.start_handover(
+        get_db(),
+        token_hash=_token_hash(token),
+        supporter_id=user["id"],
+        campaign_code=code,
+        respondent_session_id=respondent["id"] if respondent else None,
+        at=at,
+        expires_at=at + HANDOVER_SECONDS,
+    )
     session["assist"] = {
         "code": code,
         "supporter": user["id"],
         "help": help_value,
         "session": respondent["id"] if respondent else None,
+        "handover": token,
     }
     clear_exit_hold()
     auth.sign_out()
@@ -273,12 +312,23 @@ def pin():
     )
 
 
-def _taken_back(user: dict, marker: dict, how: str):
-    """Finish taking the tablet back: the person's session is closed on this device."""
+def _forget_marker(marker: dict) -> None:
+    """Close the person's session on this device and drop the hand-over marker."""
     respondents = dict(session.get("respondents", {}))
-    respondents.pop(marker["code"], None)
+    respondents.pop(marker.get("code"), None)
     session["respondents"] = respondents
     session.pop("assist", None)
+
+
+def _use_up(handover: dict, marker: dict) -> None:
+    """End the hand-over, refusing if another request took the tablet back first."""
+    if not writes.end_handover(get_db(), handover["id"], time.time()):
+        _ended_handover(marker)
+
+
+def _taken_back(user: dict, marker: dict, how: str):
+    """Finish taking the tablet back: the person's session is closed on this device."""
+    _forget_marker(marker)
     writes.audit(
         get_db(), user["id"], "assist_take_back", f"session:{marker.get('session') or ''}", how
     )
@@ -287,42 +337,56 @@ def _taken_back(user: dict, marker: dict, how: str):
     return redirect(url_for(".start"))
 
 
+def _ended_handover(marker: dict):
+    _forget_marker(marker)
+    refuse(
+        410,
+        _("This hand-over has ended"),
+        [
+            _("The tablet was taken back already, or it was handed over too long ago."),
+            _("Sign in to carry on helping."),
+        ],
+    )
+
+
 @bp.route("/take-back", methods=["GET", "POST"])
 def take_back():
     """Let the supporter who handed the tablet over take it back, with their PIN."""
     marker = session.get("assist")
-    if not marker:
+    if not isinstance(marker, dict):
         refuse(
             404,
             _("There is no session to take back"),
             [_("Nobody was handed this tablet."), _("Sign in to start helping someone.")],
         )
+    handover = live_handover(marker)
+    if handover is None:
+        _ended_handover(marker)
     user = auth.current_user()
     if user is not None:
         # Signed in with a password instead of a PIN: only the same supporter may take it back.
-        if user["id"] != marker["supporter"]:
+        if user["id"] != handover["supporter_id"]:
             refuse(
                 403,
                 _("This is another supporter's session"),
                 [_("Only the supporter who handed the tablet over can take it back.")],
             )
+        _use_up(handover, marker)
         return _taken_back(user, marker, "password")
     error = None
     status = 200
     if request.method == "POST":
-        address = request.remote_addr or "unknown"
-        if _pin_locked(marker["supporter"], address):
+        attempt = attempts.begin("pin", _pin_limits(handover))
+        if not attempt.allowed:
             error = _("Too many wrong PINs. Sign in with your password instead.")
             status = 429
         else:
-            supporter = reads.user_by_id(get_db(), marker["supporter"])
+            supporter = reads.user_by_id(get_db(), handover["supporter_id"])
             if check_pin(supporter, request.form.get("pin", "")):
-                writes.clear_sign_in_attempts(get_db(), f"pin:{supporter['id']}")
+                attempt.succeeded()
+                _use_up(handover, marker)
                 auth.sign_in(supporter)
                 return _taken_back(supporter, marker, "pin")
-            writes.record_sign_in_attempt(
-                get_db(), [f"pin:{marker['supporter']}", f"address:{address}"], time.time()
-            )
             error = _("That PIN is wrong.")
             status = 400
     return render_template("assist/take_back.html", error=error), status

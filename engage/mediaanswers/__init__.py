@@ -6,13 +6,19 @@ session that made it. A refused file leaves nothing behind: no row, no part file
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 import secrets
 import shutil
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import (
     Blueprint,
@@ -39,6 +45,7 @@ from engage.store import get_db, reads, writes
 from media import av, images, pictures
 from media.blobs import BlobStore
 from media.probe import MediaRefused
+from media.work import media_slot
 
 bp = Blueprint("mediaanswers", __name__, url_prefix="/s/<code>/media", template_folder="templates")
 bp.url_value_preprocessor(_load_campaign)
@@ -51,6 +58,20 @@ READ_BLOCK = 256 * 1024
 FORM_OVERHEAD = 64 * 1024
 UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
 DESCRIPTION_LIMIT = 2000
+# A person sends one file at a time; two leaves room for one that was dropped.
+OPEN_UPLOADS = 2
+# Per session, finished and unfinished together; a campaign's own limits can raise it.
+SESSION_QUOTA = 1024 * 1024 * 1024
+# An upload nobody has added to for this long is dropped, with its part file.
+STALLED_AFTER = timedelta(hours=6)
+# A person's own upload that has not moved for this long makes way for a new one.
+ABANDONED_AFTER = timedelta(minutes=5)
+# How long a request waits for a free processing slot before it is told to try again.
+BUSY_WAIT_SECONDS = 5.0
+# How often each server process drops stalled uploads by itself.
+SWEEP_EVERY_SECONDS = 600
+# A blob this new may belong to an answer still being recorded, so a full sweep leaves it.
+BLOB_GRACE_SECONDS = 3600
 
 
 # --- places on disk ---
@@ -73,9 +94,32 @@ def part_path(upload_id: str) -> Path:
 
 
 def _work_dir() -> Path:
+    """Make a processing folder of this request's own; no route ever writes into it."""
     root = media_root() / "work"
     root.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(dir=root))
+
+
+@contextmanager
+def _claim(part: Path) -> Iterator[BinaryIO | None]:
+    """Hold the right to change a part file: yield it open, or None if it is gone or held.
+
+    Every chunk takes it before it reads a byte, and `finish` before it takes the file away,
+    so a second chunk at the same offset (or a finish while a chunk is arriving) is refused
+    and cannot write. The lock is the kernel's, so it goes with a dead process.
+    """
+    try:
+        handle = open(part, "r+b")  # noqa: SIM115 - held for the whole block
+    except FileNotFoundError:
+        yield None
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield None
+            return
+        yield handle
 
 
 # --- who may see what ---
@@ -256,16 +300,19 @@ def _form_upload(kind: Kind, respondent: dict, question_id: str | None, changing
     upload = files[0]
     if _bad_name(upload.filename):
         return "bad_name"
-    staging = media_root() / "uploads"
-    staging.mkdir(parents=True, exist_ok=True)
-    part = staging / f"form-{secrets.token_urlsafe(12)}.part"
+    work = _work_dir()
+    source = work / "source"
     try:
-        upload.save(part)
-        if part.stat().st_size > _limit(kind):
+        upload.save(source)
+        size = source.stat().st_size
+        if size > _limit(kind):
             return "too_big"
+        if _over_quota(respondent, size):
+            return "quota"
         # A drawing done on paper arrives as a photo, so it is checked as one.
         processing = "photo" if kind.key == "drawing" else kind.key
-        return _store(processing, kind.key, part, respondent, question_id)
+        with media_slot(busy_wait()):
+            return _store(processing, kind.key, source, work, respondent, question_id)
     except MediaRefused as refused:
         return refused.reason
     except OSError as error:
@@ -273,12 +320,37 @@ def _form_upload(kind: Kind, respondent: dict, question_id: str | None, changing
             return "disk_full"
         raise
     finally:
-        part.unlink(missing_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
 
 
-def _store(processing: str, kind: str, source: Path, respondent: dict, question_id: str | None):
-    """Check and clean a finished upload, keep its files and record it; return the item id."""
-    work = _work_dir()
+def busy_wait() -> float:
+    """Return how long a request waits for a free processing slot."""
+    return float(current_app.config.get("MEDIA_BUSY_WAIT", BUSY_WAIT_SECONDS))
+
+
+def _quota() -> int:
+    """Return how many bytes one session may hold, finished and unfinished."""
+    largest = max(int(g.campaign[kind.limit_column]) for kind in KINDS.values())
+    return max(int(current_app.config.get("MEDIA_SESSION_QUOTA", SESSION_QUOTA)), 2 * largest)
+
+
+def _over_quota(respondent: dict, more: int) -> bool:
+    _, used = reads.media_bytes_held(get_db(), respondent["id"])
+    return used + more > _quota()
+
+
+def _store(
+    processing: str,
+    kind: str,
+    source: Path,
+    work: Path,
+    respondent: dict,
+    question_id: str | None,
+):
+    """Check and clean a finished upload, keep its files and record it; return the item id.
+
+    `source` and everything made from it stay in `work`, the request's own folder.
+    """
     store = blob_store()
     digests: list[str] = []
     try:
@@ -302,7 +374,7 @@ def _store(processing: str, kind: str, source: Path, respondent: dict, question_
             )
         elif processing == "video":
             clean = av.clean_video(source, work)
-            poster = av.poster_frame(clean.path, work / "poster.jpg", clean.duration)
+            poster = av.poster_frame(clean, work / "poster.jpg")
             size = clean.path.stat().st_size
             digests.append(store.put_file(clean.path))
             digests.append(store.put_file(poster))
@@ -331,15 +403,21 @@ def _store(processing: str, kind: str, source: Path, respondent: dict, question_
     except BaseException:
         sweep_blobs(digests)
         raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def sweep_blobs(candidates: list[str] | None = None) -> int:
-    """Delete blobs no media item refers to (only the candidates, if given); return how many."""
+    """Delete blobs no media item refers to (only the candidates, if given); return how many.
+
+    A full sweep leaves blobs made within the last hour: one may belong to an answer whose row
+    is still being written.
+    """
     store = blob_store()
     in_use = reads.media_digests_in_use(get_db())
-    pool = set(candidates) if candidates is not None else store.digests()
+    if candidates is not None:
+        pool = set(candidates)
+    else:
+        settled = time.time() - BLOB_GRACE_SECONDS
+        pool = {d for d in store.digests() if store.path(d).stat().st_mtime < settled}
     gone = [digest for digest in pool if digest not in in_use]
     for digest in gone:
         store.delete(digest)
@@ -356,27 +434,61 @@ class Swept:
     work_folders: int
 
 
-def sweep(days: int, starting: bool = False) -> Swept:
-    """Delete old unfinished uploads, untracked part files and files no answer refers to.
+def sweep(stale_after: timedelta = STALLED_AFTER, starting: bool = False) -> Swept:
+    """Delete stalled uploads, untracked part files and files no answer refers to.
 
     `starting` also clears every processing folder: before the server takes requests, any
     left there belonged to a request a crash cut short.
     """
+    stale, stray = sweep_uploads(stale_after)
+    work = media_root() / "work"
+    folders = [f for f in work.iterdir() if f.is_dir()] if starting and work.exists() else []
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    return Swept(stale, stray, sweep_blobs(), len(folders))
+
+
+def sweep_uploads(stale_after: timedelta = STALLED_AFTER) -> tuple[int, int]:
+    """Drop uploads nobody has added to for a while, and part files with no upload.
+
+    Safe while serving: an upload with a chunk arriving is left alone. Return how many
+    uploads and stray part files went.
+    """
     db = get_db()
-    cutoff = (datetime.now(UTC) - timedelta(days=days)).replace(microsecond=0).isoformat()
-    stale = reads.media_uploads_untouched_since(db, cutoff)
-    for upload_id in stale:
-        writes.delete_media_upload(db, upload_id)
+    cutoff = (datetime.now(UTC) - stale_after).replace(microsecond=0).isoformat()
+    dropped = sum(
+        _drop_upload(upload_id) for upload_id in reads.media_uploads_untouched_since(db, cutoff)
+    )
     live = reads.media_upload_ids(db)
     parts = media_root() / "uploads"
     stray = [p for p in parts.glob("*.part") if p.stem not in live] if parts.exists() else []
     for part in stray:
         part.unlink(missing_ok=True)
-    work = media_root() / "work"
-    folders = [f for f in work.iterdir() if f.is_dir()] if starting and work.exists() else []
-    for folder in folders:
-        shutil.rmtree(folder, ignore_errors=True)
-    return Swept(len(stale), len(stray), sweep_blobs(), len(folders))
+    return dropped, len(stray)
+
+
+def _drop_upload(upload_id: str) -> bool:
+    """Forget an unfinished upload and its part file, unless a chunk is arriving."""
+    part = part_path(upload_id)
+    with _claim(part) as handle:
+        if handle is None and part.exists():
+            return False
+        writes.delete_media_upload(get_db(), upload_id)
+        part.unlink(missing_ok=True)
+        return True
+
+
+_last_sweep = 0.0
+
+
+def _sweep_now_and_then() -> None:
+    """Drop stalled uploads every so often, so no one has to remember to."""
+    global _last_sweep
+    now = time.monotonic()
+    if now - _last_sweep < SWEEP_EVERY_SECONDS:
+        return
+    _last_sweep = now
+    sweep_uploads()
 
 
 # --- the chunked upload protocol (JavaScript) ---
@@ -412,11 +524,30 @@ def create_upload():
         return _json_refusal("too_big", kind)
     if _bad_name(request.form.get("name", "")):
         return _json_refusal("bad_name", kind)
+    _sweep_now_and_then()
+    db = get_db()
+    if reads.media_bytes_held(db, respondent["id"])[0] >= OPEN_UPLOADS:
+        # The person's own upload that stopped a while ago makes way for this one.
+        cutoff = (datetime.now(UTC) - ABANDONED_AFTER).replace(microsecond=0).isoformat()
+        for abandoned in reads.media_uploads_untouched_since(db, cutoff, respondent["id"]):
+            _drop_upload(abandoned)
     upload_id = secrets.token_urlsafe(24)
+    if not writes.create_media_upload(
+        db,
+        upload_id,
+        respondent["id"],
+        kind.key,
+        question_id,
+        size,
+        max_open=OPEN_UPLOADS,
+        quota=_quota(),
+    ):
+        too_many = reads.media_bytes_held(db, respondent["id"])[0] >= OPEN_UPLOADS
+        return _json_refusal("too_many" if too_many else "quota", kind)
+    # The row comes first, so a sweep running now never takes the new file for a stray.
     part = part_path(upload_id)
     part.parent.mkdir(parents=True, exist_ok=True)
     part.touch(mode=0o600)
-    writes.create_media_upload(get_db(), upload_id, respondent["id"], kind.key, question_id, size)
     return jsonify(
         {
             "upload": upload_id,
@@ -452,42 +583,47 @@ def upload_chunk(upload_id: str):
         return _json_refusal("out_of_order", kind, received=upload["received"])
     if not length or length > CHUNK_MAX or offset + length > upload["size"]:
         return _json_refusal("bad_chunk", kind, received=upload["received"])
-    part = part_path(upload_id)
+    with _claim(part_path(upload_id)) as handle:
+        # Checked again under the claim: another chunk may have landed since the first look.
+        current = _own_upload(upload_id, respondent)
+        if handle is None or current is None or current["received"] != offset:
+            received = current["received"] if current else upload["received"]
+            return _json_refusal("out_of_order", kind, received=received)
+        return _write_chunk(handle, current, kind, offset, length)
+
+
+def _write_chunk(handle: BinaryIO, upload: dict, kind: Kind, offset: int, length: int):
+    """Write one claimed chunk at its offset; on any failure leave the file as it was."""
     written = 0
     try:
-        with open(part, "r+b") as handle:
-            handle.seek(offset)
-            while written < length:
-                block = request.stream.read(min(READ_BLOCK, length - written))
-                if not block:
-                    raise ClientDisconnected()
-                handle.write(block)
-                written += len(block)
-            handle.flush()
+        handle.seek(offset)
+        while written < length:
+            block = request.stream.read(min(READ_BLOCK, length - written))
+            if not block:
+                raise ClientDisconnected()
+            handle.write(block)
+            written += len(block)
+        handle.flush()
     except OSError as error:
         if not is_disk_full(error):
-            _truncate(part, upload["received"])
-            return _json_refusal("interrupted", kind, received=upload["received"])
+            handle.truncate(offset)
+            return _json_refusal("interrupted", kind, received=offset)
         # No room: the upload cannot finish, so nothing of it is kept.
-        part.unlink(missing_ok=True)
-        writes.delete_media_upload(get_db(), upload_id)
+        part_path(upload["id"]).unlink(missing_ok=True)
+        writes.delete_media_upload(get_db(), upload["id"])
         return _json_refusal("disk_full", kind)
     except ClientDisconnected:
         # Whatever part of the chunk arrived is dropped: the next try starts at the old offset.
-        _truncate(part, upload["received"])
-        return _json_refusal("interrupted", kind, received=upload["received"])
-    if not writes.advance_media_upload(get_db(), upload_id, offset, offset + written):
-        return _json_refusal("out_of_order", kind, received=upload["received"])
+        handle.truncate(offset)
+        return _json_refusal("interrupted", kind, received=offset)
+    if not writes.advance_media_upload(get_db(), upload["id"], offset, offset + written):
+        handle.truncate(offset)
+        return _json_refusal("out_of_order", kind, received=offset)
     return jsonify({"received": offset + written, "size": upload["size"]})
 
 
 csrf.exempt(add)
 csrf.exempt(upload_chunk)
-
-
-def _truncate(part: Path, size: int) -> None:
-    with open(part, "r+b") as handle:
-        handle.truncate(size)
 
 
 @bp.post("/uploads/<upload_id>/finish")
@@ -500,9 +636,16 @@ def finish_upload(upload_id: str):
     kind = KINDS[upload["kind"]]
     if upload["received"] != upload["size"]:
         return _json_refusal("out_of_order", kind, received=upload["received"])
-    part = part_path(upload_id)
+    work = None
     try:
-        item_id = _store(kind.key, kind.key, part, respondent, upload["question_id"])
+        # The slot first: a person told "busy" keeps their upload and can finish it later.
+        with media_slot(busy_wait()):
+            work = _take_private(upload_id, respondent)
+            if work is None:
+                return _json_refusal("out_of_order", kind, received=upload["received"])
+            item_id = _store(
+                kind.key, kind.key, work / "source", work, respondent, upload["question_id"]
+            )
     except MediaRefused as refused:
         return _json_refusal(refused.reason, kind)
     except OSError as error:
@@ -510,10 +653,28 @@ def finish_upload(upload_id: str):
             return _json_refusal("disk_full", kind)
         raise
     finally:
-        part.unlink(missing_ok=True)
-        writes.delete_media_upload(get_db(), upload_id)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
     place = {"q": upload["question_id"], "change": request.form.get("change") or None}
     return jsonify({"item": item_id, "next": url_for(".item", item_id=item_id, **place)})
+
+
+def _take_private(upload_id: str, respondent: dict) -> Path | None:
+    """Move a complete upload's file into a processing folder of its own; None if not ready.
+
+    Under the claim no chunk is arriving; the upload's row goes first, so no later chunk can
+    claim the file, and the file leaves the uploads folder by a rename. From here on, what
+    ffprobe checks is exactly what ffmpeg reads.
+    """
+    part = part_path(upload_id)
+    with _claim(part) as handle:
+        current = _own_upload(upload_id, respondent)
+        if handle is None or current is None or current["received"] != current["size"]:
+            return None
+        writes.delete_media_upload(get_db(), upload_id)
+        work = _work_dir()
+        os.replace(part, work / "source")
+        return work
 
 
 # --- consent and description ---

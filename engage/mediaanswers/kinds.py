@@ -188,6 +188,21 @@ MESSAGES = {
         [_l("We kept what arrived before."), _l("We will carry on from there.")],
         400,
     ),
+    "busy": (
+        _l("Sorry, we are busy right now"),
+        [_l("Nothing has been saved."), _l("Please wait a few minutes."), _l("Then try again.")],
+        503,
+    ),
+    "too_many": (
+        _l("Sorry, you are sending too many files"),
+        [_l("Please wait for your other file to finish."), _l("Then try again.")],
+        429,
+    ),
+    "quota": (
+        _l("Sorry, you have sent us a lot already"),
+        [_l("We cannot keep any more files from you."), _l("Please tell the staff.")],
+        413,
+    ),
     "not_yours": (
         _l("Sorry, you cannot add to that"),
         [_l("That upload is not yours.")],

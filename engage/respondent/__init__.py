@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 
-from engage import assist, i18n, links
+from engage import assist, attempts, i18n, links
 from engage import settings as personal
 from engage.campaigns import is_open
 from engage.erasure import erase_respondent
@@ -383,20 +381,20 @@ def stop_done():
 def resume():
     """Let a person type their resume code."""
     if request.method == "POST":
-        _limit_wrong_codes()
         code = forms.normalise_resume_code(request.form.get("resume_code", ""))
         if not code:
             return render_template(
                 "respondent/resume.html", error=_("Type your code."), typed=""
             ), 400
+        attempt = _code_attempt()
         respondent = reads.session_by_resume_code(get_db(), g.campaign["id"], code)
         if respondent is None:
-            _note_wrong_code()
             return render_template(
                 "respondent/resume.html",
                 error=_("We cannot find that code. Check it and try again."),
                 typed=request.form.get("resume_code", "")[:40],
             ), 404
+        attempt.succeeded()
         _bind(respondent)
         return redirect(_resume_point(respondent))
     return render_template("respondent/resume.html", error=None, typed="")
@@ -405,44 +403,41 @@ def resume():
 @bp.get("/resume/<resume_code>")
 def resume_link(resume_code: str):
     """Carry on from a resume link."""
-    _limit_wrong_codes()
+    attempt = _code_attempt()
     respondent = reads.session_by_resume_code(
         get_db(), g.campaign["id"], forms.normalise_resume_code(resume_code)
     )
     if respondent is None:
-        _note_wrong_code()
         refuse(
             404,
             _("Sorry, we cannot find that code"),
             [_("The link may be wrong or old."), _("You can type your code instead.")],
         )
+    attempt.succeeded()
     _bind(respondent)
     return redirect(_resume_point(respondent))
 
 
-WRONG_CODE_WINDOW_SECONDS = 15 * 60
-MAX_WRONG_CODES_PER_ADDRESS = 10
+def _code_attempt() -> attempts.Attempt:
+    """Record a code attempt before it is looked up, refusing a browser that keeps guessing.
 
-
-def _wrong_code_subject() -> str:
-    return f"resume:{request.remote_addr or 'unknown'}"
-
-
-def _limit_wrong_codes() -> None:
-    """Refuse an address that keeps guessing codes: a code is the key to someone's answers."""
-    since = time.time() - WRONG_CODE_WINDOW_SECONDS
-    if reads.recent_sign_in_failures(get_db(), _wrong_code_subject(), since) >= (
-        MAX_WRONG_CODES_PER_ADDRESS
-    ):
+    A code is the key to someone's answers. The limit is per browser; per address there is
+    only a high ceiling, since a whole care home may share one address.
+    """
+    attempt = attempts.begin(
+        "resume",
+        [
+            (f"browser:{attempts.browser_id()}", attempts.RESUME_BROWSER),
+            (f"address:{attempts.address()}", attempts.RESUME_ADDRESS_CEILING),
+        ],
+    )
+    if not attempt.allowed:
         refuse(
             429,
             _("Too many wrong codes"),
             [_("Please wait 15 minutes."), _("Then try your code again.")],
         )
-
-
-def _note_wrong_code() -> None:
-    writes.record_sign_in_attempt(get_db(), [_wrong_code_subject()], time.time())
+    return attempt
 
 
 @bp.route("/settings", methods=["GET", "POST"])

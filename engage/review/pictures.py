@@ -17,6 +17,7 @@ from engage import mediaanswers
 from engage.errors import refuse
 from media import images
 from media.probe import MediaRefused
+from media.work import media_slot
 
 FORM_OVERHEAD = 64 * 1024
 
@@ -25,6 +26,8 @@ def refusal_lines(reason: str) -> list[str]:
     """Return easy-read words for why a picture was refused."""
     if reason == "too_big":
         return [_("The picture is too big."), _("Try a smaller photo.")]
+    if reason == "busy":
+        return [_("Please wait a few minutes."), _("Then try again.")]
     return [_("This file is not a picture we can use."), _("Use a JPEG, PNG or WebP photo.")]
 
 
@@ -53,8 +56,11 @@ def cleaned_upload(field: str) -> tuple[str, str, str]:
         if source.stat().st_size > max_bytes:
             refuse(413, _("The picture is too big"), refusal_lines("too_big"))
         try:
-            safe = images.process_image(source)
+            with media_slot(mediaanswers.busy_wait()):
+                safe = images.process_image(source)
         except MediaRefused as problem:
+            if problem.reason == "busy":
+                refuse(503, _("Sorry, we are busy right now"), refusal_lines("busy"))
             refuse(400, _("We cannot use this picture"), refusal_lines(problem.reason))
         full = store.put_bytes(safe.full.data, work / "full")
         small = store.put_bytes(safe.thumb.data, work / "small")

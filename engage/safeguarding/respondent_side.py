@@ -6,17 +6,15 @@ respondent blueprint's campaign loading and session binding.
 
 from __future__ import annotations
 
-import secrets
-import time
-
-from flask import g, redirect, render_template, request, session, url_for
+from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from engage import attempts
 from engage.errors import refuse
 from engage.respondent import _bound_session, bp
 from engage.respondent.forms import free_text
 from engage.safeguarding import exit_hold_active
-from engage.store import get_db, reads, writes
+from engage.store import get_db, writes
 
 
 @bp.before_request
@@ -71,33 +69,27 @@ def worried():
 # tie the flag to; without a limit one script filled the leads' list in a second. A person in
 # the survey is never limited. Per browser is what a real person could reach; per address is a
 # ceiling high enough for a building's shared connection.
-WORRY_WINDOW_SECONDS = 60 * 60
 WORRIES_PER_BROWSER = 3
-WORRIES_PER_ADDRESS = 20
+WORRIES_FROM_NOBODY = ((WORRIES_PER_BROWSER, 60 * 60),)
+WORRIES_PER_ADDRESS = ((20, 60 * 60),)
 
 
 def _limit_worries_from_nobody() -> None:
-    """Refuse a flood of worries from outside the survey, counting this one if it is let in."""
-    db = get_db()
-    browser = session.setdefault("worry_key", secrets.token_urlsafe(12))
-    subjects = {
-        f"worried:{g.campaign['id']}:browser:{browser}": WORRIES_PER_BROWSER,
-        f"worried:{g.campaign['id']}:address:{request.remote_addr or 'unknown'}": (
-            WORRIES_PER_ADDRESS
-        ),
-    }
-    since = time.time() - WORRY_WINDOW_SECONDS
-    for subject, limit in subjects.items():
-        if reads.recent_sign_in_failures(db, subject, since) >= limit:
-            refuse(
-                429,
-                _("We have your message already"),
-                [
-                    _("Someone will read what you sent."),
-                    _("If you are in danger now, call 999."),
-                ],
-            )
-    writes.record_sign_in_attempt(db, list(subjects), time.time())
+    """Refuse a flood of worries from outside the survey; each one let in is counted."""
+    campaign = g.campaign["id"]
+    attempt = attempts.begin(
+        "worried",
+        [
+            (f"{campaign}:browser:{attempts.browser_id()}", WORRIES_FROM_NOBODY),
+            (f"{campaign}:address:{attempts.address()}", WORRIES_PER_ADDRESS),
+        ],
+    )
+    if not attempt.allowed:
+        refuse(
+            429,
+            _("We have your message already"),
+            [_("Someone will read what you sent."), _("If you are in danger now, call 999.")],
+        )
 
 
 @bp.get("/what-happens-next")

@@ -171,9 +171,27 @@ def change_active(user_id: int):
     return redirect(url_for(".users"))
 
 
+@bp.post("/users/invitations/<int:invitation_id>/revoke")
+@require_role("lead")
+def revoke_invitation(invitation_id: int):
+    """Cancel an invitation that has not been used, so its link stops working."""
+    db = get_db()
+    invitation = reads.invitation_by_id(db, invitation_id)
+    if invitation is None:
+        refuse(404)
+    if writes.revoke_invitation(db, invitation_id):
+        writes.audit(db, _me()["id"], "revoke_invitation", invitation["email"])
+    return redirect(url_for(".users"))
+
+
+def _inviter_can_invite(invitation: dict) -> bool:
+    inviter = reads.user_by_id(get_db(), invitation["invited_by"])
+    return bool(inviter and inviter["active"] and inviter["role"] == "lead")
+
+
 def _usable_invitation(token: str) -> dict:
     invitation = reads.invitation_by_token_hash(get_db(), _token_hash(token[:200]))
-    if invitation is None:
+    if invitation is None or invitation["revoked_at"] or not _inviter_can_invite(invitation):
         refuse(
             404,
             _("This invitation link does not work"),
@@ -199,7 +217,7 @@ def accept_invitation(token: str):
     checked = Checked()
     status = 200
     if request.method == "POST":
-        checked = forms.new_account(request.form)
+        checked = forms.new_account(request.form, invitation["email"])
         db = get_db()
         if not checked.errors and reads.user_by_email(db, invitation["email"]):
             refuse(410, _("This invitation has already been used or is too old"))

@@ -72,7 +72,7 @@ def invitation(form) -> Checked:
     return checked
 
 
-def new_account(form) -> Checked:
+def new_account(form, email: str = "") -> Checked:
     """Check the name and password someone chose when accepting an invitation."""
     checked = Checked()
     name = _text(form, "name")[:120]
@@ -80,7 +80,7 @@ def new_account(form) -> Checked:
     if not name:
         checked.errors["name"] = _("Enter your name.")
     password = form.get("password") or ""
-    problem = password_problem(password)
+    problem = password_problem(password, email, name)
     if problem:
         checked.errors["password"] = problem
     elif password != (form.get("password_again") or ""):

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engage import auth
+from engage import attempts, auth
 from engage.auth import require_role
 from engage.store import get_db, reads, writes
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
-
-ATTEMPT_WINDOW_SECONDS = 15 * 60
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
 
 
 @bp.context_processor
@@ -23,40 +19,35 @@ def _staff_context() -> dict:
     return {"staff_user": auth.current_user(), "role_names": auth.ROLE_NAMES}
 
 
-def _too_many_failures(email: str, address: str) -> bool:
-    db = get_db()
-    since = time.time() - ATTEMPT_WINDOW_SECONDS
-    writes.clear_sign_in_attempts(db, "", before=since)
-    return (
-        reads.recent_sign_in_failures(db, f"account:{email.lower()}", since)
-        >= MAX_FAILURES_PER_ACCOUNT
-        or reads.recent_sign_in_failures(db, f"address:{address}", since)
-        >= MAX_FAILURES_PER_ADDRESS
-    )
+def sign_in_limits(email: str) -> list:
+    """Return the limits a sign-in with a password for an account counts against."""
+    return [
+        (f"account:{email.lower()}", attempts.ACCOUNT),
+        (f"browser:{attempts.browser_id()}", attempts.BROWSER),
+        (f"address:{attempts.address()}", attempts.ADDRESS_CEILING),
+    ]
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in_page():
-    """Sign a staff member in, limiting failed attempts per account and per address."""
+    """Sign a staff member in, limiting failed attempts per account, browser and address."""
     error = None
     status = 200
     email = ""
     if request.method == "POST":
         email = (request.form.get("email") or "").strip()[:320]
         password = request.form.get("password") or ""
-        address = request.remote_addr or "unknown"
-        if _too_many_failures(email, address):
+        attempt = attempts.begin("sign_in", sign_in_limits(email))
+        if not attempt.allowed:
             error = _("Too many tries. Wait 15 minutes, then try again.")
             status = 429
         else:
             user = reads.user_by_email(get_db(), email) if email else None
             if auth.check_password(user, password[:1000]) and user["active"]:
+                attempt.succeeded()
                 auth.sign_in(user)
                 writes.audit(get_db(), user["id"], "sign_in")
                 return redirect(auth.safe_next(request.args.get("next")))
-            writes.record_sign_in_attempt(
-                get_db(), [f"account:{email.lower()}", f"address:{address}"], time.time()
-            )
             error = _("The email address or password is wrong.")
             status = 400
     return render_template("staff/sign_in.html", error=error, email=email), status
@@ -64,7 +55,7 @@ def sign_in_page():
 
 @bp.post("/sign-out")
 def sign_out():
-    """Sign out of this browser."""
+    """Sign out of this browser, ending the session on the server too."""
     user = auth.current_user()
     if user:
         writes.audit(get_db(), user["id"], "sign_out")
@@ -77,8 +68,10 @@ def sign_out():
 def sign_out_everywhere():
     """End every session of this account, on every device."""
     user = auth.current_user()
-    writes.bump_session_generation(get_db(), user["id"])
-    writes.audit(get_db(), user["id"], "sign_out_everywhere")
+    db = get_db()
+    writes.bump_session_generation(db, user["id"])
+    writes.end_staff_sessions_of(db, user["id"], time.time())
+    writes.audit(db, user["id"], "sign_out_everywhere")
     auth.sign_out()
     return redirect(url_for("staff.sign_in_page"))
 
@@ -95,11 +88,47 @@ def stay_signed_in():
 @bp.get("/session")
 def session_status():
     """Tell the timeout script how many seconds are left, without counting as activity."""
-    user = auth.current_user()
-    if user is None:
+    held = auth.current_session()
+    if held is None:
         return jsonify(remaining=0), 401
-    seen = session.get("staff", {}).get("seen", time.time())
-    return jsonify(remaining=max(0, int(auth.idle_seconds() - (time.time() - seen))))
+    return jsonify(remaining=max(0, int(auth.idle_seconds() - (time.time() - held["seen_at"]))))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@require_role(*auth.ROLES)
+def change_password():
+    """Let a staff member change their password; their other sessions end."""
+    user = auth.current_user()
+    errors: dict[str, str] = {}
+    status = 200
+    saved = request.args.get("saved") == "1"
+    if request.method == "POST":
+        status = 400
+        current = request.form.get("current_password") or ""
+        new = request.form.get("new_password") or ""
+        again = request.form.get("new_password_again") or ""
+        attempt = attempts.begin("sign_in", sign_in_limits(user["email"]))
+        if not attempt.allowed:
+            errors["current_password"] = _("Too many tries. Wait 15 minutes, then try again.")
+            status = 429
+        elif not auth.check_password(user, current[:1000]):
+            errors["current_password"] = _("Your current password is wrong.")
+        else:
+            attempt.succeeded()
+            problem = auth.password_problem(new, user["email"], user["name"])
+            if problem:
+                errors["new_password"] = problem
+            elif new != again:
+                errors["new_password_again"] = _("The two new passwords are not the same.")
+        if not errors:
+            db = get_db()
+            writes.set_password_hash(db, user["id"], auth.hash_password(new))
+            writes.bump_session_generation(db, user["id"])
+            writes.end_staff_sessions_of(db, user["id"], time.time())
+            writes.audit(db, user["id"], "change_password")
+            auth.sign_in(reads.user_by_id(db, user["id"]))
+            return redirect(url_for(".change_password", saved=1))
+    return render_template("staff/password.html", errors=errors, saved=saved), status
 
 
 @bp.get("/")

@@ -113,19 +113,21 @@ def user_by_email(db: Database, email: str) -> dict | None:
     return _one(db, "SELECT * FROM users WHERE email = ?", [email.strip()])
 
 
+def staff_session_by_token_hash(db: Database, token_hash: str) -> dict | None:
+    """Return the staff session whose cookie token has this hash, or None."""
+    return _one(db, "SELECT * FROM staff_sessions WHERE token_hash = ?", [token_hash])
+
+
+def handover_by_token_hash(db: Database, token_hash: str) -> dict | None:
+    """Return the tablet hand-over whose token has this hash, or None."""
+    return _one(db, "SELECT * FROM assist_handovers WHERE token_hash = ?", [token_hash])
+
+
 def count_users(db: Database, role: str | None = None) -> int:
     """Count staff accounts, optionally of one role."""
     if role:
         return db.execute("SELECT COUNT(*) FROM users WHERE role = ?", [role]).fetchone()[0]
     return db.execute("SELECT COUNT(*) FROM users").fetchone()[0]
-
-
-def recent_sign_in_failures(db: Database, subject: str, since: float) -> int:
-    """Count a subject's failed sign-ins since a time."""
-    return db.execute(
-        "SELECT COUNT(*) FROM sign_in_attempts WHERE subject = ? AND attempted_at >= ?",
-        [subject, since],
-    ).fetchone()[0]
 
 
 def audit_entries(db: Database, limit: int = 200, offset: int = 0) -> list[dict]:
@@ -162,6 +164,11 @@ def users_all(db: Database) -> list[dict]:
     return [dict(row) for row in rows]
 
 
+def invitation_by_id(db: Database, invitation_id: int) -> dict | None:
+    """Return an invitation by id, or None."""
+    return _one(db, "SELECT * FROM invitations WHERE id = ?", [invitation_id])
+
+
 def invitation_by_token_hash(db: Database, token_hash: str) -> dict | None:
     """Return the invitation whose token has this hash, or None."""
     return _one(db, "SELECT * FROM invitations WHERE token_hash = ?", [token_hash])
@@ -172,7 +179,8 @@ def pending_invitations(db: Database, at: str) -> list[dict]:
     rows = db.execute(
         "SELECT i.id, i.email, i.role, i.created_at, i.expires_at, u.name AS invited_by_name "
         "FROM invitations i JOIN users u ON u.id = i.invited_by "
-        "WHERE i.used_at IS NULL AND i.expires_at > ? ORDER BY i.id DESC",
+        "WHERE i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ? "
+        "AND u.active = 1 AND u.role = 'lead' ORDER BY i.id DESC",
         [at],
     ).fetchall()
     return [dict(row) for row in rows]
@@ -847,10 +855,27 @@ def media_upload_ids(db: Database) -> set[str]:
     return {row[0] for row in db.execute("SELECT id FROM media_uploads").fetchall()}
 
 
-def media_uploads_untouched_since(db: Database, cutoff: str) -> list[str]:
-    """Return the tokens of uploads that have not moved on since the cutoff time."""
-    rows = db.execute("SELECT id FROM media_uploads WHERE updated_at < ?", [cutoff]).fetchall()
+def media_uploads_untouched_since(
+    db: Database, cutoff: str, session_id: int | None = None
+) -> list[str]:
+    """Return the tokens of uploads (of one session, if given) not moved on since the cutoff."""
+    rows = db.execute(
+        "SELECT id FROM media_uploads WHERE updated_at < ? AND (? IS NULL OR session_id = ?) "
+        "ORDER BY updated_at",
+        [cutoff, session_id, session_id],
+    ).fetchall()
     return [row[0] for row in rows]
+
+
+def media_bytes_held(db: Database, session_id: int) -> tuple[int, int]:
+    """Return a session's unfinished uploads and the bytes it holds, finished and unfinished."""
+    row = db.execute(
+        "SELECT (SELECT COUNT(*) FROM media_uploads WHERE session_id = ?), "
+        "(SELECT COALESCE(SUM(size), 0) FROM media_uploads WHERE session_id = ?) "
+        "+ (SELECT COALESCE(SUM(size_bytes), 0) FROM media_items WHERE session_id = ?)",
+        [session_id, session_id, session_id],
+    ).fetchone()
+    return int(row[0]), int(row[1])
 
 
 # --- erasure ---

@@ -56,3 +56,37 @@ def _users_invitations_audit(db: Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'the audit log can only be appended to'); END
         """,
     )
+
+
+@staff(name="0002_server_sessions_attempts_handovers")
+def _server_sessions_attempts_handovers(db: Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE staff_sessions (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            generation INTEGER NOT NULL,
+            started_at REAL NOT NULL,
+            seen_at REAL NOT NULL,
+            ended_at REAL
+        );
+        CREATE INDEX staff_sessions_user ON staff_sessions(user_id);
+        -- An attempt is written before it is verified (claim), and removed when it succeeds:
+        -- what is left are failures and attempts still being checked.
+        ALTER TABLE sign_in_attempts ADD COLUMN claim TEXT NOT NULL DEFAULT '';
+        CREATE INDEX sign_in_attempts_claim ON sign_in_attempts(claim);
+        ALTER TABLE invitations ADD COLUMN revoked_at TEXT;
+        CREATE TABLE assist_handovers (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            supporter_id INTEGER NOT NULL REFERENCES users(id),
+            campaign_code TEXT NOT NULL,
+            respondent_session_id INTEGER,
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            taken_back_at REAL
+        );
+        """,
+    )

@@ -278,17 +278,142 @@ def bump_session_generation(db: Database, user_id: int) -> None:
     )
 
 
-def record_sign_in_attempt(db: Database, subjects: list[str], at: float) -> None:
-    """Remember a failed sign-in against each subject (account and address)."""
-    db["sign_in_attempts"].insert_all({"subject": s, "attempted_at": at} for s in subjects)
+def claim_attempt(
+    db: Database, limits: list[tuple[str, int, float]], at: float, claim: str
+) -> tuple[bool, list[str]]:
+    """Record an attempt before it is checked, unless a limit is already reached.
+
+    `limits` holds (subject, most attempts, window in seconds); a subject may appear with
+    several windows (stepped backoff). Counting and inserting happen in one write
+    transaction, so a burst of parallel requests cannot all pass the count before any is
+    recorded. Return whether the attempt may go ahead, and the subjects whose limit this
+    attempt filled (for the audit log: once per burst, not once per refused request).
+    """
+    with transaction(db):
+        reached = []
+        refused = False
+        for subject, most, window in limits:
+            count = db.execute(
+                "SELECT COUNT(*) FROM sign_in_attempts WHERE subject = ? AND attempted_at >= ?",
+                [subject, at - window],
+            ).fetchone()[0]
+            if count >= most:
+                refused = True
+            elif count + 1 == most:
+                reached.append(subject)
+        if refused:
+            return False, []
+        db["sign_in_attempts"].insert_all(
+            {"subject": subject, "attempted_at": at, "claim": claim}
+            for subject in dict.fromkeys(subject for subject, _, _ in limits)
+        )
+    return True, sorted(set(reached))
 
 
-def clear_sign_in_attempts(db: Database, subject: str, before: float | None = None) -> None:
-    """Forget a subject's failed attempts, or everyone's older than a time."""
-    if before is None:
-        db.execute("DELETE FROM sign_in_attempts WHERE subject = ?", [subject])
-    else:
-        db.execute("DELETE FROM sign_in_attempts WHERE attempted_at < ?", [before])
+def settle_attempt(db: Database, claim: str) -> None:
+    """Forget an attempt that succeeded, so only failures count against a limit."""
+    db.execute("DELETE FROM sign_in_attempts WHERE claim = ?", [claim])
+
+
+def forget_old_attempts(db: Database, before: float) -> None:
+    """Forget every attempt older than a time (the longest window)."""
+    db.execute("DELETE FROM sign_in_attempts WHERE attempted_at < ?", [before])
+
+
+def clear_sign_in_attempts(db: Database, subject: str) -> None:
+    """Forget a subject's failed attempts."""
+    db.execute("DELETE FROM sign_in_attempts WHERE subject = ?", [subject])
+
+
+def start_handover(
+    db: Database,
+    *,
+    token_hash: str,
+    supporter_id: int,
+    campaign_code: str,
+    respondent_session_id: int | None,
+    at: float,
+    expires_at: float,
+) -> int:
+    """Record that a supporter handed a tablet over; only the hash of its token is kept."""
+    return (
+        db["assist_handovers"]
+        .insert(
+            {
+                "token_hash": token_hash,
+                "supporter_id": supporter_id,
+                "campaign_code": campaign_code,
+                "respondent_session_id": respondent_session_id,
+                "created_at": at,
+                "expires_at": expires_at,
+            }
+        )
+        .last_pk
+    )
+
+
+def note_handover_session(db: Database, handover_id: int, respondent_session_id: int) -> None:
+    """Record which respondent session a hand-over's person started."""
+    db.execute(
+        "UPDATE assist_handovers SET respondent_session_id = ? WHERE id = ?",
+        [respondent_session_id, handover_id],
+    )
+
+
+def end_handover(db: Database, handover_id: int, at: float) -> bool:
+    """Mark a hand-over taken back; return False if it already was (it works once)."""
+    ended = db.execute(
+        "UPDATE assist_handovers SET taken_back_at = ? WHERE id = ? AND taken_back_at IS NULL",
+        [at, handover_id],
+    )
+    return ended.rowcount == 1
+
+
+# --- staff sessions ---
+
+
+def start_staff_session(
+    db: Database, *, token_hash: str, user_id: int, generation: int, at: float
+) -> None:
+    """Record a staff session; only the hash of the cookie's token is kept."""
+    db["staff_sessions"].insert(
+        {
+            "token_hash": token_hash,
+            "user_id": user_id,
+            "generation": generation,
+            "started_at": at,
+            "seen_at": at,
+        }
+    )
+
+
+def touch_staff_session(db: Database, session_id: int, at: float) -> None:
+    """Move a staff session's last activity to a time."""
+    db.execute("UPDATE staff_sessions SET seen_at = ? WHERE id = ?", [at, session_id])
+
+
+def end_staff_session(db: Database, session_id: int, at: float) -> None:
+    """End one staff session."""
+    db.execute(
+        "UPDATE staff_sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
+        [at, session_id],
+    )
+
+
+def end_staff_sessions_of(db: Database, user_id: int, at: float) -> None:
+    """End every staff session of an account."""
+    db.execute(
+        "UPDATE staff_sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL",
+        [at, user_id],
+    )
+
+
+def forget_old_staff_sessions(db: Database, before: float) -> None:
+    """Remove sessions that ended, or went idle, before a time."""
+    db.execute(
+        "DELETE FROM staff_sessions WHERE COALESCE(ended_at, seen_at) < ?",
+        [before],
+    )
 
 
 def audit(
@@ -326,10 +451,16 @@ def create_invitation(
 def accept_invitation(
     db: Database, invitation: dict, *, name: str, password_hash: str
 ) -> int | None:
-    """Turn an unused invitation into an account; return None if it was used meanwhile."""
+    """Turn an unused invitation into an account.
+
+    Return None if it was used or cancelled meanwhile, or its lead lost their access: an
+    invitation is only as good as the lead who made it, at the moment it is used.
+    """
     with transaction(db):
         used = db.execute(
-            "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL",
+            "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL "
+            "AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM users u "
+            "WHERE u.id = invitations.invited_by AND u.active = 1 AND u.role = 'lead')",
             [now(), invitation["id"]],
         )
         if used.rowcount != 1:
@@ -342,6 +473,24 @@ def accept_invitation(
             password_hash=password_hash,
             invited_by=invitation["invited_by"],
         )
+
+
+def revoke_invitation(db: Database, invitation_id: int) -> bool:
+    """Cancel an unused invitation; return False if it was already used or cancelled."""
+    revoked = db.execute(
+        "UPDATE invitations SET revoked_at = ? "
+        "WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL",
+        [now(), invitation_id],
+    )
+    return revoked.rowcount == 1
+
+
+def _revoke_invitations_by(db: Database, user_id: int) -> None:
+    db.execute(
+        "UPDATE invitations SET revoked_at = ? "
+        "WHERE invited_by = ? AND used_at IS NULL AND revoked_at IS NULL",
+        [now(), user_id],
+    )
 
 
 def _other_active_leads(db: Database, user_id: int) -> int:
@@ -360,6 +509,9 @@ def set_user_role(db: Database, user_id: int, role: str) -> bool:
         if losing_a_lead and _other_active_leads(db, user_id) == 0:
             return False
         db.execute("UPDATE users SET role = ? WHERE id = ?", [role, user_id])
+        if role != "lead":
+            # Their invitations die with their access to make accounts.
+            _revoke_invitations_by(db, user_id)
     return True
 
 
@@ -378,6 +530,12 @@ def set_user_active(db: Database, user_id: int, active: bool) -> bool:
             "UPDATE users SET active = ?, session_generation = session_generation + ? WHERE id = ?",
             [int(active), 0 if active else 1, user_id],
         )
+        if not active:
+            _revoke_invitations_by(db, user_id)
+            db.execute(
+                "UPDATE staff_sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL",
+                [datetime.now(UTC).timestamp(), user_id],
+            )
     return True
 
 
@@ -1092,21 +1250,42 @@ def create_media_upload(
     kind: str,
     question_id: str | None,
     size: int,
-) -> None:
-    """Record a resumable upload that has been started."""
+    *,
+    max_open: int,
+    quota: int,
+) -> bool:
+    """Record a resumable upload that has been started; False if the session may not start it.
+
+    One statement, so two uploads started at once cannot both slip under the limits: the
+    session may have fewer than max_open unfinished uploads, and what it holds (finished and
+    unfinished) plus this one's size may not pass quota bytes.
+    """
     stamp = now()
-    db["media_uploads"].insert(
-        {
-            "id": upload_id,
-            "session_id": session_id,
-            "kind": kind,
-            "question_id": question_id,
-            "size": size,
-            "received": 0,
-            "created_at": stamp,
-            "updated_at": stamp,
-        }
+    cursor = db.execute(
+        "INSERT INTO media_uploads "
+        "(id, session_id, kind, question_id, size, received, created_at, updated_at) "
+        "SELECT ?, ?, ?, ?, ?, 0, ?, ? "
+        "WHERE (SELECT COUNT(*) FROM media_uploads WHERE session_id = ?) < ? "
+        "AND (SELECT COALESCE(SUM(size), 0) FROM media_uploads WHERE session_id = ?) "
+        "+ (SELECT COALESCE(SUM(size_bytes), 0) FROM media_items WHERE session_id = ?) "
+        "+ ? <= ?",
+        [
+            upload_id,
+            session_id,
+            kind,
+            question_id,
+            size,
+            stamp,
+            stamp,
+            session_id,
+            max_open,
+            session_id,
+            session_id,
+            size,
+            quota,
+        ],
     )
+    return cursor.rowcount == 1
 
 
 def advance_media_upload(db: Database, upload_id: str, offset: int, received: int) -> bool:

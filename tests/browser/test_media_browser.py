@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from media import work
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET, check_page
 from tests.media import samples
 
@@ -235,6 +237,34 @@ def test_refusal_is_shown_in_easy_read_by_the_uploader(live_server, new_page, tm
     assert page.evaluate("document.activeElement.hasAttribute('data-upload-error')")
     check_page(page)
     assert _items(live_server, base) == []
+
+
+def test_the_uploader_waits_while_the_server_is_busy(live_server, new_page, tmp_path):
+    page = new_page(viewport={"width": 1280, "height": 900})
+    base, question_id = _start(live_server, page)
+    page.goto(f"{base}/media/add/photo?q={question_id}")
+    live_server.app.config["MEDIA_BUSY_WAIT"] = 0.05
+    finishes: list[int] = []
+    page.on(
+        "response",
+        lambda reply: finishes.append(reply.status) if reply.url.endswith("/finish") else None,
+    )
+    slots = [work.media_slot(0), work.media_slot(0)]
+    for slot in slots:
+        slot.__enter__()
+    try:
+        page.locator("#file-choose").set_input_files(samples.photo_with_gps(tmp_path / "a.jpg"))
+        page.get_by_role("button", name="Send my photo", exact=True).click()
+        deadline = time.monotonic() + 10
+        while not finishes and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+    finally:
+        for slot in slots:
+            slot.__exit__(None, None, None)
+    assert finishes[:1] == [503]
+    page.wait_for_url("**/media/item/**", timeout=20_000)
+    assert finishes[-1] == 200
+    assert len(_items(live_server, base)) == 1
 
 
 def test_without_javascript_drawing_becomes_a_photo_of_paper(live_server, new_page, tmp_path):

@@ -39,6 +39,11 @@ def test_staff_pages_pass_axe(live_server, new_page):
     check_page(page)
     page.goto(f"{live_server.url}/staff/audit")
     check_page(page)
+    page.goto(f"{live_server.url}/staff/password")
+    check_page(page)
+    page.get_by_role("button", name="Change the password", exact=True).click()
+    assert page.locator(".error-summary").is_visible()
+    check_page(page)
 
 
 def test_sign_in_with_the_keyboard_only(live_server, new_page):

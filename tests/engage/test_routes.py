@@ -68,6 +68,7 @@ STAFF_GET_MATRIX = {
     "/staff/words": {"anonymous": 302, "lead": 200, "supporter": 403, "advocate": 403},
     "/staff/assist/": {"anonymous": 302, "lead": 200, "supporter": 200, "advocate": 403},
     "/staff/pin": {"anonymous": 302, "lead": 200, "supporter": 200, "advocate": 200},
+    "/staff/password": {"anonymous": 302, "lead": 200, "supporter": 200, "advocate": 200},
     # Nothing was handed over on this browser, so there is nothing to take back.
     "/staff/take-back": {"anonymous": 404, "lead": 404, "supporter": 404, "advocate": 404},
     "/staff/groups/": {"anonymous": 302, "lead": 200, "supporter": 403, "advocate": 200},
@@ -166,6 +167,14 @@ STAFF_POST_MATRIX = {
         "supporter": 403,
         "advocate": 403,
     },
+    "/staff/users/invitations/<int:invitation_id>/revoke": {
+        "anonymous": 302,
+        "lead": 404,
+        "supporter": 403,
+        "advocate": 403,
+    },
+    # Every role changes its own password; an empty form has no current password (400).
+    "/staff/password": {"anonymous": 302, "lead": 400, "supporter": 400, "advocate": 400},
     "/staff/campaigns/<code>/status": {
         "anonymous": 302,
         "lead": 400,
@@ -460,6 +469,7 @@ def fill(app, make_campaign, make_user):
         "<statement_id>": "QS1",
         "<int:user_id>": str(target["id"]),
         "<int:session_id>": "999999",
+        "<int:invitation_id>": "999999",
         "<int:term_id>": str(term_id),
         "<token>": "not-a-real-invitation",
     }

@@ -144,7 +144,7 @@ def test_video_loses_location_and_title_and_gets_a_poster(tmp_path):
     assert "location" not in tags and "secret" not in tags.lower()
     assert b"+51.5034" not in clean.path.read_bytes()
     assert clean.mime == "video/mp4" and clean.duration == pytest.approx(2.0, abs=0.2)
-    poster = av.poster_frame(clean.path, out / "poster.jpg", clean.duration)
+    poster = av.poster_frame(clean, out / "poster.jpg")
     with Image.open(poster) as frame:
         assert frame.format == "JPEG" and frame.size == (320, 240)
 
@@ -218,3 +218,46 @@ def test_blob_store_names_files_by_content(tmp_path):
         store.path("../../etc/passwd")
     store.delete(digest)
     assert store.digests() == set()
+
+
+def _mpeg4(path, size: str, seconds: float = 1) -> None:
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", f"testsrc2=size={size}:rate=10",
+         "-t", str(seconds), "-c:v", "mpeg4", "-y", str(path)],
+        check=True,
+    )  # fmt: skip
+
+
+def test_a_re_encoded_video_is_shrunk_never_enlarged(tmp_path):
+    tall, small = tmp_path / "tall.mkv", tmp_path / "small.mkv"
+    _mpeg4(tall, "1080x1920")
+    _mpeg4(small, "320x240")
+    for source, size in ((tall, (720, 1280)), (small, (320, 240))):
+        out = tmp_path / source.stem
+        out.mkdir()
+        clean = av.clean_video(source, out)
+        assert (clean.width, clean.height) == size
+        assert probe.probe_av(clean.path).width == size[0]
+
+
+def test_too_long_or_too_large_recordings_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(av, "MAX_SECONDS", 1)
+    long = samples.video_with_location(tmp_path / "long.mp4", seconds=2.0)
+    voice = samples.voice_webm(tmp_path / "long.webm", seconds=2.0)
+    for clean, source in ((av.clean_video, long), (av.clean_audio, voice)):
+        with pytest.raises(probe.MediaRefused) as refused:
+            clean(source, tmp_path)
+        assert refused.value.reason == "too_big"
+    monkeypatch.setattr(av, "MAX_SECONDS", 600)
+    monkeypatch.setattr(av, "MAX_VIDEO_PIXELS", 320 * 240 - 1)
+    with pytest.raises(probe.MediaRefused) as refused:
+        av.clean_video(long, tmp_path)
+    assert refused.value.reason == "too_big"
+
+
+def test_ffmpeg_refuses_a_file_that_is_not_what_was_probed(tmp_path):
+    # ffprobe found an MP4; by the time ffmpeg runs, the file is something else.
+    info = probe.probe_av(samples.video_with_location(tmp_path / "clip.mp4"))
+    other = samples.voice_webm(tmp_path / "other.webm")
+    with pytest.raises(probe.MediaRefused):
+        av._ffmpeg(other, info.demuxer, ["-c", "copy", "-y", str(tmp_path / "out.mp4")])

@@ -76,8 +76,11 @@
       var end = Math.min(blob.size, received + upload.chunk_size);
       return sendChunk(upload.url, blob.slice(received, end), received).then(function (reply) {
         if (reply.ok) return sendFrom(upload, blob, reply.body.received, 0);
-        if (reply.status === 409 || (reply.status === 400 && "received" in reply.body)) {
-          return sendFrom(upload, blob, reply.body.received, tries + 1);
+        if ((reply.status === 409 || reply.status === 400) && "received" in reply.body && tries < RETRIES) {
+          // A 409 can mean an earlier try of this chunk is still arriving: give it time.
+          return wait(Math.min(8000, 250 * Math.pow(2, tries))).then(function () {
+            return sendFrom(upload, blob, reply.body.received, tries + 1);
+          });
         }
         throw reply;
       }, function () {
@@ -92,6 +95,16 @@
       });
     }
 
+    // The server may be busy with other people's files (503): the upload waits there, whole.
+    function finish(upload, tries) {
+      return post(upload.url + "/finish", { change: form.dataset.change }).then(function (reply) {
+        if (reply.status !== 503 || tries >= RETRIES) return reply;
+        return wait(Math.min(15000, 2000 * Math.pow(2, tries))).then(function () {
+          return finish(upload, tries + 1);
+        });
+      });
+    }
+
     return function send(blob, name) {
       if (errorBox) errorBox.hidden = true;
       show(0, words(form, "starting", "Starting."));
@@ -102,7 +115,7 @@
         return sendFrom(reply.body, blob, 0, 0);
       }).then(function (upload) {
         show(1, words(form, "checking", "Checking your file. Please wait."));
-        return post(upload.url + "/finish", { change: form.dataset.change });
+        return finish(upload, 0);
       }).then(function (reply) {
         if (!reply.ok) throw reply;
         show(1, "Saved.");
