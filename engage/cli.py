@@ -14,6 +14,7 @@ from engage import campaigns, evidence
 from engage.cli_evidence import export_command
 from engage.links import campaign_link
 from engage.store import get_db, reads, writes
+from exports import redaction
 
 
 def _create_app():
@@ -124,10 +125,13 @@ def responses_command(code: str, as_json: bool) -> None:
     """Print every saved answer and group tally of a campaign, except what safeguarding holds.
 
     A person's answer counts 1 person; a group tally line counts the people in the group who
-    chose that answer.
+    chose that answer. Written words are printed with what a lead redacted, and what still
+    waits for a lead's decision, replaced by a label such as "[name]"; new words get their
+    suggestions first.
     """
     db = get_db()
     campaign = _campaign(code)
+    evidence.suggest_redactions(db, campaign["id"])
     held = reads.held_for_safeguarding(db, campaign["id"])
     if held.sessions:
         click.echo(f"{len(held.sessions)} session(s) held for safeguarding are left out.", err=True)
@@ -144,7 +148,9 @@ def responses_command(code: str, as_json: bool) -> None:
             "statement_id": row["statement_id"],
             "value": row["value"],
             "people": 1,
-            "free_text": row["free_text"],
+            "free_text": redaction.apply(
+                row["free_text"], [redaction.Span(*span) for span in row["redactions"]]
+            ),
             "respondent_group": row["respondent_group"],
             "answered_how": row["answered_how"],
             "language": row["language"],

@@ -120,12 +120,29 @@ def _quotes(db: Database, campaign_id: int, held: reads.Held) -> Iterator[QuoteR
             included=bool(row["included"]),
             held=bool(row["item_held"]) or held.holds(row["session_id"], row["group_session_id"]),
             withdrawn=row["withdrawn_at"] is not None,
+            words_changed=row["words_changed_at"] is not None,
         )
 
 
 def quote_records(db: Database, campaign_id: int) -> Iterator[QuoteRecord]:
     """Yield the campaign's quotes as the exports see them, to decide what may be shared."""
     return _quotes(db, campaign_id, reads.held_for_safeguarding(db, campaign_id))
+
+
+def redacted_words(item: dict) -> str:
+    """Return a review item's words with every redaction a lead confirmed applied."""
+    spans = [redaction.Span(*span) for span in item["confirmed_redactions"]]
+    return redaction.apply(item["text"], spans)
+
+
+def scrubbed_description(item: dict) -> str:
+    """Return the review team's description of an item without words a lead redacted.
+
+    A lead writes the description beside the person's words, so a name they redacted there
+    could come back in it; it is scrubbed the way a quote's translation is.
+    """
+    spans = [redaction.Span(*span) for span in item["confirmed_redactions"]]
+    return redaction.scrub_translation(item["media_description"], item["text"], spans)
 
 
 def _media(db: Database, campaign_id: int, held: reads.Held) -> list[MediaRecord]:
@@ -141,7 +158,7 @@ def _media(db: Database, campaign_id: int, held: reads.Held) -> list[MediaRecord
             MediaRecord(
                 reference=reference,
                 kind=answer["kind"] if answer else item["item_kind"],
-                description=item["media_description"],
+                description=scrubbed_description(item),
                 consent_media=bool(item["media_consent"]),
                 file_name=f"{reference}.{answer['ext']}" if answer else "",
                 source_path=str(store.path(answer["sha256"])) if answer else None,

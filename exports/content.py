@@ -56,13 +56,15 @@ def quote_is_exportable(quote: QuoteRecord) -> bool:
     """Say whether a quote may leave the review team.
 
     It must have quote consent, be included, not held for safeguarding, not withdrawn, and
-    every redaction suggested for its item must have been confirmed or rejected.
+    every redaction suggested for its item must have been confirmed or rejected. If its item's
+    words changed since a lead last decided, it waits until a lead decides again.
     """
     return (
         quote.consent_quote
         and quote.included
         and not quote.held
         and not quote.withdrawn
+        and not quote.words_changed
         and quote.suggestions_made
         and quote.pending_redactions == 0
     )

@@ -78,6 +78,7 @@ class QuoteRecord:
     included: bool = True
     held: bool = False
     withdrawn: bool = False
+    words_changed: bool = False
 
 
 @dataclass(frozen=True)

@@ -229,6 +229,18 @@ def _read_counts(form, choices: list, group_size: int) -> tuple[dict, dict[str, 
     return counts, errors
 
 
+def _note_language(group: dict) -> str:
+    """Return the language a note's words are in: chosen from the campaign's, else its first.
+
+    A quote's language is the language of its words, which the page's language is not.
+    """
+    languages = _campaign(group["campaign_id"])["languages"]
+    chosen = request.form.get("language") or languages[0]
+    if chosen not in languages:
+        refuse(400)
+    return chosen
+
+
 def _tally_page(group: dict, question_id: str, status: int = 200, **overrides):
     index, question = _group_question(group, question_id)
     choices = _scale(group)
@@ -237,7 +249,7 @@ def _tally_page(group: dict, question_id: str, status: int = 200, **overrides):
         "typed": {c.value: str(saved["counts"].get(c.value, 0)) for c in choices} if saved else {},
         "errors": {},
         "note_errors": {},
-        "note_values": {"speaker_role": "", "note": ""},
+        "note_values": {"speaker_role": "", "note": "", "language": ""},
         "flagged": False,
         **overrides,
     }
@@ -255,6 +267,7 @@ def _tally_page(group: dict, question_id: str, status: int = 200, **overrides):
             choices=choices,
             notes=notes,
             speakers=SPEAKER_ROLES,
+            languages=_campaign(group["campaign_id"])["languages"],
             **page,
         ),
         status,
@@ -303,15 +316,67 @@ def add_note(group_id: int, question_id: str):
         errors["note"] = _("Write what they said.")
     elif len(note) > NOTE_LIMIT:
         errors["note"] = _("Write %(n)s characters or fewer.", n=format_number(NOTE_LIMIT))
+    language = _note_language(group)
     if errors:
-        values = {"speaker_role": speaker, "note": note[: NOTE_LIMIT + 100]}
+        values = {"speaker_role": speaker, "note": note[: NOTE_LIMIT + 100], "language": language}
         return _tally_page(group, question_id, 400, note_errors=errors, note_values=values)
-    writes.add_group_note(get_db(), group_id, question_id, speaker, note)
+    writes.add_group_note(get_db(), group_id, question_id, speaker, note, language)
     flagged = check_free_text(
         group["campaign_id"], note, group_session_id=group_id, question_id=question_id
     )
     target = url_for(".tally", group_id=group_id, question_id=question_id, flagged=int(flagged))
     return redirect(target + "#notes")
+
+
+@bp.route("/<int:group_id>/notes/<int:note_id>", methods=["GET", "POST"])
+@require_role(*GROUP_ROLES)
+def change_note(group_id: int, note_id: int):
+    """Correct what a note says; concerning words raise a flag, as when it was added.
+
+    A lead decides again about any quote taken from the note before it goes out.
+    """
+    group = _own_group(group_id)
+    note = reads.group_note(get_db(), note_id)
+    if note is None or note["group_session_id"] != group["id"]:
+        refuse(404)
+    if note["question_id"]:
+        back = url_for(".tally", group_id=group_id, question_id=note["question_id"]) + "#notes"
+    else:
+        back = url_for(".overview", group_id=group_id) + "#flipchart"
+    errors = {}
+    words, language = note["note"], note["language"]
+    if request.method == "POST":
+        language = _note_language(group)
+        words = (request.form.get("note") or "").replace("\r\n", "\n").strip()
+        if not words:
+            errors["note"] = _("Write what they said.")
+        elif len(words) > NOTE_LIMIT:
+            errors["note"] = _("Write %(n)s characters or fewer.", n=format_number(NOTE_LIMIT))
+        if not errors:
+            writes.update_group_note(get_db(), note_id, words, language)
+            check_free_text(
+                group["campaign_id"],
+                words,
+                group_session_id=group_id,
+                question_id=note["question_id"],
+            )
+            return redirect(back)
+    else:
+        _audit_flagged_notes(group, [note])
+    return (
+        render_template(
+            "groups/note.html",
+            group=group,
+            note=note,
+            words=words[: NOTE_LIMIT + 100],
+            language=language,
+            languages=_campaign(group["campaign_id"])["languages"],
+            errors=errors,
+            back=back,
+            speakers=SPEAKER_ROLES,
+        ),
+        400 if errors else 200,
+    )
 
 
 @bp.post("/<int:group_id>/finish")
@@ -340,7 +405,13 @@ def add_photo(group_id: int):
         refuse(400, _("Say what the photo shows"), [_("Write a few words about the flip-chart.")])
     full, small, mime = pictures.cleaned_upload("photo")
     writes.add_group_photo(
-        get_db(), group_id, description, sha256=full, thumb_sha256=small, mime=mime
+        get_db(),
+        group_id,
+        description,
+        sha256=full,
+        thumb_sha256=small,
+        mime=mime,
+        language=_note_language(group),
     )
     # The words about a flip-chart can hold a disclosure as much as a note can.
     check_free_text(group["campaign_id"], description, group_session_id=group_id)

@@ -54,6 +54,7 @@ KINDS = {
 }
 STATES = {
     "to_redact": _l("Waiting for redaction"),
+    "words_changed": _l("The words changed: decide again"),
     "included": _l("Included"),
     "excluded": _l("Left out"),
 }
@@ -172,7 +173,7 @@ def queue(code: str):
         "review/queue.html",
         campaign=campaign,
         statements=_statements(campaign),
-        items=items[:PAGE_SIZE],
+        items=_as_listed(items[:PAGE_SIZE]),
         filters=filters,
         page=page,
         more=len(items) > PAGE_SIZE,
@@ -197,7 +198,11 @@ def search(code: str):
     items = reads.search_items(get_db(), campaign["id"], query) if query else []
     _audit_flagged_words_shown(get_db(), campaign, items)
     return render_template(
-        "review/search.html", campaign=campaign, query=query, items=items, searched=bool(query)
+        "review/search.html",
+        campaign=campaign,
+        query=query,
+        items=_as_listed(items),
+        searched=bool(query),
     )
 
 
@@ -207,6 +212,18 @@ def _audit_flagged_words_shown(db, campaign: dict, items: list[dict]) -> None:
     if held:
         subject = f"review items {', '.join(held)}"
         writes.audit(db, _me()["id"], "view_flagged", subject, campaign["code"])
+
+
+def _as_listed(items: list[dict]) -> list[dict]:
+    """Give each listed item its words and description without what a lead redacted.
+
+    Lists are read at a glance and shown on screens others can see; the original words stay
+    on each item's own page, where the redacting is done.
+    """
+    for found in items:
+        found["shown_words"] = evidence.redacted_words(found)
+        found["shown_description"] = evidence.scrubbed_description(found)
+    return items
 
 
 # --- one item ---
@@ -243,6 +260,26 @@ def item(code: str, item_id: int):
     )
 
 
+@bp.post("/items/<int:item_id>/decide-again")
+@require_role("lead")
+def decide_again(code: str, item_id: int):
+    """Record that the lead checked an item whose words changed: its quotes may go out again."""
+    campaign = _campaign(code)
+    found = _item(campaign, item_id)
+    if not found["words_changed_at"]:
+        return redirect(_item_url(campaign, found))
+    db = get_db()
+    try:
+        with writes.transaction(db):
+            writes.decide_words_again(db, found["id"], _me()["email"])
+            writes.audit(db, _me()["id"], "decide_again", f"review item {item_id}", code)
+    except writes.EvidenceError:
+        refuse(
+            409, _("Decide the redactions first"), [_("Decide every suggested redaction first.")]
+        )
+    return redirect(_item_url(campaign, found, "#quotes"))
+
+
 def _quotable(item: dict) -> bool:
     return bool(item["text"]) and item["quotable"] and item["quote_consent"] and not item["held"]
 
@@ -253,6 +290,10 @@ def mark_quote(code: str, item_id: int):
     """Mark a span of an item's words as a quote, once its redactions are all decided."""
     campaign = _campaign(code)
     found = _item(campaign, item_id)
+    if found["words_changed_at"]:
+        refuse(
+            409, _("The words changed: decide again"), [_("The words changed. Decide again first.")]
+        )
     if not _quotable(found):
         refuse(
             409,

@@ -8,6 +8,7 @@ import threading
 from flask import Flask, current_app, g
 from sqlite_utils import Database
 
+from engage.store.schema_review import WORD_OFFSETS, word_offsets
 from engage.store.sets import MIGRATION_SETS
 
 
@@ -15,6 +16,8 @@ def connect(path: str) -> Database:
     """Open the database with the settings every connection needs."""
     conn = sqlite3.connect(path, timeout=15, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
+    # The review triggers find where redacted and quoted words are now with it.
+    conn.create_function(WORD_OFFSETS, 3, word_offsets, deterministic=True)
     db = Database(conn)
     conn.execute("PRAGMA foreign_keys = ON")
     # FULL makes every acknowledged answer survive a power cut, not only a crash.

@@ -83,12 +83,22 @@ def answer_to(db: Database, session_id: int, question_id: str) -> dict | None:
 
 
 def campaign_responses(db: Database, campaign_id: int) -> list[dict]:
-    """Return every saved answer of a campaign with who gave it and how."""
+    """Return every saved answer of a campaign with who gave it and how.
+
+    `language` is the language the answer's words were written in. `redactions` lists the
+    spans of the words that are redacted or still waiting for a lead's decision, as
+    (start, end, kind): everything but what a lead chose to keep.
+    """
     rows = db.execute(
         """
         SELECT a.question_id, q.statement_id, a.value, a.free_text,
-               s.id AS session_id, s.respondent_group, s.answered_how, s.language,
-               a.created_at, a.updated_at, s.finished_at
+               s.id AS session_id, s.respondent_group, s.answered_how,
+               COALESCE(a.language, s.language) AS language,
+               a.created_at, a.updated_at, s.finished_at,
+               (SELECT json_group_array(json_array(r.start_offset, r.end_offset, r.kind))
+                  FROM review_items ri JOIN redactions r ON r.review_item_id = ri.id
+                 WHERE ri.item_kind = 'answer' AND ri.item_id = a.id
+                   AND r.status <> 'rejected') AS redactions
         FROM answers a
         JOIN respondent_sessions s ON s.id = a.session_id
         JOIN campaign_questions q ON q.campaign_id = s.campaign_id AND q.question_id = a.question_id
@@ -97,7 +107,12 @@ def campaign_responses(db: Database, campaign_id: int) -> list[dict]:
         """,
         [campaign_id],
     ).fetchall()
-    return [dict(row) for row in rows]
+    responses = []
+    for row in rows:
+        response = dict(row)
+        response["redactions"] = [tuple(r) for r in json.loads(response["redactions"])]
+        responses.append(response)
+    return responses
 
 
 # --- staff ---
@@ -280,11 +295,18 @@ _ITEM_CONSENT = (
     "AS media_consent"
 )
 
+# The spans a lead redacted in an item's words, as a JSON list of [start, end, kind].
+_CONFIRMED_REDACTIONS = (
+    "(SELECT json_group_array(json_array(r.start_offset, r.end_offset, r.kind)) "
+    "FROM redactions r WHERE r.review_item_id = ri.id AND r.status = 'confirmed') "
+    "AS confirmed_redactions"
+)
+
 _ITEM_CONTEXT = (
     """
     SELECT ri.*, """
     + _ITEM_WHO
-    + """, s.language, s.is_synthetic,
+    + """, s.is_synthetic, COALESCE(ri.language, s.language) AS language,
            """
     + _ITEM_CONSENT
     + """,
@@ -297,7 +319,10 @@ _ITEM_CONTEXT = (
            (SELECT COUNT(*) FROM redactions r
              WHERE r.review_item_id = ri.id AND r.status = 'suggested') AS pending_redactions,
            (SELECT COUNT(*) FROM quotes x
-             WHERE x.review_item_id = ri.id AND x.withdrawn_at IS NULL) AS quotes
+             WHERE x.review_item_id = ri.id AND x.withdrawn_at IS NULL) AS quotes,
+           """
+    + _CONFIRMED_REDACTIONS
+    + """
     FROM review_items ri
     LEFT JOIN respondent_sessions s ON s.id = ri.session_id
     LEFT JOIN campaign_questions q
@@ -310,7 +335,12 @@ def _item(row) -> dict:
     item = dict(row)
     content = item.pop("question_content")
     item["question"] = json.loads(content) if content else None
-    item["quotable"] = bool(item["suggested_at"]) and item["pending_redactions"] == 0
+    item["confirmed_redactions"] = [tuple(r) for r in json.loads(item["confirmed_redactions"])]
+    item["quotable"] = (
+        bool(item["suggested_at"])
+        and item["pending_redactions"] == 0
+        and item["words_changed_at"] is None
+    )
     return item
 
 
@@ -327,9 +357,10 @@ def review_queue(
     """Return a page of a campaign's review items with the context a lead needs.
 
     Each item has its question, statement, respondent_group, answered_how, language,
-    quote_consent, media_consent, held, included, pending_redactions, quotes and quotable.
-    `state` narrows to "to_redact" (suggestions undecided or not made), "included" or
-    "excluded".
+    quote_consent, media_consent, held, included, pending_redactions, quotes, quotable and
+    confirmed_redactions. `state` narrows to "to_redact" (suggestions undecided or not made),
+    "words_changed" (the words changed under a quote or a redaction: decide again),
+    "included" or "excluded".
     """
     where = ["ri.campaign_id = ?"]
     params: list = [campaign_id]
@@ -344,6 +375,8 @@ def review_queue(
             "(ri.suggested_at IS NULL OR EXISTS (SELECT 1 FROM redactions r "
             "WHERE r.review_item_id = ri.id AND r.status = 'suggested'))"
         )
+    elif state == "words_changed":
+        where.append("ri.words_changed_at IS NOT NULL")
     elif state in ("included", "excluded"):
         where.append("ri.included = ?")
         params.append(int(state == "included"))
@@ -528,9 +561,10 @@ def evidence_quotes(db: Database, campaign_id: int):
         SELECT qt.evidence_ref, qt.start_offset, qt.end_offset, qt.strength,
                qt.english_translation, qt.withdrawn_at,
                ri.text AS item_text, ri.included, ri.suggested_at, ri.created_at AS item_date,
+               ri.words_changed_at, COALESCE(ri.language, s.language) AS language,
                """
         + _ITEM_WHO
-        + """, s.language,
+        + """,
                """
         + _ITEM_CONSENT
         + """,

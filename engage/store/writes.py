@@ -186,23 +186,40 @@ def save_answer(
     """Save one answer, replacing an earlier answer to the same question.
 
     The answer carries how it was given and by which supporter; both default to the session's.
+    Its words carry the language the person is using as they write them; words left as they
+    were keep the language they were written in.
     """
     stamp = now()
     with transaction(db):
         held = db.execute(
-            "SELECT answered_how, supporter_id FROM respondent_sessions WHERE id = ?",
+            "SELECT answered_how, supporter_id, language FROM respondent_sessions WHERE id = ?",
             [session_id],
         ).fetchone()
+        language = None
         if held is not None:
             answered_how = answered_how or held["answered_how"]
             supporter_id = supporter_id or held["supporter_id"]
+            language = held["language"]
         db.execute(
             "INSERT INTO answers (session_id, question_id, value, free_text, created_at, "
-            "updated_at, answered_how, supporter_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "updated_at, answered_how, supporter_id, language) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (session_id, question_id) DO UPDATE SET value = excluded.value, "
             "free_text = excluded.free_text, updated_at = excluded.updated_at, "
-            "answered_how = excluded.answered_how, supporter_id = excluded.supporter_id",
-            [session_id, question_id, value, free_text, stamp, stamp, answered_how, supporter_id],
+            "answered_how = excluded.answered_how, supporter_id = excluded.supporter_id, "
+            "language = CASE WHEN free_text IS excluded.free_text THEN language "
+            "ELSE excluded.language END",
+            [
+                session_id,
+                question_id,
+                value,
+                free_text,
+                stamp,
+                stamp,
+                answered_how,
+                supporter_id,
+                language,
+            ],
         )
         db.execute(
             "UPDATE respondent_sessions SET updated_at = ? WHERE id = ?", [stamp, session_id]
@@ -929,6 +946,30 @@ def describe_media(db: Database, review_item_id: int, description: str, by: str 
     )
 
 
+def decide_words_again(db: Database, review_item_id: int, by: str | None) -> None:
+    """Record that a lead looked again at an item whose words changed under its quotes.
+
+    Every suggested redaction must be decided first; the item's live quotes may then be
+    exported again, with the redactions as they now stand.
+    """
+    with transaction(db):
+        row = db.execute(
+            "SELECT suggested_at, (SELECT COUNT(*) FROM redactions r WHERE r.review_item_id = "
+            "ri.id AND r.status = 'suggested') AS pending FROM review_items ri WHERE id = ?",
+            [review_item_id],
+        ).fetchone()
+        if row is None:
+            raise EvidenceError("There is no such item.")
+        if row["suggested_at"] is None or row["pending"]:
+            raise EvidenceError("Decide every suggested redaction first.")
+        stamp = now()
+        db.execute(
+            "UPDATE review_items SET words_changed_at = NULL, previous_text = NULL, "
+            "reviewed_by = ?, reviewed_at = ?, updated_at = ? WHERE id = ?",
+            [by, stamp, stamp, review_item_id],
+        )
+
+
 def set_item_held(db: Database, review_item_id: int, held: bool) -> None:
     """Hold one item (such as a group note) for safeguarding."""
     db.execute(
@@ -1026,8 +1067,11 @@ def add_synthetic_sessions(db: Database, campaign_id: int, sessions: list[dict])
             )
             db.conn.executemany(
                 "INSERT INTO answers (session_id, question_id, value, free_text, created_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [(session_id, q, v, t, stamp, stamp) for q, v, t in session["answers"]],
+                "updated_at, language) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (session_id, q, v, t, stamp, stamp, session["language"])
+                    for q, v, t in session["answers"]
+                ],
             )
 
 
@@ -1088,9 +1132,18 @@ def save_group_tally(
 
 
 def add_group_note(
-    db: Database, group_session_id: int, question_id: str | None, speaker_role: str, note: str
+    db: Database,
+    group_session_id: int,
+    question_id: str | None,
+    speaker_role: str,
+    note: str,
+    language: str | None = None,
 ) -> int:
-    """Record what someone in a group said, with an anonymous speaker role."""
+    """Record what someone in a group said, with an anonymous speaker role.
+
+    `language` is the language the note is written in.
+    """
+    stamp = now()
     return (
         db["group_notes"]
         .insert(
@@ -1099,10 +1152,25 @@ def add_group_note(
                 "question_id": question_id,
                 "speaker_role": speaker_role,
                 "note": note,
-                "created_at": now(),
+                "language": language,
+                "created_at": stamp,
+                "updated_at": stamp,
             }
         )
         .last_pk
+    )
+
+
+def update_group_note(db: Database, note_id: int, note: str, language: str | None) -> None:
+    """Change the words of a group note; its redactions and quotes follow the words.
+
+    The review item keeps every confirmed redaction where its words still are, and goes back
+    to the lead to decide again if it had a quote or lost a redaction (see schema_review).
+    """
+    db.execute(
+        "UPDATE group_notes SET note = ?, language = CASE WHEN note IS ? THEN language "
+        "ELSE ? END, updated_at = ? WHERE id = ?",
+        [note, note, language, now(), note_id],
     )
 
 
@@ -1306,8 +1374,20 @@ def add_media_item(db: Database, item: dict) -> int:
     """Record a cleaned media answer whose files are already in the blob store."""
     stamp = now()
     with transaction(db):
+        language = db.execute(
+            "SELECT language FROM respondent_sessions WHERE id = ?", [item["session_id"]]
+        ).fetchone()
         item_id = (
-            db["media_items"].insert({**item, "created_at": stamp, "updated_at": stamp}).last_pk
+            db["media_items"]
+            .insert(
+                {
+                    **item,
+                    "language": language[0] if language else None,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                }
+            )
+            .last_pk
         )
         db.execute(
             "UPDATE respondent_sessions SET updated_at = ? WHERE id = ?",
@@ -1317,10 +1397,16 @@ def add_media_item(db: Database, item: dict) -> int:
 
 
 def set_media_consent(db: Database, item_id: int, consent: str, description: str) -> None:
-    """Record how a person lets us use one media answer, and what they say it shows."""
+    """Record how a person lets us use one media answer, and what they say it shows.
+
+    Changed words carry the language the person is using now, as answers do.
+    """
     db.execute(
-        "UPDATE media_items SET consent = ?, description = ?, updated_at = ? WHERE id = ?",
-        [consent, description, now(), item_id],
+        "UPDATE media_items SET consent = ?, description = ?, updated_at = ?, "
+        "language = CASE WHEN description IS ? THEN language ELSE "
+        "(SELECT s.language FROM respondent_sessions s WHERE s.id = media_items.session_id) "
+        "END WHERE id = ?",
+        [consent, description, now(), description, item_id],
     )
 
 
@@ -1357,8 +1443,10 @@ def add_group_photo(
     sha256: str,
     thumb_sha256: str,
     mime: str,
+    language: str | None = None,
 ) -> int:
     """Keep a flip-chart photo from a group session as a note whose words describe it."""
+    stamp = now()
     return (
         db["group_notes"]
         .insert(
@@ -1370,7 +1458,9 @@ def add_group_photo(
                 "photo_sha256": sha256,
                 "photo_thumb_sha256": thumb_sha256,
                 "photo_mime": mime,
-                "created_at": now(),
+                "language": language,
+                "created_at": stamp,
+                "updated_at": stamp,
             }
         )
         .last_pk

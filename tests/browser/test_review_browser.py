@@ -144,3 +144,69 @@ def test_photos_and_pictures_upload_and_pass_the_checks(live_server, new_page, t
     page.get_by_role("button", name="Add the picture", exact=True).click()
     expect(page.get_by_role("img", name="The front door of the day centre")).to_be_visible()
     check_page(page)
+
+
+@pytest.mark.parametrize("context", [TABLET, PHONE], ids=["tablet", "phone"])
+def test_words_changed_pages_pass_the_checks_and_decide_again_by_keyboard(
+    live_server, new_page, context
+):
+    suffix = "tablet" if context is TABLET else "phone"
+    code = f"evchanged{suffix}"
+    campaign = live_server.campaign(title=f"Changed {suffix}", code=code, statement_ids=["QS1"])
+    said = "Sharon on nights is always late with my tablets."
+    with live_server.app.app_context():
+        db = get_db()
+        session = writes.start_session(
+            db, campaign["id"], {"take_part": True, "quote": True, "media": False}, "en"
+        )
+        writes.set_who(db, session["id"], "person", "own")
+        question = reads.campaign_questions(db, campaign["id"])[0]["question_id"]
+        writes.save_answer(db, session["id"], question, "not_good", said)
+        item = reads.review_queue(db, campaign["id"])[0]["id"]
+        writes.record_redaction_suggestions(db, item, [])
+        writes.add_redaction(db, item, 0, 6, "name", "lead")
+        writes.mark_quote(db, item, 0, len(said))
+        writes.save_answer(db, session["id"], question, "not_good", said + " Ask Sharon why.")
+        advocate = writes.create_user(
+            db,
+            email=f"changed-advocate-{suffix}@example.org",
+            name="Ade Advocate",
+            role="advocate",
+            password_hash=hash_password(PASSWORD),
+        )
+        group = writes.create_group_session(
+            db,
+            campaign_id=campaign["id"],
+            advocate_id=advocate,
+            place="Hall",
+            group_size=6,
+            respondent_group="person",
+            question_ids=[question],
+        )
+        note = writes.add_group_note(db, group, question, "person", said, "en")
+    # The advocate's tally page lists the note with a link to change it.
+    page = new_page(**context)
+    page.goto(f"{live_server.url}/staff/sign-in")
+    page.locator("#email").fill(f"changed-advocate-{suffix}@example.org")
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/staff/")
+    page.goto(f"{live_server.url}/staff/groups/{group}/q/{question}/tally")
+    check_page(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Change this note").click()
+    assert page.url.endswith(f"/staff/groups/{group}/notes/{note}")
+    check_page(page)
+    page = _signed_in_lead(live_server, new_page, f"changed-{suffix}@example.org", **context)
+    base = f"{live_server.url}/staff/campaigns/{code}/evidence"
+    page.goto(f"{base}/?state=words_changed")
+    expect(page.locator(".tag--changed")).to_have_text("The words changed: decide again")
+    check_page(page)
+    page.goto(f"{base}/items/{item}")
+    expect(page.get_by_role("heading", name="The words changed: decide again")).to_be_visible()
+    check_page(page)
+    page.get_by_role("button", name="The redactions and quotes are right").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="The words changed: decide again")).to_have_count(0)
+    check_page(page)

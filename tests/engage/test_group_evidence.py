@@ -34,7 +34,9 @@ def _questions(app, campaign) -> list[str]:
         return [q["question_id"] for q in reads.campaign_questions(get_db(), campaign["id"])][:2]
 
 
-def _run_group(client, app, campaign, size: int, tallies: list[dict], note: str = "") -> int:
+def _run_group(
+    client, app, campaign, size: int, tallies: list[dict], note: str = "", finish: bool = True
+) -> int:
     """Hold a group session as an advocate does: start it, count, note, finish."""
     questions = _questions(app, campaign)
     start = f"/staff/groups/new?campaign={campaign['code']}"
@@ -58,10 +60,15 @@ def _run_group(client, app, campaign, size: int, tallies: list[dict], note: str 
         assert client.post(path, data=form).status_code == 302
     if note:
         _note(client, app, campaign, group_id, note)
-    token = csrf_token(client.get(f"/staff/groups/{group_id}/").get_data(as_text=True))
-    finish = client.post(f"/staff/groups/{group_id}/finish", data={"csrf_token": token})
-    assert finish.status_code == 302
+    if finish:
+        _finish(client, group_id)
     return group_id
+
+
+def _finish(client, group_id: int) -> None:
+    token = csrf_token(client.get(f"/staff/groups/{group_id}/").get_data(as_text=True))
+    finished = client.post(f"/staff/groups/{group_id}/finish", data={"csrf_token": token})
+    assert finished.status_code == 302
 
 
 def _note(client, app, campaign, group_id: int, note: str) -> None:
@@ -306,12 +313,14 @@ def test_what_safeguarding_holds_stays_out_of_everything(
         12,
         [{"very_not_good": 12}, {"very_not_good": 12}],
         note="The bus is always late.",
+        finish=False,
     )
     _quote(lead, app, campaign, ["The food is always cold.", "The bus is always late."])
     base = f"/s/{campaign['code']}"
     token = csrf_token(worried.client.get(f"{base}/worried").get_data(as_text=True))
     worried.client.post(f"{base}/worried", data={"worry": "", "csrf_token": token})
     _note(advocate, app, campaign, group_id, "Staff shouts at me.")
+    _finish(advocate, group_id)
     flags = _flag_ids(app)
     assert len(flags) == 3
     if decision != "undecided":

@@ -127,6 +127,7 @@ SHOWN = {
     "/staff/groups/<int:group_id>/": ["Xplace", "Xnote", "Xqtext"],
     "/staff/groups/<int:group_id>/q/<question_id>": ["Xqtext"],
     "/staff/groups/<int:group_id>/q/<question_id>/tally": ["Xnote"],
+    "/staff/groups/<int:group_id>/notes/<int:note_id>": ["Xnote", "Xflipchart"],
     "/staff/safeguarding/": ["Xtitle", "Xstaffname"],
     "/staff/safeguarding/<int:flag_id>": ["Xanswerflagged", "Xheld", "Xphrase", "Xdecision"],
     "/staff/safeguarding/phrases": ["Xphrase"],
@@ -543,6 +544,7 @@ def _route_values(world: World, app) -> dict[str, list[str]]:
         db = get_db()
         questions = [q["question_id"] for q in reads.campaign_questions(db, world.campaign_id)]
         flags = [str(f["id"]) for f in reads.flags(db)]
+        notes = [str(n["id"]) for n in reads.group_notes(db, world.group_id)]
     return {
         "code": [world.code],
         "question_id": questions,
@@ -550,6 +552,7 @@ def _route_values(world: World, app) -> dict[str, list[str]]:
         "item_id": [str(i) for i in world.items.values()],
         "flag_id": flags,
         "group_id": [str(world.group_id)],
+        "note_id": notes,
         "session_id": [str(world.assisted_session)],
         "token": [world.invitation_token],
     }

@@ -297,6 +297,10 @@ PARAM_GET_MATRIX = {
     "/staff/assist/<int:session_id>": ("/staff/assist/{session}", OTHERS),
     "/staff/groups/<int:group_id>/": ("/staff/groups/{group}/", OTHERS),
     "/staff/groups/<int:group_id>/q/<question_id>": ("/staff/groups/{group}/q/{question}", OTHERS),
+    "/staff/groups/<int:group_id>/notes/<int:note_id>": (
+        "/staff/groups/{group}/notes/{note}",
+        OTHERS,
+    ),
     "/staff/groups/<int:group_id>/q/<question_id>/tally": (
         "/staff/groups/{group}/q/{question}/tally",
         OTHERS,
@@ -324,6 +328,10 @@ PARAM_POST_MATRIX = {
     "/staff/assist/<int:session_id>/finish": ("/staff/assist/{session}/finish", OTHERS),
     "/staff/groups/<int:group_id>/finish": ("/staff/groups/{group}/finish", OTHERS),
     "/staff/groups/<int:group_id>/photo": ("/staff/groups/{group}/photo", OTHERS),
+    "/staff/groups/<int:group_id>/notes/<int:note_id>": (
+        "/staff/groups/{group}/notes/{note}",
+        OTHERS,
+    ),
     "/staff/groups/<int:group_id>/q/<question_id>/notes": (
         "/staff/groups/{group}/q/{question}/notes",
         OTHERS,
@@ -373,6 +381,11 @@ PARAM_POST_MATRIX.update(
         ),
         "/staff/campaigns/<code>/evidence/quotes/<int:quote_id>": (
             "/staff/campaigns/{code}/evidence/quotes/{quote}",
+            {"anonymous": 302, "lead": 302, "supporter": 403, "advocate": 403},
+        ),
+        # Nothing changed under the item's words, so there is nothing to decide again.
+        "/staff/campaigns/<code>/evidence/items/<int:item_id>/decide-again": (
+            "/staff/campaigns/{code}/evidence/items/{item}/decide-again",
             {"anonymous": 302, "lead": 302, "supporter": 403, "advocate": 403},
         ),
         "/staff/campaigns/<code>/evidence/quotes/<int:quote_id>/withdraw": (
@@ -528,6 +541,7 @@ def records(app, make_user, make_campaign):
             db, campaign_id=campaign["id"], reason="worried", session_id=session["id"]
         )
         phrase = reads.concern_phrases(db)[0]["id"]
+        note = writes.add_group_note(db, group, question, "person", "The bus is late.")
         # A written answer in the review queue, with one quote and one undecided redaction.
         writes.save_answer(db, session["id"], question, "good", "Ring me on 07700 900123.")
         item = reads.review_queue(db, campaign["id"])[0]["id"]
@@ -544,6 +558,7 @@ def records(app, make_user, make_campaign):
         "question": question,
         "flag": flag,
         "phrase": phrase,
+        "note": note,
     }
 
 
