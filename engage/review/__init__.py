@@ -234,7 +234,12 @@ def _as_listed(items: list[dict]) -> list[dict]:
 def item(code: str, item_id: int):
     """Show one item with its context, redactions and quotes, and what can be done to it."""
     campaign = _campaign(code)
-    found = _item(campaign, item_id)
+    return _item_page(campaign, _item(campaign, item_id))
+
+
+def _item_page(campaign: dict, found: dict, errors=None, values=None, status: int = 200):
+    """Render an item's page; a quote form sent back with mistakes shows them and what was typed."""
+    item_id = found["id"]
     db = get_db()
     if found["held"]:
         writes.audit(db, _me()["id"], "view_flagged", f"review item {item_id}", campaign["code"])
@@ -257,7 +262,9 @@ def item(code: str, item_id: int):
         redacted=redaction.apply(found["text"], spans),
         statements=_statements(campaign),
         quotable=_quotable(found),
-    )
+        errors=errors or {},
+        values=values or {},
+    ), status
 
 
 @bp.post("/items/<int:item_id>/decide-again")
@@ -300,16 +307,33 @@ def mark_quote(code: str, item_id: int):
             _("This cannot be quoted yet"),
             [_("Decide every suggested redaction first. The person must have agreed to quotes.")],
         )
+    statement_ids = request.form.getlist("statements")
+    strength = request.form.get("strength") or None
+    # Values no form offers can only be tampering; mistakes go back to the lead on the form.
+    if any(s not in campaign["statement_ids"] for s in statement_ids):
+        refuse(400)
+    if strength not in (None, *STRENGTHS):
+        refuse(400)
+    translation = typed.clean(request.form.get("english_translation"))
+    errors = {}
     try:
         start, end = span_from_form(found["text"], request.form)
     except SpanError as problem:
-        refuse(400, _("Choose the words to quote"), [str(problem)])
-    statement_ids = request.form.getlist("statements")
-    if not statement_ids or any(s not in campaign["statement_ids"] for s in statement_ids):
-        refuse(400, _("Choose a statement"), [_("Tag the quote to this campaign's statements.")])
-    strength = request.form.get("strength") or None
-    if strength not in (None, *STRENGTHS):
-        refuse(400)
+        errors["words"] = str(problem)
+    if not statement_ids:
+        errors["statements"] = _("Tag the quote to at least one statement.")
+    if len(translation) > TEXT_LIMIT:
+        errors["english_translation"] = _("Write %(n)s characters or fewer.", n=TEXT_LIMIT)
+    if errors:
+        values = {
+            "first_word": request.form.get("first_word", ""),
+            "last_word": request.form.get("last_word", ""),
+            "words": typed.clean(request.form.get("words"))[:TEXT_LIMIT],
+            "statements": statement_ids,
+            "strength": strength or "",
+            "english_translation": translation[: TEXT_LIMIT + 100],
+        }
+        return _item_page(campaign, found, errors, values, 400)
     db = get_db()
     with writes.transaction(db):
         quote = writes.mark_quote(
@@ -320,7 +344,7 @@ def mark_quote(code: str, item_id: int):
             statement_id=statement_ids[0],
             also_statements=tuple(statement_ids[1:]),
             strength=strength,
-            english_translation=_text_field("english_translation"),
+            english_translation=translation,
             by=_me()["email"],
         )
         writes.audit(db, _me()["id"], "mark_quote", quote["evidence_ref"], campaign["code"])

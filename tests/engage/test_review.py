@@ -9,6 +9,7 @@ import zipfile
 
 import openpyxl
 import pytest
+from bs4 import BeautifulSoup
 
 from engage.review.words import SpanError, span_from_form, split_words
 from engage.store import get_db, reads, writes
@@ -174,6 +175,34 @@ def test_bad_quote_input_is_refused_and_stores_nothing(staff_client, seeded, app
         {"first_word": "1", "last_word": "2", "statements": "QS1", "strength": "huge"},
     ):
         assert _post(client, path, **data).status_code == 400, data
+    with app.app_context():
+        assert reads.item_quotes(get_db(), item_id) == []
+
+
+def test_a_typo_in_a_quote_shows_the_form_again_with_everything_chosen(staff_client, seeded, app):
+    client = _lead(staff_client)
+    item_id = seeded["items"][WORDS]
+    client.get("/staff/campaigns/review/evidence/")
+    _decide_all(client, item_id)
+    response = client.post(
+        f"/staff/campaigns/review/evidence/items/{item_id}/quote",
+        data={
+            "csrf_token": client.token,
+            "words": "carer Dafyd is kind",
+            "statements": ["QS7"],
+            "strength": "improve",
+            "english_translation": "My carer is kind",
+        },
+    )
+    assert response.status_code == 400
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    summary = soup.select_one(".error-summary")
+    assert summary is not None and summary.find("a")["href"] == "#quote-words"
+    assert soup.select_one("#quote-words")["value"] == "carer Dafyd is kind"
+    assert soup.select_one("#new-QS7").has_attr("checked")
+    assert not soup.select_one("#new-QS1").has_attr("checked")
+    assert soup.select_one("#new-strength option[value=improve]").has_attr("selected")
+    assert soup.select_one("#new-translation").get_text() == "My carer is kind"
     with app.app_context():
         assert reads.item_quotes(get_db(), item_id) == []
 
