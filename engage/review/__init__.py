@@ -52,6 +52,20 @@ KINDS = {
     "group_note": _l("Group notes"),
     "media": _l("Pictures, video and recordings"),
 }
+# One item's kind, as its title says it.
+KIND_NAMES = {
+    "answer": _l("Written answer"),
+    "group_note": _l("Group note"),
+    "media": _l("Picture, video or recording"),
+}
+# Language codes as a lead reads them, in English beside the language's own name.
+LANGUAGE_NAMES = {
+    "en": _l("English"),
+    "cy": _l("Welsh"),
+    "pl": _l("Polish"),
+    "ur": _l("Urdu"),
+    "ar": _l("Arabic"),
+}
 STATES = {
     "to_redact": _l("Waiting for redaction"),
     "words_changed": _l("The words changed: decide again"),
@@ -84,6 +98,8 @@ def _review_context() -> dict:
         "staff_user": auth.current_user(),
         "role_names": auth.ROLE_NAMES,
         "kinds": KINDS,
+        "kind_names": KIND_NAMES,
+        "language_label": _language_label,
         "states": STATES,
         "strengths": STRENGTHS,
         "redaction_kinds": REDACTION_KINDS,
@@ -91,6 +107,15 @@ def _review_context() -> dict:
         "answered_how": ANSWERED_HOW,
         "value_labels": VALUE_LABELS,
     }
+
+
+def _language_label(code: str | None) -> str:
+    """Return a language code as "Welsh (Cymraeg)"; English as just "English"."""
+    code = code or "en"
+    if code not in LANGUAGE_NAMES:
+        return code
+    english, own = str(LANGUAGE_NAMES[code]), i18n.own_name(code)
+    return english if english == own else f"{english} ({own})"
 
 
 def _me() -> dict:
@@ -262,6 +287,7 @@ def _item_page(campaign: dict, found: dict, errors=None, values=None, status: in
         redacted=redaction.apply(found["text"], spans),
         statements=_statements(campaign),
         quotable=_quotable(found),
+        next_item=reads.next_review_item_id(db, campaign["id"], item_id),
         errors=errors or {},
         values=values or {},
     ), status
