@@ -37,7 +37,9 @@ QUESTION_KEYS = frozenset(
 )
 FRAMEWORK_KEYS = frozenset({"id", "name", "themes", "statements"})
 THEME_KEYS = frozenset({"id", "name"})
-STATEMENT_KEYS = frozenset({"id", "theme", "name", "alternative_names", "gist", "note"})
+STATEMENT_KEYS = frozenset(
+    {"id", "theme", "name", "easy_name", "picture", "alternative_names", "gist", "note"}
+)
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -235,6 +237,13 @@ def _load_statement(entry, position, framework_id, themes, where: _Where) -> Sta
     label = statement_id or f"statement {position}"
     title = _languages(entry.get("name"), f"name of {label}", where, required=True)
     gist = _languages(entry.get("gist"), f"gist of {label}", where, required=True)
+    easy_name = _languages(
+        entry.get("easy_name"), f"easy-read heading of {label}", where, required=False
+    )
+    picture = entry.get("picture") or ""
+    if not isinstance(picture, str) or (picture and not _PICTURE_ID.match(picture)):
+        where.error(f"The picture id {picture!r} must be lower-case letters, numbers and '-'.")
+        return None
     theme_id = entry.get("theme")
     theme = None
     if theme_id is not None:
@@ -264,6 +273,8 @@ def _load_statement(entry, position, framework_id, themes, where: _Where) -> Sta
         alternative_names=tuple(alternatives),
         gist=gist,
         note=note,
+        easy_name=easy_name or None,
+        picture=picture,
     )
 
 

@@ -28,6 +28,14 @@ class Statement:
     gist: dict[str, str]
     # Wording the content owner is unsure of is flagged here rather than silently trusted.
     note: str = ""
+    # The heading people see on easy-read pages (the official name is jargon to them), and
+    # the picture beside it; a framework without them falls back to the name and no picture.
+    easy_name: dict[str, str] | None = None
+    picture: str = ""
+
+    def heading(self) -> dict[str, str]:
+        """Return the easy-read heading by language, or the official name where there is none."""
+        return self.easy_name or self.name
 
 
 @dataclass(frozen=True)

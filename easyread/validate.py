@@ -29,6 +29,18 @@ def validate_content(
                     f"The picture {question.picture!r} is not in the picture library.",
                 )
             )
+    for framework in reading.frameworks.values():
+        source = f"frameworks/{framework.id}.yaml"
+        for statement in framework.statements:
+            missing = known_pictures is not None and statement.picture not in known_pictures
+            if statement.picture and missing:
+                problems.append(
+                    Problem(
+                        source,
+                        statement.id,
+                        f"The picture {statement.picture!r} is not in the picture library.",
+                    )
+                )
     return problems
 
 

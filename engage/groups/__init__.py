@@ -186,12 +186,15 @@ def screen(group_id: int, question_id: str):
     """Show one question big, for the whole group to see."""
     group = _own_group(group_id)
     index, question = _group_question(group, question_id)
+    ids = group["question_ids"]
     return render_template(
         "groups/screen.html",
         group=group,
         question=question,
         number=index + 1,
         choices=_scale(group),
+        previous=ids[index - 1] if index > 0 else None,
+        following=ids[index + 1] if index + 1 < len(ids) else None,
     )
 
 

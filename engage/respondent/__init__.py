@@ -136,7 +136,8 @@ def choose_language():
     respondent = _bound_session()
     if respondent is not None:
         writes.set_session_language(get_db(), respondent["id"], language)
-    return redirect(url_for(".welcome"))
+    # A page outside the journey ("you said") asks to come back to itself.
+    return redirect(_same_campaign_page(request.form.get("next", "")))
 
 
 @bp.route("/consent", methods=["GET", "POST"])

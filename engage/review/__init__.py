@@ -15,16 +15,19 @@ from pathlib import Path
 from flask import (
     Blueprint,
     Response,
+    g,
     redirect,
     render_template,
     request,
+    session,
     stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import refresh
 
 from easyread.checks import sentence_problems
-from engage import auth, content, evidence, snapshots, typed
+from engage import auth, content, evidence, i18n, snapshots, typed
 from engage.auth import require_role
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
@@ -48,6 +51,20 @@ KINDS = {
     "answer": _l("Written answers"),
     "group_note": _l("Group notes"),
     "media": _l("Pictures, video and recordings"),
+}
+# One item's kind, as its title says it.
+KIND_NAMES = {
+    "answer": _l("Written answer"),
+    "group_note": _l("Group note"),
+    "media": _l("Picture, video or recording"),
+}
+# Language codes as a lead reads them, in English beside the language's own name.
+LANGUAGE_NAMES = {
+    "en": _l("English"),
+    "cy": _l("Welsh"),
+    "pl": _l("Polish"),
+    "ur": _l("Urdu"),
+    "ar": _l("Arabic"),
 }
 STATES = {
     "to_redact": _l("Waiting for redaction"),
@@ -81,6 +98,8 @@ def _review_context() -> dict:
         "staff_user": auth.current_user(),
         "role_names": auth.ROLE_NAMES,
         "kinds": KINDS,
+        "kind_names": KIND_NAMES,
+        "language_label": _language_label,
         "states": STATES,
         "strengths": STRENGTHS,
         "redaction_kinds": REDACTION_KINDS,
@@ -88,6 +107,15 @@ def _review_context() -> dict:
         "answered_how": ANSWERED_HOW,
         "value_labels": VALUE_LABELS,
     }
+
+
+def _language_label(code: str | None) -> str:
+    """Return a language code as "Welsh (Cymraeg)"; English as just "English"."""
+    code = code or "en"
+    if code not in LANGUAGE_NAMES:
+        return code
+    english, own = str(LANGUAGE_NAMES[code]), i18n.own_name(code)
+    return english if english == own else f"{english} ({own})"
 
 
 def _me() -> dict:
@@ -231,7 +259,12 @@ def _as_listed(items: list[dict]) -> list[dict]:
 def item(code: str, item_id: int):
     """Show one item with its context, redactions and quotes, and what can be done to it."""
     campaign = _campaign(code)
-    found = _item(campaign, item_id)
+    return _item_page(campaign, _item(campaign, item_id))
+
+
+def _item_page(campaign: dict, found: dict, errors=None, values=None, status: int = 200):
+    """Render an item's page; a quote form sent back with mistakes shows them and what was typed."""
+    item_id = found["id"]
     db = get_db()
     if found["held"]:
         writes.audit(db, _me()["id"], "view_flagged", f"review item {item_id}", campaign["code"])
@@ -254,7 +287,10 @@ def item(code: str, item_id: int):
         redacted=redaction.apply(found["text"], spans),
         statements=_statements(campaign),
         quotable=_quotable(found),
-    )
+        next_item=reads.next_review_item_id(db, campaign["id"], item_id),
+        errors=errors or {},
+        values=values or {},
+    ), status
 
 
 @bp.post("/items/<int:item_id>/decide-again")
@@ -297,16 +333,33 @@ def mark_quote(code: str, item_id: int):
             _("This cannot be quoted yet"),
             [_("Decide every suggested redaction first. The person must have agreed to quotes.")],
         )
+    statement_ids = request.form.getlist("statements")
+    strength = request.form.get("strength") or None
+    # Values no form offers can only be tampering; mistakes go back to the lead on the form.
+    if any(s not in campaign["statement_ids"] for s in statement_ids):
+        refuse(400)
+    if strength not in (None, *STRENGTHS):
+        refuse(400)
+    translation = typed.clean(request.form.get("english_translation"))
+    errors = {}
     try:
         start, end = span_from_form(found["text"], request.form)
     except SpanError as problem:
-        refuse(400, _("Choose the words to quote"), [str(problem)])
-    statement_ids = request.form.getlist("statements")
-    if not statement_ids or any(s not in campaign["statement_ids"] for s in statement_ids):
-        refuse(400, _("Choose a statement"), [_("Tag the quote to this campaign's statements.")])
-    strength = request.form.get("strength") or None
-    if strength not in (None, *STRENGTHS):
-        refuse(400)
+        errors["words"] = str(problem)
+    if not statement_ids:
+        errors["statements"] = _("Tag the quote to at least one statement.")
+    if len(translation) > TEXT_LIMIT:
+        errors["english_translation"] = _("Write %(n)s characters or fewer.", n=TEXT_LIMIT)
+    if errors:
+        values = {
+            "first_word": request.form.get("first_word", ""),
+            "last_word": request.form.get("last_word", ""),
+            "words": typed.clean(request.form.get("words"))[:TEXT_LIMIT],
+            "statements": statement_ids,
+            "strength": strength or "",
+            "english_translation": translation[: TEXT_LIMIT + 100],
+        }
+        return _item_page(campaign, found, errors, values, 400)
     db = get_db()
     with writes.transaction(db):
         quote = writes.mark_quote(
@@ -317,7 +370,7 @@ def mark_quote(code: str, item_id: int):
             statement_id=statement_ids[0],
             also_statements=tuple(statement_ids[1:]),
             strength=strength,
-            english_translation=_text_field("english_translation"),
+            english_translation=translation,
             by=_me()["email"],
         )
         writes.audit(db, _me()["id"], "mark_quote", quote["evidence_ref"], campaign["code"])
@@ -610,6 +663,10 @@ def you_said(code: str):
     campaign = reads.campaign_by_code(get_db(), code)
     if campaign is None or not campaign.get("you_said_published_at"):
         refuse(404)
+    # In the language the person chose for this campaign's pages, which they can change here.
+    g.campaign = campaign
+    g.language = i18n.usable(session.get("languages", {}).get(code), campaign["languages"])
+    refresh()
     # A statement gets a figure only where the exports show its share for everyone.
     shares = {row.statement.id: row.total.share_positive for row in _tables(campaign).by_group.rows}
     return render_template(

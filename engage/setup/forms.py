@@ -89,15 +89,24 @@ def new_account(form, email: str = "") -> Checked:
     return checked
 
 
+DATE_PARTS = ("day", "month", "year")
+
+
 def _date(form, name: str, checked: Checked, not_a_date: str) -> str | None:
-    raw = _text(form, name)
-    if not raw:
+    """Read a date typed as day, month and year boxes; keep what was typed for the form."""
+    parts = {part: _text(form, f"{name}-{part}")[:4] for part in DATE_PARTS}
+    checked.values[f"{name}_typed"] = parts
+    checked.values[name] = ""
+    if not any(parts.values()):
         return None
     try:
-        return date.fromisoformat(raw).isoformat()
+        day, month, year = (int(parts[part]) for part in DATE_PARTS)
+        if year < 2000:
+            raise ValueError
+        checked.values[name] = date(year, month, day).isoformat()
+        return checked.values[name]
     except ValueError:
         checked.errors[name] = not_a_date
-        checked.values[name] = raw[:20]
         return None
 
 
@@ -166,13 +175,11 @@ def campaign(form, library, framework_id: str | None = None) -> Checked:
     checked.values["languages"] = ["en", *_many(form, "languages", EXTRA_LANGUAGES)]
 
     opens = _date(
-        form, "opens_at", checked, _("Enter the opening date as a real date, like 2026-03-31.")
+        form, "opens_at", checked, _("Enter the opening date as a real date, like 31 3 2026.")
     )
     closes = _date(
-        form, "closes_at", checked, _("Enter the closing date as a real date, like 2026-03-31.")
+        form, "closes_at", checked, _("Enter the closing date as a real date, like 31 3 2026.")
     )
-    checked.values.setdefault("opens_at", opens or "")
-    checked.values.setdefault("closes_at", closes or "")
     if opens and closes and closes < opens:
         checked.errors["closes_at"] = _("The closing date must be on or after the opening date.")
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from engage import attempts, auth
 from engage.auth import require_role
+from engage.staff import audit_words
 from engage.store import get_db, reads, writes
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
@@ -144,7 +145,14 @@ def audit_log():
     """Show the audit log, newest first."""
     page = max(1, request.args.get("page", 1, type=int))
     entries = reads.audit_entries(get_db(), limit=100, offset=(page - 1) * 100)
-    return render_template("staff/audit.html", entries=entries, page=page)
+    return render_template(
+        "staff/audit.html",
+        entries=entries,
+        page=page,
+        action_words=audit_words.action_words,
+        uk_time=audit_words.uk_time,
+        detail_words=audit_words.detail_words,
+    )
 
 
 @bp.route("/erase", methods=["GET", "POST"])

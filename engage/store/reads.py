@@ -387,6 +387,14 @@ def review_queue(
     return [_item(row) for row in rows]
 
 
+def next_review_item_id(db: Database, campaign_id: int, after_id: int) -> int | None:
+    """Return the id of the campaign's review item after this one in the queue, if any."""
+    row = db.execute(
+        "SELECT MIN(id) FROM review_items WHERE campaign_id = ? AND id > ?", [campaign_id, after_id]
+    ).fetchone()
+    return row[0]
+
+
 def review_item(db: Database, review_item_id: int) -> dict | None:
     """Return one review item with its context, redactions and quotes."""
     row = db.execute(f"{_ITEM_CONTEXT} WHERE ri.id = ?", [review_item_id]).fetchone()

@@ -104,13 +104,17 @@ def test_a_lead_sets_up_a_campaign_with_the_keyboard_only(live_server, new_page)
     page.keyboard.press("Space")
     tab_to("#language-cy")
     page.keyboard.press("Space")
-    # Date boxes take their order from Chromium's own language (en-US here): month first.
-    tab_to("#opens_at")
-    page.keyboard.type("02012026")
-    assert page.locator("#opens_at").input_value() == "2026-02-01"
-    tab_to("#closes_at")
-    page.keyboard.type("03282026")
-    assert page.locator("#closes_at").input_value() == "2026-03-28"
+    # Dates are three labelled boxes, day, month, year, in every browser.
+    for box, typed in (("opens_at-day", "1"), ("opens_at-month", "2"), ("opens_at-year", "2026")):
+        tab_to(f"#{box}")
+        page.keyboard.type(typed)
+    for box, typed in (
+        ("closes_at-day", "28"),
+        ("closes_at-month", "3"),
+        ("closes_at-year", "2026"),
+    ):
+        tab_to(f"#{box}")
+        page.keyboard.type(typed)
     tab_to("#help_contact")
     page.keyboard.type("Call Ana on 01632 960000")
     tab_to("button[type=submit]:not(.staff-nav__button)")

@@ -306,3 +306,23 @@ def test_an_advocate_cannot_open_another_advocates_session(staff_client, app, ca
     assert response.status_code == 403
     assert _rows(app, "group_tallies")[0]["total"] == 1
     assert "Oak Lane" not in intruder.get("/staff/groups/").get_data(as_text=True)
+
+
+def test_the_big_screen_is_a_projector_view_with_next_and_back(staff_client, app, campaign):
+    client = staff_client("advocate")
+    questions = _question_ids(app, campaign)[:3]
+    _new_group(client, app, campaign, questions=questions)
+    group_id = _rows(app, "group_sessions")[0]["id"]
+    pages = [
+        client.get(f"/staff/groups/{group_id}/q/{q}").get_data(as_text=True) for q in questions
+    ]
+    for number, page in enumerate(pages, start=1):
+        # Nothing of the staff side on the wall: no navigation, no advocate's name.
+        assert 'class="projector"' in page
+        assert "staff-nav" not in page and client.user["name"] not in page
+        assert f"Question {number} of 3" in page
+        assert f"/staff/groups/{group_id}/q/{questions[number - 1]}/tally" in page
+    assert f'href="/staff/groups/{group_id}/q/{questions[1]}">Next question' in pages[0]
+    assert f'href="/staff/groups/{group_id}/">Back to all questions' in pages[0]
+    assert f'href="/staff/groups/{group_id}/q/{questions[0]}">Back' in pages[1]
+    assert f'href="/staff/groups/{group_id}/">Finish: all questions' in pages[2]

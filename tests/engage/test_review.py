@@ -100,7 +100,12 @@ def test_queue_shows_items_with_context_and_suggests_redactions(staff_client, se
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "My carer Dafydd" in html and "Do not quote me." in html
-    assert "Quotes: no" in html and "Held for safeguarding" in html
+    assert "Held for safeguarding" in html
+    # Each entry is short and says who said it; the whole context is on the item's page.
+    assert "Written answer " in html and "Quotes: no" not in html
+    held_item = seeded["items"]["Do not quote me."]
+    item_page = client.get(f"/staff/campaigns/review/evidence/items/{held_item}")
+    assert "Quotes: no" in item_page.get_data(as_text=True)
     with app.app_context():
         item = reads.review_item(get_db(), seeded["items"][WORDS])
     assert item["suggested_at"] and {r["kind"] for r in item["redactions"]} >= {"name", "phone"}
@@ -175,6 +180,34 @@ def test_bad_quote_input_is_refused_and_stores_nothing(staff_client, seeded, app
         {"first_word": "1", "last_word": "2", "statements": "QS1", "strength": "huge"},
     ):
         assert _post(client, path, **data).status_code == 400, data
+    with app.app_context():
+        assert reads.item_quotes(get_db(), item_id) == []
+
+
+def test_a_typo_in_a_quote_shows_the_form_again_with_everything_chosen(staff_client, seeded, app):
+    client = _lead(staff_client)
+    item_id = seeded["items"][WORDS]
+    client.get("/staff/campaigns/review/evidence/")
+    _decide_all(client, item_id)
+    response = client.post(
+        f"/staff/campaigns/review/evidence/items/{item_id}/quote",
+        data={
+            "csrf_token": client.token,
+            "words": "carer Dafyd is kind",
+            "statements": ["QS7"],
+            "strength": "improve",
+            "english_translation": "My carer is kind",
+        },
+    )
+    assert response.status_code == 400
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    summary = soup.select_one(".error-summary")
+    assert summary is not None and summary.find("a")["href"] == "#quote-words"
+    assert soup.select_one("#quote-words")["value"] == "carer Dafyd is kind"
+    assert soup.select_one("#new-QS7").has_attr("checked")
+    assert not soup.select_one("#new-QS1").has_attr("checked")
+    assert soup.select_one("#new-strength option[value=improve]").has_attr("selected")
+    assert soup.select_one("#new-translation").get_text() == "My carer is kind"
     with app.app_context():
         assert reads.item_quotes(get_db(), item_id) == []
 
@@ -542,3 +575,19 @@ def test_an_item_left_out_in_review_leaves_every_export_and_you_said(staff_clien
     workbook = openpyxl.load_workbook(io.BytesIO(_export(lead, "xlsx")), read_only=True)
     rows = json.dumps(list(workbook["Quotes"].iter_rows(values_only=True)), default=str)
     assert "EV-QS1-0001" not in rows
+
+
+def test_an_item_names_its_language_and_leads_on_to_the_next(staff_client, seeded, app):
+    client = _lead(staff_client)
+    first, second = sorted(seeded["items"].values())[:2]
+    page = client.get(f"/staff/campaigns/review/evidence/items/{first}").get_data(as_text=True)
+    soup = BeautifulSoup(page, "html.parser")
+    languages = [
+        dd.get_text()
+        for dt, dd in zip(
+            soup.select(".item-context dt"), soup.select(".item-context dd"), strict=True
+        )
+        if dt.get_text() == "Language"
+    ]
+    assert languages == ["English"]
+    assert soup.find("a", string="Next item")["href"].endswith(f"/items/{second}")

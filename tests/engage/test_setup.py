@@ -199,8 +199,12 @@ def _settings(**changes) -> dict:
         "scale": "5",
         "groups": ["person", "family"],
         "languages": ["cy", "ur"],
-        "opens_at": "2026-01-05",
-        "closes_at": "2026-02-28",
+        "opens_at-day": "5",
+        "opens_at-month": "1",
+        "opens_at-year": "2026",
+        "closes_at-day": "28",
+        "closes_at-month": "02",
+        "closes_at-year": "2026",
         "min_group_size": "12",
         "min_cell_count": "6",
         "help_contact": "Call Priya on 01632 960123",
@@ -248,8 +252,21 @@ def test_a_lead_sets_up_a_campaign(app, staff_client):
         ({"framework": "duqc"}, "statements", "from the framework you chose"),
         ({"framework": None}, "framework", "Choose a framework"),
         ({"groups": None}, "groups", "at least one group"),
-        ({"closes_at": "2026-01-01"}, "closes_at", "on or after the opening date"),
-        ({"opens_at": "2026-02-30"}, "opens_at", "a real date"),
+        (
+            {"closes_at-day": "1", "closes_at-month": "1", "closes_at-year": "2026"},
+            "closes_at",
+            "on or after the opening date",
+        ),
+        (
+            {"opens_at-day": "30", "opens_at-month": "2", "opens_at-year": "2026"},
+            "opens_at",
+            "a real date",
+        ),
+        (
+            {"opens_at-day": "3", "opens_at-month": "", "opens_at-year": "2026"},
+            "opens_at",
+            "a real date",
+        ),
         ({"min_group_size": "2"}, "min_group_size", "from 5 to 100"),
         ({"min_group_size": "ten"}, "min_group_size", "from 5 to 100"),
         ({"min_cell_count": "60"}, "min_cell_count", "from 3 to 50"),
@@ -267,6 +284,18 @@ def test_campaign_mistakes_are_explained_and_nothing_is_stored(
     assert 'class="error-summary"' in page
     assert f'id="{field}-error"' in page
     assert message in page
+    assert _campaign_count(app) == 0
+
+
+def test_a_date_typed_wrong_comes_back_as_it_was_typed(app, staff_client):
+    lead = staff_client("lead")
+    typed = {"opens_at-day": "31", "opens_at-month": "4", "opens_at-year": "2026"}
+    page = _post(lead, "/staff/campaigns/new", _settings(**typed)).get_data(as_text=True)
+    assert 'href="#opens_at-day"' in page
+    for box, value in typed.items():
+        assert f'id="{box}" name="{box}" type="text" inputmode="numeric"' in page
+        assert f'name="{box}" type="text" inputmode="numeric" autocomplete="off" maxlength' in page
+        assert f'value="{value}"' in page
     assert _campaign_count(app) == 0
 
 
