@@ -334,6 +334,7 @@ def check():
     if request.method == "POST":
         writes.finish_session(get_db(), respondent["id"])
         _unbind()
+        _remember_finished_code(respondent["resume_code"])
         return redirect(url_for(".thanks"))
     answers = reads.answers_for_session(get_db(), respondent["id"])
     choices = {c.value: c for c in answer_choices(g.campaign["scale_points"])}
@@ -350,10 +351,90 @@ def check():
     )
 
 
+# The thank-you page shows the person's code for a while after they send their answers, so
+# they can write it down; a shared tablet forgets it when they press "done" or start again.
+SHOW_FINISHED_CODE_SECONDS = 30 * 60
+
+
+def _remember_finished_code(resume_code: str) -> None:
+    shown = dict(session.get("finished_codes", {}))
+    shown[g.campaign["code"]] = [resume_code, time.time()]
+    session["finished_codes"] = shown
+
+
+def _forget_finished_code() -> None:
+    shown = dict(session.get("finished_codes", {}))
+    if shown.pop(g.campaign["code"], None) is not None:
+        session["finished_codes"] = shown
+
+
+def _finished_code() -> str | None:
+    kept = session.get("finished_codes", {}).get(g.campaign["code"])
+    if kept and time.time() - kept[1] < SHOW_FINISHED_CODE_SECONDS:
+        return kept[0]
+    return None
+
+
+@bp.app_template_filter("spelt")
+def spelt(code: str) -> str:
+    """Return a code one character at a time, for reading aloud: "A, 7, K"."""
+    return ", ".join(code)
+
+
 @bp.get("/thanks")
 def thanks():
-    """Thank the person once their answers are sent."""
-    return render_template("respondent/thanks.html", with_supporter=assist.handed_over(g.campaign))
+    """Thank the person once their answers are sent, and give the code to see or erase them."""
+    return render_template(
+        "respondent/thanks.html",
+        with_supporter=assist.handed_over(g.campaign),
+        resume_code=_finished_code(),
+    )
+
+
+@bp.post("/thanks/done")
+def thanks_done():
+    """Hide the code on this device, so the next person cannot use it."""
+    _forget_finished_code()
+    return redirect(url_for(".welcome"))
+
+
+@bp.route("/my-answers", methods=["GET", "POST"])
+def my_answers():
+    """Let a person, or someone they ask, see their answers with their code, or take them out."""
+    if request.method == "GET":
+        return render_template("respondent/my_answers_code.html", error=None, typed="")
+    _limit_wrong_codes()
+    typed = request.form.get("resume_code", "")[:40]
+    code = forms.normalise_resume_code(typed)
+    respondent = reads.session_by_resume_code(get_db(), g.campaign["id"], code) if code else None
+    if respondent is None:
+        if code:
+            _note_wrong_code()
+        return render_template(
+            "respondent/my_answers_code.html",
+            error=forms.resume_code_problem(typed) or _("We cannot find that code."),
+            typed=typed,
+        ), (400 if not code else 404)
+    action = request.form.get("action", "")
+    if action == "out":
+        return render_template("respondent/my_answers_out.html", resume_code=code)
+    if action == "out-sure":
+        erase_respondent(
+            get_db(), respondent["id"], None, "taken out by the person with their code"
+        )
+        _forget_finished_code()
+        if personal.bound_session_id() == respondent["id"]:
+            _unbind()
+        return render_template("respondent/my_answers_gone.html")
+    return render_template(
+        "respondent/my_answers.html",
+        respondent=respondent,
+        resume_code=code,
+        answers=reads.answers_for_session(get_db(), respondent["id"]),
+        choices={c.value: c for c in answer_choices(g.campaign["scale_points"])},
+        groups=RESPONDENT_GROUPS,
+        ways=ANSWERED_HOW,
+    )
 
 
 @bp.get("/stop")
@@ -383,10 +464,12 @@ def resume():
     """Let a person type their resume code."""
     if request.method == "POST":
         _limit_wrong_codes()
-        code = forms.normalise_resume_code(request.form.get("resume_code", ""))
+        typed = request.form.get("resume_code", "")[:40]
+        code = forms.normalise_resume_code(typed)
         if not code:
+            # What was typed stays in the box, so one missing character is easy to add.
             return render_template(
-                "respondent/resume.html", error=_("Type your code."), typed=""
+                "respondent/resume.html", error=forms.resume_code_problem(typed), typed=typed
             ), 400
         respondent = reads.session_by_resume_code(get_db(), g.campaign["id"], code)
         if respondent is None:

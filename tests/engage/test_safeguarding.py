@@ -96,6 +96,14 @@ def test_worried_raises_a_flag_and_shows_what_happens_next(client, app, campaign
         },
     )
     assert response.status_code == 302
+    assert response.headers["Location"].startswith(f"{base}/talk")
+    # Leaving no way to reach them goes straight on to what happens next.
+    talk = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "We do not know who you are." in talk
+    response = client.post(
+        f"{base}/talk",
+        data={"skip": "1", "then": f"{base}/q/{first}", "csrf_token": csrf_token(talk)},
+    )
     assert response.headers["Location"].startswith(f"{base}/what-happens-next")
     [flag] = _flags(app)
     assert flag["reason"] == "worried"
