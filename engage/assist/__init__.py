@@ -119,7 +119,8 @@ def check_pin(user: dict | None, pin: str) -> bool:
         return False
 
 
-def _pin_locked(supporter_id: int, address: str) -> bool:
+def pin_locked(supporter_id: int, address: str) -> bool:
+    """Say whether PIN tries for this supporter, or from this address, are paused for now."""
     db = get_db()
     since = time.time() - PIN_ATTEMPT_WINDOW_SECONDS
     return (
@@ -311,7 +312,7 @@ def take_back():
     status = 200
     if request.method == "POST":
         address = request.remote_addr or "unknown"
-        if _pin_locked(marker["supporter"], address):
+        if pin_locked(marker["supporter"], address):
             error = _("Too many wrong PINs. Sign in with your password instead.")
             status = 429
         else:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask_babel import format_date, refresh
 from flask_babel import gettext as _
-from flask_babel import refresh
 
 from engage import assist, i18n, links
 from engage import settings as personal
-from engage.campaigns import is_open
+from engage.campaigns import is_open, opens_later
 from engage.erasure import erase_respondent
 from engage.errors import refuse
 from engage.respondent import forms, pages
@@ -30,6 +31,13 @@ def _load_campaign(_endpoint: str | None, values: dict | None) -> None:
         refuse(404)
     g.campaign = campaign
     _set_language()
+    opens = opens_later(campaign)
+    if opens:
+        refuse(
+            403,
+            _("This survey opens on %(day)s", day=format_date(date.fromisoformat(opens), "long")),
+            [_("You cannot answer it yet."), _("Please come back on that day.")],
+        )
     if not is_open(campaign):
         refuse(
             403,

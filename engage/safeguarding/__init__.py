@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import format_number
 from flask_babel import gettext as _
 
@@ -117,14 +117,19 @@ def clear_exit_hold() -> None:
 
 @safety.get("/leave")
 def leave():
-    """Leave the survey at once: forget it on this device and show a neutral page.
+    """Leave the survey at once: forget it on this device and go to a neutral page.
 
     A plain link, so it works without JavaScript; the survey stays shut for a while, so the
     back button finds the neutral page again instead of the survey.
     """
     session.pop("respondents", None)
     session["exited_at"] = time.time()
-    return redirect(url_for("safety.search"))
+    return redirect(exit_url())
+
+
+def exit_url() -> str:
+    """Return the neutral page "exit this page" leads to (ENGAGE_EXIT_URL)."""
+    return current_app.config.get("EXIT_URL") or url_for("safety.search")
 
 
 @safety.get("/search")

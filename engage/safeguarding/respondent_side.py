@@ -13,10 +13,11 @@ from flask import g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from engage import typed
+from engage.assist import check_pin, pin_locked
 from engage.errors import refuse
 from engage.respondent import _bound_session, bp
 from engage.respondent.forms import free_text
-from engage.safeguarding import exit_hold_active
+from engage.safeguarding import clear_exit_hold, exit_hold_active, exit_url
 from engage.store import get_db, reads, writes
 from engage.vocab import Choice
 
@@ -24,9 +25,42 @@ from engage.vocab import Choice
 @bp.before_request
 def _stay_out_after_exit():
     # After "exit this page", the back button must land on the neutral page, not the survey.
-    if exit_hold_active():
-        return redirect(url_for("safety.search"))
+    # Only the supporter's reopen page is let through; no page links to it.
+    if exit_hold_active() and request.endpoint != "respondent.reopen":
+        return redirect(exit_url())
     return None
+
+
+@bp.route("/reopen", methods=["GET", "POST"])
+def reopen():
+    """Let a supporter open the survey again on a tablet after "exit this page", with a PIN.
+
+    One tap on "exit this page" by accident would otherwise shut a shared tablet for 15
+    minutes. The person's answers are saved: they carry on with their code.
+    """
+    error = None
+    status = 200
+    email = ""
+    if request.method == "POST":
+        email = typed.clean(request.form.get("email"), one_line=True)[:254]
+        address = request.remote_addr or "unknown"
+        supporter = reads.user_by_email(get_db(), email) if email else None
+        subject = supporter["id"] if supporter else 0
+        if pin_locked(subject, address):
+            error = _("Too many wrong PINs. Sign in with your password instead.")
+            status = 429
+        elif supporter is not None and check_pin(supporter, request.form.get("pin", "")):
+            writes.clear_sign_in_attempts(get_db(), f"pin:{supporter['id']}")
+            clear_exit_hold()
+            writes.audit(get_db(), supporter["id"], "exit_hold_reopened", g.campaign["code"])
+            return redirect(url_for(".welcome"))
+        else:
+            writes.record_sign_in_attempt(
+                get_db(), [f"pin:{subject}", f"address:{address}"], time.time()
+            )
+            error = _("That e-mail address or PIN is wrong.")
+            status = 400
+    return render_template("safeguarding/reopen.html", error=error, email=email), status
 
 
 def safe_onward(target: str | None) -> str | None:

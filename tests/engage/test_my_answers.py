@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from engage.store import get_db, reads
+from engage.store import get_db, reads, writes
 from tests.conftest import csrf_token
 from tests.engage.journey import Respondent
 
@@ -166,3 +166,21 @@ def test_an_old_code_with_look_alike_letters_still_works(app, client, make_campa
         token = csrf_token(fresh.get(f"{base}/resume").get_data(as_text=True))
         response = fresh.post(f"{base}/resume", data={"resume_code": typed, "csrf_token": token})
         assert response.status_code == 302, typed
+
+
+def test_a_campaign_not_open_yet_says_when_it_opens(app, client, make_campaign):
+    campaign = make_campaign()
+    with app.app_context():
+        writes.update_campaign_settings(get_db(), campaign["id"], {"opens_at": "2999-06-01"})
+    response = client.get(f"/s/{campaign['code']}/")
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert "This survey opens on June 1, 2999" in page
+    assert "closed" not in page
+
+
+def test_the_welcome_page_has_no_dead_end_back_link(client, make_campaign):
+    campaign = make_campaign()
+    page = client.get(f"/s/{campaign['code']}/").get_data(as_text=True)
+    assert 'class="back-link"' not in page
+    assert "It takes about" in page

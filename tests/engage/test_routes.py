@@ -404,6 +404,7 @@ OTHER_ROUTES = {
     "/s/<code>/worried",
     "/s/<code>/what-happens-next",
     "/s/<code>/talk",
+    "/s/<code>/reopen",
     "/s/<code>/you-said",
     "/pictures/own/<int:picture_id>/<size>",
     "/leave",
