@@ -106,9 +106,6 @@ def test_worried_pages_pass_axe(live_server, new_page):
         "Do you want someone to talk to you?"
     )
     check_page(page)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Send", exact=True).tap()
-    assert page.locator(".error-summary").count() == 0
     page.locator("#name").fill("Sam")
     with page.expect_navigation():
         page.get_by_role("button", name="Send", exact=True).tap()
