@@ -383,10 +383,7 @@ def _finished_code() -> str | None:
     return None
 
 
-@bp.app_template_filter("spelt")
-def spelt(code: str) -> str:
-    """Return a code one character at a time, for reading aloud: "A, 7, K"."""
-    return ", ".join(code)
+bp.add_app_template_filter(forms.spell_code, "spelt")
 
 
 @bp.get("/thanks")

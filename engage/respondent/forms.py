@@ -124,6 +124,11 @@ def normalise_resume_code(typed: str) -> str:
     return code if len(code) == RESUME_CODE_LENGTH else ""
 
 
+def spell_code(code: str) -> str:
+    """Return a code one character at a time, for reading aloud: "A, 7, K"."""
+    return ", ".join(code)
+
+
 def resume_code_problem(typed: str) -> str | None:
     """Say, in easy read, what is wrong with a typed code's length, or None if it is right."""
     length = len(_code_characters(typed))

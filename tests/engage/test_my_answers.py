@@ -184,3 +184,25 @@ def test_the_welcome_page_has_no_dead_end_back_link(client, make_campaign):
     page = client.get(f"/s/{campaign['code']}/").get_data(as_text=True)
     assert 'class="back-link"' not in page
     assert "It takes about" in page
+
+
+def test_taking_answers_out_forgets_the_spoken_code(app, client, make_campaign):
+    campaign = make_campaign()
+    base = f"/s/{campaign['code']}"
+    code = _finish(client, app, campaign, "fine")
+    spelt = ", ".join(code)
+
+    def registered() -> int:
+        with app.app_context():
+            return (
+                get_db()
+                .execute("SELECT COUNT(*) FROM narration_texts WHERE text = ?", [spelt])
+                .fetchone()[0]
+            )
+
+    assert registered() >= 1
+    token = csrf_token(client.get(f"{base}/my-answers").get_data(as_text=True))
+    client.post(
+        f"{base}/my-answers", data={"resume_code": code, "action": "out-sure", "csrf_token": token}
+    )
+    assert registered() == 0
