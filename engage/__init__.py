@@ -60,6 +60,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Addresses (or CIDR networks, comma-separated) of the reverse proxies whose
         # X-Forwarded-For and X-Forwarded-Proto are believed; empty believes nobody.
         TRUSTED_PROXIES="",
+        # Where "exit this page" sends a person: an ordinary outside page, so the address bar
+        # and the history show nothing about the survey. "/search" keeps the built-in page.
+        EXIT_URL="https://www.bbc.co.uk/weather",
     )
     app.config.from_prefixed_env("ENGAGE")
     if test_config:

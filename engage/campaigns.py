@@ -25,6 +25,14 @@ def is_open(campaign: dict) -> bool:
     return not (campaign["closes_at"] and today > campaign["closes_at"][:10])
 
 
+def opens_later(campaign: dict) -> str | None:
+    """Return the day (YYYY-MM-DD) an open campaign starts taking answers, if after today."""
+    today = datetime.now(UTC).date().isoformat()
+    if campaign["status"] == "open" and campaign["opens_at"] and today < campaign["opens_at"][:10]:
+        return campaign["opens_at"][:10]
+    return None
+
+
 class CampaignError(ValueError):
     """A campaign cannot be made as asked."""
 
@@ -40,8 +48,9 @@ def create(
     code: str | None = None,
     is_demo: bool = False,
     languages: list[str] | None = None,
+    first_question_only: bool = False,
 ) -> dict:
-    """Create a campaign over chosen statements, copying their questions."""
+    """Create a campaign over chosen statements, copying their questions (or each one's first)."""
     try:
         framework = content.library().framework(framework_id)
     except KeyError:
@@ -65,7 +74,13 @@ def create(
         raise CampaignError("A campaign needs a title.")
     if code is not None and reads.campaign_by_code(db, code):
         raise CampaignError(f"The code {code!r} is already used.")
-    questions = [content.question_copy(q) for q in framework.questions_for(statement_ids)]
+    chosen = framework.questions_for(statement_ids)
+    if first_question_only:
+        firsts = {}
+        for question in chosen:
+            firsts.setdefault(question.statement_id, question)
+        chosen = list(firsts.values())
+    questions = [content.question_copy(q) for q in chosen]
     campaign = writes.create_campaign(
         db,
         title=title.strip(),
@@ -83,8 +98,12 @@ def create(
     return campaign
 
 
-def ensure_demo(db: Database) -> dict:
-    """Return the demo campaign, creating it the first time."""
+def ensure_demo(db: Database, full: bool = False) -> dict:
+    """Return the demo campaign, creating it the first time.
+
+    It covers every statement; unless `full`, with one question each (nine questions, a few
+    minutes), since trying the whole set of 27 takes about twenty.
+    """
     existing = reads.campaign_by_code(db, DEMO_CODE)
     if existing:
         return existing
@@ -95,6 +114,7 @@ def ensure_demo(db: Database) -> dict:
         title="Demo: tell us about your care and support",
         code=DEMO_CODE,
         is_demo=True,
+        first_question_only=not full,
         # The demo shows every language the app ships, so a lead can try each one.
         languages=list(LANGUAGES),
     )

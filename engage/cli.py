@@ -47,10 +47,15 @@ def init_command() -> None:
     type=click.IntRange(min=0),
     help="Top the demo up to this many synthetic respondents across the groups.",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Ask every question (27, about 20 minutes) instead of one per statement.",
+)
 @with_appcontext
-def demo_command(responses: int) -> None:
+def demo_command(responses: int, full: bool) -> None:
     """Seed the demo campaign (once) and print its link last."""
-    campaign = campaigns.ensure_demo(get_db())
+    campaign = campaigns.ensure_demo(get_db(), full=full)
     click.echo(f"Demo campaign: {campaign['title']}")
     if responses:
         count = evidence.seed_demo_responses(get_db(), campaign, responses)

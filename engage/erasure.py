@@ -28,9 +28,13 @@ def erase_respondent(db: Database, session_id: int, by: int | None, reason: str)
     disclosure of harm must stay on record for the leads.
     """
     from engage import mediaanswers, narration
+    from engage.respondent.forms import spell_code
 
     held = reads.session_personal_files(db, session_id)
-    clip_keys = reads.narration_keys_for_texts(db, held["words"])
+    respondent = reads.respondent_session(db, session_id)
+    # The code spelt out for its play button is a narrated text too: it goes with the rest.
+    spoken = held["words"] | ({spell_code(respondent["resume_code"])} if respondent else set())
+    clip_keys = reads.narration_keys_for_texts(db, spoken)
     with writes.transaction(db):
         writes.forget_narration(db, clip_keys)
         writes.erase_session(db, session_id)

@@ -151,7 +151,14 @@ def check_pin(user: dict | None, pin: str) -> bool:
 def _pin_limits(handover: dict) -> list:
     return [
         (f"handover:{handover['id']}", attempts.HANDOVER_PINS),
-        (f"supporter:{handover['supporter_id']}", attempts.SUPPORTER_PIN),
+        *supporter_pin_limits(handover["supporter_id"]),
+    ]
+
+
+def supporter_pin_limits(supporter_id: int) -> list:
+    """Return the limits every PIN try by or for a supporter counts against, wherever it is."""
+    return [
+        (f"supporter:{supporter_id}", attempts.SUPPORTER_PIN),
         (f"address:{attempts.address()}", attempts.ADDRESS_CEILING),
     ]
 

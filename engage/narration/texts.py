@@ -11,6 +11,7 @@ from flask import Flask
 
 from engage.content import localise
 from engage.store import get_db, reads, writes
+from media.narration import normalise_text
 
 
 def campaign_texts(campaign: dict, questions: list[dict]) -> list[tuple[str, str]]:
@@ -83,7 +84,27 @@ def _walk_language(app: Flask, walker, code: str, base: str) -> None:
     finally:
         if session_id is not None:
             with app.app_context():
-                writes.erase_session(get_db(), session_id)
+                _forget_walker(session_id)
+
+
+def _forget_walker(session_id: int) -> None:
+    """Erase the throwaway session, with the narration of its code: it is nobody's page text."""
+    from engage.narration import runtime
+    from engage.respondent.forms import spell_code
+
+    db = get_db()
+    respondent = reads.respondent_session(db, session_id)
+    writes.erase_session(db, session_id)
+    if respondent is None:
+        return
+    spoken = spell_code(respondent["resume_code"])
+    state = runtime()
+    if state.collecting is not None:
+        said = normalise_text(spoken)
+        state.collecting = {item for item in state.collecting if item[0] != said}
+    keys = reads.narration_keys_for_texts(db, {spoken})
+    writes.forget_narration(db, keys)
+    state.forget(keys)
 
 
 def _walker_session(walker, code: str) -> int | None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
+from datetime import date
+
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask_babel import format_date, refresh
 from flask_babel import gettext as _
-from flask_babel import refresh
 
 from engage import assist, attempts, i18n, links
 from engage import settings as personal
-from engage.campaigns import is_open
+from engage.campaigns import is_open, opens_later
 from engage.erasure import erase_respondent
 from engage.errors import refuse
 from engage.respondent import forms, pages
@@ -28,6 +31,13 @@ def _load_campaign(_endpoint: str | None, values: dict | None) -> None:
         refuse(404)
     g.campaign = campaign
     _set_language()
+    opens = opens_later(campaign)
+    if opens:
+        refuse(
+            403,
+            _("This survey opens on %(day)s", day=format_date(date.fromisoformat(opens), "long")),
+            [_("You cannot answer it yet."), _("Please come back on that day.")],
+        )
     if not is_open(campaign):
         refuse(
             403,
@@ -333,6 +343,7 @@ def check():
     if request.method == "POST":
         writes.finish_session(get_db(), respondent["id"])
         _unbind()
+        _remember_finished_code(respondent["resume_code"])
         return redirect(url_for(".thanks"))
     answers = reads.answers_for_session(get_db(), respondent["id"])
     choices = {c.value: c for c in answer_choices(g.campaign["scale_points"])}
@@ -349,10 +360,86 @@ def check():
     )
 
 
+# The thank-you page shows the person's code for a while after they send their answers, so
+# they can write it down; a shared tablet forgets it when they press "done" or start again.
+SHOW_FINISHED_CODE_SECONDS = 30 * 60
+
+
+def _remember_finished_code(resume_code: str) -> None:
+    shown = dict(session.get("finished_codes", {}))
+    shown[g.campaign["code"]] = [resume_code, time.time()]
+    session["finished_codes"] = shown
+
+
+def _forget_finished_code() -> None:
+    shown = dict(session.get("finished_codes", {}))
+    if shown.pop(g.campaign["code"], None) is not None:
+        session["finished_codes"] = shown
+
+
+def _finished_code() -> str | None:
+    kept = session.get("finished_codes", {}).get(g.campaign["code"])
+    if kept and time.time() - kept[1] < SHOW_FINISHED_CODE_SECONDS:
+        return kept[0]
+    return None
+
+
+bp.add_app_template_filter(forms.spell_code, "spelt")
+
+
 @bp.get("/thanks")
 def thanks():
-    """Thank the person once their answers are sent."""
-    return render_template("respondent/thanks.html", with_supporter=assist.handed_over(g.campaign))
+    """Thank the person once their answers are sent, and give the code to see or erase them."""
+    return render_template(
+        "respondent/thanks.html",
+        with_supporter=assist.handed_over(g.campaign),
+        resume_code=_finished_code(),
+    )
+
+
+@bp.post("/thanks/done")
+def thanks_done():
+    """Hide the code on this device, so the next person cannot use it."""
+    _forget_finished_code()
+    return redirect(url_for(".welcome"))
+
+
+@bp.route("/my-answers", methods=["GET", "POST"])
+def my_answers():
+    """Let a person, or someone they ask, see their answers with their code, or take them out."""
+    if request.method == "GET":
+        return render_template("respondent/my_answers_code.html", error=None, typed="")
+    typed = request.form.get("resume_code", "")[:40]
+    code = forms.normalise_resume_code(typed)
+    attempt = _code_attempt() if code else None
+    respondent = reads.session_by_resume_code(get_db(), g.campaign["id"], code) if code else None
+    if respondent is None:
+        return render_template(
+            "respondent/my_answers_code.html",
+            error=forms.resume_code_problem(typed) or _("We cannot find that code."),
+            typed=typed,
+        ), (400 if not code else 404)
+    attempt.succeeded()
+    action = request.form.get("action", "")
+    if action == "out":
+        return render_template("respondent/my_answers_out.html", resume_code=code)
+    if action == "out-sure":
+        erase_respondent(
+            get_db(), respondent["id"], None, "taken out by the person with their code"
+        )
+        _forget_finished_code()
+        if personal.bound_session_id() == respondent["id"]:
+            _unbind()
+        return render_template("respondent/my_answers_gone.html")
+    return render_template(
+        "respondent/my_answers.html",
+        respondent=respondent,
+        resume_code=code,
+        answers=reads.answers_for_session(get_db(), respondent["id"]),
+        choices={c.value: c for c in answer_choices(g.campaign["scale_points"])},
+        groups=RESPONDENT_GROUPS,
+        ways=ANSWERED_HOW,
+    )
 
 
 @bp.get("/stop")
@@ -381,10 +468,12 @@ def stop_done():
 def resume():
     """Let a person type their resume code."""
     if request.method == "POST":
-        code = forms.normalise_resume_code(request.form.get("resume_code", ""))
+        typed = request.form.get("resume_code", "")[:40]
+        code = forms.normalise_resume_code(typed)
         if not code:
+            # What was typed stays in the box, so one missing character is easy to add.
             return render_template(
-                "respondent/resume.html", error=_("Type your code."), typed=""
+                "respondent/resume.html", error=forms.resume_code_problem(typed), typed=typed
             ), 400
         attempt = _code_attempt()
         respondent = reads.session_by_resume_code(get_db(), g.campaign["id"], code)

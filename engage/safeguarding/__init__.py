@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import format_number
 from flask_babel import gettext as _
 
@@ -33,7 +33,20 @@ safety = Blueprint("safety", __name__)
 
 # How long the survey stays shut on this device after "exit this page".
 EXIT_HOLD_SECONDS = 15 * 60
-DECISIONS = {"no_concern": _l("No concern"), "referred": _l("Referred")}
+DECISIONS = {
+    "no_concern": _l("No concern"),
+    "referred": _l("Referred"),
+    "could_not_contact": _l("Could not contact"),
+}
+# "Could not contact" records a try without closing the flag: the session stays held and a
+# lead may decide again once they reach the person, or record no concern.
+STILL_DECIDABLE = ("open", "could_not_contact")
+CONTACT_WAYS = {
+    "phone": _l("Phone"),
+    "email": _l("Email"),
+    "other": _l("Another way"),
+    "supporter": _l("Their supporter can say how"),
+}
 REASONS = {
     "worried": _l("The person said they are worried"),
     "concern_words": _l("Words of concern"),
@@ -104,14 +117,19 @@ def clear_exit_hold() -> None:
 
 @safety.get("/leave")
 def leave():
-    """Leave the survey at once: forget it on this device and show a neutral page.
+    """Leave the survey at once: forget it on this device and go to a neutral page.
 
     A plain link, so it works without JavaScript; the survey stays shut for a while, so the
     back button finds the neutral page again instead of the survey.
     """
     session.pop("respondents", None)
     session["exited_at"] = time.time()
-    return redirect(url_for("safety.search"))
+    return redirect(exit_url())
+
+
+def exit_url() -> str:
+    """Return the neutral page "exit this page" leads to (ENGAGE_EXIT_URL)."""
+    return current_app.config.get("EXIT_URL") or url_for("safety.search")
 
 
 @safety.get("/search")
@@ -169,6 +187,8 @@ def _flag_page(flag: dict, errors: dict, values: dict, status: int = 200):
             speakers=SPEAKER_ROLES,
             reasons=REASONS,
             decisions=DECISIONS,
+            decidable=flag["status"] in STILL_DECIDABLE,
+            contact_ways=CONTACT_WAYS,
             choice_labels=CHOICE_LABELS,
             groups=RESPONDENT_GROUPS,
             ways=ANSWERED_HOW,
@@ -192,7 +212,7 @@ def flag_page(flag_id: int):
 def decide(flag_id: int):
     """Record a lead's decision, with a note, on a flag awaiting one."""
     flag = _flag_or_404(flag_id)
-    if flag["status"] != "open":
+    if flag["status"] not in STILL_DECIDABLE:
         refuse(400, _("This flag already has a decision"), [_("Nothing has been changed.")])
     decision = request.form.get("decision", "")
     note = typed.clean(request.form.get("note"))
@@ -200,7 +220,7 @@ def decide(flag_id: int):
     if decision and decision not in DECISIONS:
         refuse(400)
     if not decision:
-        errors["decision"] = _("Choose no concern or referred.")
+        errors["decision"] = _("Choose a decision.")
     if not note:
         errors["note"] = _("Write a note about the decision.")
     elif len(note) > NOTE_LIMIT:

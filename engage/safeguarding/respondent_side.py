@@ -6,23 +6,57 @@ respondent blueprint's campaign loading and session binding.
 
 from __future__ import annotations
 
-from flask import g, redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from engage import attempts
+from engage import attempts, typed
+from engage.assist import check_pin, supporter_pin_limits
 from engage.errors import refuse
 from engage.respondent import _bound_session, bp
 from engage.respondent.forms import free_text
-from engage.safeguarding import exit_hold_active
-from engage.store import get_db, writes
+from engage.safeguarding import clear_exit_hold, exit_hold_active, exit_url
+from engage.store import get_db, reads, writes
+from engage.vocab import Choice
 
 
 @bp.before_request
 def _stay_out_after_exit():
     # After "exit this page", the back button must land on the neutral page, not the survey.
-    if exit_hold_active():
-        return redirect(url_for("safety.search"))
+    # Only the supporter's reopen page is let through; no page links to it.
+    if exit_hold_active() and request.endpoint != "respondent.reopen":
+        return redirect(exit_url())
     return None
+
+
+@bp.route("/reopen", methods=["GET", "POST"])
+def reopen():
+    """Let a supporter open the survey again on a tablet after "exit this page", with a PIN.
+
+    One tap on "exit this page" by accident would otherwise shut a shared tablet for 15
+    minutes. The person's answers are saved: they carry on with their code.
+    """
+    error = None
+    status = 200
+    email = ""
+    if request.method == "POST":
+        email = typed.clean(request.form.get("email"), one_line=True)[:254]
+        supporter = reads.user_by_email(get_db(), email) if email else None
+        # An unknown address still counts against the limits, as a guess at someone's PIN.
+        attempt = attempts.begin(
+            "pin", supporter_pin_limits(supporter["id"] if supporter else f"unknown:{email}")
+        )
+        if not attempt.allowed:
+            error = _("Too many wrong PINs. Sign in with your password instead.")
+            status = 429
+        elif supporter is not None and check_pin(supporter, request.form.get("pin", "")):
+            attempt.succeeded()
+            clear_exit_hold()
+            writes.audit(get_db(), supporter["id"], "exit_hold_reopened", g.campaign["code"])
+            return redirect(url_for(".welcome"))
+        else:
+            error = _("That e-mail address or PIN is wrong.")
+            status = 400
+    return render_template("safeguarding/reopen.html", error=error, email=email), status
 
 
 def safe_onward(target: str | None) -> str | None:
@@ -45,14 +79,16 @@ def worried():
         if error is None:
             if respondent is None:
                 _limit_worries_from_nobody()
-            writes.raise_flag(
+            flag_id = writes.raise_flag(
                 get_db(),
                 campaign_id=g.campaign["id"],
                 reason="worried",
                 session_id=respondent["id"] if respondent else None,
                 excerpt=typed,
             )
-            return redirect(url_for(".next_steps", then=onward))
+            # Only this browser may add a way to reach the person to the flag it raised.
+            session["worry_flag"] = flag_id
+            return redirect(url_for(".talk", then=onward))
     return (
         render_template(
             "safeguarding/worried.html",
@@ -92,8 +128,76 @@ def _limit_worries_from_nobody() -> None:
         )
 
 
+CONTACT_LIMIT = 200
+
+
+def contact_ways() -> list[Choice]:
+    """Return the ways a worried person can ask to be reached, as choice cards."""
+    return [
+        Choice("phone", _("Phone me"), "contact", _("A telephone, for calling someone")),
+        Choice("email", _("Email me"), "", ""),
+        Choice("other", _("Another way"), "", ""),
+        Choice(
+            "supporter",
+            _("My supporter can tell you how"),
+            "with-help",
+            _("Two people holding hands"),
+        ),
+    ]
+
+
+@bp.route("/talk", methods=["GET", "POST"])
+def talk():
+    """Ask a worried person, if they want, who they are and how someone can reach them."""
+    onward = safe_onward(request.values.get("then"))
+    flag_id = session.get("worry_flag")
+    if flag_id is None:
+        return redirect(url_for(".next_steps", then=onward))
+    errors: dict[str, str] = {}
+    values = {"name": "", "way": "", "details": ""}
+    if request.method == "POST" and request.form.get("skip"):
+        session.pop("worry_flag", None)
+        return redirect(url_for(".next_steps", then=onward))
+    if request.method == "POST":
+        ways = {way.value for way in contact_ways()}
+        values = {
+            key: typed.clean(request.form.get(key), one_line=True)[: CONTACT_LIMIT + 1]
+            for key in ("name", "way", "details")
+        }
+        if values["way"] and values["way"] not in ways:
+            refuse(400)
+        if values["way"] in {"phone", "email", "other"} and not values["details"]:
+            errors["details"] = _("Write how we can reach you.")
+        if (values["name"] or values["details"]) and not values["way"]:
+            errors["way"] = _("Choose how we can reach you.")
+        for key in ("name", "details"):
+            if len(values[key]) > CONTACT_LIMIT:
+                errors[key] = _("Use %(n)s letters or fewer.", n=CONTACT_LIMIT)
+        if not errors:
+            if values["way"]:
+                writes.add_worry_contact(
+                    get_db(), flag_id, values["name"], values["way"], values["details"]
+                )
+            session.pop("worry_flag", None)
+            return redirect(url_for(".next_steps", then=onward, told=1 if values["way"] else None))
+    return (
+        render_template(
+            "safeguarding/talk.html",
+            errors=errors,
+            values=values,
+            ways=contact_ways(),
+            onward=onward,
+        ),
+        400 if errors else 200,
+    )
+
+
 @bp.get("/what-happens-next")
 def next_steps():
     """Tell the person, in easy read, what happens after they raised a worry."""
     onward = safe_onward(request.args.get("then"))
-    return render_template("safeguarding/next_steps.html", onward=onward or url_for(".welcome"))
+    return render_template(
+        "safeguarding/next_steps.html",
+        onward=onward or url_for(".welcome"),
+        told=bool(request.args.get("told")),
+    )

@@ -304,6 +304,7 @@ def new_campaign():
                     "min_group_size": "10",
                     "min_cell_count": "5",
                     "help_contact": "",
+                    "safeguarding_number": "",
                     **forms.media_limit_values(None),
                 }
             ),
@@ -376,6 +377,7 @@ def campaign_settings(code: str):
                     "min_group_size": str(found["min_group_size"]),
                     "min_cell_count": str(found["min_cell_count"]),
                     "help_contact": found["help_contact"],
+                    "safeguarding_number": found["safeguarding_number"],
                     **forms.media_limit_values(found),
                 }
             ),

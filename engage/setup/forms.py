@@ -210,6 +210,13 @@ def campaign(form, library, framework_id: str | None = None) -> Checked:
         checked.errors["help_contact"] = _(
             "Use %(limit)s characters or fewer for how to get help.", limit=HELP_CONTACT_LIMIT
         )
+    number = _text(form, "safeguarding_number")
+    checked.values["safeguarding_number"] = number
+    if len(number) > HELP_CONTACT_LIMIT:
+        checked.errors["safeguarding_number"] = _(
+            "Use %(limit)s characters or fewer for the safeguarding number.",
+            limit=HELP_CONTACT_LIMIT,
+        )
     media_messages = {
         "max_photo_mb": (
             _("Enter the largest photo or drawing in megabytes."),
@@ -260,6 +267,7 @@ def settings_from(checked: Checked) -> dict:
         "min_group_size": int(values["min_group_size"]),
         "min_cell_count": int(values["min_cell_count"]),
         "help_contact": values["help_contact"],
+        "safeguarding_number": values["safeguarding_number"],
         **{column: int(values[name]) * MEGABYTE for name, (column, *_rest) in MEDIA_LIMITS.items()},
     }
 

@@ -47,15 +47,34 @@ def respondent_session(db: Database, session_id: int) -> dict | None:
     return _session(_one(db, "SELECT * FROM respondent_sessions WHERE id = ?", [session_id]))
 
 
+# A typed B, S or Z may be the 8, 5 or 2 of a code, and codes made before those letters left
+# the alphabet may hold the letters: both sides are compared with each look-alike read as
+# its digit, after an exact match is tried.
+def _look_alikes_as_digits(expression: str) -> str:
+    return f"REPLACE(REPLACE(REPLACE({expression}, 'B', '8'), 'S', '5'), 'Z', '2')"
+
+
+def resume_code_key(resume_code: str) -> str:
+    """Return a code with its look-alike letters read as digits (B as 8, S as 5, Z as 2)."""
+    return resume_code.replace("B", "8").replace("S", "5").replace("Z", "2")
+
+
 def session_by_resume_code(db: Database, campaign_id: int, resume_code: str) -> dict | None:
-    """Return the campaign's session with this resume code, or None."""
-    return _session(
-        _one(
-            db,
-            "SELECT * FROM respondent_sessions WHERE campaign_id = ? AND resume_code = ?",
-            [campaign_id, resume_code],
-        )
+    """Return the campaign's session with this resume code (look-alikes allowed), or None."""
+    exact = _one(
+        db,
+        "SELECT * FROM respondent_sessions WHERE campaign_id = ? AND resume_code = ?",
+        [campaign_id, resume_code],
     )
+    if exact is not None:
+        return _session(exact)
+    rows = db.execute(
+        "SELECT * FROM respondent_sessions WHERE campaign_id = ? "  # noqa: S608
+        f"AND {_look_alikes_as_digits('resume_code')} = ? LIMIT 2",
+        [campaign_id, resume_code_key(resume_code)],
+    ).fetchall()
+    # Two old codes that differ only by a look-alike: ask for the code as written instead.
+    return _session(dict(rows[0])) if len(rows) == 1 else None
 
 
 def _session(row: dict | None) -> dict | None:
@@ -258,10 +277,11 @@ def extra_term_exists(db: Database, campaign_id: int | None, term: str) -> bool:
 
 # The one rule for what safeguarding keeps out of evidence. A session (a person's, or an
 # advocate's group session) is held while any flag on it awaits a lead's decision, and for
-# good once a lead referred it: a disclosure of harm is not feedback. "No concern" releases
-# it. Every path that lets evidence out asks `held_for_safeguarding`; the review pages test
-# the same subqueries inside their own SQL.
-_HOLDING = "status IN ('open', 'referred')"
+# good once a lead referred it: a disclosure of harm is not feedback. "Could not contact" is
+# a decision that leaves the flag open for another: the session stays held until a lead
+# records "no concern", which releases it. Every path that lets evidence out asks
+# `held_for_safeguarding`; the review pages test the same subqueries inside their own SQL.
+_HOLDING = "status IN ('open', 'referred', 'could_not_contact')"
 _HELD_SESSIONS = (
     f"SELECT session_id FROM safeguarding_flags WHERE session_id IS NOT NULL AND {_HOLDING}"
 )
@@ -767,7 +787,7 @@ def flags(db: Database) -> list[dict]:
         "f.created_at, f.decided_at, f.lead_id, c.title, u.name AS lead_name "
         "FROM safeguarding_flags f JOIN campaigns c ON c.id = f.campaign_id "
         "LEFT JOIN users u ON u.id = f.lead_id "
-        "ORDER BY f.status != 'open', f.id DESC"
+        "ORDER BY f.status NOT IN ('open', 'could_not_contact'), f.id DESC"
     ).fetchall()
     return [dict(row) for row in rows]
 
@@ -964,10 +984,38 @@ def sessions_by_resume_code(db: Database, resume_code: str) -> list[dict]:
     rows = db.execute(
         "SELECT s.id, s.started_at, s.finished_at, c.code AS campaign_code, "
         "c.title AS campaign_title FROM respondent_sessions s "
-        "JOIN campaigns c ON c.id = s.campaign_id WHERE s.resume_code = ?",
-        [resume_code],
+        "JOIN campaigns c ON c.id = s.campaign_id "  # noqa: S608
+        f"WHERE s.resume_code = ? OR {_look_alikes_as_digits('s.resume_code')} = ?",
+        [resume_code, resume_code_key(resume_code)],
     ).fetchall()
     return [dict(row) for row in rows]
+
+
+def sessions_matching(db: Database, phrase: str, day: str, answered_how: str = "") -> list[int]:
+    """Return the sessions with typed words holding `phrase`, started or finished on `day`.
+
+    For a lead finding one person's answers from what the person remembers: the caller shows
+    only the count unless exactly one matches, so no one else's words are seen.
+    """
+    rows = db.execute(
+        "SELECT DISTINCT s.id FROM respondent_sessions s JOIN answers a ON a.session_id = s.id "
+        "WHERE instr(lower(a.free_text), lower(:phrase)) > 0 "
+        "AND (substr(s.started_at, 1, 10) = :day OR substr(s.finished_at, 1, 10) = :day) "
+        "AND (:how = '' OR s.answered_how = :how) ORDER BY s.id",
+        {"phrase": phrase, "day": day, "how": answered_how},
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def session_for_erasure(db: Database, session_id: int) -> dict | None:
+    """Return a session with its campaign's title, for the lead's erase page."""
+    return _one(
+        db,
+        "SELECT s.id, s.started_at, s.finished_at, s.answered_how, c.code AS campaign_code, "
+        "c.title AS campaign_title FROM respondent_sessions s "
+        "JOIN campaigns c ON c.id = s.campaign_id WHERE s.id = ?",
+        [session_id],
+    )
 
 
 # --- review ---

@@ -130,3 +130,47 @@ def _assisted_group_safeguarding(db: Database) -> None:
         {"phrase": phrase, "created_at": "2026-11-23T00:00:00+00:00"}
         for phrase in DEFAULT_CONCERN_PHRASES
     )
+
+
+@assist(name="0002_worry_contact_and_could_not_contact")
+def _worry_contact_and_could_not_contact(db: Database) -> None:
+    # SQLite cannot change a CHECK in place, so the flags table is rebuilt with the new
+    # decision and the contact a worried person may leave; nothing refers to it by key.
+    run_script(
+        db,
+        """
+        ALTER TABLE campaigns ADD COLUMN safeguarding_number TEXT NOT NULL DEFAULT '';
+        CREATE TABLE safeguarding_flags_new (
+            id INTEGER PRIMARY KEY,
+            campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+            session_id INTEGER REFERENCES respondent_sessions(id) ON DELETE SET NULL,
+            group_session_id INTEGER REFERENCES group_sessions(id) ON DELETE SET NULL,
+            reason TEXT NOT NULL CHECK (reason IN ('worried', 'concern_words')),
+            question_id TEXT,
+            matched TEXT NOT NULL DEFAULT '',
+            excerpt TEXT NOT NULL DEFAULT '',
+            lead_id INTEGER REFERENCES users(id),
+            status TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'no_concern', 'referred', 'could_not_contact')),
+            decision_note TEXT NOT NULL DEFAULT '',
+            decided_by INTEGER REFERENCES users(id),
+            decided_at TEXT,
+            created_at TEXT NOT NULL,
+            -- What a worried person chose to leave so someone can reach them; all optional.
+            contact_name TEXT NOT NULL DEFAULT '',
+            contact_way TEXT NOT NULL DEFAULT ''
+                CHECK (contact_way IN ('', 'phone', 'email', 'other', 'supporter')),
+            contact_details TEXT NOT NULL DEFAULT ''
+        );
+        INSERT INTO safeguarding_flags_new (
+            id, campaign_id, session_id, group_session_id, reason, question_id, matched,
+            excerpt, lead_id, status, decision_note, decided_by, decided_at, created_at
+        )
+        SELECT id, campaign_id, session_id, group_session_id, reason, question_id, matched,
+            excerpt, lead_id, status, decision_note, decided_by, decided_at, created_at
+        FROM safeguarding_flags;
+        DROP TABLE safeguarding_flags;
+        ALTER TABLE safeguarding_flags_new RENAME TO safeguarding_flags;
+        CREATE INDEX safeguarding_flags_campaign ON safeguarding_flags(campaign_id, status);
+        """,
+    )

@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-RESUME_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# No I, L, O, 0 or 1, and since B, S and Z look like 8, 5 and 2, new codes use only the
+# digits; codes made before that still work (see reads.session_by_resume_code).
+RESUME_ALPHABET = "ACDEFGHJKMNPQRTUVWXY23456789"
 CAMPAIGN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
@@ -566,6 +568,7 @@ CAMPAIGN_SETTING_COLUMNS = (
     "min_group_size",
     "min_cell_count",
     "help_contact",
+    "safeguarding_number",
     "max_photo_bytes",
     "max_video_bytes",
     "max_audio_bytes",
@@ -1216,8 +1219,17 @@ def raise_flag(
     )
 
 
+def add_worry_contact(db: Database, flag_id: int, name: str, way: str, details: str) -> None:
+    """Keep how a worried person asked to be reached, on the flag they raised."""
+    db.execute(
+        "UPDATE safeguarding_flags SET contact_name = ?, contact_way = ?, contact_details = ? "
+        "WHERE id = ? AND reason = 'worried'",
+        [name, way, details, flag_id],
+    )
+
+
 def decide_flag(db: Database, flag_id: int, status: str, note: str, user_id: int) -> None:
-    """Record a lead's decision on a flag: no concern, or referred."""
+    """Record a lead's decision on a flag: no concern, referred, or could not contact."""
     db.execute(
         "UPDATE safeguarding_flags SET status = ?, decision_note = ?, decided_by = ?, "
         "decided_at = ? WHERE id = ?",

@@ -67,7 +67,10 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     instance = tmp_path_factory.mktemp("browser-instance")
-    app = create_app({"INSTANCE_PATH": str(instance), "LIGHT_PASSWORD_HASHING": True})
+    # The browser has no internet here: "exit this page" goes to the built-in neutral page.
+    app = create_app(
+        {"INSTANCE_PATH": str(instance), "LIGHT_PASSWORD_HASHING": True, "EXIT_URL": "/search"}
+    )
     server = LiveServer(app)
     yield server
     server.stop()

@@ -102,6 +102,17 @@ def test_worried_pages_pass_axe(live_server, new_page):
     page.locator("#worry").fill("I want to talk to someone")
     with page.expect_navigation():
         page.get_by_role("button", name="Tell someone I am worried", exact=True).tap()
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Do you want someone to talk to you?"
+    )
+    check_page(page)
+    page.locator("#name").fill("Sam")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send", exact=True).tap()
+    assert page.locator(".error-summary").is_visible()
+    check_page(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="No, thank you", exact=True).tap()
     assert page.get_by_role("heading", level=1).inner_text() == "What happens next"
     check_page(page)
     with page.expect_navigation():

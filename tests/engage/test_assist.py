@@ -302,7 +302,7 @@ def test_a_supporter_who_exits_can_still_be_taken_back(staff_client, app, campai
     _start(client, campaign)
     Respondent(client, campaign["code"]).start()
     client.get("/leave")
-    assert client.get(f"/s/{campaign['code']}/").headers["Location"] == "/search"
+    assert client.get(f"/s/{campaign['code']}/").headers["Location"] == app.config["EXIT_URL"]
     assert _take_back(client, PIN).status_code == 302
     session_id = _sessions(app)[0]["id"]
     client.post(f"/staff/assist/{session_id}/hand-over", data={"csrf_token": _token(client)})

@@ -24,6 +24,17 @@ def test_demo_is_idempotent_and_prints_the_link_last(runner, app):
         assert db.execute("SELECT COUNT(*) FROM campaigns").fetchone()[0] == 1
         statements = json.loads(db.execute("SELECT statement_ids FROM campaigns").fetchone()[0])
     assert statements == [f"QS{n}" for n in range(1, 10)]
+    # The demo is short by default: one question per statement.
+    with app.app_context():
+        rows = get_db().execute("SELECT statement_id FROM campaign_questions").fetchall()
+    assert sorted(row[0] for row in rows) == statements
+
+
+def test_the_full_demo_asks_every_question(runner, app):
+    assert runner.invoke(args=["demo", "--full"]).exit_code == 0
+    with app.app_context():
+        count = get_db().execute("SELECT COUNT(*) FROM campaign_questions").fetchone()[0]
+    assert count == 27
 
 
 def test_campaign_create_prints_the_link(runner, app):

@@ -53,7 +53,10 @@ def test_exit_goes_to_a_neutral_page_and_the_survey_stays_shut(client, app, camp
     first = _question_ids(app, campaign)[0]
     response = client.get("/leave")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/search"
+    # The neutral page is an ordinary outside page, so the address bar says nothing.
+    outside = app.config["EXIT_URL"]
+    assert outside.startswith("https://")
+    assert response.headers["Location"] == outside
     assert response.headers["Cache-Control"] == "no-store"
     neutral = client.get("/search").get_data(as_text=True)
     assert campaign["title"] not in neutral
@@ -62,7 +65,7 @@ def test_exit_goes_to_a_neutral_page_and_the_survey_stays_shut(client, app, camp
     for path in ("/", f"/q/{first}", "/check", "/who"):
         back = client.get(f"/s/{campaign['code']}{path}")
         assert back.status_code == 302, path
-        assert back.headers["Location"] == "/search"
+        assert back.headers["Location"] == outside
 
 
 def test_after_the_hold_the_survey_opens_without_the_old_answers(client, app, campaign):
@@ -96,6 +99,14 @@ def test_worried_raises_a_flag_and_shows_what_happens_next(client, app, campaign
         },
     )
     assert response.status_code == 302
+    assert response.headers["Location"].startswith(f"{base}/talk")
+    # Leaving no way to reach them goes straight on to what happens next.
+    talk = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "We do not know who you are." in talk
+    response = client.post(
+        f"{base}/talk",
+        data={"skip": "1", "then": f"{base}/q/{first}", "csrf_token": csrf_token(talk)},
+    )
     assert response.headers["Location"].startswith(f"{base}/what-happens-next")
     [flag] = _flags(app)
     assert flag["reason"] == "worried"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import time
 
 import pytest
@@ -11,7 +12,7 @@ from PIL import Image
 from engage.safeguarding import EXIT_HOLD_SECONDS
 from engage.safeguarding.concern import find_concern
 from engage.safeguarding.respondent_side import WORRIES_PER_BROWSER
-from engage.store import get_db, reads
+from engage.store import get_db, reads, writes
 from tests.conftest import CheckedClient, csrf_token
 from tests.engage.journey import Respondent
 from tests.engage.test_groups import _new_group, _question_ids, _rows
@@ -188,7 +189,10 @@ def test_the_exit_hold_lasts_fifteen_minutes(client, app, campaign, minutes, shu
         session["exited_at"] = time.time() - minutes * 60
     response = client.get(f"/s/{campaign['code']}/")
     if shut:
-        assert (response.status_code, response.headers["Location"]) == (302, "/search")
+        assert (response.status_code, response.headers["Location"]) == (
+            302,
+            app.config["EXIT_URL"],
+        )
     else:
         assert response.status_code == 200
 
@@ -204,3 +208,42 @@ def test_quoting_a_phrase_does_not_hide_it(text):
 def test_an_apostrophe_inside_a_word_still_counts():
     assert find_concern("They don't feed me", ["don't feed me"]) == "don't feed me"
     assert find_concern("They dont feed me", ["don't feed me"]) is None
+
+
+def test_a_supporter_reopens_the_survey_after_an_accidental_exit(app, client, campaign, make_user):
+    from engage.auth import hash_password
+
+    supporter = make_user("supporter", email="reopen@example.org")
+    with app.app_context():
+        writes.set_pin_hash(get_db(), supporter["id"], hash_password("4725"))
+    base = f"/s/{campaign['code']}"
+    person = Respondent(client, campaign["code"])
+    person.start()
+    stop = client.get(f"{base}/stop").get_data(as_text=True)
+    code = re.search(r'aria-hidden="true">(\w{4})-(\w{4})<', stop)
+    client.get("/leave")
+    assert client.get(f"{base}/").status_code == 302
+    page = client.get(f"{base}/reopen")
+    assert page.status_code == 200
+    token = csrf_token(page.get_data(as_text=True))
+    wrong = client.post(
+        f"{base}/reopen", data={"email": "reopen@example.org", "pin": "1111", "csrf_token": token}
+    )
+    assert wrong.status_code == 400
+    assert "That e-mail address or PIN is wrong." in wrong.get_data(as_text=True)
+    assert client.get(f"{base}/").status_code == 302
+    opened = client.post(
+        f"{base}/reopen", data={"email": "reopen@example.org", "pin": "4725", "csrf_token": token}
+    )
+    assert opened.status_code == 302
+    assert client.get(f"{base}/").status_code == 200
+    # The person carries on with their code: their answers were saved.
+    resumed = client.post(
+        f"{base}/resume",
+        data={"resume_code": code.group(1) + code.group(2), "csrf_token": token},
+    )
+    assert resumed.status_code == 302
+    assert "/q/" in resumed.headers["Location"]
+    with app.app_context():
+        actions = [r[0] for r in get_db().execute("SELECT action FROM audit_log")]
+    assert "exit_hold_reopened" in actions
