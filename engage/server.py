@@ -6,6 +6,9 @@ from collections.abc import Callable
 
 from gunicorn.app.base import BaseApplication
 
+# Seconds a worker has to finish its requests once told to stop, before it is killed.
+GRACEFUL_TIMEOUT = 10
+
 
 class _Gunicorn(BaseApplication):
     def __init__(self, options: dict, load: Callable[[], Callable]):
@@ -63,7 +66,7 @@ def serve(host: str, port: int, workers: int, load: Callable[[], Callable] = loa
             "worker_class": "gthread",
             "threads": 8,
             "accesslog": "-",
-            "graceful_timeout": 10,
+            "graceful_timeout": GRACEFUL_TIMEOUT,
             "timeout": 60,
             # One app in the master: migrations run once, before any worker forks.
             "preload_app": True,
