@@ -55,7 +55,8 @@ if [ "$(cat .stamps/python 2>/dev/null)" != "$python_state" ]; then
   echo "setup: installing the locked Python packages"
   pip=(.venv/bin/python -m pip --disable-pip-version-check --quiet)
   "${pip[@]}" install --require-hashes -r requirements/dev.txt
-  "${pip[@]}" install --no-deps --no-build-isolation -e .
+  # setuptools' advice about editable installs is for package authors, not someone setting up.
+  PYTHONWARNINGS=ignore "${pip[@]}" install --no-deps --no-build-isolation -e .
   if [ "$python_only" -eq 1 ]; then
     exit 0
   fi
