@@ -3,7 +3,7 @@ PORT ?= 5000
 VENV := .venv/bin
 export PORT
 
-.PHONY: run test setup lint format pictures translations-extract translations-update translations-compile bench clean
+.PHONY: run test setup lock lint format pictures translations-extract translations-update translations-compile bench clean
 
 run: setup
 	$(VENV)/engage init
@@ -16,6 +16,16 @@ test: setup
 	$(VENV)/pytest -q
 
 setup:
+	@scripts/setup.sh
+
+# Re-pin every Python package (exact versions with hashes) from pyproject.toml, then install the
+# result: run it after changing dependencies, and commit requirements/. Pins that still fit are
+# kept; `make lock UPGRADE=1` moves every package to its newest allowed version.
+LOCK := $(VENV)/uv pip compile --quiet --universal --generate-hashes $(if $(UPGRADE),--upgrade)
+lock:
+	@scripts/setup.sh --python-only
+	$(LOCK) pyproject.toml requirements/build.in -o requirements/runtime.txt
+	$(LOCK) --extra dev pyproject.toml requirements/build.in -c requirements/runtime.txt -o requirements/dev.txt
 	@scripts/setup.sh
 
 lint: setup

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import tarfile
 import tempfile
@@ -73,6 +74,36 @@ def create_backup(database: Path, instance: Path, target: Path) -> int:
     return added
 
 
+def checked_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    """Return a backup's entries, refusing the whole backup if any is not a plain file.
+
+    A backup holds only regular files at plain relative paths (`create_backup` writes no
+    folders or links). Checked here, not left to tarfile's `filter="data"`, because that came
+    in Python 3.11.4 and Debian 12 has 3.11.2: one check, stricter than the filter (no
+    absolute paths, no `..` or `.`, no links, devices, pipes or folders), on every Python.
+    """
+    members = archive.getmembers()
+    for member in members:
+        parts = member.name.split("/")
+        if not member.isreg() or any(part in ("", ".", "..") for part in parts):
+            raise ValueError(f"The backup holds an unsafe entry: {member.name!r}")
+    return members
+
+
+def _unpack(archive: tarfile.TarFile, member: tarfile.TarInfo, folder: Path) -> None:
+    # Names are checked and the folder is new and holds only what this writes, so every
+    # target is inside it; contents are copied, never the entry's owner or mode bits.
+    target = folder / member.name
+    source = archive.extractfile(member)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with source, open(target, "wb") as copy:
+            shutil.copyfileobj(source, copy)
+    except (NotADirectoryError, FileExistsError, IsADirectoryError):
+        # A name used both as a file and as a folder ("a" and "a/b"): not a backup's layout.
+        raise ValueError(f"The backup holds an unsafe entry: {member.name!r}") from None
+
+
 def restore_backup(archive_path: Path, database: Path, instance: Path) -> int:
     """Bring an instance back to a backup: database contents and files.
 
@@ -81,16 +112,10 @@ def restore_backup(archive_path: Path, database: Path, instance: Path) -> int:
     Return how many files were restored.
     """
     with tempfile.TemporaryDirectory() as folder, tarfile.open(archive_path, "r:gz") as archive:
-        members = archive.getmembers()
-        for member in members:
-            if (
-                not member.isfile()
-                or Path(member.name).is_absolute()
-                or ".." in Path(member.name).parts
-            ):
-                raise ValueError(f"The backup holds an unsafe entry: {member.name!r}")
-        archive.extractall(folder, filter="data")
+        members = checked_members(archive)
         unpacked = Path(folder)
+        for member in members:
+            _unpack(archive, member, unpacked)
         source = sqlite3.connect(unpacked / DATABASE_NAME)
         destination = sqlite3.connect(database, timeout=30)
         try:

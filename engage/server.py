@@ -36,6 +36,10 @@ class RedactingLogger(Logger):
         return atoms
 
 
+# Seconds a worker has to finish its requests once told to stop, before it is killed.
+GRACEFUL_TIMEOUT = 10
+
+
 class _Gunicorn(BaseApplication):
     def __init__(self, options: dict, load: Callable[[], Callable]):
         self.options = options
@@ -93,7 +97,7 @@ def serve(host: str, port: int, workers: int, load: Callable[[], Callable] = loa
             "threads": 8,
             "accesslog": "-",
             "logger_class": RedactingLogger,
-            "graceful_timeout": 10,
+            "graceful_timeout": GRACEFUL_TIMEOUT,
             "timeout": 60,
             # One app in the master: migrations run once, before any worker forks.
             "preload_app": True,

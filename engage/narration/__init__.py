@@ -8,9 +8,10 @@ clip on demand. Rendering holds only the request that wants that clip.
 
 from __future__ import annotations
 
+import atexit
 import logging
+import queue
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, g, send_file
@@ -40,7 +41,8 @@ class Narration:
         # texts, and hashing and registering each one on every request was a large share of it.
         self._keys: dict[tuple[str, str, str], str] = {}
         self._lock = threading.Lock()
-        self._executor: ThreadPoolExecutor | None = None
+        self._queued: queue.SimpleQueue[dict | None] = queue.SimpleQueue()
+        self._renderer: threading.Thread | None = None
         self.collecting: set[tuple[str, str]] | None = None
 
     def clips(self, text: str, language: str) -> list[dict]:
@@ -106,12 +108,44 @@ class Narration:
             self._keys.clear()
 
     def _render_later(self, rows: list[dict]) -> None:
-        """Start rendering new clips in the background, so they are ready when played."""
+        """Queue new clips to render in the background, so they are ready when played.
+
+        One daemon thread makes them in turn. A process that is stopping drops what is still
+        queued (the clip route makes any clip on demand): a worker told to stop while a new
+        campaign's clips were being made first waited for all of them, past its server's
+        grace period, and was killed.
+        """
         with self._lock:
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="narrate")
+            if self._renderer is None or not self._renderer.is_alive():
+                # After a fork the thread is gone from the child: start one there.
+                if self._renderer is None:
+                    atexit.register(self.stop_rendering)
+                self._renderer = threading.Thread(
+                    target=self._render_queued, name="narrate", daemon=True
+                )
+                self._renderer.start()
         for row in rows:
-            self._executor.submit(self._render_quietly, row)
+            self._queued.put(row)
+
+    def _render_queued(self) -> None:
+        while (row := self._queued.get()) is not None:
+            self._render_quietly(row)
+
+    def stop_rendering(self, timeout: float = 3) -> None:
+        """Drop the clips still queued and wait up to `timeout` seconds for the one being made.
+
+        Waiting lets that clip's files be published or cleared up; a render that takes longer
+        is left to the daemon thread, which does not hold the process.
+        """
+        while True:
+            try:
+                self._queued.get_nowait()
+            except queue.Empty:
+                break
+        renderer = self._renderer
+        if renderer is not None and renderer.is_alive():
+            self._queued.put(None)
+            renderer.join(timeout)
 
     def _render_quietly(self, row: dict) -> None:
         """Render one clip in the background; a failure is logged and stops no other clip.
