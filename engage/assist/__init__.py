@@ -31,6 +31,8 @@ bp = Blueprint("assist", __name__, url_prefix="/staff", template_folder="templat
 
 ASSIST_ROLES = ("supporter", "lead")
 HANDOVER_SECONDS = 4 * 60 * 60
+# After taking the tablet back, long enough to finish, hand back again or stop; not days later.
+REOPEN_SECONDS = 30 * 60
 
 
 @dataclass(frozen=True)
@@ -160,15 +162,45 @@ def _pin_limits(handover: dict) -> list:
 
 
 def _own_session(session_id: int) -> dict:
-    """Return a respondent session this supporter started, refusing anyone else's."""
-    respondent = reads.respondent_session(get_db(), session_id)
+    """Return a respondent session this supporter may open now, refusing anything else.
+
+    Only the supporter who handed it over, only while that hand-over is live or for a short
+    time after taking the tablet back, and never once a safeguarding flag was raised on it:
+    the person's words are then for the safeguarding lead alone.
+    """
+    db = get_db()
+    respondent = reads.respondent_session(db, session_id)
     if respondent is None or respondent["supporter_id"] is None:
         refuse(404)
-    if respondent["supporter_id"] != auth.current_user()["id"]:
+    user = auth.current_user()
+    if respondent["supporter_id"] != user["id"]:
         refuse(
             403,
             _("This is another supporter's session"),
             [_("Only the supporter who started it can open it.")],
+        )
+    if reads.session_ever_flagged(db, session_id):
+        refuse(
+            403,
+            _("This session is with the safeguarding lead"),
+            [_("The safeguarding lead will look after it."), _("You do not need to do anything.")],
+        )
+    handover = reads.latest_handover(db, user["id"], session_id)
+    now = time.time()
+    if handover is None or not (
+        (handover["taken_back_at"] is None and handover["expires_at"] > now)
+        or (
+            handover["taken_back_at"] is not None
+            and handover["taken_back_at"] > now - REOPEN_SECONDS
+        )
+    ):
+        refuse(
+            403,
+            _("This session cannot be opened now"),
+            [
+                _("You can open a session while you help, and for 30 minutes after."),
+                _("The person can carry on with their code."),
+            ],
         )
     return respondent
 
@@ -236,7 +268,9 @@ def start():
             helps=HELP.values(),
             errors=errors,
             values=values,
-            sessions=reads.supporter_sessions(db, user["id"]),
+            sessions=reads.supporter_sessions(
+                db, user["id"], now=time.time(), open_after=time.time() - REOPEN_SECONDS
+            ),
             has_pin=bool(user["pin_hash"]),
         ),
         400 if errors else 200,
