@@ -399,9 +399,15 @@ def resume():
     return render_template("respondent/resume.html", error=None, typed="")
 
 
-@bp.get("/resume/<resume_code>")
+@bp.route("/resume/<resume_code>", methods=["GET", "POST"])
 def resume_link(resume_code: str):
-    """Carry on from a resume link."""
+    """Ask before a resume link opens saved answers on this device; only the button does.
+
+    A link can be forwarded, opened by a chat app's preview or tapped on a shared tablet, so a
+    GET looks nothing up and binds nothing. The POST counts as a code attempt, like typing it.
+    """
+    if request.method == "GET":
+        return render_template("respondent/resume_link.html", resume_code=resume_code[:40])
     attempt = _code_attempt()
     respondent = reads.session_by_resume_code(
         get_db(), g.campaign["id"], forms.normalise_resume_code(resume_code)
