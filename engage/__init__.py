@@ -57,6 +57,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_SSL_STRICT=False,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         STAFF_IDLE_SECONDS=20 * 60,
+        # A browser left this long without a request needs the person's code to carry on.
+        RESPONDENT_IDLE_SECONDS=2 * 60 * 60,
         # Addresses (or CIDR networks, comma-separated) of the reverse proxies whose
         # X-Forwarded-For and X-Forwarded-Proto are believed; empty believes nobody.
         TRUSTED_PROXIES="",

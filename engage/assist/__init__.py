@@ -21,6 +21,7 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 
 from engage import attempts, auth
+from engage import settings as personal
 from engage.auth import require_role
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
@@ -207,11 +208,9 @@ def _own_session(session_id: int) -> dict:
 
 def _hand_over(user: dict, code: str, help_value: str, respondent: dict | None) -> None:
     """Leave only the hand-over marker in this browser and sign the staff member out of it."""
-    respondents = dict(session.get("respondents", {}))
-    respondents.pop(code, None)
+    personal.unbind(code)
     if respondent:
-        respondents[code] = respondent["id"]
-    session["respondents"] = respondents
+        personal.bind(code, respondent["id"])
     token = secrets.token_urlsafe(32)
     at = time.time()
     writes.start_handover(
@@ -348,9 +347,7 @@ def pin():
 
 def _forget_marker(marker: dict) -> None:
     """Close the person's session on this device and drop the hand-over marker."""
-    respondents = dict(session.get("respondents", {}))
-    respondents.pop(marker.get("code"), None)
-    session["respondents"] = respondents
+    personal.unbind(marker.get("code"))
     session.pop("assist", None)
 
 

@@ -55,17 +55,22 @@ def _add_code(_endpoint: str, values: dict) -> None:
 
 
 def _bound_session() -> dict | None:
-    """Return the respondent session this browser holds for the campaign, if any."""
+    """Return the respondent session this browser holds for the campaign, if any.
+
+    A binding to a session that is gone, or left idle too long, is dropped; one in use is kept
+    alive.
+    """
     respondent = personal.bound_respondent()
-    if respondent is None and personal.bound_session_id() is not None:
+    code = g.campaign["code"]
+    if respondent is None and code in session.get("respondents", {}):
         _unbind()
+    elif respondent is not None:
+        personal.note_seen(code)
     return respondent
 
 
 def _bind(respondent: dict) -> None:
-    bound = dict(session.get("respondents", {}))
-    bound[g.campaign["code"]] = respondent["id"]
-    session["respondents"] = bound
+    personal.bind(g.campaign["code"], respondent["id"])
     # A resumed session brings its language back, on this device too.
     _remember_language(respondent["language"])
 
@@ -80,9 +85,7 @@ def _remember_language(language: str) -> None:
 
 
 def _unbind() -> None:
-    bound = dict(session.get("respondents", {}))
-    bound.pop(g.campaign["code"], None)
-    session["respondents"] = bound
+    personal.unbind(g.campaign["code"])
 
 
 def _question(question_id: str) -> tuple[int, dict]:

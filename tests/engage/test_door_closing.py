@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 
+from engage.narration import runtime as narration_runtime
 from engage.store import get_db, reads
+from media.narration import duration
 from tests.conftest import csrf_token
 from tests.engage.journey import Respondent
 
@@ -88,3 +91,106 @@ def test_the_button_counts_against_the_guessing_limit(client, app, campaign):
     right = client.post(f"/s/{campaign['code']}/resume/{code}", data={"csrf_token": token})
     assert right.status_code == 429
     assert not _sees_the_answers(client, app, campaign)
+
+
+# --- a browser left idle lets go of the person's answers ---
+
+
+def _leave_idle(client, campaign, seconds: int) -> None:
+    """Move this browser's last-seen stamp back, as if nobody used it for `seconds`."""
+    with client.session_transaction() as stored:
+        seen = dict(stored["seen"])
+        seen[campaign["code"]] -= seconds
+        stored["seen"] = seen
+
+
+def test_a_browser_left_idle_needs_the_code_and_the_answers_are_kept(client, app, campaign):
+    person = Respondent(client, campaign["code"])
+    person.start()
+    person.answer(_first_question(app, campaign), "good", WORDS)
+    assert app.config["RESPONDENT_IDLE_SECONDS"] == 2 * 60 * 60
+    # An hour and a half idle: still this person's browser, and using it keeps it so.
+    _leave_idle(client, campaign, 90 * 60)
+    assert _sees_the_answers(client, app, campaign)
+    _leave_idle(client, campaign, 90 * 60)
+    assert _sees_the_answers(client, app, campaign)
+    # Two hours and a minute idle: the question page (the fast path too) shows nothing.
+    _leave_idle(client, campaign, 2 * 60 * 60 + 60)
+    page = client.get(f"/s/{campaign['code']}/q/{_first_question(app, campaign)}")
+    assert page.status_code == 302
+    assert page.headers["Location"].endswith(f"/s/{campaign['code']}/")
+    welcome = client.get(f"/s/{campaign['code']}/").get_data(as_text=True)
+    assert "Carry on where I stopped" not in welcome
+    assert WORDS not in client.get(f"/s/{campaign['code']}/check").get_data(as_text=True)
+    # Nothing was lost: the code brings the answers back.
+    with app.app_context():
+        code = get_db().execute("SELECT resume_code FROM respondent_sessions").fetchone()[0]
+    assert person.post("/resume", {"resume_code": code}).status_code == 302
+    assert _sees_the_answers(client, app, campaign)
+
+
+def test_the_idle_time_is_a_setting(app, campaign, client):
+    app.config["RESPONDENT_IDLE_SECONDS"] = 10 * 60
+    person = Respondent(client, campaign["code"])
+    person.start()
+    person.answer(_first_question(app, campaign), "good", WORDS)
+    _leave_idle(client, campaign, 11 * 60)
+    assert not _sees_the_answers(client, app, campaign)
+    with client.session_transaction() as stored:
+        assert campaign["code"] not in stored["respondents"]
+
+
+# --- narration clips differ by reading speed and by language ---
+
+
+def _clip_url(html: str, text: str) -> str:
+    """Return the Ogg URL of the read-aloud control for `text` on a page."""
+    for button in BeautifulSoup(html, "html.parser").select("button.say__button"):
+        if button["aria-label"].endswith(": " + text):
+            return button.find_next_sibling("audio").find("source")["src"]
+    raise AssertionError(f"no control reads {text!r}")
+
+
+def _fetched(client, url: str) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.get_data()
+    response.close()
+    return body
+
+
+def test_clips_differ_by_speed_and_by_language(client, app, make_campaign):
+    """The same words at the two speeds, and in two languages, are separate clips."""
+    campaign = make_campaign(statement_ids=["QS1"], languages=["en", "cy"])
+    base = f"/s/{campaign['code']}"
+    text = "Tell us what you think"
+    welsh = "Dywedwch wrthon ni beth rydych chi'n ei feddwl"
+    person = Respondent(client, campaign["code"])
+    slower = _clip_url(client.get(base + "/").get_data(as_text=True), text)
+    assert person.post("/settings", {"speed": "normal"}).status_code == 302
+    normal = _clip_url(client.get(base + "/").get_data(as_text=True), text)
+    assert person.post("/language", {"language": "cy"}).status_code == 302
+    welsh_normal = _clip_url(client.get(base + "/").get_data(as_text=True), welsh)
+    # The very same English words read with the Welsh voice: another clip again.
+    with app.test_request_context():
+        same_words_in_welsh = narration_runtime().key_for(text, "cy", "normal")
+    urls = [slower, normal, welsh_normal, f"/audio/{same_words_in_welsh}.ogg"]
+    keys = [url.rsplit("/", 1)[1].removesuffix(".ogg") for url in urls]
+    assert len(set(keys)) == 4
+    with app.app_context():
+        registered = {
+            row[0]: (row[1], row[2])
+            for row in get_db().execute("SELECT clip_key, language, speed FROM narration_texts")
+        }
+    assert [registered[key] for key in keys] == [
+        ("en", "slower"),
+        ("en", "normal"),
+        ("cy", "normal"),
+        ("cy", "normal"),
+    ]
+    # Rendered by espeak-ng on first request: four different files.
+    clips = [_fetched(client, url) for url in urls]
+    assert all(clip.startswith(b"OggS") for clip in clips)
+    assert len(set(clips)) == 4
+    store = app.extensions["narration"].store
+    assert duration(store.path(keys[0], "ogg")) > duration(store.path(keys[1], "ogg"))
