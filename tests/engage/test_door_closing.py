@@ -194,3 +194,17 @@ def test_clips_differ_by_speed_and_by_language(client, app, make_campaign):
     assert len(set(clips)) == 4
     store = app.extensions["narration"].store
     assert duration(store.path(keys[0], "ogg")) > duration(store.path(keys[1], "ogg"))
+
+
+# --- found by fuzzing every route ---
+
+
+def test_a_number_too_large_for_the_database_is_not_found(client, staff_client, app):
+    """A public picture URL with a 20-digit id was a 500 (OverflowError in the query)."""
+    app.testing = False
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    too_large = 2**63
+    assert client.get(f"/pictures/own/{too_large}/large").status_code == 404
+    assert client.get(f"/pictures/own/{too_large - 1}/large").status_code == 404
+    lead = staff_client("lead")
+    assert lead.get(f"/staff/assist/{too_large}").status_code == 404
