@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import StrictUndefined
+from werkzeug.routing import IntegerConverter
 
 from engage import security
 from engage.proxy import TrustedProxies, parse_networks
@@ -32,6 +33,17 @@ def make_private(folder: Path) -> None:
                 os.chmod(path, 0o600)
 
 
+class RowIdConverter(IntegerConverter):
+    """Match only numbers SQLite can hold: a larger one in a URL is a page that cannot exist.
+
+    Without the bound, such a number reached a query and SQLite's driver raised OverflowError.
+    """
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the engage application around an instance folder."""
     instance = os.environ.get("ENGAGE_INSTANCE")
@@ -44,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_path=str(Path(instance).resolve()) if instance else None,
         instance_relative_config=True,
     )
+    app.url_map.converters["int"] = RowIdConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     make_private(Path(app.instance_path))
     app.config.from_mapping(
@@ -57,6 +70,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_SSL_STRICT=False,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         STAFF_IDLE_SECONDS=20 * 60,
+        # A browser left this long without a request needs the person's code to carry on.
+        RESPONDENT_IDLE_SECONDS=2 * 60 * 60,
         # Addresses (or CIDR networks, comma-separated) of the reverse proxies whose
         # X-Forwarded-For and X-Forwarded-Proto are believed; empty believes nobody.
         TRUSTED_PROXIES="",

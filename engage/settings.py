@@ -7,9 +7,10 @@ resume code on any device.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 
-from flask import Flask, g, session
+from flask import Flask, current_app, g, session
 
 from engage.errors import refuse
 from engage.store import get_db, reads, writes
@@ -49,12 +50,69 @@ def from_form(form: Mapping[str, str]) -> dict[str, str]:
     return settings
 
 
+# A binding's last-seen stamp is renewed once it is this old, so the cookie changes a few times
+# an hour at most instead of on every page.
+SEEN_STEP = 5 * 60
+
+
+def binding_state(seen: object, code: str, idle_seconds: int, now: float) -> str:
+    """Say whether a browser's binding to a campaign's session is "fresh", due a "renew" or "stale".
+
+    A binding nobody used for `idle_seconds` stops working: the person then uses their code.
+    """
+    stamp = seen.get(code) if isinstance(seen, dict) else None
+    if not isinstance(stamp, int | float) or isinstance(stamp, bool) or stamp > now + SEEN_STEP:
+        return "stale"
+    if now - stamp > idle_seconds:
+        return "stale"
+    return "renew" if now - stamp >= SEEN_STEP else "fresh"
+
+
+def _binding_state(code: str) -> str:
+    return binding_state(
+        session.get("seen"), code, current_app.config["RESPONDENT_IDLE_SECONDS"], time.time()
+    )
+
+
+def bind(code: str, session_id: int) -> None:
+    """Bind this browser to a respondent session of a campaign, seen now."""
+    session["respondents"] = {**session.get("respondents", {}), code: session_id}
+    session["seen"] = {**_seen(), code: int(time.time())}
+
+
+def unbind(code: str) -> None:
+    """Forget this browser's respondent session for a campaign."""
+    bound = dict(session.get("respondents", {}))
+    bound.pop(code, None)
+    session["respondents"] = bound
+    seen = _seen()
+    seen.pop(code, None)
+    session["seen"] = seen
+
+
+def note_seen(code: str) -> None:
+    """Renew the binding's last-seen stamp, if it is due, so an active person stays bound."""
+    if _binding_state(code) == "renew":
+        session["seen"] = {**_seen(), code: int(time.time())}
+
+
+def _seen() -> dict:
+    seen = session.get("seen")
+    return dict(seen) if isinstance(seen, dict) else {}
+
+
 def bound_session_id() -> int | None:
-    """Return the id of the respondent session this browser holds for the current campaign."""
+    """Return the id of the respondent session this browser holds for the current campaign.
+
+    A binding left idle too long counts as none (see `binding_state`).
+    """
     campaign = g.get("campaign")
     if campaign is None:
         return None
-    return session.get("respondents", {}).get(campaign["code"])
+    session_id = session.get("respondents", {}).get(campaign["code"])
+    if session_id is None or _binding_state(campaign["code"]) == "stale":
+        return None
+    return session_id
 
 
 def bound_respondent() -> dict | None:

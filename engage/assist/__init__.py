@@ -21,6 +21,7 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 
 from engage import attempts, auth
+from engage import settings as personal
 from engage.auth import require_role
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
@@ -31,6 +32,8 @@ bp = Blueprint("assist", __name__, url_prefix="/staff", template_folder="templat
 
 ASSIST_ROLES = ("supporter", "lead")
 HANDOVER_SECONDS = 4 * 60 * 60
+# After taking the tablet back, long enough to finish, hand back again or stop; not days later.
+REOPEN_SECONDS = 30 * 60
 
 
 @dataclass(frozen=True)
@@ -167,26 +170,54 @@ def supporter_pin_limits(supporter_id: int) -> list:
 
 
 def _own_session(session_id: int) -> dict:
-    """Return a respondent session this supporter started, refusing anyone else's."""
-    respondent = reads.respondent_session(get_db(), session_id)
+    """Return a respondent session this supporter may open now, refusing anything else.
+
+    Only the supporter who handed it over, only while that hand-over is live or for a short
+    time after taking the tablet back, and never once a safeguarding flag was raised on it:
+    the person's words are then for the safeguarding lead alone.
+    """
+    db = get_db()
+    respondent = reads.respondent_session(db, session_id)
     if respondent is None or respondent["supporter_id"] is None:
         refuse(404)
-    if respondent["supporter_id"] != auth.current_user()["id"]:
+    user = auth.current_user()
+    if respondent["supporter_id"] != user["id"]:
         refuse(
             403,
             _("This is another supporter's session"),
             [_("Only the supporter who started it can open it.")],
+        )
+    if reads.session_ever_flagged(db, session_id):
+        refuse(
+            403,
+            _("This session is with the safeguarding lead"),
+            [_("The safeguarding lead will look after it."), _("You do not need to do anything.")],
+        )
+    handover = reads.latest_handover(db, user["id"], session_id)
+    now = time.time()
+    if handover is None or not (
+        (handover["taken_back_at"] is None and handover["expires_at"] > now)
+        or (
+            handover["taken_back_at"] is not None
+            and handover["taken_back_at"] > now - REOPEN_SECONDS
+        )
+    ):
+        refuse(
+            403,
+            _("This session cannot be opened now"),
+            [
+                _("You can open a session while you help, and for 30 minutes after."),
+                _("The person can carry on with their code."),
+            ],
         )
     return respondent
 
 
 def _hand_over(user: dict, code: str, help_value: str, respondent: dict | None) -> None:
     """Leave only the hand-over marker in this browser and sign the staff member out of it."""
-    respondents = dict(session.get("respondents", {}))
-    respondents.pop(code, None)
+    personal.unbind(code)
     if respondent:
-        respondents[code] = respondent["id"]
-    session["respondents"] = respondents
+        personal.bind(code, respondent["id"])
     token = secrets.token_urlsafe(32)
     at = time.time()
     writes.start_handover(
@@ -243,7 +274,9 @@ def start():
             helps=HELP.values(),
             errors=errors,
             values=values,
-            sessions=reads.supporter_sessions(db, user["id"]),
+            sessions=reads.supporter_sessions(
+                db, user["id"], now=time.time(), open_after=time.time() - REOPEN_SECONDS
+            ),
             has_pin=bool(user["pin_hash"]),
         ),
         400 if errors else 200,
@@ -321,9 +354,7 @@ def pin():
 
 def _forget_marker(marker: dict) -> None:
     """Close the person's session on this device and drop the hand-over marker."""
-    respondents = dict(session.get("respondents", {}))
-    respondents.pop(marker.get("code"), None)
-    session["respondents"] = respondents
+    personal.unbind(marker.get("code"))
     session.pop("assist", None)
 
 

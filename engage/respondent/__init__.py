@@ -65,17 +65,22 @@ def _add_code(_endpoint: str, values: dict) -> None:
 
 
 def _bound_session() -> dict | None:
-    """Return the respondent session this browser holds for the campaign, if any."""
+    """Return the respondent session this browser holds for the campaign, if any.
+
+    A binding to a session that is gone, or left idle too long, is dropped; one in use is kept
+    alive.
+    """
     respondent = personal.bound_respondent()
-    if respondent is None and personal.bound_session_id() is not None:
+    code = g.campaign["code"]
+    if respondent is None and code in session.get("respondents", {}):
         _unbind()
+    elif respondent is not None:
+        personal.note_seen(code)
     return respondent
 
 
 def _bind(respondent: dict) -> None:
-    bound = dict(session.get("respondents", {}))
-    bound[g.campaign["code"]] = respondent["id"]
-    session["respondents"] = bound
+    personal.bind(g.campaign["code"], respondent["id"])
     # A resumed session brings its language back, on this device too.
     _remember_language(respondent["language"])
 
@@ -90,9 +95,7 @@ def _remember_language(language: str) -> None:
 
 
 def _unbind() -> None:
-    bound = dict(session.get("respondents", {}))
-    bound.pop(g.campaign["code"], None)
-    session["respondents"] = bound
+    personal.unbind(g.campaign["code"])
 
 
 def _question(question_id: str) -> tuple[int, dict]:
@@ -489,9 +492,15 @@ def resume():
     return render_template("respondent/resume.html", error=None, typed="")
 
 
-@bp.get("/resume/<resume_code>")
+@bp.route("/resume/<resume_code>", methods=["GET", "POST"])
 def resume_link(resume_code: str):
-    """Carry on from a resume link."""
+    """Ask before a resume link opens saved answers on this device; only the button does.
+
+    A link can be forwarded, opened by a chat app's preview or tapped on a shared tablet, so a
+    GET looks nothing up and binds nothing. The POST counts as a code attempt, like typing it.
+    """
+    if request.method == "GET":
+        return render_template("respondent/resume_link.html", resume_code=resume_code[:40])
     attempt = _code_attempt()
     respondent = reads.session_by_resume_code(
         get_db(), g.campaign["id"], forms.normalise_resume_code(resume_code)

@@ -4,9 +4,9 @@ A question page is the page people see most. Once it is kept (engage.respondent.
 visit (GET, no query string) by a person whose session is in order needs a few checks and three
 holes filled: far less work than Flask's request machinery around it. This wrapper makes the
 same checks, with the same functions and reads, in the same order as the Flask path. At the first
-sign of anything else (no valid cookie, a closed campaign, a session that is not bound, is
-finished, erased or another campaign's, "exit this page", a media answer, a page not kept yet)
-it hands the request to Flask, which answers as it always does. It never writes anything.
+sign of anything else (no valid cookie, a closed campaign, a session that is not bound, left idle
+too long, finished, erased or another campaign's, "exit this page", a media answer, a page not
+kept yet) it hands the request to Flask, which answers as it always does. It never writes anything.
 
 It steps aside for good if the app's request hooks are not the ones it knows, so a check added
 to every page later cannot be skipped by it (tests/engage/test_kept_fast_path.py proves it is
@@ -16,6 +16,7 @@ on in the app as built, and that it answers exactly as Flask does).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable
 
 from flask import Flask, request_finished, request_started
@@ -117,6 +118,10 @@ class KeptQuestionPages:
         bound = data.get("respondents")
         session_id = bound.get(code) if isinstance(bound, dict) else None
         if not isinstance(raw_token, str) or session_id is None:
+            return None
+        # Only a binding in use and not due a new last-seen stamp: Flask drops or renews it.
+        idle = app.config["RESPONDENT_IDLE_SECONDS"]
+        if personal.binding_state(data.get("seen"), code, idle, time.time()) != "fresh":
             return None
         with app.app_context():
             kept = rendered_pages()

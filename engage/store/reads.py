@@ -690,16 +690,45 @@ def active_users(db: Database, role: str) -> list[dict]:
     return [dict(row) for row in rows]
 
 
-def supporter_sessions(db: Database, supporter_id: int, limit: int = 50) -> list[dict]:
-    """Return the respondent sessions a supporter helped with, newest first."""
+def supporter_sessions(
+    db: Database, supporter_id: int, *, now: float, open_after: float, limit: int = 50
+) -> list[dict]:
+    """Return the sessions a supporter may still open, newest first.
+
+    That is a session their own hand-over is live for, or was taken back from after
+    `open_after`, and that no safeguarding flag was ever raised on.
+    """
     rows = db.execute(
         "SELECT s.id, s.resume_code, s.help_detail, s.answered_how, s.started_at, s.finished_at, "
         "c.title, c.code, (SELECT COUNT(*) FROM answers a WHERE a.session_id = s.id) AS answered "
         "FROM respondent_sessions s JOIN campaigns c ON c.id = s.campaign_id "
-        "WHERE s.supporter_id = ? ORDER BY s.id DESC LIMIT ?",
-        [supporter_id, limit],
+        "WHERE s.supporter_id = ? "
+        "AND s.id NOT IN (SELECT session_id FROM safeguarding_flags WHERE session_id IS NOT NULL) "
+        "AND EXISTS (SELECT 1 FROM assist_handovers h WHERE h.respondent_session_id = s.id "
+        "AND h.supporter_id = s.supporter_id AND (h.taken_back_at > ? "
+        "OR (h.taken_back_at IS NULL AND h.expires_at > ?))) "
+        "ORDER BY s.id DESC LIMIT ?",
+        [supporter_id, open_after, now, limit],
     ).fetchall()
     return [dict(row) for row in rows]
+
+
+def latest_handover(db: Database, supporter_id: int, session_id: int) -> dict | None:
+    """Return a supporter's most recent hand-over of a respondent session."""
+    return _one(
+        db,
+        "SELECT * FROM assist_handovers WHERE supporter_id = ? AND respondent_session_id = ? "
+        "ORDER BY id DESC LIMIT 1",
+        [supporter_id, session_id],
+    )
+
+
+def session_ever_flagged(db: Database, session_id: int) -> bool:
+    """Say whether any safeguarding flag was raised on a respondent session, whatever its state."""
+    return (
+        db.execute("SELECT 1 FROM safeguarding_flags WHERE session_id = ?", [session_id]).fetchone()
+        is not None
+    )
 
 
 def group_session(db: Database, group_session_id: int) -> dict | None:

@@ -38,3 +38,11 @@ class Respondent:
     def start(self, group="person", how="own"):
         assert self.consent().status_code == 302
         assert self.who(group, how).status_code == 302
+
+
+def follow_resume_link(client, path: str):
+    """Open a resume link and press "Yes, carry on": the link alone binds nothing."""
+    page = client.get(path)
+    if page.status_code != 200:
+        return page
+    return client.post(path, data={"csrf_token": csrf_token(page.get_data(as_text=True))})

@@ -335,3 +335,84 @@ def test_the_thank_you_page_offers_no_take_back_without_a_supporter(client, app,
     assert "/staff/take-back" not in client.get(f"/s/{campaign['code']}/thanks").get_data(
         as_text=True
     )
+
+
+# --- going back into a session (issue 15) ---
+
+
+def _helped_and_taken_back(client, app, campaign, words: str) -> int:
+    _set_pin(client)
+    _start(client, campaign)
+    person = Respondent(client, campaign["code"])
+    person.start()
+    person.answer(_question_ids(app, campaign)[0], "not_good", words)
+    assert _take_back(client, PIN).status_code == 302
+    return _sessions(app)[0]["id"]
+
+
+def _carry_on(client, session_id: int):
+    return client.post(f"/staff/assist/{session_id}/hand-over", data={"csrf_token": _token(client)})
+
+
+def test_a_supporter_cannot_go_back_into_a_session_later(staff_client, app, campaign):
+    client = staff_client("supporter")
+    session_id = _helped_and_taken_back(client, app, campaign, "The garden is lovely")
+    # Just after taking the tablet back, the supporter can still finish or hand back.
+    assert client.get(f"/staff/assist/{session_id}").status_code == 200
+    assert f"/staff/assist/{session_id}" in client.get("/staff/assist/").get_data(as_text=True)
+    with app.app_context():
+        get_db().execute("UPDATE assist_handovers SET taken_back_at = taken_back_at - 31 * 60")
+    page = client.get(f"/staff/assist/{session_id}")
+    assert page.status_code == 403
+    assert "This session cannot be opened now" in page.get_data(as_text=True)
+    assert f"/staff/assist/{session_id}" not in client.get("/staff/assist/").get_data(as_text=True)
+    assert _carry_on(client, session_id).status_code == 403
+    client.post(f"/staff/assist/{session_id}/finish", data={"csrf_token": _token(client)})
+    assert _sessions(app)[0]["finished_at"] is None
+    # Still signed in, and the person's answers are not open in this browser.
+    assert client.get("/staff/").status_code == 200
+    welcome = client.get(f"/s/{campaign['code']}/").get_data(as_text=True)
+    assert "Carry on where I stopped" not in welcome
+    assert "The garden is lovely" not in client.get(f"/s/{campaign['code']}/check").get_data(
+        as_text=True
+    )
+
+
+def test_a_hand_over_long_ago_never_taken_back_opens_nothing(staff_client, app, campaign):
+    laptop = staff_client("supporter")
+    _start(laptop, campaign)
+    Respondent(laptop, campaign["code"]).start()
+    session_id = _sessions(app)[0]["id"]
+    # The same supporter, signed in elsewhere, while the tablet is still with the person.
+    elsewhere = app.test_client()
+    sign_in(elsewhere, laptop.user)
+    assert elsewhere.get(f"/staff/assist/{session_id}").status_code == 200
+    with app.app_context():
+        get_db().execute("UPDATE assist_handovers SET expires_at = expires_at - 5 * 60 * 60")
+    assert elsewhere.get(f"/staff/assist/{session_id}").status_code == 403
+    assert _carry_on(elsewhere, session_id).status_code == 403
+
+
+def test_a_flagged_session_is_for_the_safeguarding_lead_only(
+    staff_client, app, campaign, make_user
+):
+    client = staff_client("supporter")
+    words = "My carer HITS me, sometimes."
+    session_id = _helped_and_taken_back(client, app, campaign, words)
+    with app.app_context():
+        [flag] = [dict(r) for r in get_db().execute("SELECT * FROM safeguarding_flags")]
+    assert flag["session_id"] == session_id
+    detail = client.get(f"/staff/assist/{session_id}")
+    assert detail.status_code == 403
+    text = detail.get_data(as_text=True)
+    assert "This session is with the safeguarding lead" in text
+    assert "Hand the tablet back" not in text
+    assert f"/staff/assist/{session_id}" not in client.get("/staff/assist/").get_data(as_text=True)
+    # Handing back would open the person's words in this browser: refused.
+    assert _carry_on(client, session_id).status_code == 403
+    for page in ("/", "/check", f"/q/{_question_ids(app, campaign)[0]}"):
+        assert "HITS" not in client.get(f"/s/{campaign['code']}{page}").get_data(as_text=True)
+    # The supporter's own safeguarding view is refused; a lead still reads the words.
+    assert client.get(f"/staff/safeguarding/{flag['id']}").status_code == 403
+    lead = staff_client("lead")
+    assert "HITS" in lead.get(f"/staff/safeguarding/{flag['id']}").get_data(as_text=True)

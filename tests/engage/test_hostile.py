@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from engage.store import get_db
-from tests.engage.journey import Respondent
+from tests.engage.journey import Respondent, follow_resume_link
 
 XSS = [
     "<script>alert(1)</script>",
@@ -152,4 +152,4 @@ def test_guessing_resume_codes_is_limited(client, make_campaign, app):
     response = person.post("/resume", {"resume_code": real})
     assert response.status_code == 429
     assert "Too many wrong codes" in response.get_data(as_text=True)
-    assert client.get(f"/s/{campaign['code']}/resume/{real}").status_code == 429
+    assert follow_resume_link(client, f"/s/{campaign['code']}/resume/{real}").status_code == 429

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from engage.store import get_db
-from tests.engage.journey import Respondent
+from tests.engage.journey import Respondent, follow_resume_link
 
 
 def _count(app, table: str) -> int:
@@ -186,7 +186,7 @@ def test_resume_code_continues_at_the_first_unanswered_question(app, campaign):
     assert response.headers["Location"].endswith(f"/q/{ids[2]}")
 
     third_device = app.test_client()
-    response = third_device.get(f"/s/{campaign['code']}/resume/{code}")
+    response = follow_resume_link(third_device, f"/s/{campaign['code']}/resume/{code}")
     assert response.headers["Location"].endswith(f"/q/{ids[2]}")
 
 
@@ -305,13 +305,13 @@ def test_unknown_resume_code_is_404(client, campaign, make_campaign, app):
     response = person.post("/resume", {"resume_code": "ZZZZ-ZZZZ"})
     assert response.status_code == 404
     assert "We cannot find that code" in response.get_data(as_text=True)
-    assert client.get(f"/s/{campaign['code']}/resume/ZZZZZZZZ").status_code == 404
+    assert follow_resume_link(client, f"/s/{campaign['code']}/resume/ZZZZZZZZ").status_code == 404
 
     other = make_campaign(statement_ids=["QS7"])
     Respondent(client, other["code"]).start()
     with app.app_context():
         code = get_db().execute("SELECT resume_code FROM respondent_sessions").fetchone()[0]
-    assert client.get(f"/s/{campaign['code']}/resume/{code}").status_code == 404
+    assert follow_resume_link(client, f"/s/{campaign['code']}/resume/{code}").status_code == 404
 
 
 def test_pages_send_security_headers(client, campaign):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import g, session
+from flask import g
 
 from engage import create_app, settings
 from engage.store import get_db, reads, writes
@@ -214,7 +214,7 @@ def test_the_persons_session_is_read_once_until_the_request_writes(app, campaign
         respondent_id = get_db().execute("SELECT max(id) FROM respondent_sessions").fetchone()[0]
     with app.test_request_context():
         g.campaign = campaign
-        session["respondents"] = {campaign["code"]: respondent_id}
+        settings.bind(campaign["code"], respondent_id)
         db = get_db()
         first = settings.bound_respondent()
         assert first["id"] == respondent_id

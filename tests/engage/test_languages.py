@@ -16,7 +16,7 @@ from easyread import fallbacks, load_library
 from easyread.loader import CONTENT_DIR
 from engage.i18n import LANGUAGES, TRANSLATIONS
 from engage.store import get_db
-from tests.engage.journey import Respondent
+from tests.engage.journey import Respondent, follow_resume_link
 from tests.engage.test_narration import _assert_every_text_has_a_control, _clips
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -146,7 +146,7 @@ def test_the_choice_is_remembered_then_stored_and_comes_back_with_the_resume_cod
 
     other = app.test_client()
     assert _html_lang(other.get(f"/s/{code}/")) == ("en", "ltr")
-    assert other.get(f"/s/{code}/resume/{resume_code}").status_code == 302
+    assert follow_resume_link(other, f"/s/{code}/resume/{resume_code}").status_code == 302
     assert _html_lang(other.get(f"/s/{code}/who")) == ("cy", "ltr")
     # Even after finishing for now on that device, the browser keeps the language.
     Respondent(other, code).post("/stop/done", {})

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from engage.narration import texts as narration_texts
 from engage.store import get_db, reads
 from media import narration
-from tests.engage.journey import Respondent
+from tests.engage.journey import Respondent, follow_resume_link
 from tests.narration_faults import MESSAGE, FlakyEngine
 
 NARRATED = ["h1", "p", ".choice__text", ".legend__text", ".error-summary__list a"]
@@ -227,7 +227,7 @@ def test_settings_chosen_before_consent_carry_into_the_session_and_the_resume_co
 
     other = app.test_client()
     assert "<img" in other.get(f"/s/{code}/").get_data(as_text=True)
-    other.get(f"/s/{code}/resume/{resume_code}")
+    follow_resume_link(other, f"/s/{code}/resume/{resume_code}")
     page = other.get(f"/s/{code}/who").get_data(as_text=True)
     assert 'class="text-largest contrast-high' in page and "<img" not in page
     # The normal speed chosen earlier picks the normal-speed clips.

@@ -13,11 +13,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
 from benchmarks.respondents import Tally, journey
 from engage.attempts import RESUME_ADDRESS_CEILING
+from tests.conftest import csrf_token
 
 ROOT = Path(__file__).resolve().parents[2]
 # Debian's nginx, installed by scripts/setup.sh.
@@ -145,16 +147,30 @@ def test_slow_request_bodies_do_not_stop_anyone_answering(behind_nginx):
 
 
 def _wrong_code(port: int, code: str, source: str, claimed: str) -> int:
-    connection = http.client.HTTPConnection(
-        "127.0.0.1", port, timeout=30, source_address=(source, 0)
-    )
-    try:
-        connection.request(
-            "GET", f"/s/{code}/resume/ZZZZZZZZ", headers={"X-Forwarded-For": claimed}
+    """Open a wrong resume link in a fresh browser and press its button; return the status."""
+    path = f"/s/{code}/resume/ZZZZZZZZ"
+
+    def send(method: str, headers: dict, body: str | None = None):
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", port, timeout=30, source_address=(source, 0)
         )
-        return connection.getresponse().status
-    finally:
-        connection.close()
+        try:
+            connection.request(
+                method, path, body=body, headers={"X-Forwarded-For": claimed, **headers}
+            )
+            response = connection.getresponse()
+            return response, response.read().decode()
+        finally:
+            connection.close()
+
+    page, text = send("GET", {})
+    cookie = page.getheader("Set-Cookie", "").split(";")[0]
+    posted, _ = send(
+        "POST",
+        {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        urlencode({"csrf_token": csrf_token(text)}),
+    )
+    return posted.status
 
 
 def test_the_app_sees_each_clients_own_address_and_not_a_claimed_one(behind_nginx):
