@@ -6,22 +6,32 @@ formats cannot drift apart.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from exports import redaction
-from exports.records import ExportInput, MediaRecord, ParticipantRecord, QuoteRecord
+from exports.records import (
+    CampaignInfo,
+    ExportInput,
+    MediaRecord,
+    ParticipantRecord,
+    QuoteRecord,
+    SignOff,
+)
 from exports.triangulation import (
     HOW_LABELS,
+    NOT_A_VIEW,
     VALUE_LABELS,
     VALUES,
+    Cell,
     Matrix,
     build_matrices,
     suppress_counts,
 )
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 RESPONDENT_LABELS = {
     "person": "Person who draws on care",
     "family": "Family member or carer",
@@ -30,6 +40,34 @@ RESPONDENT_LABELS = {
     "partner": "Partner organisation",
 }
 STRENGTH_LABELS = {"strength": "Strength", "improve": "Area to improve", None: ""}
+# Where each column's figures come from, as an evidence library names a source.
+GROUP_SOURCES = {
+    "person": "People who draw on care: easy-read survey",
+    "family": "Families and carers: easy-read survey",
+    "advocacy": "Friends and advocates: easy-read survey; advocate group sessions",
+    "staff": "Staff: easy-read survey",
+    "partner": "Partner organisations: easy-read survey",
+    "all": "Everyone who answered: easy-read survey and advocate group sessions",
+}
+HOW_SOURCES = {
+    "own": "Easy-read survey: people who answered on their own",
+    "helped": "Easy-read survey: people who answered with help",
+    "answered_for": "Easy-read survey: answered by someone for the person",
+    "group": "Advocate group session",
+}
+HOW_METHODS = {
+    "own": "Answered on their own",
+    "helped": "Answered with help",
+    "answered_for": "Someone answered for the person",
+    "group": "Advocate's tally of the answers people chose in a group session",
+}
+ALL_WAYS = "Answered on their own, with help, by someone for the person, or in a group session"
+NOT_NAMED = "Not named"
+# The export is written in English, so the approver's role is named here, not translated.
+LEAD_ROLE = "Lead"
+# Columns every figure row carries at its end, so each can be filed on its own.
+FILING_HEADERS = ["Evidence reference", "Period", "Source", "Method", "Owner"]
+FILING_FIELDS = ["evidence_ref", "period", "source", "method", "owner"]
 Progress = Callable[[str, int], None]
 
 
@@ -42,6 +80,8 @@ class Sheet:
     headers: list[str]
     fields: list[str]
     rows: Iterable[list]
+    # Fields holding a share from 0 to 1, which a workbook shows as a percentage.
+    percent: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass
@@ -73,6 +113,37 @@ def media_is_exportable(media: MediaRecord) -> bool:
     return media.consent_media and media.included and not media.held
 
 
+def reference_part(text: str) -> str:
+    """Return text as a piece of an evidence reference: capitals, digits and hyphens."""
+    return re.sub(r"[^A-Z0-9]+", "-", text.upper()).strip("-") or "NONE"
+
+
+def period(campaign: CampaignInfo) -> str:
+    """Return the dates the figures cover: from opening (or the first answer) to closing.
+
+    A campaign still open when exported covers up to the day of the export, its snapshot.
+    """
+    start = (campaign.opens_at or campaign.answers_from or "")[:10]
+    exported = campaign.exported_at[:10]
+    closes = (campaign.closes_at or "")[:10]
+    end = closes if closes and (not exported or closes <= exported) else exported
+    end = end or campaign.answers_to[:10]
+    if start and end:
+        return f"{start} to {end}"
+    return start or end
+
+
+def owner(campaign: CampaignInfo) -> str:
+    """Return who owns the export's evidence: the lead who ran it, or "Not named"."""
+    return campaign.owner or NOT_NAMED
+
+
+def method(campaign: CampaignInfo, how: str) -> str:
+    """Describe how answers were given for a way of answering, or all ways for ""."""
+    scale = f"easy-read {campaign.scale_points}-point faces scale"
+    return f"{HOW_METHODS.get(how, ALL_WAYS)}; {scale}"
+
+
 def build_sheets(
     data: ExportInput, progress: Progress | None = None, tally: Tally | None = None
 ) -> list[Sheet]:
@@ -90,8 +161,9 @@ def build_sheets(
     themes = {s.id: s.theme for s in campaign.statements}
     return [
         _read_me(data),
-        _scores(by_group, by_how, themes),
-        _triangulation(by_group, by_how),
+        _sign_off(data.sign_off),
+        _scores(by_group, by_how, themes, campaign),
+        _triangulation(by_group, by_how, campaign),
         Sheet(
             "Quotes",
             "quotes",
@@ -106,6 +178,7 @@ def build_sheets(
                 "Date",
                 "Words (redacted)",
                 "English translation",
+                *FILING_HEADERS[1:],
             ],
             [
                 "evidence_ref",
@@ -118,17 +191,36 @@ def build_sheets(
                 "date",
                 "redacted_text",
                 "english_translation",
+                *FILING_FIELDS[1:],
             ],
-            _quote_rows(data.quotes, themes, report, tally),
+            _quote_rows(data.quotes, themes, report, tally, campaign),
         ),
         Sheet(
             "Media",
             "media",
-            ["Reference", "Kind", "Description", "Consent", "File name in ZIP"],
-            ["reference", "kind", "description", "consent", "file_name"],
-            _media_rows(data.media, tally),
+            [
+                "Reference",
+                "Kind",
+                "Description",
+                "Consent",
+                "File name in ZIP",
+                "Statement",
+                "Theme",
+                *FILING_HEADERS[1:],
+            ],
+            [
+                "reference",
+                "kind",
+                "description",
+                "consent",
+                "file_name",
+                "statement",
+                "theme",
+                *FILING_FIELDS[1:],
+            ],
+            _media_rows(data.media, themes, tally, campaign),
         ),
-        _engagement(data.participants, campaign.min_cell_count),
+        _engagement(data.participants, campaign),
     ]
 
 
@@ -143,6 +235,7 @@ def _counted(records: Iterable, stage: str, report: Progress) -> Iterator:
 
 def _read_me(data: ExportInput) -> Sheet:
     c = data.campaign
+    signed = data.sign_off
     rows = [
         ["Campaign", c.title],
         ["Campaign code", c.code],
@@ -151,6 +244,12 @@ def _read_me(data: ExportInput) -> Sheet:
         ["Opened", c.opens_at or ""],
         ["Closed", c.closes_at or ""],
         ["Exported", c.exported_at],
+        ["Period", period(c)],
+        ["Owner", owner(c)],
+        [
+            "Signed off",
+            f"{signed.approved_by} ({signed.role}), {signed.approved_at}" if signed else "No",
+        ],
         ["Demo data", "Yes: synthetic answers, not real people" if c.is_demo else "No"],
         [
             "Method",
@@ -173,7 +272,14 @@ def _read_me(data: ExportInput) -> Sheet:
         ],
         [
             "Share positive",
-            "Very good and good, over all answers except 'not sure' and 'I don't want to say'.",
+            "Very good and good, over all answers except 'not sure' and 'I don't want to say', "
+            "as a number from 0 to 1 (a percentage in the workbook), with that base beside it "
+            "as n.",
+        ],
+        [
+            "Not sure and did not want to say",
+            "The share of all answers that were 'not sure', and that were 'I don't want to "
+            "say', with all answers as their base n.",
         ],
         [
             "Views differ",
@@ -181,15 +287,27 @@ def _read_me(data: ExportInput) -> Sheet:
             f"{round(c.differ_margin * 100)} percentage points.",
         ],
         [
+            "Evidence references",
+            "Every figure, quote and piece of media has a reference, made from what it is "
+            "(statement, table, group or way of answering), so the same figure keeps its "
+            "reference in later exports of this campaign. Each row also gives its period, "
+            "source, method and owner.",
+        ],
+        [
             "What is left out",
             "Quotes without consent to quote, media without consent to show, anything held "
             "for safeguarding or excluded by the review team, and quotes whose redactions "
             "are not all decided. Quotes carry only redacted words.",
         ],
+        ["Sign-off", "Who approved this export for filing, their role and when."],
         ["Scores", "Per statement, per respondent group and per way of answering, with counts."],
         ["Triangulation", "Share positive per statement for each group, side by side."],
         ["Quotes", "Redacted quotes with stable evidence references, tagged to statements."],
-        ["Media", "Drawings, photos, video and recordings people agreed may be shown."],
+        [
+            "Media",
+            "Drawings, photos, video and recordings people agreed may be shown, tagged to "
+            "statements.",
+        ],
         [
             "Engagement record",
             "Who took part, how many, in which ways and languages, and each advocates' group "
@@ -200,11 +318,48 @@ def _read_me(data: ExportInput) -> Sheet:
     return Sheet("Read me", "read_me", ["Item", "Details"], ["item", "details"], rows)
 
 
-def _share_text(share: float | None) -> str:
-    return "" if share is None else f"{round(share * 100)}%"
+def _sign_off(signed: SignOff | None) -> Sheet:
+    if signed is None:
+        row = ["", "", "", "Not signed off: no lead has approved this export for filing."]
+    else:
+        row = [
+            signed.approved_by,
+            signed.role,
+            signed.approved_at,
+            "Approved for filing in the self-assessment.",
+        ]
+    return Sheet(
+        "Sign-off",
+        "sign_off",
+        ["Approved by", "Role", "Approved at", "Approval"],
+        ["approved_by", "role", "approved_at", "approval"],
+        [row],
+    )
 
 
-def _scores(by_group: Matrix, by_how: Matrix, themes: dict[str, str]) -> Sheet:
+def share_base(cell: Cell) -> int | None:
+    """Return the n behind a cell's share positive, or None where it is hidden.
+
+    The base is every answer except 'not sure' and 'I don't want to say'. It is shown with
+    the share; a shown cell with no such answers has n 0 and no share.
+    """
+    base = sum(n for v, n in cell.raw_counts.items() if v not in NOT_A_VIEW)
+    if cell.share_positive is not None or (cell.shown and base == 0):
+        return base
+    return None
+
+
+def rate(cell: Cell, value: str) -> float | None:
+    """Return the share of a cell's answers that were `value`, or None if hidden or empty."""
+    count = cell.count(value)
+    if count is None or not cell.raw_answers:
+        return None
+    return round(count / cell.raw_answers, 2)
+
+
+def _scores(
+    by_group: Matrix, by_how: Matrix, themes: dict[str, str], campaign: CampaignInfo
+) -> Sheet:
     headers = [
         "Statement id",
         "Statement",
@@ -215,8 +370,13 @@ def _scores(by_group: Matrix, by_how: Matrix, themes: dict[str, str]) -> Sheet:
         "Answers",
         *(VALUE_LABELS[v] for v in VALUES),
         "Share positive",
+        "Share positive n",
+        "Not sure rate",
+        "Did not want to say rate",
+        "Rates n",
         "Status",
         "Views differ",
+        *FILING_HEADERS,
     ]
     fields = [
         "statement_id",
@@ -228,16 +388,28 @@ def _scores(by_group: Matrix, by_how: Matrix, themes: dict[str, str]) -> Sheet:
         "answers",
         *VALUES,
         "share_positive",
+        "share_positive_n",
+        "not_sure_rate",
+        "prefer_not_to_say_rate",
+        "rates_n",
         "status",
         "differs",
+        *FILING_FIELDS,
     ]
+    when, who = period(campaign), owner(campaign)
     rows = []
     for matrix, split in ((by_group, "respondent group"), (by_how, "answered how")):
         for row in matrix.rows:
-            cells = [*((matrix.labels[c], row.cells[c]) for c in matrix.columns)]
+            cells = [(c, matrix.labels[c], row.cells[c]) for c in matrix.columns]
             if matrix is by_group:
-                cells.append(("All", row.total))
-            for label, cell in cells:
+                cells.append(("all", "All", row.total))
+            for column, label, cell in cells:
+                if matrix is by_group:
+                    ref = f"EV-{row.statement.id}-SCORE-{reference_part(column)}"
+                    source, how = GROUP_SOURCES[column], ""
+                else:
+                    ref = f"EV-{row.statement.id}-SCORE-HOW-{reference_part(column)}"
+                    source, how = HOW_SOURCES[column], column
                 rows.append(
                     [
                         row.statement.id,
@@ -248,44 +420,61 @@ def _scores(by_group: Matrix, by_how: Matrix, themes: dict[str, str]) -> Sheet:
                         cell.people,
                         cell.answers,
                         *(cell.count(v) for v in VALUES),
-                        _share_text(cell.share_positive),
+                        cell.share_positive,
+                        share_base(cell),
+                        rate(cell, "not_sure"),
+                        rate(cell, "prefer_not_to_say"),
+                        cell.answers,
                         cell.status,
                         "yes" if cell.differs else "",
+                        ref,
+                        when,
+                        source,
+                        method(campaign, how),
+                        who,
                     ]
                 )
-    return Sheet("Scores", "scores", headers, fields, rows)
+    percent = frozenset({"share_positive", "not_sure_rate", "prefer_not_to_say_rate"})
+    return Sheet("Scores", "scores", headers, fields, rows, percent)
 
 
-def _triangulation(by_group: Matrix, by_how: Matrix) -> Sheet:
+def _triangulation(by_group: Matrix, by_how: Matrix, campaign: CampaignInfo) -> Sheet:
     headers = ["Statement id", "Statement"]
     fields = ["statement_id", "statement"]
-    for column in by_group.columns:
-        headers.append(by_group.labels[column])
-        fields.append(f"group_{column}")
-    for column in by_how.columns:
-        headers.append(by_how.labels[column])
-        fields.append(f"how_{column}")
-    headers += ["Groups' views differ", "Gap in points"]
-    fields += ["differs", "gap_points"]
+    for prefix, matrix in (("group", by_group), ("how", by_how)):
+        for column in matrix.columns:
+            headers += [matrix.labels[column], f"{matrix.labels[column]} n"]
+            fields += [f"{prefix}_{column}", f"{prefix}_{column}_n"]
+    headers += ["Groups' views differ", "Gap in points", *FILING_HEADERS]
+    fields += ["differs", "gap_points", *FILING_FIELDS]
+    percent = frozenset(f for f in fields[2:-7] if not f.endswith("_n"))
     rows = []
     for group_row, how_row in zip(by_group.rows, by_how.rows, strict=True):
         line = [group_row.statement.id, group_row.statement.name]
         for matrix_row in (group_row, how_row):
             for cell in matrix_row.cells.values():
-                if not cell.raw_people:
-                    line.append("no answers")
-                elif cell.share_positive is None:
-                    line.append("hidden")
-                else:
-                    line.append(_share_text(cell.share_positive))
-        line += ["yes" if group_row.differs else "no", group_row.range_points]
+                line += [cell.share_positive, share_base(cell)]
+        line += [
+            "yes" if group_row.differs else "no",
+            group_row.range_points,
+            f"EV-{group_row.statement.id}-TRIANGULATION",
+            period(campaign),
+            GROUP_SOURCES["all"],
+            f"Share positive per group and way of answering, side by side; {method(campaign, '')}",
+            owner(campaign),
+        ]
         rows.append(line)
-    return Sheet("Triangulation", "triangulation", headers, fields, rows)
+    return Sheet("Triangulation", "triangulation", headers, fields, rows, percent)
 
 
 def _quote_rows(
-    quotes: Iterable[QuoteRecord], themes: dict[str, str], report: Progress, tally: Tally
+    quotes: Iterable[QuoteRecord],
+    themes: dict[str, str],
+    report: Progress,
+    tally: Tally,
+    campaign: CampaignInfo,
 ) -> Iterator[list]:
+    who = owner(campaign)
     done = 0
     for quote in quotes:
         done += 1
@@ -300,7 +489,7 @@ def _quote_rows(
         yield [
             quote.evidence_ref,
             ", ".join(quote.statement_ids),
-            ", ".join(dict.fromkeys(themes.get(s, "") for s in quote.statement_ids if s)),
+            _themes(quote.statement_ids, themes),
             STRENGTH_LABELS.get(quote.strength, ""),
             RESPONDENT_LABELS.get(quote.respondent_group, quote.respondent_group),
             HOW_LABELS.get(quote.answered_how, quote.answered_how),
@@ -308,11 +497,30 @@ def _quote_rows(
             quote.date,
             words,
             translation,
+            quote.date or period(campaign),
+            _source(quote.respondent_group, quote.answered_how, "written answer"),
+            method(campaign, quote.answered_how),
+            who,
         ]
     report("quotes", done)
 
 
-def _media_rows(media: Iterable[MediaRecord], tally: Tally) -> Iterator[list]:
+def _themes(statement_ids: Iterable[str], themes: dict[str, str]) -> str:
+    return ", ".join(dict.fromkeys(themes.get(s, "") for s in statement_ids if s))
+
+
+def _source(respondent_group: str, answered_how: str, what: str) -> str:
+    """Name where a quote or piece of media came from: who, and by which route."""
+    if answered_how == "group":
+        return f"Advocate group session: {what}"
+    who = RESPONDENT_LABELS.get(respondent_group, respondent_group or "Not given")
+    return f"{who}: easy-read survey, {what}"
+
+
+def _media_rows(
+    media: Iterable[MediaRecord], themes: dict[str, str], tally: Tally, campaign: CampaignInfo
+) -> Iterator[list]:
+    who = owner(campaign)
     for item in media:
         if not media_is_exportable(item):
             continue
@@ -323,45 +531,81 @@ def _media_rows(media: Iterable[MediaRecord], tally: Tally) -> Iterator[list]:
             item.description,
             "yes",
             f"media/{item.file_name}" if item.file_name else "",
+            ", ".join(item.statement_ids),
+            _themes(item.statement_ids, themes),
+            item.date or period(campaign),
+            _source(item.respondent_group, item.answered_how, item.kind or "media"),
+            method(campaign, item.answered_how),
+            who,
         ]
 
 
-def _engagement(participants: Iterable[ParticipantRecord], min_cell_count: int) -> Sheet:
+ENGAGEMENT_SOURCE = "Easy-read survey sessions and advocate group sessions"
+
+
+def _engagement(participants: Iterable[ParticipantRecord], campaign: CampaignInfo) -> Sheet:
+    min_cell_count = campaign.min_cell_count
     by_group: Counter[str] = Counter()
     by_how: Counter[str] = Counter()
     by_language: Counter[str] = Counter()
+    # Each row's label, to the code its reference is made from.
+    codes: dict[tuple[str, str], str] = {}
     sessions: dict[str, ParticipantRecord] = {}
     for p in participants:
         if p.held:
             continue
-        by_group[RESPONDENT_LABELS.get(p.respondent_group, p.respondent_group or "Not given")] += (
-            p.people
-        )
-        by_how[HOW_LABELS.get(p.answered_how, p.answered_how or "Not given")] += p.people
+        group = RESPONDENT_LABELS.get(p.respondent_group, p.respondent_group or "Not given")
+        how = HOW_LABELS.get(p.answered_how, p.answered_how or "Not given")
         # A group session records no language.
-        by_language[p.language or "Not recorded"] += p.people
+        language = p.language or "Not recorded"
+        by_group[group] += p.people
+        by_how[how] += p.people
+        by_language[language] += p.people
+        codes[("GROUP", group)] = p.respondent_group
+        codes[("HOW", how)] = p.answered_how
+        codes[("LANGUAGE", language)] = p.language
         if p.answered_how == "group":
             sessions[p.respondent_key] = p
     total = sum(by_group.values())
-    rows: list[list] = [["Everyone", "People who took part", total]]
+    # Each row: section, item, people, reference, the way of answering it is about ("" for
+    # all) and its own date ("" for the campaign's period).
+    rows: list[list] = [["Everyone", "People who took part", total, "EV-ENGAGEMENT-ALL", "", ""]]
     shown_how: dict[str, int | None] = {}
-    for section, counts in (
-        ("Respondent group", by_group),
-        ("How they answered", by_how),
-        ("Language", by_language),
+    for section, part, counts in (
+        ("Respondent group", "GROUP", by_group),
+        ("How they answered", "HOW", by_how),
+        ("Language", "LANGUAGE", by_language),
     ):
         shown = suppress_counts(dict(sorted(counts.items())), min_cell_count)
         if counts is by_how:
             shown_how = shown
         for item, people in shown.items():
-            rows.append([section, item, people])
+            code = codes[(part, item)]
+            how = code if part == "HOW" else ""
+            rows.append(
+                [section, item, people, f"EV-ENGAGEMENT-{part}-{reference_part(code)}", how, ""]
+            )
     rows += _group_sessions(sessions, shown_how.get(HOW_LABELS["group"], 0), min_cell_count)
+    when, who = period(campaign), owner(campaign)
+    filed = [
+        [
+            section,
+            item,
+            people,
+            ref,
+            own_date or when,
+            HOW_SOURCES["group"] if how == "group" else ENGAGEMENT_SOURCE,
+            method(campaign, how),
+            who,
+        ]
+        for section, item, people, ref, how, own_date in rows
+    ]
     return Sheet(
         "Engagement record",
         "engagement",
-        ["Section", "Item", "People"],
-        ["section", "item", "people"],
-        rows,
+        ["Section", "Item", "People", *FILING_HEADERS],
+        ["section", "item", "people", *FILING_FIELDS],
+        filed,
     )
 
 
@@ -371,16 +615,40 @@ def _group_sessions(
     """Return the engagement rows for advocates' group sessions: how many, who, where, when.
 
     `in_groups` is the people in group sessions as the "How they answered" rows show it
-    (None if hidden there), so no figure here gives a hidden one away.
+    (None if hidden there), so no figure here gives a hidden one away. Rows are laid out as
+    `_engagement` files them; a session's own row carries its date, the period it covers.
     """
     rows: list[list] = [
-        ["Group sessions", "Advocates' group sessions held", len(sessions)],
-        ["Group sessions", "People in advocates' group sessions (group tally)", in_groups],
+        [
+            "Group sessions",
+            "Advocates' group sessions held",
+            len(sessions),
+            "EV-ENGAGEMENT-SESSIONS",
+            "group",
+            "",
+        ],
+        [
+            "Group sessions",
+            "People in advocates' group sessions (group tally)",
+            in_groups,
+            "EV-ENGAGEMENT-SESSIONS-PEOPLE",
+            "group",
+            "",
+        ],
     ]
     people = {key: p.people for key, p in sessions.items()}
     shown = (
         suppress_counts(people, min_cell_count) if in_groups is not None else dict.fromkeys(people)
     )
     for key, p in sessions.items():
-        rows.append(["Group session", f"{p.date}, {p.place}", shown[key]])
+        rows.append(
+            [
+                "Group session",
+                f"{p.date}, {p.place}",
+                shown[key],
+                f"EV-ENGAGEMENT-SESSION-{reference_part(key)}",
+                "group",
+                p.date,
+            ]
+        )
     return rows

@@ -66,9 +66,9 @@ def test_every_format_from_the_command(runner, app, seeded, tmp_path):
     person = scores[("respondent group", "People who draw on care")]
     # 13 people, as the held person is left out: 9 good, 2 OK, 2 not good.
     assert person[5:12] == (13, 13, 0, 9, None, None, 0)
-    assert person[14] == "69%"
+    assert person[14:16] == (0.69, 13)
     assert scores[("respondent group", "Families and carers")][13] is None
-    assert scores[("respondent group", "Families and carers")][15] == "small_group"
+    assert scores[("respondent group", "Families and carers")][19] == "small_group"
     quotes = list(workbook["Quotes"].iter_rows(min_row=2, values_only=True))
     assert [(q[0], q[8]) for q in quotes] == [
         ("EV-QS1-0001", "My carer [name] is kind, ring [phone number].")
