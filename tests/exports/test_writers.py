@@ -13,9 +13,10 @@ import jsonschema
 import openpyxl
 import pytest
 
+from exports.content import build_sheets, method, owner, period, reference_part
 from exports.safety import neutralise
 from exports.writers import SCHEMA_PATH, write_csv, write_json, write_xlsx, write_zip
-from tests.exports.known import known_answers, known_input, people
+from tests.exports.known import CAMPAIGN, known_answers, known_input, people
 
 SHEETS = [
     "Read me",
@@ -368,3 +369,253 @@ def test_no_cell_in_the_workbook_or_csv_can_start_a_formula(tmp_path):
             for row in rows:
                 for value in row:
                     assert not str(value).startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("answered_for", "ANSWERED-FOR"),
+        ("cy", "CY"),
+        (" -a  b- ", "A-B"),
+        ("g12", "G12"),
+        ("", "NONE"),
+        ("--", "NONE"),
+    ],
+)
+def test_a_reference_is_made_of_capitals_digits_and_single_hyphens(text, part):
+    assert reference_part(text) == part
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        # Closed before the export: the campaign's own dates.
+        ({}, "2026-11-01 to 2026-11-20"),
+        # Still open when exported: up to the day of the export, the snapshot.
+        ({"closes_at": "2026-12-31T17:00:00+00:00"}, "2026-11-01 to 2026-11-23"),
+        ({"closes_at": None}, "2026-11-01 to 2026-11-23"),
+        # No dates set: from the first answer.
+        (
+            {"opens_at": None, "closes_at": None, "answers_from": "2026-11-05T08:00:00"},
+            "2026-11-05 to 2026-11-23",
+        ),
+        (
+            {"opens_at": None, "closes_at": None, "exported_at": "", "answers_to": "2026-11-09"},
+            "2026-11-09",
+        ),
+        ({"opens_at": None, "closes_at": None, "exported_at": ""}, ""),
+    ],
+)
+def test_the_period_covers_the_campaign_or_the_answers_up_to_the_export(dates, expected):
+    assert period(replace(CAMPAIGN, **dates)) == expected
+
+
+def test_method_names_the_way_of_answering_and_the_scale():
+    five = replace(CAMPAIGN, scale_points=5)
+    assert method(five, "helped") == "Answered with help; easy-read 5-point faces scale"
+    assert method(CAMPAIGN, "") == (
+        "Answered on their own, with help, by someone for the person, or in a group session; "
+        "easy-read 3-point faces scale"
+    )
+    assert owner(replace(CAMPAIGN, owner="")) == "Not named"
+
+
+def test_every_sheet_has_its_documented_columns(tmp_path):
+    """The headers and field names are the export's contract with whoever files it."""
+    sheets = {s.key: s for s in build_sheets(known_input(tmp_path))}
+    assert [(s.name, s.key) for s in sheets.values()] == [
+        ("Read me", "read_me"),
+        ("Sign-off", "sign_off"),
+        ("Scores", "scores"),
+        ("Triangulation", "triangulation"),
+        ("Quotes", "quotes"),
+        ("Media", "media"),
+        ("Engagement record", "engagement"),
+    ]
+    schema = json.loads(SCHEMA_PATH.read_text())["properties"]
+    for key, sheet in sheets.items():
+        assert len(sheet.headers) == len(sheet.fields), key
+        assert sheet.fields == schema[key]["items"]["required"], key
+    filing = ["Evidence reference", "Period", "Source", "Method", "Owner"]
+    assert sheets["scores"].headers == [
+        *("Statement id", "Statement", "Theme", "Split", "Column", "People", "Answers"),
+        *("Very good", "Good", "OK", "Not good", "Very bad", "Not sure", "Did not want to say"),
+        *("Share positive", "Share positive n", "Not sure rate", "Did not want to say rate"),
+        *("Rates n", "Status", "Views differ"),
+        *filing,
+    ]
+    assert sheets["triangulation"].headers[:4] == [
+        "Statement id",
+        "Statement",
+        "People who draw on care",
+        "People who draw on care n",
+    ]
+    assert sheets["triangulation"].headers[-7:] == [
+        "Groups' views differ",
+        "Gap in points",
+        *filing,
+    ]
+    assert sheets["quotes"].headers == [
+        *("Evidence reference", "Statement", "Theme", "Strength or area to improve"),
+        *("Respondent group", "How answered", "Language", "Date", "Words (redacted)"),
+        "English translation",
+        *filing[1:],
+    ]
+    assert sheets["media"].headers == [
+        *("Reference", "Kind", "Description", "Consent", "File name in ZIP", "Statement"),
+        "Theme",
+        *filing[1:],
+    ]
+    assert sheets["engagement"].headers == ["Section", "Item", "People", *filing]
+    assert sheets["sign_off"].headers == ["Approved by", "Role", "Approved at", "Approval"]
+    assert sheets["read_me"].headers == ["Item", "Details"]
+    assert sheets["scores"].percent == {"share_positive", "not_sure_rate", "prefer_not_to_say_rate"}
+    assert sheets["triangulation"].percent == {
+        *(f"group_{c}" for c in ("person", "family", "advocacy", "staff", "partner")),
+        *(f"how_{c}" for c in ("own", "helped", "answered_for", "group")),
+    }
+    assert not sheets["engagement"].percent
+
+
+def test_the_read_me_states_the_method_and_the_rules(tmp_path):
+    rows = dict(build_sheets(known_input(tmp_path))[0].rows)
+    assert rows == {
+        "Campaign": "Known campaign",
+        "Campaign code": "known",
+        "Framework": "CQC local authority assessment",
+        "Statements": "QS1 Assessing needs, QS7 Safeguarding",
+        "Opened": "2026-11-01T09:00:00+00:00",
+        "Closed": "2026-11-20T17:00:00+00:00",
+        "Exported": "2026-11-23T10:00:00+00:00",
+        "Period": "2026-11-01 to 2026-11-20",
+        "Owner": "Ann Lead (ann@council.example)",
+        "Signed off": "Ann Lead (ann@council.example) (Lead), 2026-11-23T10:00:00+00:00",
+        "Demo data": "No",
+        "Method": "Easy-read questions on a 3-point faces scale, with 'not sure' and 'I don't "
+        "want to say' always offered; answered alone, with help, by someone for the person, or "
+        "in advocates' group sessions.",
+        "Group tally": "An advocate's group session is recorded as a tally: for each question, "
+        "how many people in the group chose each answer. Each tally adds that many people to "
+        "each answer, in the columns marked 'group tally'; the group counts as the most people "
+        "who answered any one question. No individual answers are made up from a tally.",
+        "Small numbers": "A group of fewer than 10 people is hidden; counts under 5 are hidden; "
+        "further figures are hidden where a hidden one could be worked out from totals.",
+        "Share positive": "Very good and good, over all answers except 'not sure' and 'I don't "
+        "want to say', as a number from 0 to 1 (a percentage in the workbook), with that base "
+        "beside it as n.",
+        "Not sure and did not want to say": "The share of all answers that were 'not sure', and "
+        "that were 'I don't want to say', with all answers as their base n.",
+        "Views differ": "Marked where groups' share positive differs by more than 20 "
+        "percentage points.",
+        "Evidence references": "Every figure, quote and piece of media has a reference, made "
+        "from what it is (statement, table, group or way of answering), so the same figure "
+        "keeps its reference in later exports of this campaign. Each row also gives its "
+        "period, source, method and owner.",
+        "What is left out": "Quotes without consent to quote, media without consent to show, "
+        "anything held for safeguarding or excluded by the review team, and quotes whose "
+        "redactions are not all decided. Quotes carry only redacted words.",
+        "Sign-off": "Who approved this export for filing, their role and when.",
+        "Scores": "Per statement, per respondent group and per way of answering, with counts.",
+        "Triangulation": "Share positive per statement for each group, side by side.",
+        "Quotes": "Redacted quotes with stable evidence references, tagged to statements.",
+        "Media": "Drawings, photos, video and recordings people agreed may be shown, tagged to "
+        "statements.",
+        "Engagement record": "Who took part, how many, in which ways and languages, and each "
+        "advocates' group session with its place, date and the people counted from its tally.",
+        "Schema version": "2.0",
+    }
+    demo = replace(CAMPAIGN, is_demo=True, opens_at=None, closes_at=None, differ_margin=0.3)
+    data = known_input(tmp_path)
+    data.campaign = demo
+    rows = dict(build_sheets(data)[0].rows)
+    assert (rows["Opened"], rows["Closed"]) == ("", "")
+    assert rows["Demo data"] == "Yes: synthetic answers, not real people"
+    assert "more than 30 percentage points" in rows["Views differ"]
+
+
+def _stages(calls: list) -> set[str]:
+    return {stage for stage, _done in calls}
+
+
+def test_the_csv_zip_is_compressed_utf8_for_spreadsheets_and_reports_what_it_held(tmp_path):
+    calls: list = []
+    tally = write_csv(known_input(tmp_path), tmp_path / "e.zip", lambda *c: calls.append(c))
+    assert (tally.quotes, tally.media) == (2, 1)
+    assert _stages(calls) == {"answers", "quotes"}
+    with zipfile.ZipFile(tmp_path / "e.zip") as archive:
+        assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+        raw = archive.read("quotes.csv")
+    # A byte order mark lets a spreadsheet read the Welsh and other letters right.
+    assert raw.startswith("\ufeff".encode())
+    assert b"mae [name] yn garedig" in raw
+
+
+def test_the_zip_carries_the_sign_off_and_draws_charts_from_the_answers_again(tmp_path):
+    data = known_input(tmp_path)
+    data.campaign = replace(data.campaign, min_group_size=11, differ_margin=0.6)
+    # The answers can be read only once, as from the store: the charts read them afresh.
+    data.answers = iter(known_answers())
+    calls: list = []
+    tally = write_zip(
+        data, tmp_path / "e.zip", lambda *c: calls.append(c), answers_again=known_answers
+    )
+    assert (tally.quotes, tally.media) == (2, 1)
+    assert _stages(calls) == {"answers", "quotes"}
+    with zipfile.ZipFile(tmp_path / "e.zip") as archive:
+        assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+        (tmp_path / "inner.xlsx").write_bytes(archive.read("known-evidence.xlsx"))
+        groups = archive.read("charts/triangulation-groups.svg").decode()
+        how = archive.read("charts/triangulation-answered-how.html").decode()
+    sheets = read_xlsx(tmp_path / "inner.xlsx")
+    assert sheets["Sign-off"][1][0] == "Ann Lead (ann@council.example)"
+    assert "<title" in groups and "Share positive by respondent group</title>" in groups
+    assert "Share positive by how people answered" in how
+    # The campaign's own thresholds: 10 people are now too few (staff at 50%, people 100%), and
+    # a gap of 50 points is no longer marked as differing.
+    assert "50%" not in groups and "100%" not in groups
+    assert "67%" in groups
+    assert sheets["Triangulation"][2][20] == "no"
+
+
+def test_json_is_written_to_a_path_or_an_open_file_alike(tmp_path):
+    calls: list = []
+    tally = write_json(known_input(tmp_path), str(tmp_path / "a.json"), lambda *c: calls.append(c))
+    assert (tally.quotes, tally.media) == (2, 1)
+    assert _stages(calls) == {"answers", "quotes"}
+    handle = io.StringIO()
+    write_json(known_input(tmp_path), handle)
+    from_path = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    assert json.loads(handle.getvalue()) == from_path
+    assert from_path["schema"] == "engage-export"
+    assert from_path["schema_version"] == "2.0"
+    assert from_path["campaign"] == {
+        "code": "known",
+        "title": "Known campaign",
+        "framework": "CQC local authority assessment",
+        "statements": [
+            {"id": "QS1", "name": "Assessing needs", "theme": "Working with people"},
+            {"id": "QS7", "name": "Safeguarding", "theme": "Ensuring safety within the system"},
+        ],
+        "opens_at": "2026-11-01T09:00:00+00:00",
+        "closes_at": "2026-11-20T17:00:00+00:00",
+        "exported_at": "2026-11-23T10:00:00+00:00",
+        "period": "2026-11-01 to 2026-11-20",
+        "owner": "Ann Lead (ann@council.example)",
+        "is_demo": False,
+        "min_group_size": 10,
+        "min_cell_count": 5,
+    }
+    # Words are written as they are, not escaped to ASCII.
+    assert "mae [name] yn garedig" in (tmp_path / "a.json").read_text(encoding="utf-8")
+
+
+def test_the_workbook_reports_progress_and_what_it_held(tmp_path):
+    calls: list = []
+    tally = write_xlsx(known_input(tmp_path), tmp_path / "e.xlsx", lambda *c: calls.append(c))
+    assert (tally.quotes, tally.media) == (2, 1)
+    assert _stages(calls) == {"answers", "quotes"}
+    # A blank hidden figure stays blank, not a zero, in a percentage column too.
+    sheet = openpyxl.load_workbook(tmp_path / "e.xlsx")["Scores"]
+    family = [c.value for c in sheet[3]]
+    assert family[4] == "Families and carers"
+    assert family[14] is None
