@@ -13,7 +13,8 @@ import jsonschema
 import openpyxl
 import pytest
 
-from exports.content import build_sheets, method, owner, period, reference_part
+from exports.content import Tally, build_sheets, method, owner, period, reference_part
+from exports.records import MediaRecord, QuoteRecord
 from exports.safety import neutralise
 from exports.writers import SCHEMA_PATH, write_csv, write_json, write_xlsx, write_zip
 from tests.exports.known import CAMPAIGN, known_answers, known_input, people
@@ -222,10 +223,17 @@ def test_every_figure_row_carries_reference_period_source_method_and_owner(table
         "Answered on their own, with help, by someone for the person, or in a group session; "
         "easy-read 3-point faces scale",
     ]
-    assert scores[("answered how", "In a group session (group tally)", "QS1")][21:24] == [
+    assert scores[("answered how", "In a group session (group tally)", "QS1")][21:25] == [
         "EV-QS1-SCORE-HOW-GROUP",
         "2026-11-01 to 2026-11-20",
         "Advocate group session",
+        "Advocate's tally of the answers people chose in a group session; easy-read 3-point "
+        "faces scale",
+    ]
+    assert person[2] == "Working with people"
+    assert scores[("answered how", "With help", "QS7")][1:3] == [
+        "Safeguarding",
+        "Ensuring safety within the system",
     ]
     assert scores[("respondent group", "All", "QS7")][21] == "EV-QS7-SCORE-ALL"
     engagement = {r[1]: r[3:7] for r in t["Engagement record"]}
@@ -619,3 +627,84 @@ def test_the_workbook_reports_progress_and_what_it_held(tmp_path):
     family = [c.value for c in sheet[3]]
     assert family[4] == "Families and carers"
     assert family[14] is None
+
+
+def _quote(**changes) -> QuoteRecord:
+    base = {
+        "evidence_ref": "EV-QS1-0100",
+        "statement_ids": ("QS1",),
+        "item_text": "Good help.",
+        "start": 0,
+        "end": 10,
+        "consent_quote": True,
+    }
+    return QuoteRecord(**{**base, **changes})
+
+
+def test_quote_labels_sources_and_periods_for_every_kind_of_quote(tmp_path):
+    data = known_input(tmp_path)
+    data.quotes = [
+        # A group note's words: the advocate's session, on its own date.
+        _quote(answered_how="group", respondent_group="person", date="2026-11-04"),
+        # Who and how not known to the export: shown as stored; no date: the period.
+        _quote(evidence_ref="EV-QS9-0001", statement_ids=("QS9",), respondent_group="volunteer"),
+        _quote(evidence_ref="EV-QS1-0101", strength="other", answered_how="by_post"),
+    ]
+    rows = next(s for s in build_sheets(data) if s.key == "quotes").rows
+    group, unknown, odd = ([_text(v) for v in row] for row in rows)
+    assert group[3:8] == ["", "Person who draws on care", "In a group session", "en", "2026-11-04"]
+    assert group[10:13] == [
+        "2026-11-04",
+        "Advocate group session: written answer",
+        "Advocate's tally of the answers people chose in a group session; easy-read 3-point "
+        "faces scale",
+    ]
+    assert unknown[1:5] == ["QS9", "", "", "volunteer"]
+    assert unknown[10:12] == [
+        "2026-11-01 to 2026-11-20",
+        "volunteer: easy-read survey, written answer",
+    ]
+    assert (odd[3], odd[5]) == ("", "by_post")
+    assert odd[11] == "Not given: easy-read survey, written answer"
+
+
+def test_progress_is_reported_as_answers_and_quotes_stream_past(tmp_path):
+    data = known_input(tmp_path)
+    data.answers = people("n", 20_001, "QS1", ["good"] * 20_001, "staff")
+    data.quotes = [_quote(consent_quote=False)] * 10_001
+    calls: list = []
+    sheets = build_sheets(data, lambda *c: calls.append(c))
+    assert calls == [("answers", 10_000), ("answers", 20_000), ("answers", 20_001)]
+    assert list(sheets[4].rows) == []
+    assert calls[3:] == [("quotes", 5_000), ("quotes", 10_000), ("quotes", 10_001)]
+
+
+def test_media_rows_carry_their_tags_and_fall_back_to_the_campaign_period(tmp_path):
+    data = known_input(tmp_path)
+    data.media = [
+        MediaRecord("EV-MEDIA-0009", "photo", "Not agreed", False),
+        MediaRecord(
+            "EV-MEDIA-0010",
+            "",
+            "A song the group wrote",
+            True,
+            statement_ids=("QS1", "QS7"),
+            answered_how="group",
+        ),
+        MediaRecord("EV-MEDIA-0011", "drawing", "A bus", True, "bus.png", statement_ids=("QS7",)),
+    ]
+    tally = Tally()
+    sheet = next(s for s in build_sheets(data, tally=tally) if s.key == "media")
+    song, bus = ([_text(v) for v in row] for row in sheet.rows)
+    assert tally.media == 2
+    assert song == [
+        *("EV-MEDIA-0010", "", "A song the group wrote", "yes", ""),
+        *("QS1, QS7", "Working with people, Ensuring safety within the system"),
+        "2026-11-01 to 2026-11-20",
+        "Advocate group session: media",
+        "Advocate's tally of the answers people chose in a group session; easy-read 3-point "
+        "faces scale",
+        "Ann Lead (ann@council.example)",
+    ]
+    assert bus[4:6] == ["media/bus.png", "QS7"]
+    assert bus[8] == "Not given: easy-read survey, drawing"
