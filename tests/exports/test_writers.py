@@ -13,8 +13,16 @@ import jsonschema
 import openpyxl
 import pytest
 
-from exports.content import Tally, build_sheets, method, owner, period, reference_part
-from exports.records import MediaRecord, QuoteRecord
+from exports.content import (
+    HOW_SOURCES,
+    Tally,
+    build_sheets,
+    method,
+    owner,
+    period,
+    reference_part,
+)
+from exports.records import MediaRecord, ParticipantRecord, QuoteRecord
 from exports.safety import neutralise
 from exports.writers import SCHEMA_PATH, write_csv, write_json, write_xlsx, write_zip
 from tests.exports.known import CAMPAIGN, known_answers, known_input, people
@@ -153,6 +161,9 @@ def test_triangulation_sheet(tables):
     # Each column's share positive with its n: hidden is blank, nobody answering is n 0.
     assert qs1[:8] == ["QS1", "Assessing needs", "0.67", "12", "", "", "", ""]
     assert qs1[10:12] == ["", "0"]
+    assert qs1[20:23] == ["no", "", "EV-QS1-TRIANGULATION"]
+    assert qs1[-3] == "Everyone who answered: easy-read survey and advocate group sessions"
+    assert qs1[-2].startswith("Share positive per group and way of answering, side by side; ")
     assert qs7[:12] == [
         *("QS7", "Safeguarding"),
         *("1", "10", "", "0", "", "0", "0.5", "10", "", "0"),
@@ -708,3 +719,104 @@ def test_media_rows_carry_their_tags_and_fall_back_to_the_campaign_period(tmp_pa
     ]
     assert bus[4:6] == ["media/bus.png", "QS7"]
     assert bus[8] == "Not given: easy-read survey, drawing"
+
+
+def _engagement_rows(tmp_path, participants) -> list[list]:
+    data = known_input(tmp_path)
+    data.participants = participants
+    sheet = next(s for s in build_sheets(data) if s.key == "engagement")
+    return [row[:7] for row in sheet.rows]
+
+
+ALL_WAYS = (
+    "Answered on their own, with help, by someone for the person, or in a group session; "
+    "easy-read 3-point faces scale"
+)
+GROUP_WAY = (
+    "Advocate's tally of the answers people chose in a group session; easy-read 3-point faces scale"
+)
+SURVEY = "Easy-read survey sessions and advocate group sessions"
+PERIOD = "2026-11-01 to 2026-11-20"
+
+
+def test_the_engagement_record_row_by_row(tmp_path):
+    participants = [
+        ParticipantRecord("x0", "person", "own", "en", held=True),
+        *(ParticipantRecord(f"p{n}", "person", "own", "en") for n in range(6)),
+        *(ParticipantRecord(f"q{n}", "", "", "") for n in range(5)),
+        ParticipantRecord("g1", "person", "group", "", people=11, place="Hall", date="2026-11-02"),
+        ParticipantRecord("g2", "person", "group", "", people=3, place="Cafe", date="2026-11-03"),
+        ParticipantRecord("g3", "person", "group", "", people=6, place="Park", date="2026-11-04"),
+    ]
+    group_sessions = (HOW_SOURCES["group"], GROUP_WAY)
+    assert _engagement_rows(tmp_path, participants) == [
+        ["Everyone", "People who took part", 31, "EV-ENGAGEMENT-ALL", PERIOD, SURVEY, ALL_WAYS],
+        *(
+            [section, item, n, ref, PERIOD, SURVEY, ALL_WAYS]
+            for section, item, n, ref in (
+                ("Respondent group", "Not given", 5, "EV-ENGAGEMENT-GROUP-NONE"),
+                ("Respondent group", "Person who draws on care", 26, "EV-ENGAGEMENT-GROUP-PERSON"),
+            )
+        ),
+        [
+            "How they answered",
+            "In a group session",
+            20,
+            "EV-ENGAGEMENT-HOW-GROUP",
+            PERIOD,
+            *group_sessions,
+        ],
+        ["How they answered", "Not given", 5, "EV-ENGAGEMENT-HOW-NONE", PERIOD, SURVEY, ALL_WAYS],
+        [
+            "How they answered",
+            "On their own",
+            6,
+            "EV-ENGAGEMENT-HOW-OWN",
+            PERIOD,
+            SURVEY,
+            "Answered on their own; easy-read 3-point faces scale",
+        ],
+        ["Language", "Not recorded", 25, "EV-ENGAGEMENT-LANGUAGE-NONE", PERIOD, SURVEY, ALL_WAYS],
+        ["Language", "en", 6, "EV-ENGAGEMENT-LANGUAGE-EN", PERIOD, SURVEY, ALL_WAYS],
+        [
+            *("Group sessions", "Advocates' group sessions held", 3, "EV-ENGAGEMENT-SESSIONS"),
+            *(PERIOD, *group_sessions),
+        ],
+        [
+            *("Group sessions", "People in advocates' group sessions (group tally)", 20),
+            *("EV-ENGAGEMENT-SESSIONS-PEOPLE", PERIOD, *group_sessions),
+        ],
+        # Three people would be named by a count of 3: hidden, with the next smallest.
+        [
+            "Group session",
+            "2026-11-02, Hall",
+            11,
+            "EV-ENGAGEMENT-SESSION-G1",
+            "2026-11-02",
+            *group_sessions,
+        ],
+        [
+            "Group session",
+            "2026-11-03, Cafe",
+            None,
+            "EV-ENGAGEMENT-SESSION-G2",
+            "2026-11-03",
+            *group_sessions,
+        ],
+        [
+            "Group session",
+            "2026-11-04, Park",
+            None,
+            "EV-ENGAGEMENT-SESSION-G3",
+            "2026-11-04",
+            *group_sessions,
+        ],
+    ]
+
+
+def test_with_no_group_sessions_the_record_says_none(tmp_path):
+    rows = _engagement_rows(tmp_path, [ParticipantRecord("p1", "person", "own", "en")])
+    assert [r[:3] for r in rows if r[0] == "Group sessions"] == [
+        ["Group sessions", "Advocates' group sessions held", 0],
+        ["Group sessions", "People in advocates' group sessions (group tally)", 0],
+    ]
