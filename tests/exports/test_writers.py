@@ -820,3 +820,30 @@ def test_with_no_group_sessions_the_record_says_none(tmp_path):
         ["Group sessions", "Advocates' group sessions held", 0],
         ["Group sessions", "People in advocates' group sessions (group tally)", 0],
     ]
+
+
+def test_json_keeps_every_letter_as_written(tmp_path):
+    data = known_input(tmp_path)
+    data.campaign = replace(data.campaign, title="Gwasanaeth â chymorth")
+    data.quotes = [_quote(item_text="Mae’r staff yn wych", end=19)]
+    write_json(data, tmp_path / "e.json")
+    text = (tmp_path / "e.json").read_text(encoding="utf-8")
+    assert '"title": "Gwasanaeth â chymorth"' in text
+    assert '"redacted_text": "Mae’r staff yn wych"' in text
+
+
+def test_the_zip_charts_are_whole_pages_with_their_own_ids(tmp_path):
+    # Answers given as a list can be read twice, so no second reader is needed.
+    data = known_input(tmp_path)
+    data.answers = known_answers()
+    write_zip(data, tmp_path / "e.zip")
+    with zipfile.ZipFile(tmp_path / "e.zip") as archive:
+        svg = archive.read("charts/triangulation-answered-how.svg").decode()
+        page = archive.read("charts/triangulation-groups.html").decode()
+    assert 'id="triangulation-answered-how-title">Share positive by how people answered<' in svg
+    assert page.startswith(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>'
+        "Triangulation table</title></head><body><h1>Triangulation table</h1>"
+    )
+    assert page.endswith("</body></html>")
+    assert "67%" in page
