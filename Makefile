@@ -3,7 +3,7 @@ PORT ?= 5000
 VENV := .venv/bin
 export PORT
 
-.PHONY: run test setup lock lint format pictures translations-extract translations-update translations-compile bench clean
+.PHONY: run test setup lock lint format pictures translations-extract translations-update translations-compile bench mutation clean
 
 run: setup
 	$(VENV)/engage init
@@ -49,6 +49,15 @@ translations-compile: setup
 
 bench: setup
 	$(VENV)/python -m benchmarks
+
+# Mutation testing of the exports (see docs/evidence.md). Not part of `make test`: a full run
+# takes most of an hour. One worker at low priority, with a time limit; MUTANTS picks a part,
+# e.g. make mutation MUTANTS='exports.content*'.
+MUTANTS ?= exports.*
+MUTATION_TIMEOUT ?= 3600
+mutation: setup
+	timeout $(MUTATION_TIMEOUT) nice -n 10 $(VENV)/mutmut run --max-children 1 '$(MUTANTS)'
+	$(VENV)/mutmut results
 
 clean:
 	rm -rf .venv node_modules .stamps

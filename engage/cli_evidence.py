@@ -8,7 +8,9 @@ import click
 from flask.cli import with_appcontext
 
 from engage import evidence
-from engage.store import get_db, reads
+from engage.store import get_db, reads, writes
+from exports.content import LEAD_ROLE
+from exports.records import SignOff
 from exports.writers import FORMATS
 
 
@@ -23,7 +25,12 @@ from exports.writers import FORMATS
     required=True,
     help="The file to write. CSV is written as a ZIP of one CSV per sheet.",
 )
-@click.option("--by", default=None, help="Who is exporting, for the export log.")
+@click.option(
+    "--by",
+    default=None,
+    help="The lead exporting: named as the owner on every row, and as the one who signed "
+    "the export off for filing (recorded in the export log and the audit log).",
+)
 @with_appcontext
 def export_command(code: str, export_format: str, output: Path, by: str | None) -> None:
     """Export a campaign's evidence, honouring consent, redaction, suppression and holds."""
@@ -34,7 +41,10 @@ def export_command(code: str, export_format: str, output: Path, by: str | None) 
     def progress(stage: str, done: int) -> None:
         click.echo(f"{stage}: {done:,} read", err=True)
 
+    sign_off = SignOff(approved_by=by, role=LEAD_ROLE, approved_at=writes.now()) if by else None
     tally = evidence.export_campaign(
-        get_db(), campaign, export_format, output, progress=progress, by=by
+        get_db(), campaign, export_format, output, progress=progress, by=by, sign_off=sign_off
     )
     click.echo(f"Wrote {output} ({tally.quotes} quotes, {tally.media} media).")
+    if sign_off:
+        click.echo(f"Signed off by {by} at {sign_off.approved_at}.")

@@ -20,6 +20,7 @@ from exports.records import (
     MediaRecord,
     ParticipantRecord,
     QuoteRecord,
+    SignOff,
     Statement,
 )
 from exports.writers import WRITERS
@@ -37,9 +38,14 @@ def suggest_redactions(db: Database, campaign_id: int) -> int:
     return len(items)
 
 
-def campaign_info(campaign: dict) -> CampaignInfo:
-    """Describe a campaign for an export, naming its statements and their themes."""
+def campaign_info(campaign: dict, db: Database | None = None, owner: str = "") -> CampaignInfo:
+    """Describe a campaign for an export, naming its statements and their themes.
+
+    With `db`, the first and last answer dates are read, for the period a campaign without
+    dates covers; `owner` is the lead who runs the export.
+    """
     framework = content.library().framework(campaign["framework_id"])
+    answered = reads.evidence_answer_dates(db, campaign["id"]) if db is not None else ("", "")
     statements = []
     for statement_id in campaign["statement_ids"]:
         statement = framework.statement(statement_id)
@@ -63,6 +69,9 @@ def campaign_info(campaign: dict) -> CampaignInfo:
         min_cell_count=campaign["min_cell_count"],
         is_demo=bool(campaign["is_demo"]),
         exported_at=writes.now(),
+        answers_from=answered[0],
+        answers_to=answered[1],
+        owner=owner,
     )
 
 
@@ -160,6 +169,10 @@ def _media(db: Database, campaign_id: int, held: reads.Held) -> list[MediaRecord
                 kind=answer["kind"] if answer else item["item_kind"],
                 description=scrubbed_description(item),
                 consent_media=bool(item["media_consent"]),
+                statement_ids=(item["statement_id"],) if item["statement_id"] else (),
+                date=(item["created_at"] or "")[:10],
+                respondent_group=item["respondent_group"] or "",
+                answered_how=item["answered_how"] or "",
                 file_name=f"{reference}.{answer['ext']}" if answer else "",
                 source_path=str(store.path(answer["sha256"])) if answer else None,
                 included=bool(item["included"]),
@@ -194,23 +207,31 @@ def _participants(db: Database, campaign_id: int, held: reads.Held) -> Iterator[
         )
 
 
-def export_input(db: Database, campaign: dict, held: reads.Held | None = None) -> ExportInput:
+def export_input(
+    db: Database,
+    campaign: dict,
+    held: reads.Held | None = None,
+    *,
+    owner: str = "",
+    sign_off: SignOff | None = None,
+) -> ExportInput:
     """Gather a campaign's records (as `reads.campaign_by_code` gives it) for an export.
 
     This is the one path from the store to the evidence: the exports, the triangulation
     page and "you said" all read it. People's answers and advocates' group tallies come in
     together, and what safeguarding holds (`held`, read here when not given) is marked on
-    every record.
+    every record. `owner` names the lead running the export and `sign_off` their approval.
     Answers and quotes stream from the store as the export reads them.
     """
     if held is None:
         held = reads.held_for_safeguarding(db, campaign["id"])
     return ExportInput(
-        campaign=campaign_info(campaign),
+        campaign=campaign_info(campaign, db, owner),
         answers=answer_records(db, campaign["id"], held),
         quotes=_quotes(db, campaign["id"], held),
         media=_media(db, campaign["id"], held),
         participants=_participants(db, campaign["id"], held),
+        sign_off=sign_off,
     )
 
 
@@ -222,14 +243,32 @@ def export_campaign(
     *,
     progress: Progress | None = None,
     by: str | None = None,
+    owner: str = "",
+    sign_off: SignOff | None = None,
+    user_id: int | None = None,
 ) -> Tally:
-    """Write a campaign's evidence in one format, from its published snapshot, and log it."""
+    """Write a campaign's evidence in one format, from its published snapshot, and log it.
+
+    `by` is who asked, for the log; `owner` is named on every row (`by` if not given). With
+    `sign_off`, the export carries the approval and the store records it, audited as
+    `user_id`'s.
+    """
     writer = WRITERS[export_format]
-    data = snapshots.published_input(db, campaign, export_input(db, campaign))
+    live = export_input(db, campaign, owner=owner or by or "", sign_off=sign_off)
+    data = snapshots.published_input(db, campaign, live)
     tally = writer(data, path, progress)
-    writes.log_export(
+    log_id = writes.log_export(
         db, campaign["id"], export_format, path.name, quotes=tally.quotes, media=tally.media, by=by
     )
+    if sign_off is not None:
+        writes.sign_off_export(
+            db,
+            log_id,
+            approved_by=sign_off.approved_by,
+            role=sign_off.role,
+            approved_at=sign_off.approved_at,
+            user_id=user_id,
+        )
     return tally
 
 

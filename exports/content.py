@@ -6,15 +6,18 @@ formats cannot drift apart.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from exports import redaction
-from exports.records import ExportInput, MediaRecord, QuoteRecord
+from exports.records import CampaignInfo, ExportInput, MediaRecord, QuoteRecord, SignOff
 from exports.triangulation import (
     ENGAGEMENT_SECTIONS,
+    NOT_A_VIEW,
     VALUE_LABELS,
     VALUES,
+    Cell,
     Engagement,
     Matrix,
     Tables,
@@ -23,8 +26,36 @@ from exports.triangulation import (
     respondent_label,
 )
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 STRENGTH_LABELS = {"strength": "Strength", "improve": "Area to improve", None: ""}
+# Where each column's figures come from, as an evidence library names a source.
+GROUP_SOURCES = {
+    "person": "People who draw on care: easy-read survey",
+    "family": "Families and carers: easy-read survey",
+    "advocacy": "Friends and advocates: easy-read survey; advocate group sessions",
+    "staff": "Staff: easy-read survey",
+    "partner": "Partner organisations: easy-read survey",
+    "all": "Everyone who answered: easy-read survey and advocate group sessions",
+}
+HOW_SOURCES = {
+    "own": "Easy-read survey: people who answered on their own",
+    "helped": "Easy-read survey: people who answered with help",
+    "answered_for": "Easy-read survey: answered by someone for the person",
+    "group": "Advocate group session",
+}
+HOW_METHODS = {
+    "own": "Answered on their own",
+    "helped": "Answered with help",
+    "answered_for": "Someone answered for the person",
+    "group": "Advocate's tally of the answers people chose in a group session",
+}
+ALL_WAYS = "Answered on their own, with help, by someone for the person, or in a group session"
+NOT_NAMED = "Not named"
+# The export is written in English, so the approver's role is named here, not translated.
+LEAD_ROLE = "Lead"
+# Columns every figure row carries at its end, so each can be filed on its own.
+FILING_HEADERS = ["Evidence reference", "Period", "Source", "Method", "Owner"]
+FILING_FIELDS = ["evidence_ref", "period", "source", "method", "owner"]
 Progress = Callable[[str, int], None]
 
 
@@ -37,6 +68,8 @@ class Sheet:
     headers: list[str]
     fields: list[str]
     rows: Iterable[list]
+    # Fields holding a share from 0 to 1, which a workbook shows as a percentage.
+    percent: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass
@@ -70,6 +103,37 @@ def media_is_exportable(media: MediaRecord) -> bool:
     return media.consent_media and media.included and not media.held
 
 
+def reference_part(text: str) -> str:
+    """Return text as a piece of an evidence reference: capitals, digits and hyphens."""
+    return re.sub(r"[^A-Z0-9]+", "-", text.upper()).strip("-") or "NONE"
+
+
+def period(campaign: CampaignInfo) -> str:
+    """Return the dates the figures cover: from opening (or the first answer) to closing.
+
+    A campaign still open when exported covers up to the day of the export, its snapshot.
+    """
+    start = (campaign.opens_at or campaign.answers_from or "")[:10]
+    exported = campaign.exported_at[:10]
+    closes = (campaign.closes_at or "")[:10]
+    end = closes if closes and (not exported or closes <= exported) else exported
+    end = end or campaign.answers_to[:10]
+    if start and end:
+        return f"{start} to {end}"
+    return start or end
+
+
+def owner(campaign: CampaignInfo) -> str:
+    """Return who owns the export's evidence: the lead who ran it, or "Not named"."""
+    return campaign.owner or NOT_NAMED
+
+
+def method(campaign: CampaignInfo, how: str) -> str:
+    """Describe how answers were given for a way of answering, or all ways for ""."""
+    scale = f"easy-read {campaign.scale_points}-point faces scale"
+    return f"{HOW_METHODS.get(how, ALL_WAYS)}; {scale}"
+
+
 def build_sheets(
     data: ExportInput,
     progress: Progress | None = None,
@@ -88,8 +152,9 @@ def build_sheets(
     themes = {s.id: s.theme for s in campaign.statements}
     return [
         _read_me(data),
-        _scores(by_group, by_how, themes),
-        _triangulation(by_group, by_how),
+        _sign_off(data.sign_off),
+        _scores(by_group, by_how, themes, campaign),
+        _triangulation(by_group, by_how, campaign),
         Sheet(
             "Quotes",
             "quotes",
@@ -104,6 +169,7 @@ def build_sheets(
                 "Date",
                 "Words (redacted)",
                 "English translation",
+                *FILING_HEADERS[1:],
             ],
             [
                 "evidence_ref",
@@ -116,17 +182,36 @@ def build_sheets(
                 "date",
                 "redacted_text",
                 "english_translation",
+                *FILING_FIELDS[1:],
             ],
-            _quote_rows(data.quotes, themes, report, tally, tables),
+            _quote_rows(data.quotes, themes, report, tally, tables, campaign),
         ),
         Sheet(
             "Media",
             "media",
-            ["Reference", "Kind", "Description", "Consent", "File name in ZIP"],
-            ["reference", "kind", "description", "consent", "file_name"],
-            _media_rows(data.media, tally),
+            [
+                "Reference",
+                "Kind",
+                "Description",
+                "Consent",
+                "File name in ZIP",
+                "Statement",
+                "Theme",
+                *FILING_HEADERS[1:],
+            ],
+            [
+                "reference",
+                "kind",
+                "description",
+                "consent",
+                "file_name",
+                "statement",
+                "theme",
+                *FILING_FIELDS[1:],
+            ],
+            _media_rows(data.media, themes, tally, tables, campaign),
         ),
-        _engagement(tables.engagement),
+        _engagement(tables.engagement, campaign),
     ]
 
 
@@ -154,6 +239,7 @@ def _counted(records: Iterable, stage: str, report: Progress) -> Iterator:
 
 def _read_me(data: ExportInput) -> Sheet:
     c = data.campaign
+    signed = data.sign_off
     rows = [
         ["Campaign", c.title],
         ["Campaign code", c.code],
@@ -162,6 +248,12 @@ def _read_me(data: ExportInput) -> Sheet:
         ["Opened", c.opens_at or ""],
         ["Closed", c.closes_at or ""],
         ["Exported", c.exported_at],
+        ["Period", period(c)],
+        ["Owner", owner(c)],
+        [
+            "Signed off",
+            f"{signed.approved_by} ({signed.role}), {signed.approved_at}" if signed else "No",
+        ],
         ["Demo data", "Yes: synthetic answers, not real people" if c.is_demo else "No"],
         [
             "Method",
@@ -181,13 +273,21 @@ def _read_me(data: ExportInput) -> Sheet:
             f"A group of fewer than {c.min_group_size} people is hidden; counts under "
             f"{c.min_cell_count} are hidden; further figures, zeros and totals included, are "
             "hidden until no hidden figure can be narrowed to a range narrower than "
-            f"{c.min_cell_count} from every published table together. Quotes do not name a "
-            "group or language these tables hide. Figures come from a snapshot taken at most "
-            "once a day and when the campaign closes.",
+            f"{c.min_cell_count} from every published table together. Quotes and media do not "
+            "name a group, way of answering or language these tables hide. Figures come from a "
+            "snapshot taken at most once a day and when the campaign closes.",
         ],
         [
             "Share positive",
-            "Very good and good, over all answers except 'not sure' and 'I don't want to say'.",
+            "Very good and good, over all answers except 'not sure' and 'I don't want to say', "
+            "as a number from 0 to 1 (a percentage in the workbook), with that base beside it "
+            "as n. An n is shown only with its share, and only where the shown counts give it.",
+        ],
+        [
+            "Not sure and did not want to say",
+            "The share of all answers that were 'not sure', and that were 'I don't want to "
+            "say', with all answers as their base n. A rate is shown only where its count and "
+            "all answers are shown.",
         ],
         [
             "Views differ",
@@ -195,15 +295,27 @@ def _read_me(data: ExportInput) -> Sheet:
             f"{round(c.differ_margin * 100)} percentage points.",
         ],
         [
+            "Evidence references",
+            "Every figure, quote and piece of media has a reference, made from what it is "
+            "(statement, table, group or way of answering), so the same figure keeps its "
+            "reference in later exports of this campaign. Each row also gives its period, "
+            "source, method and owner.",
+        ],
+        [
             "What is left out",
             "Quotes without consent to quote, media without consent to show, anything held "
             "for safeguarding or excluded by the review team, and quotes whose redactions "
             "are not all decided. Quotes carry only redacted words.",
         ],
+        ["Sign-off", "Who approved this export for filing, their role and when."],
         ["Scores", "Per statement, per respondent group and per way of answering, with counts."],
         ["Triangulation", "Share positive per statement for each group, side by side."],
         ["Quotes", "Redacted quotes with stable evidence references, tagged to statements."],
-        ["Media", "Drawings, photos, video and recordings people agreed may be shown."],
+        [
+            "Media",
+            "Drawings, photos, video and recordings people agreed may be shown, tagged to "
+            "statements.",
+        ],
         [
             "Engagement record",
             "Who took part, how many, in which ways and languages, and each advocates' group "
@@ -214,11 +326,56 @@ def _read_me(data: ExportInput) -> Sheet:
     return Sheet("Read me", "read_me", ["Item", "Details"], ["item", "details"], rows)
 
 
-def _share_text(share: float | None) -> str:
-    return "" if share is None else f"{round(share * 100)}%"
+def _sign_off(signed: SignOff | None) -> Sheet:
+    if signed is None:
+        row = ["", "", "", "Not signed off: no lead has approved this export for filing."]
+    else:
+        row = [
+            signed.approved_by,
+            signed.role,
+            signed.approved_at,
+            "Approved for filing in the self-assessment.",
+        ]
+    return Sheet(
+        "Sign-off",
+        "sign_off",
+        ["Approved by", "Role", "Approved at", "Approval"],
+        ["approved_by", "role", "approved_at", "approval"],
+        [row],
+    )
 
 
-def _scores(by_group: Matrix, by_how: Matrix, themes: dict[str, str]) -> Sheet:
+def share_base(cell: Cell) -> int | None:
+    """Return the n behind a cell's share positive, or None where it is hidden.
+
+    The base is every answer except 'not sure' and 'I don't want to say'. It is shown only
+    with its share (or as 0 where there are no such answers), and only where the shown
+    counts already give it, so it never narrows a hidden figure.
+    """
+    base = sum(n for v, n in cell.raw_counts.items() if v not in NOT_A_VIEW)
+    if cell.share_positive is None and (base or cell.people is None):
+        return None
+    views = [cell.count(v) for v in VALUES if v not in NOT_A_VIEW]
+    not_views = [cell.count(v) for v in NOT_A_VIEW]
+    if None not in views or (cell.answers is not None and None not in not_views):
+        return base
+    return None
+
+
+def rate(cell: Cell, value: str) -> float | None:
+    """Return the share of a cell's answers that were `value`, or None if hidden or empty.
+
+    Both the count and the answers must be shown, so a rate tells nothing they do not.
+    """
+    count, answers = cell.count(value), cell.answers
+    if count is None or not answers:
+        return None
+    return round(count / answers, 2)
+
+
+def _scores(
+    by_group: Matrix, by_how: Matrix, themes: dict[str, str], campaign: CampaignInfo
+) -> Sheet:
     headers = [
         "Statement id",
         "Statement",
@@ -229,8 +386,13 @@ def _scores(by_group: Matrix, by_how: Matrix, themes: dict[str, str]) -> Sheet:
         "Answers",
         *(VALUE_LABELS[v] for v in VALUES),
         "Share positive",
+        "Share positive n",
+        "Not sure rate",
+        "Did not want to say rate",
+        "Rates n",
         "Status",
         "Views differ",
+        *FILING_HEADERS,
     ]
     fields = [
         "statement_id",
@@ -242,16 +404,28 @@ def _scores(by_group: Matrix, by_how: Matrix, themes: dict[str, str]) -> Sheet:
         "answers",
         *VALUES,
         "share_positive",
+        "share_positive_n",
+        "not_sure_rate",
+        "prefer_not_to_say_rate",
+        "rates_n",
         "status",
         "differs",
+        *FILING_FIELDS,
     ]
+    when, who = period(campaign), owner(campaign)
     rows = []
     for matrix, split in ((by_group, "respondent group"), (by_how, "answered how")):
         for row in matrix.rows:
-            cells = [*((matrix.labels[c], row.cells[c]) for c in matrix.columns)]
+            cells = [(c, matrix.labels[c], row.cells[c]) for c in matrix.columns]
             if matrix is by_group:
-                cells.append(("All", row.total))
-            for label, cell in cells:
+                cells.append(("all", "All", row.total))
+            for column, label, cell in cells:
+                if matrix is by_group:
+                    ref = f"EV-{row.statement.id}-SCORE-{reference_part(column)}"
+                    source, how = GROUP_SOURCES[column], ""
+                else:
+                    ref = f"EV-{row.statement.id}-SCORE-HOW-{reference_part(column)}"
+                    source, how = HOW_SOURCES[column], column
                 rows.append(
                     [
                         row.statement.id,
@@ -262,39 +436,51 @@ def _scores(by_group: Matrix, by_how: Matrix, themes: dict[str, str]) -> Sheet:
                         cell.people,
                         cell.answers,
                         *(cell.count(v) for v in VALUES),
-                        _share_text(cell.share_positive),
+                        cell.share_positive,
+                        share_base(cell),
+                        rate(cell, "not_sure"),
+                        rate(cell, "prefer_not_to_say"),
+                        cell.answers,
                         cell.status,
                         "yes" if cell.differs else "",
+                        ref,
+                        when,
+                        source,
+                        method(campaign, how),
+                        who,
                     ]
                 )
-    return Sheet("Scores", "scores", headers, fields, rows)
+    percent = frozenset({"share_positive", "not_sure_rate", "prefer_not_to_say_rate"})
+    return Sheet("Scores", "scores", headers, fields, rows, percent)
 
 
-def _triangulation(by_group: Matrix, by_how: Matrix) -> Sheet:
+def _triangulation(by_group: Matrix, by_how: Matrix, campaign: CampaignInfo) -> Sheet:
     headers = ["Statement id", "Statement"]
     fields = ["statement_id", "statement"]
-    for column in by_group.columns:
-        headers.append(by_group.labels[column])
-        fields.append(f"group_{column}")
-    for column in by_how.columns:
-        headers.append(by_how.labels[column])
-        fields.append(f"how_{column}")
-    headers += ["Groups' views differ", "Gap in points"]
-    fields += ["differs", "gap_points"]
+    for prefix, matrix in (("group", by_group), ("how", by_how)):
+        for column in matrix.columns:
+            headers += [matrix.labels[column], f"{matrix.labels[column]} n"]
+            fields += [f"{prefix}_{column}", f"{prefix}_{column}_n"]
+    headers += ["Groups' views differ", "Gap in points", *FILING_HEADERS]
+    fields += ["differs", "gap_points", *FILING_FIELDS]
+    percent = frozenset(f for f in fields[2:-7] if not f.endswith("_n"))
     rows = []
     for group_row, how_row in zip(by_group.rows, by_how.rows, strict=True):
         line = [group_row.statement.id, group_row.statement.name]
         for matrix_row in (group_row, how_row):
             for cell in matrix_row.cells.values():
-                if cell.people == 0:
-                    line.append("no answers")
-                elif cell.share_positive is None:
-                    line.append("hidden")
-                else:
-                    line.append(_share_text(cell.share_positive))
-        line += ["yes" if group_row.differs else "no", group_row.range_points]
+                line += [cell.share_positive, share_base(cell)]
+        line += [
+            "yes" if group_row.differs else "no",
+            group_row.range_points,
+            f"EV-{group_row.statement.id}-TRIANGULATION",
+            period(campaign),
+            GROUP_SOURCES["all"],
+            f"Share positive per group and way of answering, side by side; {method(campaign, '')}",
+            owner(campaign),
+        ]
         rows.append(line)
-    return Sheet("Triangulation", "triangulation", headers, fields, rows)
+    return Sheet("Triangulation", "triangulation", headers, fields, rows, percent)
 
 
 def quote_labels(quote: QuoteRecord, tables: Tables) -> tuple[str, str, str]:
@@ -320,7 +506,9 @@ def _quote_rows(
     report: Progress,
     tally: Tally,
     tables: Tables,
+    campaign: CampaignInfo,
 ) -> Iterator[list]:
+    who = owner(campaign)
     done = 0
     for quote in quotes:
         done += 1
@@ -336,7 +524,7 @@ def _quote_rows(
         yield [
             quote.evidence_ref,
             ", ".join(quote.statement_ids),
-            ", ".join(dict.fromkeys(themes.get(s, "") for s in quote.statement_ids if s)),
+            _themes(quote.statement_ids, themes),
             STRENGTH_LABELS.get(quote.strength, ""),
             group,
             how,
@@ -344,43 +532,157 @@ def _quote_rows(
             quote.date,
             words,
             translation,
+            quote.date or period(campaign),
+            _source(group, quote.answered_how if how else "", "written answer"),
+            method(campaign, quote.answered_how if how else ""),
+            who,
         ]
     report("quotes", done)
 
 
-def _media_rows(media: Iterable[MediaRecord], tally: Tally) -> Iterator[list]:
+def _themes(statement_ids: Iterable[str], themes: dict[str, str]) -> str:
+    return ", ".join(dict.fromkeys(themes.get(s, "") for s in statement_ids if s))
+
+
+def _source(group: str, answered_how: str, what: str) -> str:
+    """Name where a quote or piece of media came from: who, and by which route.
+
+    `group` is the respondent group's label as it may be published ("" where a table hides
+    it); `answered_how` is "" where the way of answering may not be named.
+    """
+    if answered_how == "group":
+        return f"Advocate group session: {what}"
+    if not group:
+        return f"Easy-read survey or advocate group session: {what}"
+    return f"{group}: easy-read survey, {what}"
+
+
+def _media_labels(item: MediaRecord, tables: Tables) -> tuple[str, str]:
+    """Return the media's group label and way of answering as they may be published.
+
+    As for quotes, neither is named where Scores hides the cell its maker sits in, nor where
+    the Engagement record hides their group's or way of answering's line.
+    """
+    hidden_lines = {
+        (line.section, line.code) for line in tables.engagement.lines if line.people is None
+    }
+    if (
+        any(
+            tables.hides_group_of(s, item.respondent_group, item.answered_how)
+            for s in item.statement_ids
+        )
+        or ("group", item.respondent_group) in hidden_lines
+        or ("how", item.answered_how) in hidden_lines
+    ):
+        return "", ""
+    return respondent_label(item.respondent_group), item.answered_how
+
+
+def _media_rows(
+    media: Iterable[MediaRecord],
+    themes: dict[str, str],
+    tally: Tally,
+    tables: Tables,
+    campaign: CampaignInfo,
+) -> Iterator[list]:
+    who = owner(campaign)
     for item in media:
         if not media_is_exportable(item):
             continue
         tally.media += 1
+        group, how = _media_labels(item, tables)
         yield [
             item.reference,
             item.kind,
             item.description,
             "yes",
             f"media/{item.file_name}" if item.file_name else "",
+            ", ".join(item.statement_ids),
+            _themes(item.statement_ids, themes),
+            item.date or period(campaign),
+            _source(group, how, item.kind or "media"),
+            method(campaign, how),
+            who,
         ]
 
 
-def _engagement(engagement: Engagement) -> Sheet:
-    rows: list[list] = [["Everyone", "People who took part", engagement.everyone.people]]
+ENGAGEMENT_SOURCE = "Easy-read survey sessions and advocate group sessions"
+
+
+def _engagement(engagement: Engagement, campaign: CampaignInfo) -> Sheet:
+    # Each row: section, item, people, reference, the way of answering it is about ("" for
+    # all) and its own date ("" for the campaign's period).
+    rows: list[list] = [
+        [
+            "Everyone",
+            "People who took part",
+            engagement.everyone.people,
+            "EV-ENGAGEMENT-ALL",
+            "",
+            "",
+        ]
+    ]
     for line in engagement.lines:
-        rows.append([ENGAGEMENT_SECTIONS[line.section], line.item, line.people])
+        part = {"group": "GROUP", "how": "HOW", "language": "LANGUAGE"}[line.section]
+        rows.append(
+            [
+                ENGAGEMENT_SECTIONS[line.section],
+                line.item,
+                line.people,
+                f"EV-ENGAGEMENT-{part}-{reference_part(line.code)}",
+                line.code if line.section == "how" else "",
+                "",
+            ]
+        )
     rows += [
-        ["Group sessions", "Advocates' group sessions held", engagement.sessions],
+        [
+            "Group sessions",
+            "Advocates' group sessions held",
+            engagement.sessions,
+            "EV-ENGAGEMENT-SESSIONS",
+            "group",
+            "",
+        ],
         [
             "Group sessions",
             "People in advocates' group sessions (group tally)",
             engagement.in_group_sessions,
+            "EV-ENGAGEMENT-SESSIONS-PEOPLE",
+            "group",
+            "",
         ],
     ]
     # Each session's people are in the suppression model with the lines above, so a
-    # session's own line never gives a hidden figure away.
-    rows += [["Group session", line.item, line.people] for line in engagement.group_sessions]
+    # session's own line never gives a hidden figure away; its date is the period it covers.
+    rows += [
+        [
+            "Group session",
+            line.item,
+            line.people,
+            f"EV-ENGAGEMENT-SESSION-{reference_part(line.code)}",
+            "group",
+            line.date,
+        ]
+        for line in engagement.group_sessions
+    ]
+    when, who = period(campaign), owner(campaign)
+    filed = [
+        [
+            section,
+            item,
+            people,
+            ref,
+            own_date or when,
+            HOW_SOURCES["group"] if how == "group" else ENGAGEMENT_SOURCE,
+            method(campaign, how),
+            who,
+        ]
+        for section, item, people, ref, how, own_date in rows
+    ]
     return Sheet(
         "Engagement record",
         "engagement",
-        ["Section", "Item", "People"],
-        ["section", "item", "people"],
-        rows,
+        ["Section", "Item", "People", *FILING_HEADERS],
+        ["section", "item", "people", *FILING_FIELDS],
+        filed,
     )

@@ -31,6 +31,11 @@ class CampaignInfo:
     differ_margin: float = 0.2
     is_demo: bool = False
     exported_at: str = ""
+    # The first and last day anyone answered, for the period when the campaign has no dates.
+    answers_from: str = ""
+    answers_to: str = ""
+    # Who owns the evidence in this export: the lead who ran it.
+    owner: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,10 @@ class MediaRecord:
     source_path: str | None = None
     included: bool = True
     held: bool = False
+    statement_ids: tuple[str, ...] = ()
+    date: str = ""
+    respondent_group: str = ""
+    answered_how: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,15 @@ class ParticipantRecord:
     date: str = ""
 
 
+@dataclass(frozen=True)
+class SignOff:
+    """A lead's approval of an export for filing: who approved it, their role and when."""
+
+    approved_by: str
+    role: str
+    approved_at: str
+
+
 @dataclass
 class ExportInput:
     """Everything one export is made from. Iterables may be generators, read once."""
@@ -123,3 +141,4 @@ class ExportInput:
     quotes: object = field(default_factory=list)
     media: object = field(default_factory=list)
     participants: object = field(default_factory=list)
+    sign_off: SignOff | None = None

@@ -193,6 +193,10 @@ class EngagementLine:
     item: str
     raw_people: int
     hidden: bool = False
+    # What the line is about as stored (a respondent group, a way of answering, a language,
+    # or a session's key), for its evidence reference; a session's line carries its date.
+    code: str = ""
+    date: str = ""
 
     @property
     def people(self) -> int | None:
@@ -369,16 +373,21 @@ def _engagement(
     hidden: set,
 ) -> Engagement:
     by: dict[str, dict[str, int]] = {section: defaultdict(int) for section in ENGAGEMENT_SECTIONS}
+    codes: dict[tuple[str, str], str] = {}
     for (group, how, language), people in took_part.items():
         by["group"][respondent_label(group)] += people
         by["how"][how_label(how)] += people
         by["language"][language] += people
+        codes[("group", respondent_label(group))] = group
+        codes[("how", how_label(how))] = how
+        codes[("language", language)] = "" if language == NO_LANGUAGE else language
     lines = [
         EngagementLine(
             section,
             item,
             people,
             suppression.engagement_key(section, item) in hidden,
+            code=codes[(section, item)],
         )
         for section in ENGAGEMENT_SECTIONS
         for item, people in sorted(by[section].items())
@@ -394,6 +403,8 @@ def _engagement(
             f"{p.date}, {p.place}",
             p.people,
             suppression.engagement_key("session", key) in hidden,
+            code=key,
+            date=p.date,
         )
         for key, p in sessions.items()
     ]

@@ -1,11 +1,12 @@
 """Write an export's sheets as XLSX, CSV, JSON or a ZIP, streaming row by row.
 
 Formats:
-- xlsx: one workbook, a sheet per table, written in openpyxl's write-only mode.
-- csv: a ZIP holding one UTF-8 CSV per sheet (read-me.csv, scores.csv, triangulation.csv,
-  quotes.csv, media.csv, engagement-record.csv), each with a header row. One file per sheet
-  keeps every table whole, and the ZIP keeps them together.
-- json: one document following exports/schema/export-v1.schema.json.
+- xlsx: one workbook, a sheet per table, written in openpyxl's write-only mode. Shares and
+  rates are numbers from 0 to 1 shown with a percentage format.
+- csv: a ZIP holding one UTF-8 CSV per sheet (read-me.csv, sign-off.csv, scores.csv,
+  triangulation.csv, quotes.csv, media.csv, engagement-record.csv), each with a header row.
+  One file per sheet keeps every table whole, and the ZIP keeps them together.
+- json: one document following exports/schema/export-v2.schema.json.
 - zip: the workbook, the two triangulation charts as SVG with an HTML table of the same
   data, and the media files people agreed may be shown, under media/.
 In XLSX and CSV a hidden figure is a blank cell; in JSON it is null. Text that could start
@@ -21,6 +22,7 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from exports.charts import matrix_svg, matrix_table_html
 from exports.content import (
@@ -30,6 +32,8 @@ from exports.content import (
     Tally,
     build_sheets,
     media_is_exportable,
+    owner,
+    period,
     published_tables,
 )
 from exports.records import ExportInput
@@ -37,11 +41,19 @@ from exports.safety import neutralise
 from exports.triangulation import Tables
 
 FORMATS = ("xlsx", "csv", "json", "zip")
-SCHEMA_PATH = Path(__file__).parent / "schema" / "export-v1.schema.json"
+SCHEMA_PATH = Path(__file__).parent / "schema" / "export-v2.schema.json"
+PERCENT_FORMAT = "0%"
 
 
 def _cell(value):
     return "" if value is None else neutralise(value)
+
+
+def _percent_cell(worksheet, value) -> WriteOnlyCell:
+    """Return a share as a number cell that shows as a percentage; None stays blank."""
+    cell = WriteOnlyCell(worksheet, value=value)
+    cell.number_format = PERCENT_FORMAT
+    return cell
 
 
 def _csv_name(sheet: Sheet) -> str:
@@ -57,8 +69,14 @@ def write_xlsx(
     for sheet in build_sheets(data, progress, tally, tables):
         worksheet = workbook.create_sheet(sheet.name)
         worksheet.append(sheet.headers)
+        percent = [field in sheet.percent for field in sheet.fields]
         for row in sheet.rows:
-            worksheet.append([_cell(value) for value in row])
+            worksheet.append(
+                [
+                    _percent_cell(worksheet, value) if is_percent else _cell(value)
+                    for value, is_percent in zip(row, percent, strict=True)
+                ]
+            )
     workbook.save(target)
     return tally
 
@@ -97,6 +115,8 @@ def write_json(data: ExportInput, target, progress: Progress | None = None) -> T
             "opens_at": c.opens_at,
             "closes_at": c.closes_at,
             "exported_at": c.exported_at,
+            "period": period(c),
+            "owner": owner(c),
             "is_demo": c.is_demo,
             "min_group_size": c.min_group_size,
             "min_cell_count": c.min_cell_count,
@@ -120,7 +140,9 @@ def write_zip(data: ExportInput, target, progress: Progress | None = None) -> Ta
     The charts show the same suppressed tables as the workbook, built once.
     """
     media = list(data.media)
-    data = ExportInput(data.campaign, data.answers, data.quotes, media, list(data.participants))
+    data = ExportInput(
+        data.campaign, data.answers, data.quotes, media, list(data.participants), data.sign_off
+    )
     tables = published_tables(data, progress)
     workbook = io.BytesIO()
     tally = write_xlsx(data, workbook, progress, tables)

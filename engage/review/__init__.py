@@ -36,7 +36,8 @@ from engage.store import get_db, reads, writes
 from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS
 from exports import redaction
 from exports.charts import matrix_svg
-from exports.content import quote_is_exportable
+from exports.content import LEAD_ROLE, quote_is_exportable
+from exports.records import SignOff
 from exports.triangulation import VALUE_LABELS, Tables
 
 bp = Blueprint(
@@ -562,12 +563,29 @@ def download(code: str):
     if export_format not in EXPORT_FORMATS:
         refuse(400, _("Choose a format"))
     db = get_db()
+    me = _me()
+    lead = f"{me['name']} ({me['email']})"
+    # Ticking the box approves this export for filing; the approval goes in the file too.
+    sign_off = (
+        SignOff(approved_by=lead, role=LEAD_ROLE, approved_at=writes.now())
+        if request.form.get("sign_off") == "yes"
+        else None
+    )
     extension = {"csv": "zip", "zip": "zip"}.get(export_format, export_format)
     file_name = f"engage-{campaign['code']}-{export_format}.{extension}"
     folder = tempfile.TemporaryDirectory(prefix="engage-export-")
     path = Path(folder.name) / file_name
     try:
-        tally = evidence.export_campaign(db, campaign, export_format, path, by=_me()["email"])
+        tally = evidence.export_campaign(
+            db,
+            campaign,
+            export_format,
+            path,
+            by=me["email"],
+            owner=lead,
+            sign_off=sign_off,
+            user_id=me["id"],
+        )
         writes.audit(
             db,
             _me()["id"],

@@ -563,6 +563,23 @@ def evidence_answers(db: Database, campaign_id: int):
     )
 
 
+def evidence_answer_dates(db: Database, campaign_id: int) -> tuple[str, str]:
+    """Return the first and last time anyone answered, people or group tallies ("" if none)."""
+    row = db.execute(
+        """
+        SELECT MIN(at) AS first, MAX(at) AS last FROM (
+            SELECT a.updated_at AS at FROM answers a
+            JOIN respondent_sessions s ON s.id = a.session_id WHERE s.campaign_id = ?
+            UNION ALL
+            SELECT t.updated_at FROM group_tallies t
+            JOIN group_sessions g ON g.id = t.group_session_id WHERE g.campaign_id = ?
+        )
+        """,
+        [campaign_id, campaign_id],
+    ).fetchone()
+    return row["first"] or "", row["last"] or ""
+
+
 def evidence_group_tallies(db: Database, campaign_id: int):
     """Yield every group tally of a campaign: one row per question, counts as JSON.
 

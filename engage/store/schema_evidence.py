@@ -206,3 +206,16 @@ _TRIGGERS = (
         END;
         """,
 )
+
+
+@evidence(name="0002_export_sign_off")
+def _export_sign_off(db: Database) -> None:
+    # A lead approves an export for filing as they take it; the approval stays with its log.
+    run_script(
+        db,
+        """
+        ALTER TABLE export_log ADD COLUMN approved_by TEXT;
+        ALTER TABLE export_log ADD COLUMN approved_role TEXT;
+        ALTER TABLE export_log ADD COLUMN approved_at TEXT;
+        """,
+    )

@@ -1039,6 +1039,42 @@ def log_export(
     )
 
 
+def sign_off_export(
+    db: Database,
+    export_log_id: int,
+    *,
+    approved_by: str,
+    role: str,
+    approved_at: str,
+    user_id: int | None,
+) -> None:
+    """Record that a lead approved a logged export for filing, with an audit entry."""
+    with transaction(db):
+        entry = db["export_log"].get(export_log_id)
+        db["export_log"].update(
+            export_log_id,
+            {"approved_by": approved_by, "approved_role": role, "approved_at": approved_at},
+        )
+        campaign = db.execute(
+            "SELECT code FROM campaigns WHERE id = ?", [entry["campaign_id"]]
+        ).fetchone()
+        audit(
+            db,
+            user_id,
+            "export_sign_off",
+            campaign["code"] if campaign else "",
+            json.dumps(
+                {
+                    "export": export_log_id,
+                    "format": entry["format"],
+                    "approved_by": approved_by,
+                    "role": role,
+                    "approved_at": approved_at,
+                }
+            ),
+        )
+
+
 def add_synthetic_sessions(db: Database, campaign_id: int, sessions: list[dict]) -> None:
     """Store made-up respondents for a demo campaign, each marked as synthetic.
 

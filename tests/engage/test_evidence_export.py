@@ -69,10 +69,18 @@ def test_every_format_from_the_command(runner, app, seeded, tmp_path):
     # nor anything about the 4 family members can be narrowed down.
     assert everyone[5:7] == (27, 27)
     assert everyone[9:11] == (None, None)
-    assert scores[("respondent group", "Families and carers")][5:16] == (None,) * 10 + ("hidden",)
+    # people, answers, 7 counts, share, its n, the two rates, their n: all hidden.
+    families = scores[("respondent group", "Families and carers")]
+    assert families[5:19] == (None,) * 14
+    assert families[19] == "hidden"
     assert scores[("respondent group", "People who draw on care")][5] is None
     for row in scores.values():
         assert all(n is None or not 0 < n < 5 for n in row[7:14]), row
+        # An n or a rate is never shown beside a hidden share or count.
+        if row[14] is None:
+            assert row[15] in (None, 0), row
+        for count, rate in ((row[12], row[16]), (row[13], row[17])):
+            assert count is not None or rate is None, row
     quotes = list(workbook["Quotes"].iter_rows(min_row=2, values_only=True))
     assert [(q[0], q[8]) for q in quotes] == [
         ("EV-QS1-0001", "My carer [name] is kind, ring [phone number].")

@@ -141,8 +141,8 @@ def _text(value) -> str:
 
 
 def _scores(tables) -> dict[tuple[str, str], list[str]]:
-    """Return (split, column) -> [people, answers, each answer's count..., share, status]."""
-    return {(r[3], r[4]): [_text(v) for v in r[5:16]] for r in tables["Scores"]}
+    """Return (split, column) -> [people, answers, each answer's count..., share, its n, status]."""
+    return {(r[3], r[4]): [_text(v) for v in [*r[5:16], r[19]]] for r in tables["Scores"]}
 
 
 def _engagement(tables) -> dict[tuple[str, str], str]:
@@ -191,8 +191,9 @@ def test_a_group_tally_counts_in_every_export_and_page(
         held_on = db.execute(
             "SELECT substr(created_at, 1, 10) FROM group_sessions WHERE id = ?", [group_id]
         ).fetchone()[0]
-    # people, answers, very good, good, OK, not good, very bad, not sure, did not say, share
-    expected = ["12", "22", "0", "10", "0", "0", "12", "0", "0", "45%", "shown"]
+    # people, answers, very good, good, OK, not good, very bad, not sure, did not say, share,
+    # its n, status
+    expected = ["12", "22", "0", "10", "0", "0", "12", "0", "0", "0.45", "22", "shown"]
     for fmt in FORMATS:
         tables = _export(lead, campaign, fmt, tmp_path)
         scores = _scores(tables)
@@ -202,7 +203,9 @@ def test_a_group_tally_counts_in_every_export_and_page(
         assert scores[("respondent group", "People who draw on care")][0] == "0", fmt
         line = _triangulation(tables)
         assert line[:2] == ["QS1", "Assessing needs"], fmt
-        assert (line[2], line[4], line[10]) == ("no answers", "45%", "45%"), fmt
+        # Share positive and its n: people who draw on care (none), advocates, group session.
+        assert line[2:4] == ["", "0"], fmt
+        assert (line[6:8], line[18:20]) == (["0.45", "22"], ["0.45", "22"]), fmt
         engagement = _engagement(tables)
         assert engagement[("Everyone", "People who took part")] == "12", fmt
         assert engagement[("Respondent group", "Person who draws on care")] == "12", fmt
@@ -253,12 +256,12 @@ def test_a_small_group_is_hidden_not_given_away(staff_client, app, campaign, tmp
     for fmt in FORMATS:
         tables = _export(lead, campaign, fmt, tmp_path)
         scores = _scores(tables)
-        assert scores[("answered how", GROUP_HOW)] == [""] * 10 + ["hidden"], fmt
-        assert scores[("respondent group", GROUP_COLUMN)] == [""] * 10 + ["hidden"], fmt
+        assert scores[("answered how", GROUP_HOW)] == [""] * 11 + ["hidden"], fmt
+        assert scores[("respondent group", GROUP_COLUMN)] == [""] * 11 + ["hidden"], fmt
         # The people answering alone are hidden too, or all minus them gives the group away.
         assert scores[("answered how", "On their own")][0] == "", fmt
         line = _triangulation(tables)
-        assert (line[4], line[10]) == ("hidden", "hidden"), fmt
+        assert (line[6:8], line[18:20]) == (["", ""], ["", ""]), fmt
         engagement = _engagement(tables)
         assert engagement[("Everyone", "People who took part")] == "16", fmt
         assert engagement[("How they answered", "In a group session")] == "", fmt

@@ -9,6 +9,7 @@ from exports.records import (
     MediaRecord,
     ParticipantRecord,
     QuoteRecord,
+    SignOff,
     Statement,
 )
 
@@ -22,8 +23,12 @@ CAMPAIGN = CampaignInfo(
     title="Known campaign",
     framework="CQC local authority assessment",
     statements=STATEMENTS,
+    opens_at="2026-11-01T09:00:00+00:00",
+    closes_at="2026-11-20T17:00:00+00:00",
     exported_at="2026-11-23T10:00:00+00:00",
+    owner="Ann Lead (ann@council.example)",
 )
+SIGN_OFF = SignOff("Ann Lead (ann@council.example)", "Lead", "2026-11-23T10:00:00+00:00")
 
 
 def people(prefix, count, statement, values, group, how="own", language="en", held=False):
@@ -121,7 +126,16 @@ def known_media(tmp_path) -> list[MediaRecord]:
     secret.write_bytes(b"picture-not-agreed")
     return [
         MediaRecord(
-            "EV-MEDIA-0001", "drawing", "A house with a garden", True, "drawing.png", str(shown)
+            "EV-MEDIA-0001",
+            "drawing",
+            "A house with a garden",
+            True,
+            "drawing.png",
+            str(shown),
+            statement_ids=("QS7",),
+            date="2026-11-03",
+            respondent_group="person",
+            answered_how="helped",
         ),
         MediaRecord("EV-MEDIA-0002", "photo", "A photo of a room", False, "photo.jpg", str(secret)),
         MediaRecord(
@@ -140,7 +154,12 @@ def known_participants() -> list[ParticipantRecord]:
     return records
 
 
-def known_input(tmp_path) -> ExportInput:
+def known_input(tmp_path, sign_off: SignOff | None = SIGN_OFF) -> ExportInput:
     return ExportInput(
-        CAMPAIGN, known_answers(), known_quotes(), known_media(tmp_path), known_participants()
+        CAMPAIGN,
+        known_answers(),
+        known_quotes(),
+        known_media(tmp_path),
+        known_participants(),
+        sign_off,
     )

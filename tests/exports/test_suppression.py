@@ -272,14 +272,31 @@ class Attack:
                     self.figures.append(((sid, split, column, name), form, row[name], None))
                 positive = {i: 1.0 for v in POSITIVE for i in per_value[v]}
                 base = {i: 1.0 for v in (*POSITIVE, *AGAINST) for i in per_value[v]}
-                share = row["share_positive"] or None
+                # The share's n and the rates' n are figures too: the base and the answers.
+                for name, form in (("share_positive_n", base), ("rates_n", forms["answers"])):
+                    self.figures.append(((sid, split, column, name), form, row[name], None))
+                for name, value in (
+                    ("not_sure_rate", "not_sure"),
+                    ("prefer_not_to_say_rate", "prefer_not_to_say"),
+                ):
+                    if row[name] is not None:
+                        # A rate to two places: count / answers within half a point.
+                        r = row[name]
+                        low, high = max(0.0, r - 0.005), min(1.0, r + 0.005)
+                        count = per_value[value]
+                        every = forms["answers"]
+                        self.ub.append(({i: low for i in every} | {i: low - 1 for i in count}, 0))
+                        self.ub.append(
+                            ({i: -high for i in every} | {i: 1 - high for i in count}, 0)
+                        )
+                share = row["share_positive"]
                 self.figures.append(((sid, split, column, "share"), positive, share, base))
                 self.figures.append(((sid, split, column, "positive"), positive, None, None))
                 against = {i: 1.0 for v in AGAINST for i in per_value[v]}
                 self.figures.append(((sid, split, column, "against"), against, None, None))
                 if share is not None:
-                    # "67%" is a share rounded to whole percent: within half a point.
-                    p = int(share.rstrip("%")) / 100
+                    # 0.67 is a share rounded to two places: within half a point.
+                    p = share
                     low, high = max(0.0, p - 0.005), min(1.0, p + 0.005)
                     # low * base <= positive <= high * base, and the base holds someone.
                     at_least = {i: low for i in base} | {i: low - 1 for i in positive}
@@ -376,14 +393,11 @@ def check(data: ExportInput, questions: dict[str, int]) -> list[str]:
             if not field.startswith(("group_", "how_")):
                 continue
             split = "respondent group" if field.startswith("group_") else "answered how"
-            column = TRIANGULATION_COLUMNS[field]
-            row = scores[(line["statement_id"], split, column)]
-            if text == "no answers":
-                assert row["people"] == 0
-            elif text == "hidden":
-                assert not row["share_positive"]
-            else:
-                assert text == row["share_positive"]
+            row = scores[
+                (line["statement_id"], split, TRIANGULATION_COLUMNS[field.removesuffix("_n")])
+            ]
+            name = "share_positive_n" if field.endswith("_n") else "share_positive"
+            assert text == row[name], (field, text, row[name])
     small_cells = {
         key[:3]
         for key, (form, _shown, _base) in by_key.items()
