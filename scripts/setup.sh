@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(espeak-ng ffmpeg chromium fonts-noto-color-emoji fonts-opendyslexic sqlite3 zbar-tools nginx util-linux)
+apt_packages=(espeak-ng ffmpeg chromium fonts-noto-color-emoji fonts-opendyslexic fonts-noto-core sqlite3 zbar-tools nginx util-linux)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -8,7 +8,7 @@ import pytest
 from engage.auth import hash_password
 from engage.i18n import LANGUAGES
 from engage.store import get_db, writes
-from tests.browser.conftest import PHONE, TABLET
+from tests.browser.conftest import TABLET
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long enough password"
@@ -108,3 +108,73 @@ def test_no_bare_audio_players_on_any_page(live_server, new_page):
     lead.goto(f"{staff}/campaigns/{code}/questions/QS1-01/preview")
     assert _visible_players(lead) == []
     assert lead.locator(".say__button:visible").count() > 0
+
+
+def _start_in(live_server, page, language: str, context=TABLET) -> tuple[str, str]:
+    """Choose a language on the welcome page, agree, and land on the first question."""
+    campaign = live_server.campaign(statement_ids=["QS1"], languages=list(LANGUAGES))
+    base = f"{live_server.url}/s/{campaign['code']}"
+    page.goto(base + "/")
+    with page.expect_navigation():
+        page.locator(f"button.languages__button[value='{language}']").click()
+    page.goto(f"{base}/consent")
+    for name, value in (("take_part", "yes"), ("quote", "yes"), ("media", "no")):
+        page.locator(f"label[for='{name}-{value}']").click()
+    with page.expect_navigation():
+        page.locator("main form button.button[type=submit]").first.click()
+    page.locator("label[for='respondent_group-person']").click()
+    page.locator("label[for='answered_how-own']").click()
+    with page.expect_navigation():
+        page.locator("main form button.button[type=submit]").first.click()
+    return base, page.url.rsplit("/", 1)[-1]
+
+
+OVERLAPS_JS = """
+() => {
+  const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const found = [];
+  for (const choice of document.querySelectorAll('.choice')) {
+    const radio = choice.querySelector('.choice__input').getBoundingClientRect();
+    for (const part of choice.querySelectorAll('.choice__picture, .choice__text')) {
+      if (meet(radio, part.getBoundingClientRect())) found.push(choice.querySelector('.choice__text').textContent);
+    }
+  }
+  return found;
+}
+"""
+
+# Draw each character the page shows and a character no font has; the same pixels mean the
+# browser fell back to an empty box ("tofu") for that character.
+TOFU_JS = """
+() => {
+  const canvas = document.createElement('canvas');
+  canvas.width = 64; canvas.height = 64;
+  const ctx = canvas.getContext('2d', {willReadFrequently: true});
+  const draw = (font, text) => {
+    ctx.clearRect(0, 0, 64, 64); ctx.font = font; ctx.fillText(text, 8, 44);
+    return ctx.getImageData(0, 0, 64, 64).data.join(',');
+  };
+  const missing = [];
+  for (const el of document.querySelectorAll('main *, .site-header *, .page-tools *')) {
+    const own = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('');
+    if (!own.trim() || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    const font = `${style.fontWeight} 32px ${style.fontFamily}`;
+    const none = draw(font, '\\u{10FFFD}');
+    for (const ch of new Set(own.replace(/\\s/g, ''))) {
+      if (draw(font, ch) === none) missing.push(`${ch} U+${ch.codePointAt(0).toString(16)}`);
+    }
+  }
+  return [...new Set(missing)];
+}
+"""
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "ur"])
+def test_radios_clear_their_pictures_and_every_letter_has_a_glyph(live_server, new_page, language):
+    page = new_page(**TABLET)
+    base, question_id = _start_in(live_server, page, language)
+    assert page.locator("html").get_attribute("dir") == LANGUAGES[language][1]
+    assert page.locator(".choice__picture").count() > 0
+    assert page.evaluate(OVERLAPS_JS) == []
+    assert page.evaluate(TOFU_JS) == []
