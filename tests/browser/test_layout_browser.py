@@ -8,7 +8,7 @@ import pytest
 from engage.auth import hash_password
 from engage.i18n import LANGUAGES
 from engage.store import get_db, writes
-from tests.browser.conftest import TABLET
+from tests.browser.conftest import PHONE, TABLET, sideways_overflow
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long enough password"
@@ -178,3 +178,17 @@ def test_radios_clear_their_pictures_and_every_letter_has_a_glyph(live_server, n
     assert page.locator(".choice__picture").count() > 0
     assert page.evaluate(OVERLAPS_JS) == []
     assert page.evaluate(TOFU_JS) == []
+
+
+def test_a_phone_shows_the_question_and_its_first_answer_on_the_first_screen(live_server, new_page):
+    page = new_page(**PHONE)
+    _start_in(live_server, page, "en")
+    first = page.locator(".choice").first.bounding_box()
+    assert first["y"] + first["height"] <= 844
+    # The tools take one row: every one of them sits level with the back link.
+    tops = page.eval_on_selector_all(
+        ".page-tools a, .page-tools button:not([hidden])",
+        "els => els.map(e => Math.round(e.getBoundingClientRect().top))",
+    )
+    assert max(tops) - min(tops) <= 8
+    assert sideways_overflow(page) <= 0
