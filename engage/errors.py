@@ -6,7 +6,7 @@ import errno
 import sqlite3
 from typing import NoReturn
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, default_exceptions
@@ -70,6 +70,8 @@ def is_disk_full(error: BaseException) -> bool:
 def error_page(status: int, title: str | None = None, lines: list[str] | None = None):
     """Render the easy-read error page for a status, with optional own words."""
     default_title, default_lines = MESSAGES.get(status, MESSAGES[500])
+    # Everyone may land on an error page, so it reads aloud on staff paths too.
+    g.narration_page = True
     return (
         render_template(
             "errors/error.html",

@@ -178,5 +178,4 @@ def init_app(app: Flask) -> None:
         personal_settings=current,
         page_classes=page_classes,
         show_pictures=lambda: current()["pictures"] == "on",
-        narration_on=lambda: current()["narration"] == "on",
     )

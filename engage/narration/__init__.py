@@ -14,7 +14,7 @@ import queue
 import threading
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, g, send_file
+from flask import Blueprint, Flask, current_app, g, request, send_file
 from markupsafe import Markup, escape
 
 from engage import settings
@@ -197,6 +197,18 @@ def clip_url(key: str, fmt: str) -> str:
     return f"{bp.url_prefix}/{key}.{fmt}"
 
 
+def wanted() -> bool:
+    """Say whether this page reads aloud: the person's setting, and never on a staff page.
+
+    Staff pages carry no narration script, so a control there would be a bare browser player;
+    a staff page that shows something to listen to on purpose (a question preview, an error
+    page) sets `g.narration_page`.
+    """
+    if settings.current()["narration"] != "on":
+        return False
+    return g.get("narration_page", False) or not request.path.startswith("/staff")
+
+
 def say(text: str, class_: str = "", language: str | None = None, label: str | None = None):
     """Return the read-aloud controls for a text: a play button for scripts, an audio player.
 
@@ -206,7 +218,7 @@ def say(text: str, class_: str = "", language: str | None = None, label: str | N
     language's own name, or an English fallback); `label` is then the control's name in that
     language. Built in Python rather than as a macro: a page shows a dozen of these.
     """
-    if not text or settings.current()["narration"] != "on":
+    if not text or not wanted():
         return Markup("")
     text = str(text)
     key = clip_for(text, language)
@@ -257,4 +269,5 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals["clip_for"] = clip_for
     app.jinja_env.globals["say_controls"] = say
+    app.jinja_env.globals["narration_on"] = wanted
     app.register_blueprint(bp)

@@ -650,6 +650,8 @@ def preview_question(code: str, question_id: str):
         refuse(404)
     g.campaign = found
     g.questions = reads.campaign_questions(db, found["id"])
+    # The lead hears the question as a respondent would.
+    g.narration_page = True
     number = next(
         index for index, q in enumerate(g.questions, 1) if q["question_id"] == question_id
     )
