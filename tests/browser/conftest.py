@@ -157,3 +157,24 @@ def check_page(page) -> None:
     assert violations == [], f"{page.url}: {violations}"
     assert small_targets(page) == [], f"{page.url}: small targets {small_targets(page)}"
     assert sideways_overflow(page) <= 0, f"{page.url} scrolls sideways"
+
+
+def agree_and_start(page, base: str, quote: str = "yes", media: str = "yes") -> str:
+    """Agree, say who is answering, and land on the first question; return its id."""
+    page.goto(f"{base}/consent")
+    for name, value in (("take_part", "yes"), ("quote", quote), ("media", media)):
+        page.locator(f"label[for='{name}-{value}']").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue", exact=True).click()
+    page.locator("label[for='respondent_group-person']").click()
+    page.locator("label[for='answered_how-own']").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue", exact=True).click()
+    return page.url.rsplit("/", 1)[-1]
+
+
+def start_journey(live_server, page, **campaign_options) -> tuple[str, str]:
+    """Make a one-statement campaign and start it on this page; return (base, question)."""
+    campaign = live_server.campaign(statement_ids=["QS1"], **campaign_options)
+    base = f"{live_server.url}/s/{campaign['code']}"
+    return base, agree_and_start(page, base)

@@ -8,7 +8,7 @@ import pytest
 from engage.auth import hash_password
 from engage.i18n import LANGUAGES
 from engage.store import get_db, writes
-from tests.browser.conftest import PHONE, TABLET, sideways_overflow
+from tests.browser.conftest import PHONE, TABLET, sideways_overflow, start_journey
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long enough password"
@@ -20,22 +20,6 @@ VISIBLE_PLAYERS_JS = """
   .filter(a => a.getClientRects().length && getComputedStyle(a).visibility !== 'hidden')
   .map(a => a.getAttribute('aria-label'))
 """
-
-
-def _start(live_server, page, **campaign_options) -> tuple[str, str]:
-    """Agree, say who is answering, and land on the first question; return (base, question)."""
-    campaign = live_server.campaign(statement_ids=["QS1"], **campaign_options)
-    base = f"{live_server.url}/s/{campaign['code']}"
-    page.goto(f"{base}/consent")
-    for name, value in (("take_part", "yes"), ("quote", "yes"), ("media", "yes")):
-        page.locator(f"label[for='{name}-{value}']").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue", exact=True).click()
-    page.locator("label[for='respondent_group-person']").click()
-    page.locator("label[for='answered_how-own']").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue", exact=True).click()
-    return base, page.url.rsplit("/", 1)[-1]
 
 
 def _signed_in_lead(server, page, email: str) -> None:
@@ -60,7 +44,7 @@ def _visible_players(page) -> list:
 
 def test_no_bare_audio_players_on_any_page(live_server, new_page):
     page = new_page(**TABLET)
-    base, question_id = _start(live_server, page)
+    base, question_id = start_journey(live_server, page)
     respondent = [
         f"{base}/",
         f"{base}/consent",

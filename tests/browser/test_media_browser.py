@@ -9,27 +9,10 @@ import pytest
 from PIL import Image
 
 from media import work
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET, check_page
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET, check_page, start_journey
 from tests.media import samples
 
 pytestmark = pytest.mark.browser
-
-
-def _start(live_server, page, **campaign_options) -> tuple[str, str]:
-    """Agree, say who is answering, and land on the first question; return (base, question)."""
-    campaign = live_server.campaign(statement_ids=["QS1"], **campaign_options)
-    base = f"{live_server.url}/s/{campaign['code']}"
-    page.goto(f"{base}/consent")
-    for name, value in (("take_part", "yes"), ("quote", "yes"), ("media", "yes")):
-        page.locator(f"label[for='{name}-{value}']").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue", exact=True).click()
-    page.locator("label[for='respondent_group-person']").click()
-    page.locator("label[for='answered_how-own']").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue", exact=True).click()
-    question_id = page.url.rsplit("/", 1)[-1]
-    return base, question_id
 
 
 def _items(live_server, base: str) -> list[dict]:
@@ -77,7 +60,7 @@ def _save_drawing_and_consent(page, live_server, base: str, question_id: str) ->
 
 def test_drawing_with_a_finger_saves_ink_where_it_was_drawn(live_server, new_page):
     page = new_page(**TABLET)
-    base, question_id = _start(live_server, page)
+    base, question_id = start_journey(live_server, page)
     page.locator("label[for='answer-good']").tap()
     _go_to_draw(page)
     check_page(page)
@@ -119,7 +102,7 @@ def test_drawing_with_a_finger_saves_ink_where_it_was_drawn(live_server, new_pag
 
 def test_drawing_with_a_mouse_undo_colour_and_a_tapped_picture(live_server, new_page):
     page = new_page(viewport={"width": 1280, "height": 900})
-    base, question_id = _start(live_server, page)
+    base, question_id = start_journey(live_server, page)
     _go_to_draw(page)
     canvas = page.locator("#draw-canvas")
 
@@ -155,7 +138,7 @@ def test_drawing_with_a_mouse_undo_colour_and_a_tapped_picture(live_server, new_
 
 def test_drawing_with_the_keyboard_only_by_placing_pictures(live_server, new_page):
     page = new_page(viewport={"width": 1280, "height": 900})
-    base, question_id = _start(live_server, page)
+    base, question_id = start_journey(live_server, page)
     page.goto(f"{base}/media/add/drawing?q={question_id}")
     page.locator("#draw-canvas").wait_for(state="visible")
     page.get_by_role("button", name="A dog", exact=True).focus()
@@ -190,7 +173,7 @@ def test_drawing_with_the_keyboard_only_by_placing_pictures(live_server, new_pag
 
 def test_photo_and_video_upload_in_chunks_with_progress(live_server, new_page, tmp_path):
     page = new_page(**TABLET)
-    base, question_id = _start(live_server, page)
+    base, question_id = start_journey(live_server, page)
     puts: list[str] = []
     page.on(
         "request", lambda request: puts.append(request.url) if request.method == "PUT" else None
@@ -227,7 +210,7 @@ def test_photo_and_video_upload_in_chunks_with_progress(live_server, new_page, t
 
 def test_refusal_is_shown_in_easy_read_by_the_uploader(live_server, new_page, tmp_path):
     page = new_page(viewport={"width": 1280, "height": 900})
-    base, question_id = _start(live_server, page)
+    base, question_id = start_journey(live_server, page)
     page.goto(f"{base}/media/add/photo?q={question_id}")
     page.locator("#file-choose").set_input_files(samples.jpeg_with_zip(tmp_path / "photo.jpg"))
     page.get_by_role("button", name="Send my photo", exact=True).click()
@@ -241,7 +224,7 @@ def test_refusal_is_shown_in_easy_read_by_the_uploader(live_server, new_page, tm
 
 def test_the_uploader_waits_while_the_server_is_busy(live_server, new_page, tmp_path):
     page = new_page(viewport={"width": 1280, "height": 900})
-    base, question_id = _start(live_server, page)
+    base, question_id = start_journey(live_server, page)
     page.goto(f"{base}/media/add/photo?q={question_id}")
     live_server.app.config["MEDIA_BUSY_WAIT"] = 0.05
     finishes: list[int] = []
@@ -269,7 +252,7 @@ def test_the_uploader_waits_while_the_server_is_busy(live_server, new_page, tmp_
 
 def test_without_javascript_drawing_becomes_a_photo_of_paper(live_server, new_page, tmp_path):
     page = new_page(java_script_enabled=False, viewport={"width": 1024, "height": 768})
-    base, question_id = _start(live_server, page)
+    base, question_id = start_journey(live_server, page)
     # axe cannot run with JavaScript off; these pages are checked with it on elsewhere.
     with page.expect_navigation():
         page.get_by_role("button", name="Draw it", exact=True).click()
@@ -296,7 +279,7 @@ def test_without_javascript_drawing_becomes_a_photo_of_paper(live_server, new_pa
 
 def test_tell_us_anything_and_the_other_pages_pass_axe(live_server, new_page):
     page = new_page(**TABLET)
-    base, question_id = _start(live_server, page)
+    base, question_id = start_journey(live_server, page)
     for kind in ("drawing", "photo", "video", "audio"):
         page.goto(f"{base}/media/add/{kind}?q={question_id}")
         check_page(page)
@@ -323,7 +306,7 @@ def test_recording_a_voice_with_the_microphone(live_server, browser):
         context.grant_permissions(["microphone"], origin=live_server.url)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        base, question_id = _start(live_server, page)
+        base, question_id = start_journey(live_server, page)
         with page.expect_navigation():
             page.get_by_role("button", name="Record your voice", exact=True).click()
         page.get_by_role("button", name="Start recording", exact=True).click()

@@ -6,22 +6,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import PHONE, TABLET, check_page
+from tests.browser.conftest import PHONE, TABLET, agree_and_start, check_page
 
 pytestmark = pytest.mark.browser
 
 
 def _started(server, page, base: str) -> str:
     """Answer the first question on this page's device, stop, and return the resume link's path."""
-    page.goto(f"{base}/consent")
-    for name, value in (("take_part", "yes"), ("quote", "no"), ("media", "no")):
-        page.locator(f"label[for='{name}-{value}']").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue", exact=True).click()
-    page.locator("label[for='respondent_group-person']").click()
-    page.locator("label[for='answered_how-own']").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue", exact=True).click()
+    agree_and_start(page, base, quote="no", media="no")
     page.locator("label[for='answer-good']").click()
     with page.expect_navigation():
         page.get_by_role("button", name="Stop and come back later", exact=True).click()
