@@ -19,6 +19,13 @@ from engage.store import get_db, reads, writes
 
 ROLES = ("lead", "supporter", "advocate")
 ROLE_NAMES = {"lead": _l("Lead"), "supporter": _l("Supporter"), "advocate": _l("Advocate")}
+
+
+def staff_context() -> dict:
+    """Return what every staff page's layout shows: who is signed in, and the role names."""
+    return {"staff_user": current_user(), "role_names": ROLE_NAMES}
+
+
 MIN_PASSWORD_LENGTH = 12
 # argon2id with the library's defaults (RFC 9106's second recommended profile: 64 MiB, t=3).
 _STRONG = PasswordHasher()

@@ -7,12 +7,21 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 
 from engage import content
+from engage.errors import refuse
 from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from engage.narration import texts as narration_texts
-from engage.store import reads, writes
+from engage.store import get_db, reads, writes
 from engage.vocab import RESPONDENT_GROUPS, SCALES
 
 DEMO_CODE = "demo"
+
+
+def campaign_or_404(code: str) -> dict:
+    """Return the campaign a staff page's address names, or answer 404."""
+    found = reads.campaign_by_code(get_db(), code)
+    if found is None:
+        refuse(404)
+    return found
 
 
 def is_open(campaign: dict) -> bool:

@@ -64,9 +64,7 @@ HELP = {
 }
 
 
-@bp.context_processor
-def _staff_context() -> dict:
-    return {"staff_user": auth.current_user(), "role_names": auth.ROLE_NAMES}
+bp.context_processor(auth.staff_context)
 
 
 # --- used by the respondent journey ---

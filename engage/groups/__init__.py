@@ -25,9 +25,7 @@ PLACE_LIMIT = 120
 NOTE_LIMIT = 2000
 
 
-@bp.context_processor
-def _staff_context() -> dict:
-    return {"staff_user": auth.current_user(), "role_names": auth.ROLE_NAMES}
+bp.context_processor(auth.staff_context)
 
 
 def _campaign(campaign_id: int) -> dict:

@@ -29,6 +29,7 @@ from flask_babel import refresh
 from easyread.checks import sentence_problems
 from engage import auth, content, evidence, i18n, snapshots, typed
 from engage.auth import require_role
+from engage.campaigns import campaign_or_404
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
 from engage.review.words import SpanError, span_from_form, split_words
@@ -123,13 +124,6 @@ def _me() -> dict:
     return auth.current_user()
 
 
-def _campaign(code: str) -> dict:
-    found = reads.campaign_by_code(get_db(), code)
-    if found is None:
-        refuse(404)
-    return found
-
-
 def _statements(campaign: dict) -> list:
     framework = content.library().framework(campaign["framework_id"])
     return [framework.statement(s) for s in campaign["statement_ids"]]
@@ -170,7 +164,7 @@ def queue(code: str):
 
     Opening the queue suggests redactions for anything new, so nothing waits unseen.
     """
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     db = get_db()
     evidence.suggest_redactions(db, campaign["id"])
     kind = request.args.get("kind") or None
@@ -210,7 +204,7 @@ def queue(code: str):
 @require_role("lead")
 def suggest(code: str):
     """Suggest redactions for every item that has none yet."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     evidence.suggest_redactions(get_db(), campaign["id"])
     return redirect(url_for(".queue", code=code, state="to_redact"))
 
@@ -219,7 +213,7 @@ def suggest(code: str):
 @require_role("lead")
 def search(code: str):
     """Search every item's words and descriptions, matching inside words."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     query = (request.args.get("q") or "").strip()[:200]
     items = reads.search_items(get_db(), campaign["id"], query) if query else []
     _audit_flagged_words_shown(get_db(), campaign, items)
@@ -259,7 +253,7 @@ def _as_listed(items: list[dict]) -> list[dict]:
 @require_role("lead")
 def item(code: str, item_id: int):
     """Show one item with its context, redactions and quotes, and what can be done to it."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     return _item_page(campaign, _item(campaign, item_id))
 
 
@@ -298,7 +292,7 @@ def _item_page(campaign: dict, found: dict, errors=None, values=None, status: in
 @require_role("lead")
 def decide_again(code: str, item_id: int):
     """Record that the lead checked an item whose words changed: its quotes may go out again."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     found = _item(campaign, item_id)
     if not found["words_changed_at"]:
         return redirect(_item_url(campaign, found))
@@ -322,7 +316,7 @@ def _quotable(item: dict) -> bool:
 @require_role("lead")
 def mark_quote(code: str, item_id: int):
     """Mark a span of an item's words as a quote, once its redactions are all decided."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     found = _item(campaign, item_id)
     if found["words_changed_at"]:
         refuse(
@@ -382,7 +376,7 @@ def mark_quote(code: str, item_id: int):
 @require_role("lead")
 def update_quote(code: str, quote_id: int):
     """Change a quote's statements, strength or English translation."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     quote = _quote(campaign, quote_id)
     statement_ids = request.form.getlist("statements")
     if any(s not in campaign["statement_ids"] for s in statement_ids):
@@ -402,7 +396,7 @@ def update_quote(code: str, quote_id: int):
 @require_role("lead")
 def withdraw_quote(code: str, quote_id: int):
     """Take a quote out of the evidence; its reference is never used again."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     quote = _quote(campaign, quote_id)
     db = get_db()
     with writes.transaction(db):
@@ -415,7 +409,7 @@ def withdraw_quote(code: str, quote_id: int):
 @require_role("lead")
 def set_included(code: str, item_id: int):
     """Include an item in the evidence, or leave it out."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     found = _item(campaign, item_id)
     choice = request.form.get("included")
     if choice not in ("yes", "no"):
@@ -428,7 +422,7 @@ def set_included(code: str, item_id: int):
 @require_role("lead")
 def describe(code: str, item_id: int):
     """Describe a drawing, photo, video or recording in words."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     found = _item(campaign, item_id)
     if found["item_kind"] == "answer":
         refuse(400, _("Only media is described"), [_("Written answers have their own words.")])
@@ -443,7 +437,7 @@ def describe(code: str, item_id: int):
 @require_role("lead")
 def decide_redaction(code: str, item_id: int, redaction_id: int):
     """Confirm or reject one suggested redaction."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     found = _item(campaign, item_id)
     if redaction_id not in {r["id"] for r in found["redactions"]}:
         refuse(404)
@@ -458,7 +452,7 @@ def decide_redaction(code: str, item_id: int, redaction_id: int):
 @require_role("lead")
 def add_redaction(code: str, item_id: int):
     """Redact words the suggestions missed."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     found = _item(campaign, item_id)
     kind = request.form.get("kind")
     if kind not in REDACTION_KINDS:
@@ -477,7 +471,7 @@ def media_file(code: str, item_id: int, variant: str):
     """Send a media item's file (or a group's flip-chart photo) to the review team."""
     from engage import mediaanswers
 
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     found = _item(campaign, item_id)
     if variant not in MEDIA_VARIANTS:
         refuse(404)
@@ -518,7 +512,7 @@ def _tables(campaign: dict) -> Tables:
 @require_role("lead")
 def triangulation(code: str):
     """Show statements by respondent group and by answered_how, as charts and tables."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     tables = _tables(campaign)
     by_group, by_how = tables.by_group, tables.by_how
     charts = {
@@ -544,7 +538,7 @@ def triangulation(code: str):
 @require_role("lead")
 def exports(code: str):
     """Offer the export formats and list the exports made so far."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     return render_template(
         "review/exports.html",
         campaign=campaign,
@@ -558,7 +552,7 @@ def exports(code: str):
 @require_role("lead")
 def download(code: str):
     """Write an export to a temporary file and stream it, logging who took it."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     export_format = request.form.get("format")
     if export_format not in EXPORT_FORMATS:
         refuse(400, _("Choose a format"))
@@ -619,7 +613,7 @@ def download(code: str):
 @require_role("lead")
 def we_will(code: str):
     """Write what the organisation will do about each statement, and publish "you said"."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     db = get_db()
     statements = _statements(campaign)
     errors: dict[str, list[str]] = {}

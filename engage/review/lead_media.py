@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from engage import auth, typed
 from engage.auth import require_role
+from engage.campaigns import campaign_or_404
 from engage.cli_narration import _base, _forget_clip, _texts
 from engage.errors import refuse
 from engage.narration import runtime
@@ -31,16 +32,7 @@ PICTURE_LIMIT = 20 * 1024 * 1024
 ALT_LIMIT = 200
 
 
-@bp.context_processor
-def _context() -> dict:
-    return {"staff_user": auth.current_user(), "role_names": auth.ROLE_NAMES}
-
-
-def _campaign(code: str) -> dict:
-    found = reads.campaign_by_code(get_db(), code)
-    if found is None:
-        refuse(404)
-    return found
+bp.context_processor(auth.staff_context)
 
 
 def _language(campaign: dict) -> str:
@@ -57,7 +49,7 @@ def _language(campaign: dict) -> str:
 @require_role("lead")
 def voices(code: str):
     """List a campaign's texts in one language, saying which have a recorded voice."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     language = _language(campaign)
     recordings = reads.recordings_for_campaign(get_db(), campaign["id"])
     texts = [
@@ -81,7 +73,7 @@ def voices(code: str):
 @require_role("lead")
 def record_voice(code: str):
     """Use an uploaded recording for one text instead of generated speech."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     request.max_content_length = RECORDING_LIMIT + pictures.FORM_OVERHEAD
     language = _language(campaign)
     key = request.form.get("key", "")
@@ -116,7 +108,7 @@ def record_voice(code: str):
 @require_role("lead")
 def remove_voice(code: str):
     """Go back to generated speech for one text."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     language = _language(campaign)
     key = request.form.get("key", "")
     removed = writes.remove_recording(get_db(), campaign["id"], key, _base(language))
@@ -133,7 +125,7 @@ def remove_voice(code: str):
 @require_role("lead")
 def own_pictures(code: str):
     """List the campaign's own pictures and take a new one, with its alt text."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     db = get_db()
     if request.method == "POST":
         pictures.allow_upload(PICTURE_LIMIT)

@@ -6,22 +6,14 @@ from flask import Blueprint, Flask, redirect, render_template, request, url_for
 
 from engage import auth, redact_list
 from engage.auth import require_role
+from engage.campaigns import campaign_or_404
 from engage.errors import refuse
-from engage.store import get_db, reads
+from engage.store import get_db
 
 bp = Blueprint("redactnames", __name__, template_folder="templates")
 
 
-@bp.context_processor
-def _context() -> dict:
-    return {"staff_user": auth.current_user(), "role_names": auth.ROLE_NAMES}
-
-
-def _campaign(code: str) -> dict:
-    found = reads.campaign_by_code(get_db(), code)
-    if found is None:
-        refuse(404)
-    return found
+bp.context_processor(auth.staff_context)
 
 
 def _page(campaign: dict, typed: str = "", error: str | None = None, status: int = 200):
@@ -42,7 +34,7 @@ def _page(campaign: dict, typed: str = "", error: str | None = None, status: int
 @require_role("lead")
 def names(code: str):
     """List, and add to, the names and places this campaign always redacts."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     if request.method == "GET":
         return _page(campaign)
     typed = request.form.get("name") or ""
@@ -57,7 +49,7 @@ def names(code: str):
 @require_role("lead")
 def remove(code: str):
     """Take one name or place off the list."""
-    campaign = _campaign(code)
+    campaign = campaign_or_404(code)
     try:
         redact_list.remove(
             get_db(), campaign["id"], request.form.get("name") or "", auth.current_user()["id"]

@@ -55,9 +55,7 @@ NOTE_LIMIT = 2000
 CHOICE_LABELS = {c.value: c.label for c in (*SCALE_CHOICES.values(), *ALWAYS_CHOICES)}
 
 
-@bp.context_processor
-def _staff_context() -> dict:
-    return {"staff_user": auth.current_user(), "role_names": auth.ROLE_NAMES}
+bp.context_processor(auth.staff_context)
 
 
 @bp.app_context_processor

@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from easyread import checks as easyread_checks
 from engage import auth, campaigns, content, links
 from engage.auth import require_role
+from engage.campaigns import campaign_or_404
 from engage.errors import error_page, refuse
 from engage.respondent.forms import Checked
 from engage.review import lead_media
@@ -244,13 +245,6 @@ def accept_invitation(token: str):
 # --- campaigns ---
 
 
-def _campaign(code: str) -> dict:
-    campaign = reads.campaign_by_code(get_db(), code)
-    if campaign is None:
-        refuse(404)
-    return campaign
-
-
 def _statement_groups(framework) -> list[tuple[str, list]]:
     """Return a framework's statements grouped by theme, in order."""
     groups: list[tuple[str, list]] = []
@@ -345,7 +339,7 @@ def new_campaign():
 @require_role("lead")
 def campaign(code: str):
     """Show a campaign's settings, its link, and where to change each part."""
-    found = _campaign(code)
+    found = campaign_or_404(code)
     library = content.library()
     framework = library.frameworks[found["framework_id"]]
     return render_template(
@@ -362,7 +356,7 @@ def campaign(code: str):
 @require_role("lead")
 def campaign_settings(code: str):
     """Change a campaign's settings; statements with answers cannot be taken out."""
-    found = _campaign(code)
+    found = campaign_or_404(code)
     if request.method == "GET":
         return _campaign_form(
             Checked(
@@ -421,7 +415,7 @@ def campaign_settings(code: str):
 @require_role("lead")
 def campaign_status(code: str):
     """Open or close a campaign for answers."""
-    found = _campaign(code)
+    found = campaign_or_404(code)
     status = request.form.get("status")
     if status not in ("open", "closed"):
         refuse(400)
@@ -500,7 +494,7 @@ def _question_form(
 @require_role("lead")
 def questions(code: str):
     """List the campaign's questions by statement, with links to edit, preview and add."""
-    found = _campaign(code)
+    found = campaign_or_404(code)
     framework = content.library().frameworks[found["framework_id"]]
     by_statement = {s: [] for s in found["statement_ids"]}
     for question in reads.campaign_questions(get_db(), found["id"]):
@@ -537,7 +531,7 @@ def _with_english(question_content: dict, values: dict) -> dict:
 @require_role("lead")
 def edit_question(code: str, question_id: str):
     """Change the wording and picture of the campaign's copy of a question."""
-    found = _campaign(code)
+    found = campaign_or_404(code)
     question = reads.campaign_question(get_db(), found["id"], question_id)
     if question is None:
         refuse(404)
@@ -598,7 +592,7 @@ def _next_question_id(existing: list[dict], statement_id: str) -> str:
 @require_role("lead")
 def new_question(code: str, statement_id: str):
     """Add a question of the campaign's own to one of its statements."""
-    found = _campaign(code)
+    found = campaign_or_404(code)
     if statement_id not in found["statement_ids"]:
         refuse(404)
     statement = content.library().frameworks[found["framework_id"]].statement(statement_id)
@@ -643,7 +637,7 @@ def new_question(code: str, statement_id: str):
 @require_role("lead")
 def preview_question(code: str, question_id: str):
     """Show the question exactly as a respondent sees it; answering here saves nothing."""
-    found = _campaign(code)
+    found = campaign_or_404(code)
     db = get_db()
     question = reads.campaign_question(db, found["id"], question_id)
     if question is None:
@@ -677,7 +671,7 @@ def preview_question(code: str, question_id: str):
 @require_role("lead")
 def check_wording(code: str):
     """Answer the live checker with each field's easy-read problems, as JSON."""
-    found = _campaign(code)
+    found = campaign_or_404(code)
     sent = request.get_json(silent=True)
     if not isinstance(sent, dict):
         refuse(400)
@@ -758,7 +752,7 @@ def _invitation_parts(found: dict) -> printable.Invitation:
 @require_role("lead")
 def family_invitation(code: str):
     """Show the one-page easy-read invitation, ready to print."""
-    found = _campaign(code)
+    found = campaign_or_404(code)
     parts = _invitation_parts(found)
     return render_template(
         "setup/invitation.html",
@@ -772,7 +766,7 @@ def family_invitation(code: str):
 @require_role("lead")
 def family_invitation_png(code: str):
     """Download the invitation as an A4 picture."""
-    found = _campaign(code)
+    found = campaign_or_404(code)
     data = printable.render_png(_invitation_parts(found))
     return send_file(
         io.BytesIO(data),
@@ -786,7 +780,7 @@ def family_invitation_png(code: str):
 @require_role("lead")
 def family_invitation_pdf(code: str):
     """Download the invitation as a one-page A4 PDF."""
-    found = _campaign(code)
+    found = campaign_or_404(code)
     data = printable.render_pdf(_invitation_parts(found))
     return send_file(
         io.BytesIO(data),

@@ -17,9 +17,7 @@ from engage.vocab import ANSWERED_HOW
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
 
 
-@bp.context_processor
-def _staff_context() -> dict:
-    return {"staff_user": auth.current_user(), "role_names": auth.ROLE_NAMES}
+bp.context_processor(auth.staff_context)
 
 
 def sign_in_limits(email: str) -> list:
