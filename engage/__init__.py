@@ -100,14 +100,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         narration,
         pictures_bp,
         settings,
-        signing,
         store,
     )
     from engage.assist import bp as assist_bp
     from engage.cli import register_commands
     from engage.groups import bp as groups_bp
     from engage.respondent import bp as respondent_bp
-    from engage.respondent import fast as kept_question_pages
     from engage.respondent import pages as respondent_pages
     from engage.review import bp as review_bp
     from engage.review import lead_media, redact_names
@@ -123,7 +121,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     content.init_app(app)
     csrf.init_app(app)
-    signing.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     settings.init_app(app)
@@ -146,8 +143,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commands(app)
     # Before any request reaches a view, the client's real address is known.
     app.wsgi_app = TrustedProxies(app.wsgi_app, parse_networks(app.config["TRUSTED_PROXIES"]))
-    # Last, so it sits in front of everything Flask does (it reads no address).
-    kept_question_pages.init_app(app)
     return app
 
 
