@@ -27,7 +27,8 @@ def erase_respondent(db: Database, session_id: int, by: int | None, reason: str)
     never rows that point at missing files. A safeguarding flag is kept, unlinked, because a
     disclosure of harm must stay on record for the leads.
     """
-    from engage import mediaanswers, narration
+    from engage import narration
+    from engage.respondent import media as mediaanswers
     from engage.respondent.forms import spell_code
 
     held = reads.session_personal_files(db, session_id)

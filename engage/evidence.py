@@ -23,6 +23,7 @@ from exports.records import (
     SignOff,
     Statement,
 )
+from exports.triangulation import Tables
 from exports.writers import WRITERS
 
 
@@ -156,7 +157,7 @@ def scrubbed_description(item: dict) -> str:
 
 def _media(db: Database, campaign_id: int, held: reads.Held) -> list[MediaRecord]:
     """Return the campaign's media answers with the cleaned file each one would share."""
-    from engage.mediaanswers import blob_store
+    from engage.respondent.media import blob_store
 
     store = blob_store()
     records = []
@@ -233,6 +234,11 @@ def export_input(
         participants=_participants(db, campaign["id"], held),
         sign_off=sign_off,
     )
+
+
+def published_tables(db: Database, campaign: dict) -> Tables:
+    """Return the campaign's published tables: its snapshot, suppressed as every export is."""
+    return snapshots.tables(db, campaign, export_input(db, campaign))
 
 
 def export_campaign(

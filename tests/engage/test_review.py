@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
-from engage.review.words import SpanError, span_from_form, split_words
+from engage.staff.review_words import SpanError, span_from_form, split_words
 from engage.store import get_db, reads, writes
 from tests.conftest import csrf_token
 
@@ -392,7 +392,7 @@ def test_group_notes_feed_the_queue_and_are_held_with_their_session(
 
 
 def test_lead_describes_media_and_views_it_with_an_audit(app, seeded, staff_client):
-    from engage import mediaanswers
+    from engage.respondent import media as mediaanswers
 
     png = b"\x89PNG\r\n\x1a\n" + b"0" * 40
     with app.app_context():

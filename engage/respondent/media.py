@@ -1,0 +1,789 @@
+"""Drawings, photos, video and voice as answers: capture, resumable upload, consent, serving.
+
+Every route needs the browser's bound respondent session, and every item is shown only to the
+session that made it. A refused file leaves nothing behind: no row, no part file, no blob.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, validate_csrf
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
+from wtforms import ValidationError
+
+from engage import csrf
+from engage.errors import is_disk_full, refuse
+from engage.respondent import forms
+from engage.respondent.binding import bound_session, refuse_unless_open
+from engage.respondent.media_kinds import CONSENT_CHOICES, KINDS, MESSAGES, STAMPS, Kind
+from engage.safeguarding import check_free_text
+from engage.store import get_db, reads, writes
+from media import av, images, pictures
+from media.blobs import BlobStore
+from media.probe import MediaRefused
+from media.work import media_slot
+
+bp = Blueprint("media", __name__, url_prefix="/media")
+bp.before_request(refuse_unless_open)
+
+CHUNK_SIZE = 4 * 1024 * 1024
+CHUNK_MAX = 8 * 1024 * 1024
+READ_BLOCK = 256 * 1024
+# Room for the multipart boundaries and the small form fields around a file.
+FORM_OVERHEAD = 64 * 1024
+UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
+DESCRIPTION_LIMIT = 2000
+# A person sends one file at a time; two leaves room for one that was dropped.
+OPEN_UPLOADS = 2
+# Per session, finished and unfinished together; a campaign's own limits can raise it.
+SESSION_QUOTA = 1024 * 1024 * 1024
+# An upload nobody has added to for this long is dropped, with its part file.
+STALLED_AFTER = timedelta(hours=6)
+# A person's own upload that has not moved for this long makes way for a new one.
+ABANDONED_AFTER = timedelta(minutes=5)
+# How long a request waits for a free processing slot before it is told to try again.
+BUSY_WAIT_SECONDS = 5.0
+# How often each server process drops stalled uploads by itself.
+SWEEP_EVERY_SECONDS = 600
+# A blob this new may belong to an answer still being recorded, so a full sweep leaves it.
+BLOB_GRACE_SECONDS = 3600
+
+
+# --- places on disk ---
+
+
+def media_root() -> Path:
+    """Return the instance folder for media, outside static/ so nothing is served by name."""
+    return Path(current_app.instance_path) / "media"
+
+
+def blob_store() -> BlobStore:
+    """Return the content-addressed store of cleaned files."""
+    return BlobStore(media_root() / "blobs")
+
+
+def part_path(upload_id: str) -> Path:
+    if not UPLOAD_ID.match(upload_id):
+        raise ValueError("bad upload id")
+    return media_root() / "uploads" / f"{upload_id}.part"
+
+
+def _work_dir() -> Path:
+    """Make a processing folder of this request's own; no route ever writes into it."""
+    root = media_root() / "work"
+    root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=root))
+
+
+@contextmanager
+def _claim(part: Path) -> Iterator[BinaryIO | None]:
+    """Hold the right to change a part file: yield it open, or None if it is gone or held.
+
+    Every chunk takes it before it reads a byte, and `finish` before it takes the file away,
+    so a second chunk at the same offset (or a finish while a chunk is arriving) is refused
+    and cannot write. The lock is the kernel's, so it goes with a dead process.
+    """
+    try:
+        handle = open(part, "r+b")  # noqa: SIM115 - held for the whole block
+    except FileNotFoundError:
+        yield None
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield None
+            return
+        yield handle
+
+
+# --- who may see what ---
+
+
+def _respondent() -> dict | None:
+    respondent = bound_session()
+    if respondent is None or respondent["finished_at"]:
+        return None
+    return respondent
+
+
+def _page_respondent():
+    """Return (respondent, None), or (None, a redirect) when no open session is bound."""
+    respondent = _respondent()
+    if respondent is None:
+        return None, redirect(url_for("respondent.journey.welcome"))
+    if not respondent["respondent_group"]:
+        return None, redirect(url_for("respondent.journey.who"))
+    return respondent, None
+
+
+def _own_item(item_id: int, respondent: dict) -> dict:
+    item = reads.media_item(get_db(), item_id)
+    if item is None or item["session_id"] != respondent["id"]:
+        refuse(404)
+    return item
+
+
+def _kind(key: str) -> Kind:
+    if key not in KINDS:
+        refuse(404)
+    return KINDS[key]
+
+
+def _question_id(raw: str | None) -> str | None:
+    """Return the question an item answers (None for "tell us anything"); 404 if unknown."""
+    if not raw:
+        return None
+    if raw not in {question["question_id"] for question in g.questions}:
+        refuse(404)
+    return raw
+
+
+def _return_url(question_id: str | None, changing: bool) -> str:
+    """Return the page the person came from, so they keep their place."""
+    if question_id is None:
+        return url_for(".anything")
+    return url_for(
+        "respondent.journey.question", question_id=question_id, change=1 if changing else None
+    )
+
+
+def _place_args() -> dict:
+    return {"q": request.args.get("q") or None, "change": request.args.get("change") or None}
+
+
+def send_item(item: dict, variant: str):
+    """Send one stored file of a media item, inline, with Range support.
+
+    The caller decides who may see it: respondents through `item_file` below; the review team's
+    pages will call this after their own sign-in check.
+    """
+    digest = {"main": item["sha256"], "thumb": item["thumb_sha256"]}.get(variant)
+    mime, ext = item["mime"], item["ext"]
+    if variant == "poster":
+        digest, mime, ext = item["poster_sha256"], "image/jpeg", "jpg"
+    elif variant == "thumb" and digest:
+        mime, ext = ("image/png", "png") if item["mime"] == "image/png" else ("image/jpeg", "jpg")
+    if not digest:
+        refuse(404)
+    path = blob_store().path(digest)
+    if not path.exists():
+        refuse(404)
+    response = send_file(
+        path,
+        mimetype=mime,
+        download_name=f"{item['kind']}-{item['id']}-{variant}.{ext}",
+        conditional=True,
+        etag=digest,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- refusals ---
+
+
+def _refusal(reason: str, kind: Kind) -> tuple[str, list[str], int]:
+    title, lines, status = MESSAGES[reason]
+    return str(title), [str(line).format(noun=kind.noun) for line in lines], status
+
+
+def _json_refusal(reason: str, kind: Kind, **extra):
+    title, lines, status = _refusal(reason, kind)
+    return jsonify({"title": title, "lines": lines, **extra}), status
+
+
+def _check_csrf(token: str | None) -> None:
+    """Check the CSRF token of a view exempted from CSRFProtect.
+
+    CSRFProtect reads the form before the view runs, under the app's 2 MB request cap; upload
+    views raise their own cap first and then check the token here.
+    """
+    try:
+        validate_csrf(token)
+    except ValidationError as error:
+        raise CSRFError(str(error)) from None
+
+
+def _bad_name(name: str) -> bool:
+    return "\x00" in name or "/" in name or "\\" in name or ".." in name
+
+
+# --- pages ---
+
+
+@bp.after_request
+def _allow_capture(response):
+    """Let only the capture pages ask for the camera or microphone."""
+    kind = KINDS.get((request.view_args or {}).get("kind", ""))
+    if request.endpoint == "respondent.media.add" and kind is not None:
+        response.headers["Permissions-Policy"] = kind.permissions_policy
+    return response
+
+
+@bp.route("/add/<kind>", methods=["GET", "POST"])
+def add(kind: str):
+    """Offer one way to answer with a picture, video or voice; without JavaScript, a form."""
+    kind_ = _kind(kind)
+    respondent, away = _page_respondent()
+    if away:
+        return away
+    question_id = _question_id(request.args.get("q"))
+    changing = bool(request.args.get("change"))
+    error = None
+    if request.method == "POST":
+        reason = _form_upload(kind_, respondent, question_id, changing)
+        if isinstance(reason, int):
+            return redirect(url_for(".item", item_id=reason, **_place_args()))
+        error = _refusal(reason, kind_)
+    question = next((q for q in g.questions if q["question_id"] == question_id), None)
+    return (
+        render_template(
+            "mediaanswers/add.html",
+            kind=kind_,
+            question=question,
+            error=error,
+            back=_return_url(question_id, changing),
+            limit_mb=_limit(kind_) // (1024 * 1024),
+            stamps=STAMPS,
+            place=_place_args(),
+        ),
+        error[2] if error else 200,
+    )
+
+
+def _limit(kind: Kind) -> int:
+    return int(g.campaign[kind.limit_column])
+
+
+def _form_upload(kind: Kind, respondent: dict, question_id: str | None, changing: bool):
+    """Take a plain multipart upload (the no-JavaScript way); return an item id or a reason."""
+    # Werkzeug streams the file part to a temporary file; only the size cap changes here.
+    request.max_content_length = _limit(kind) + FORM_OVERHEAD
+    try:
+        _check_csrf(request.form.get("csrf_token"))
+        files = [f for f in request.files.getlist("file") if f and f.filename]
+    except RequestEntityTooLarge:
+        return "too_big"
+    except OSError as error:
+        # Werkzeug spools the file to disk while it reads the form.
+        if is_disk_full(error):
+            return "disk_full"
+        raise
+    if not files:
+        return "no_file"
+    upload = files[0]
+    if _bad_name(upload.filename):
+        return "bad_name"
+    work = _work_dir()
+    source = work / "source"
+    try:
+        upload.save(source)
+        size = source.stat().st_size
+        if size > _limit(kind):
+            return "too_big"
+        if _over_quota(respondent, size):
+            return "quota"
+        # A drawing done on paper arrives as a photo, so it is checked as one.
+        processing = "photo" if kind.key == "drawing" else kind.key
+        with media_slot(busy_wait()):
+            return _store(processing, kind.key, source, work, respondent, question_id)
+    except MediaRefused as refused:
+        return refused.reason
+    except OSError as error:
+        if is_disk_full(error):
+            return "disk_full"
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def busy_wait() -> float:
+    """Return how long a request waits for a free processing slot."""
+    return float(current_app.config.get("MEDIA_BUSY_WAIT", BUSY_WAIT_SECONDS))
+
+
+def _quota() -> int:
+    """Return how many bytes one session may hold, finished and unfinished."""
+    largest = max(int(g.campaign[kind.limit_column]) for kind in KINDS.values())
+    return max(int(current_app.config.get("MEDIA_SESSION_QUOTA", SESSION_QUOTA)), 2 * largest)
+
+
+def _over_quota(respondent: dict, more: int) -> bool:
+    _, used = reads.media_bytes_held(get_db(), respondent["id"])
+    return used + more > _quota()
+
+
+def _store(
+    processing: str,
+    kind: str,
+    source: Path,
+    work: Path,
+    respondent: dict,
+    question_id: str | None,
+):
+    """Check and clean a finished upload, keep its files and record it; return the item id.
+
+    `source` and everything made from it stay in `work`, the request's own folder.
+    """
+    store = blob_store()
+    digests: list[str] = []
+    try:
+        item = {"session_id": respondent["id"], "kind": kind, "question_id": question_id}
+        if processing in ("drawing", "photo"):
+            safe = (
+                images.process_drawing(source)
+                if processing == "drawing"
+                else images.process_image(source)
+            )
+            digests.append(store.put_bytes(safe.full.data, work / "full"))
+            digests.append(store.put_bytes(safe.thumb.data, work / "thumb"))
+            item.update(
+                sha256=digests[0],
+                thumb_sha256=digests[1],
+                mime=safe.full.mime,
+                ext=safe.full.ext,
+                size_bytes=len(safe.full.data),
+                width=safe.full.width,
+                height=safe.full.height,
+            )
+        elif processing == "video":
+            clean = av.clean_video(source, work)
+            poster = av.poster_frame(clean, work / "poster.jpg")
+            size = clean.path.stat().st_size
+            digests.append(store.put_file(clean.path))
+            digests.append(store.put_file(poster))
+            item.update(
+                sha256=digests[0],
+                poster_sha256=digests[1],
+                mime=clean.mime,
+                ext=clean.ext,
+                size_bytes=size,
+                width=clean.width,
+                height=clean.height,
+                duration_seconds=clean.duration,
+            )
+        else:
+            clean = av.clean_audio(source, work)
+            size = clean.path.stat().st_size
+            digests.append(store.put_file(clean.path))
+            item.update(
+                sha256=digests[0],
+                mime=clean.mime,
+                ext=clean.ext,
+                size_bytes=size,
+                duration_seconds=clean.duration,
+            )
+        return writes.add_media_item(get_db(), item)
+    except BaseException:
+        sweep_blobs(digests)
+        raise
+
+
+def sweep_blobs(candidates: list[str] | None = None) -> int:
+    """Delete blobs no media item refers to (only the candidates, if given); return how many.
+
+    A full sweep leaves blobs made within the last hour: one may belong to an answer whose row
+    is still being written.
+    """
+    store = blob_store()
+    in_use = reads.media_digests_in_use(get_db())
+    if candidates is not None:
+        pool = set(candidates)
+    else:
+        settled = time.time() - BLOB_GRACE_SECONDS
+        pool = {d for d in store.digests() if store.path(d).stat().st_mtime < settled}
+    gone = [digest for digest in pool if digest not in in_use]
+    for digest in gone:
+        store.delete(digest)
+    return len(gone)
+
+
+@dataclass
+class Swept:
+    """What a sweep removed."""
+
+    stale_uploads: int
+    part_files: int
+    unused_files: int
+    work_folders: int
+
+
+def sweep(stale_after: timedelta = STALLED_AFTER, starting: bool = False) -> Swept:
+    """Delete stalled uploads, untracked part files and files no answer refers to.
+
+    `starting` also clears every processing folder: before the server takes requests, any
+    left there belonged to a request a crash cut short.
+    """
+    stale, stray = sweep_uploads(stale_after)
+    work = media_root() / "work"
+    folders = [f for f in work.iterdir() if f.is_dir()] if starting and work.exists() else []
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    return Swept(stale, stray, sweep_blobs(), len(folders))
+
+
+def sweep_uploads(stale_after: timedelta = STALLED_AFTER) -> tuple[int, int]:
+    """Drop uploads nobody has added to for a while, and part files with no upload.
+
+    Safe while serving: an upload with a chunk arriving is left alone. Return how many
+    uploads and stray part files went.
+    """
+    db = get_db()
+    cutoff = (datetime.now(UTC) - stale_after).replace(microsecond=0).isoformat()
+    dropped = sum(
+        _drop_upload(upload_id) for upload_id in reads.media_uploads_untouched_since(db, cutoff)
+    )
+    live = reads.media_upload_ids(db)
+    parts = media_root() / "uploads"
+    stray = [p for p in parts.glob("*.part") if p.stem not in live] if parts.exists() else []
+    for part in stray:
+        part.unlink(missing_ok=True)
+    return dropped, len(stray)
+
+
+def _drop_upload(upload_id: str) -> bool:
+    """Forget an unfinished upload and its part file, unless a chunk is arriving."""
+    part = part_path(upload_id)
+    with _claim(part) as handle:
+        if handle is None and part.exists():
+            return False
+        writes.delete_media_upload(get_db(), upload_id)
+        part.unlink(missing_ok=True)
+        return True
+
+
+_last_sweep = 0.0
+
+
+def _sweep_now_and_then() -> None:
+    """Drop stalled uploads every so often, so no one has to remember to."""
+    global _last_sweep
+    now = time.monotonic()
+    if now - _last_sweep < SWEEP_EVERY_SECONDS:
+        return
+    _last_sweep = now
+    sweep_uploads()
+
+
+# --- the chunked upload protocol (JavaScript) ---
+
+
+def _api_respondent() -> dict:
+    respondent = _respondent()
+    if respondent is None:
+        refuse(403)
+    return respondent
+
+
+def _own_upload(upload_id: str, respondent: dict) -> dict | None:
+    upload = reads.media_upload(get_db(), upload_id) if UPLOAD_ID.match(upload_id) else None
+    if upload is None or upload["session_id"] != respondent["id"]:
+        return None
+    return upload
+
+
+@bp.post("/uploads")
+def create_upload():
+    """Start a resumable upload: say its kind, question and size; get its token back."""
+    respondent = _api_respondent()
+    kind = _kind(request.form.get("kind", ""))
+    question_id = _question_id(request.form.get("q"))
+    try:
+        size = int(request.form.get("size", ""))
+    except ValueError:
+        return _json_refusal("no_file", kind)
+    if size <= 0:
+        return _json_refusal("empty", kind)
+    if size > _limit(kind):
+        return _json_refusal("too_big", kind)
+    if _bad_name(request.form.get("name", "")):
+        return _json_refusal("bad_name", kind)
+    _sweep_now_and_then()
+    db = get_db()
+    if reads.media_bytes_held(db, respondent["id"])[0] >= OPEN_UPLOADS:
+        # The person's own upload that stopped a while ago makes way for this one.
+        cutoff = (datetime.now(UTC) - ABANDONED_AFTER).replace(microsecond=0).isoformat()
+        for abandoned in reads.media_uploads_untouched_since(db, cutoff, respondent["id"]):
+            _drop_upload(abandoned)
+    upload_id = secrets.token_urlsafe(24)
+    if not writes.create_media_upload(
+        db,
+        upload_id,
+        respondent["id"],
+        kind.key,
+        question_id,
+        size,
+        max_open=OPEN_UPLOADS,
+        quota=_quota(),
+    ):
+        too_many = reads.media_bytes_held(db, respondent["id"])[0] >= OPEN_UPLOADS
+        return _json_refusal("too_many" if too_many else "quota", kind)
+    # The row comes first, so a sweep running now never takes the new file for a stray.
+    part = part_path(upload_id)
+    part.parent.mkdir(parents=True, exist_ok=True)
+    part.touch(mode=0o600)
+    return jsonify(
+        {
+            "upload": upload_id,
+            "chunk_size": CHUNK_SIZE,
+            "received": 0,
+            "url": url_for(".upload_status", upload_id=upload_id),
+        }
+    ), 201
+
+
+@bp.get("/uploads/<upload_id>")
+def upload_status(upload_id: str):
+    """Say how many bytes of an upload have arrived, so a dropped upload can carry on."""
+    upload = _own_upload(upload_id, _api_respondent())
+    if upload is None:
+        return _json_refusal("not_yours", KINDS["photo"])
+    return jsonify({"received": upload["received"], "size": upload["size"]})
+
+
+@bp.put("/uploads/<upload_id>")
+def upload_chunk(upload_id: str):
+    """Take the next chunk of an upload, which must start where the last one ended."""
+    respondent = _api_respondent()
+    upload = _own_upload(upload_id, respondent)
+    if upload is None:
+        return _json_refusal("not_yours", KINDS["photo"])
+    kind = KINDS[upload["kind"]]
+    request.max_content_length = CHUNK_MAX
+    _check_csrf(request.headers.get("X-CSRFToken"))
+    offset = request.args.get("offset", type=int)
+    length = request.content_length
+    if offset != upload["received"]:
+        return _json_refusal("out_of_order", kind, received=upload["received"])
+    if not length or length > CHUNK_MAX or offset + length > upload["size"]:
+        return _json_refusal("bad_chunk", kind, received=upload["received"])
+    with _claim(part_path(upload_id)) as handle:
+        # Checked again under the claim: another chunk may have landed since the first look.
+        current = _own_upload(upload_id, respondent)
+        if handle is None or current is None or current["received"] != offset:
+            received = current["received"] if current else upload["received"]
+            return _json_refusal("out_of_order", kind, received=received)
+        return _write_chunk(handle, current, kind, offset, length)
+
+
+def _write_chunk(handle: BinaryIO, upload: dict, kind: Kind, offset: int, length: int):
+    """Write one claimed chunk at its offset; on any failure leave the file as it was."""
+    written = 0
+    try:
+        handle.seek(offset)
+        while written < length:
+            block = request.stream.read(min(READ_BLOCK, length - written))
+            if not block:
+                raise ClientDisconnected()
+            handle.write(block)
+            written += len(block)
+        handle.flush()
+    except OSError as error:
+        if not is_disk_full(error):
+            handle.truncate(offset)
+            return _json_refusal("interrupted", kind, received=offset)
+        # No room: the upload cannot finish, so nothing of it is kept.
+        part_path(upload["id"]).unlink(missing_ok=True)
+        writes.delete_media_upload(get_db(), upload["id"])
+        return _json_refusal("disk_full", kind)
+    except ClientDisconnected:
+        # Whatever part of the chunk arrived is dropped: the next try starts at the old offset.
+        handle.truncate(offset)
+        return _json_refusal("interrupted", kind, received=offset)
+    if not writes.advance_media_upload(get_db(), upload["id"], offset, offset + written):
+        handle.truncate(offset)
+        return _json_refusal("out_of_order", kind, received=offset)
+    return jsonify({"received": offset + written, "size": upload["size"]})
+
+
+csrf.exempt(add)
+csrf.exempt(upload_chunk)
+
+
+@bp.post("/uploads/<upload_id>/finish")
+def finish_upload(upload_id: str):
+    """Check and clean a complete upload, and say where the person goes next."""
+    respondent = _api_respondent()
+    upload = _own_upload(upload_id, respondent)
+    if upload is None:
+        return _json_refusal("not_yours", KINDS["photo"])
+    kind = KINDS[upload["kind"]]
+    if upload["received"] != upload["size"]:
+        return _json_refusal("out_of_order", kind, received=upload["received"])
+    work = None
+    try:
+        # The slot first: a person told "busy" keeps their upload and can finish it later.
+        with media_slot(busy_wait()):
+            work = _take_private(upload_id, respondent)
+            if work is None:
+                return _json_refusal("out_of_order", kind, received=upload["received"])
+            item_id = _store(
+                kind.key, kind.key, work / "source", work, respondent, upload["question_id"]
+            )
+    except MediaRefused as refused:
+        return _json_refusal(refused.reason, kind)
+    except OSError as error:
+        if is_disk_full(error):
+            return _json_refusal("disk_full", kind)
+        raise
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+    place = {"q": upload["question_id"], "change": request.form.get("change") or None}
+    return jsonify({"item": item_id, "next": url_for(".item", item_id=item_id, **place)})
+
+
+def _take_private(upload_id: str, respondent: dict) -> Path | None:
+    """Move a complete upload's file into a processing folder of its own; None if not ready.
+
+    Under the claim no chunk is arriving; the upload's row goes first, so no later chunk can
+    claim the file, and the file leaves the uploads folder by a rename. From here on, what
+    ffprobe checks is exactly what ffmpeg reads.
+    """
+    part = part_path(upload_id)
+    with _claim(part) as handle:
+        current = _own_upload(upload_id, respondent)
+        if handle is None or current is None or current["received"] != current["size"]:
+            return None
+        writes.delete_media_upload(get_db(), upload_id)
+        work = _work_dir()
+        os.replace(part, work / "source")
+        return work
+
+
+# --- consent and description ---
+
+
+@bp.route("/item/<int:item_id>", methods=["GET", "POST"])
+def item(item_id: int):
+    """Ask how a media answer may be used, and what it shows."""
+    respondent, away = _page_respondent()
+    if away:
+        return away
+    item_ = _own_item(item_id, respondent)
+    kind = KINDS[item_["kind"]]
+    checked = forms.Checked(
+        values={"consent": item_["consent"] or "", "description": item_["description"]}
+    )
+    status = 200
+    if request.method == "POST":
+        checked = forms.Checked()
+        consent, error = forms.choice(
+            request.form, "consent", CONSENT_CHOICES, _("Choose who may see it.")
+        )
+        text, text_error = forms.free_text(request.form, "description")
+        checked.values = {"consent": consent or "", "description": text[:DESCRIPTION_LIMIT]}
+        if error:
+            checked.errors["consent"] = error
+        if text_error or len(text) > DESCRIPTION_LIMIT:
+            checked.errors["description"] = _("Please write less.")
+        if not checked.errors:
+            writes.set_media_consent(get_db(), item_id, consent, text)
+            onward = _return_url(item_["question_id"], bool(request.args.get("change")))
+            # A person's words about their picture can hold a disclosure as much as an answer.
+            if check_free_text(
+                g.campaign["id"],
+                text,
+                session_id=respondent["id"],
+                question_id=item_["question_id"],
+            ):
+                return redirect(url_for("respondent.worried.next_steps", then=onward))
+            return redirect(onward)
+        status = 400
+    return (
+        render_template(
+            "mediaanswers/item.html",
+            item=item_,
+            kind=kind,
+            checked=checked,
+            choices=CONSENT_CHOICES.values(),
+            place=_place_args(),
+        ),
+        status,
+    )
+
+
+@bp.post("/item/<int:item_id>/remove")
+def remove(item_id: int):
+    """Delete one media answer and its files."""
+    respondent, away = _page_respondent()
+    if away:
+        return away
+    item_ = _own_item(item_id, respondent)
+    writes.delete_media_item(get_db(), item_id)
+    sweep_blobs([d for d in (item_["sha256"], item_["thumb_sha256"], item_["poster_sha256"]) if d])
+    return redirect(_return_url(item_["question_id"], bool(request.args.get("change"))))
+
+
+@bp.get("/file/<int:item_id>/<variant>")
+def item_file(item_id: int, variant: str):
+    """Send a media answer's file, only to the person who made it."""
+    respondent = _respondent()
+    if respondent is None:
+        refuse(404)
+    return send_item(_own_item(item_id, respondent), variant)
+
+
+@bp.get("/anything")
+def anything():
+    """Offer the four ways to tell us anything, not tied to one question."""
+    respondent, away = _page_respondent()
+    if away:
+        return away
+    answered = reads.answers_for_session(get_db(), respondent["id"])
+    carry_on = next(
+        (
+            url_for("respondent.journey.question", question_id=q["question_id"])
+            for q in g.questions
+            if q["question_id"] not in answered
+        ),
+        url_for("respondent.journey.check"),
+    )
+    return render_template(
+        "mediaanswers/anything.html",
+        items=reads.media_items_for(get_db(), respondent["id"], None),
+        carry_on=carry_on,
+    )
+
+
+def media_for_question(question_id: str | None) -> list[dict]:
+    """Return the bound person's media answers to a question, for the question page."""
+    respondent = bound_session()
+    if respondent is None:
+        return []
+    return reads.media_items_for(get_db(), respondent["id"], question_id)
+
+
+def init_app(app) -> None:
+    """Offer the template helpers the question page uses (the wing registers the blueprint)."""
+    app.jinja_env.globals["media_for_question"] = media_for_question
+    app.jinja_env.globals["media_kinds"] = KINDS
+    app.jinja_env.globals["picture_alt"] = pictures.default_alt

@@ -1,0 +1,162 @@
+"""A lead's own media for a campaign: recorded voices for its texts, and its own pictures.
+
+A recorded voice replaces generated speech for one text (the same work as
+`engage narration record`). A lead's own picture is cleaned like any upload and can then be
+chosen for a question: its picture id is "own-<number>", which the picture macro resolves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from engage import auth, typed
+from engage import picture_uploads as pictures
+from engage.auth import require_role
+from engage.campaigns import campaign_or_404
+from engage.cli_narration import _base, _forget_clip, _texts
+from engage.errors import refuse
+from engage.narration import runtime
+from engage.picture_uploads import OWN_PREFIX
+from engage.store import get_db, reads, writes
+from media import narration
+
+bp = Blueprint("voices", __name__)
+
+RECORDING_LIMIT = 50 * 1024 * 1024
+PICTURE_LIMIT = 20 * 1024 * 1024
+ALT_LIMIT = 200
+
+
+def _language(campaign: dict) -> str:
+    language = request.values.get("language") or "en"
+    if language not in campaign["languages"]:
+        refuse(400, _("Choose one of the campaign's languages"))
+    return language
+
+
+# --- recorded voices ---
+
+
+@bp.get("/campaigns/<code>/voices")
+@require_role("lead")
+def voices(code: str):
+    """List a campaign's texts in one language, saying which have a recorded voice."""
+    campaign = campaign_or_404(code)
+    language = _language(campaign)
+    recordings = reads.recordings_for_campaign(get_db(), campaign["id"])
+    texts = [
+        {
+            "key": (key := narration.text_key(text, language)),
+            "text": text,
+            "recorded": (key, _base(language)) in recordings,
+        }
+        for text in _texts(campaign, language)
+    ]
+    return render_template(
+        "review/voices.html",
+        campaign=campaign,
+        language=language,
+        texts=texts,
+        done=request.args.get("done", ""),
+    )
+
+
+@bp.post("/campaigns/<code>/voices")
+@require_role("lead")
+def record_voice(code: str):
+    """Use an uploaded recording for one text instead of generated speech."""
+    campaign = campaign_or_404(code)
+    request.max_content_length = RECORDING_LIMIT + pictures.FORM_OVERHEAD
+    language = _language(campaign)
+    key = request.form.get("key", "")
+    if key not in {narration.text_key(t, language) for t in _texts(campaign, language)}:
+        refuse(400, _("Choose a text"), [_("Choose the words the recording says.")])
+    upload = request.files.get("recording")
+    if upload is None or not upload.filename:
+        refuse(400, _("Choose a recording"), [_("Choose the sound file to use.")])
+    with tempfile.TemporaryDirectory(prefix="engage-voice-") as work:
+        source = Path(work) / "recording"
+        upload.save(source)
+        digest = hashlib.sha256(source.read_bytes())
+        digest.update(f"\n{campaign['id']}\n{key}\n{language}".encode())
+        clip_key = digest.hexdigest()[:32]
+        try:
+            runtime().store.add_recording(source, clip_key)
+        except narration.RecordingRejected:
+            refuse(
+                400,
+                _("We cannot use this recording"),
+                [_("Use a WAV, MP3, M4A or OGG sound file.")],
+            )
+    db = get_db()
+    with writes.transaction(db):
+        replaced = writes.set_recording(db, campaign["id"], key, _base(language), clip_key)
+        writes.audit(db, auth.current_user()["id"], "record_voice", campaign["code"], key)
+    _forget_clip(replaced, keep=clip_key)
+    return redirect(url_for(".voices", code=code, language=language, done="recorded"))
+
+
+@bp.post("/campaigns/<code>/voices/remove")
+@require_role("lead")
+def remove_voice(code: str):
+    """Go back to generated speech for one text."""
+    campaign = campaign_or_404(code)
+    language = _language(campaign)
+    key = request.form.get("key", "")
+    removed = writes.remove_recording(get_db(), campaign["id"], key, _base(language))
+    if removed is None:
+        refuse(404)
+    _forget_clip(removed)
+    return redirect(url_for(".voices", code=code, language=language, done="removed"))
+
+
+# --- a lead's own pictures ---
+
+
+@bp.route("/campaigns/<code>/pictures", methods=["GET", "POST"])
+@require_role("lead")
+def own_pictures(code: str):
+    """List the campaign's own pictures and take a new one, with its alt text."""
+    campaign = campaign_or_404(code)
+    db = get_db()
+    if request.method == "POST":
+        pictures.allow_upload(PICTURE_LIMIT)
+        alt = typed.clean(request.form.get("alt"), one_line=True)
+        if not alt or len(alt) > ALT_LIMIT:
+            refuse(
+                400,
+                _("Describe the picture"),
+                [_("Say what the picture shows, for people who cannot see it.")],
+            )
+        full, small, mime = pictures.cleaned_upload("picture")
+        with writes.transaction(db):
+            picture_id = writes.add_campaign_picture(
+                db,
+                campaign["id"],
+                alt,
+                large_sha256=full,
+                small_sha256=small,
+                mime=mime,
+                by=auth.current_user()["id"],
+            )
+            writes.audit(db, auth.current_user()["id"], "add_picture", code, str(picture_id))
+        return redirect(url_for(".own_pictures", code=code))
+    return render_template(
+        "review/pictures.html",
+        campaign=campaign,
+        own=reads.campaign_pictures(db, campaign["id"]),
+        prefix=OWN_PREFIX,
+    )
+
+
+def own_choices(campaign_id: int) -> list[tuple[str, str]]:
+    """Return (picture id, alt text) for each of a campaign's own pictures."""
+    return [
+        (f"{OWN_PREFIX}{row['id']}", row["alt"])
+        for row in reads.campaign_pictures(get_db(), campaign_id)
+    ]
