@@ -268,4 +268,4 @@ def safe_next(target: str | None) -> str:
     """Return a staff path to go to after signing in, never another site."""
     if target and target.startswith("/staff/") and not target.startswith("//"):
         return target
-    return url_for("staff.sign_in.dashboard")
+    return url_for("staff.dashboard.dashboard")

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from engage.errors import refuse
 from engage.respondent import media as mediaanswers
+from engage.store import get_db, reads
 from media import images
 from media.probe import MediaRefused
 from media.work import media_slot
@@ -84,3 +85,11 @@ def picture_file(digest: str, mime: str, name: str):
         },
         "main",
     )
+
+
+def own_choices(campaign_id: int) -> list[tuple[str, str]]:
+    """Return (picture id, alt text) for each of a campaign's own pictures."""
+    return [
+        (f"{OWN_PREFIX}{row['id']}", row["alt"])
+        for row in reads.campaign_pictures(get_db(), campaign_id)
+    ]

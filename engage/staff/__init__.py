@@ -12,20 +12,48 @@ from flask import Blueprint, Flask
 
 from engage import auth
 from engage.staff import (
+    accounts,
     assist,
+    audit,
     campaigns,
+    dashboard,
+    erase,
+    exports,
     groups,
+    pictures,
+    questions,
+    quotes,
     redact_names,
     review,
     safeguarding,
     sign_in,
+    triangulation,
     voices,
 )
 from engage.store import get_db, reads
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
 
-ROOMS = (sign_in, campaigns, review, redact_names, voices, assist, groups, safeguarding)
+# One module per journey, in the order a newcomer meets them.
+ROOMS = (
+    sign_in,
+    dashboard,
+    accounts,
+    campaigns,
+    questions,
+    review,
+    redact_names,
+    quotes,
+    exports,
+    triangulation,
+    voices,
+    pictures,
+    assist,
+    groups,
+    safeguarding,
+    audit,
+    erase,
+)
 
 
 @bp.before_request

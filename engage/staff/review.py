@@ -8,136 +8,29 @@ named in the address, so an id from another campaign is simply not found.
 
 from __future__ import annotations
 
-import json
-import tempfile
-from pathlib import Path
-
 from flask import (
     Blueprint,
-    Response,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
 
-from easyread.checks import sentence_problems
-from engage import auth, evidence, i18n, snapshots, typed
+from engage import auth, evidence
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
 from engage.campaigns import statements as campaign_statements
 from engage.errors import refuse
-from engage.i18n import lazy_gettext as _l
-from engage.staff.review_words import SpanError, span_from_form, split_words
+from engage.staff import evidence_pages
+from engage.staff.review_words import SpanError, span_from_form
 from engage.store import get_db, reads, writes
-from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS
-from exports import redaction
-from exports.charts import matrix_svg
-from exports.content import LEAD_ROLE
-from exports.records import SignOff
-from exports.triangulation import VALUE_LABELS
 
 bp = Blueprint("review", __name__, url_prefix="/campaigns/<code>/evidence")
+bp.context_processor(evidence_pages.context)
 
 PAGE_SIZE = 25
-KINDS = {
-    "answer": _l("Written answers"),
-    "group_note": _l("Group notes"),
-    "media": _l("Pictures, video and recordings"),
-}
-# One item's kind, as its title says it.
-KIND_NAMES = {
-    "answer": _l("Written answer"),
-    "group_note": _l("Group note"),
-    "media": _l("Picture, video or recording"),
-}
-# Language codes as a lead reads them, in English beside the language's own name.
-LANGUAGE_NAMES = {
-    "en": _l("English"),
-    "cy": _l("Welsh"),
-    "pl": _l("Polish"),
-    "ur": _l("Urdu"),
-    "ar": _l("Arabic"),
-}
-STATES = {
-    "to_redact": _l("Waiting for redaction"),
-    "words_changed": _l("The words changed: decide again"),
-    "included": _l("Included"),
-    "excluded": _l("Left out"),
-}
-STRENGTHS = {"strength": _l("A strength"), "improve": _l("An area to improve")}
-REDACTION_KINDS = {
-    "name": _l("Name"),
-    "phone": _l("Phone number"),
-    "email": _l("Email address"),
-    "postcode": _l("Postcode"),
-    "date": _l("Date"),
-    "address": _l("Address"),
-    "other": _l("Something else"),
-}
-EXPORT_FORMATS = {
-    "xlsx": ("XLSX workbook", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "csv": ("CSV files in a ZIP", "application/zip"),
-    "json": ("JSON", "application/json"),
-    "zip": ("ZIP with the workbook, charts and media", "application/zip"),
-}
-TEXT_LIMIT = 2000
 MEDIA_VARIANTS = ("main", "thumb", "poster")
-
-
-@bp.context_processor
-def _review_context() -> dict:
-    return {
-        "kinds": KINDS,
-        "kind_names": KIND_NAMES,
-        "language_label": _language_label,
-        "states": STATES,
-        "strengths": STRENGTHS,
-        "redaction_kinds": REDACTION_KINDS,
-        "respondent_groups": RESPONDENT_GROUPS,
-        "answered_how": ANSWERED_HOW,
-        "value_labels": VALUE_LABELS,
-    }
-
-
-def _language_label(code: str | None) -> str:
-    """Return a language code as "Welsh (Cymraeg)"; English as just "English"."""
-    code = code or "en"
-    if code not in LANGUAGE_NAMES:
-        return code
-    english, own = str(LANGUAGE_NAMES[code]), i18n.own_name(code)
-    return english if english == own else f"{english} ({own})"
-
-
-def _me() -> dict:
-    return auth.current_user()
-
-
-def _item(campaign: dict, item_id: int) -> dict:
-    item = reads.review_item(get_db(), item_id)
-    if item is None or item["campaign_id"] != campaign["id"]:
-        refuse(404)
-    return item
-
-
-def _quote(campaign: dict, quote_id: int) -> dict:
-    quote = reads.review_quote(get_db(), quote_id)
-    if quote is None or quote["campaign_id"] != campaign["id"]:
-        refuse(404)
-    return quote
-
-
-def _text_field(name: str) -> str:
-    value = typed.clean(request.form.get(name))
-    if len(value) > TEXT_LIMIT:
-        refuse(400, _("That is too long"), [_("Write %(n)s characters or fewer.", n=TEXT_LIMIT)])
-    return value
-
-
-def _item_url(campaign: dict, item: dict, anchor: str = "") -> str:
-    return url_for(".item", code=campaign["code"], item_id=item["id"]) + anchor
 
 
 # --- the queue ---
@@ -156,7 +49,7 @@ def queue(code: str):
     kind = request.args.get("kind") or None
     statement = request.args.get("statement") or None
     state = request.args.get("state") or None
-    if kind not in (None, *KINDS) or state not in (None, *STATES):
+    if kind not in (None, *evidence_pages.KINDS) or state not in (None, *evidence_pages.STATES):
         refuse(400)
     if statement not in (None, *campaign["statement_ids"]):
         refuse(400)
@@ -217,7 +110,7 @@ def _audit_flagged_words_shown(db, campaign: dict, items: list[dict]) -> None:
     held = [str(item["id"]) for item in items if item["held"]]
     if held:
         subject = f"review items {', '.join(held)}"
-        writes.audit(db, _me()["id"], "view_flagged", subject, campaign["code"])
+        writes.audit(db, auth.current_user()["id"], "view_flagged", subject, campaign["code"])
 
 
 def _as_listed(items: list[dict]) -> list[dict]:
@@ -240,38 +133,7 @@ def _as_listed(items: list[dict]) -> list[dict]:
 def item(code: str, item_id: int):
     """Show one item with its context, redactions and quotes, and what can be done to it."""
     campaign = campaign_or_404(code)
-    return _item_page(campaign, _item(campaign, item_id))
-
-
-def _item_page(campaign: dict, found: dict, errors=None, values=None, status: int = 200):
-    """Render an item's page; a quote form sent back with mistakes shows them and what was typed."""
-    item_id = found["id"]
-    db = get_db()
-    if found["held"]:
-        writes.audit(db, _me()["id"], "view_flagged", f"review item {item_id}", campaign["code"])
-    media = None
-    if found["item_kind"] == "media":
-        media = reads.media_item(db, found["item_id"])
-    note = reads.group_note(db, found["item_id"]) if found["item_kind"] == "group_note" else None
-    spans = [
-        redaction.Span(r["start_offset"], r["end_offset"], r["kind"])
-        for r in found["redactions"]
-        if r["status"] == "confirmed"
-    ]
-    return render_template(
-        "review/item.html",
-        campaign=campaign,
-        item=found,
-        media=media,
-        note=note,
-        words=split_words(found["text"]),
-        redacted=redaction.apply(found["text"], spans),
-        statements=campaign_statements(campaign),
-        quotable=_quotable(found),
-        next_item=reads.next_review_item_id(db, campaign["id"], item_id),
-        errors=errors or {},
-        values=values or {},
-    ), status
+    return evidence_pages.item_page(campaign, evidence_pages.item_or_404(campaign, item_id))
 
 
 @bp.post("/items/<int:item_id>/decide-again")
@@ -279,116 +141,21 @@ def _item_page(campaign: dict, found: dict, errors=None, values=None, status: in
 def decide_again(code: str, item_id: int):
     """Record that the lead checked an item whose words changed: its quotes may go out again."""
     campaign = campaign_or_404(code)
-    found = _item(campaign, item_id)
+    found = evidence_pages.item_or_404(campaign, item_id)
     if not found["words_changed_at"]:
-        return redirect(_item_url(campaign, found))
+        return redirect(evidence_pages.item_url(campaign, found))
     db = get_db()
     try:
         with writes.transaction(db):
-            writes.decide_words_again(db, found["id"], _me()["email"])
-            writes.audit(db, _me()["id"], "decide_again", f"review item {item_id}", code)
+            writes.decide_words_again(db, found["id"], auth.current_user()["email"])
+            writes.audit(
+                db, auth.current_user()["id"], "decide_again", f"review item {item_id}", code
+            )
     except writes.EvidenceError:
         refuse(
             409, _("Decide the redactions first"), [_("Decide every suggested redaction first.")]
         )
-    return redirect(_item_url(campaign, found, "#quotes"))
-
-
-def _quotable(item: dict) -> bool:
-    return bool(item["text"]) and item["quotable"] and item["quote_consent"] and not item["held"]
-
-
-@bp.post("/items/<int:item_id>/quote")
-@require_role("lead")
-def mark_quote(code: str, item_id: int):
-    """Mark a span of an item's words as a quote, once its redactions are all decided."""
-    campaign = campaign_or_404(code)
-    found = _item(campaign, item_id)
-    if found["words_changed_at"]:
-        refuse(
-            409, _("The words changed: decide again"), [_("The words changed. Decide again first.")]
-        )
-    if not _quotable(found):
-        refuse(
-            409,
-            _("This cannot be quoted yet"),
-            [_("Decide every suggested redaction first. The person must have agreed to quotes.")],
-        )
-    statement_ids = request.form.getlist("statements")
-    strength = request.form.get("strength") or None
-    # Values no form offers can only be tampering; mistakes go back to the lead on the form.
-    if any(s not in campaign["statement_ids"] for s in statement_ids):
-        refuse(400)
-    if strength not in (None, *STRENGTHS):
-        refuse(400)
-    translation = typed.clean(request.form.get("english_translation"))
-    errors = {}
-    try:
-        start, end = span_from_form(found["text"], request.form)
-    except SpanError as problem:
-        errors["words"] = str(problem)
-    if not statement_ids:
-        errors["statements"] = _("Tag the quote to at least one statement.")
-    if len(translation) > TEXT_LIMIT:
-        errors["english_translation"] = _("Write %(n)s characters or fewer.", n=TEXT_LIMIT)
-    if errors:
-        values = {
-            "first_word": request.form.get("first_word", ""),
-            "last_word": request.form.get("last_word", ""),
-            "words": typed.clean(request.form.get("words"))[:TEXT_LIMIT],
-            "statements": statement_ids,
-            "strength": strength or "",
-            "english_translation": translation[: TEXT_LIMIT + 100],
-        }
-        return _item_page(campaign, found, errors, values, 400)
-    db = get_db()
-    with writes.transaction(db):
-        quote = writes.mark_quote(
-            db,
-            found["id"],
-            start,
-            end,
-            statement_id=statement_ids[0],
-            also_statements=tuple(statement_ids[1:]),
-            strength=strength,
-            english_translation=translation,
-            by=_me()["email"],
-        )
-        writes.audit(db, _me()["id"], "mark_quote", quote["evidence_ref"], campaign["code"])
-    return redirect(_item_url(campaign, found, "#quotes"))
-
-
-@bp.post("/quotes/<int:quote_id>")
-@require_role("lead")
-def update_quote(code: str, quote_id: int):
-    """Change a quote's statements, strength or English translation."""
-    campaign = campaign_or_404(code)
-    quote = _quote(campaign, quote_id)
-    statement_ids = request.form.getlist("statements")
-    if any(s not in campaign["statement_ids"] for s in statement_ids):
-        refuse(400, _("Choose a statement"), [_("Tag the quote to this campaign's statements.")])
-    strength = request.form.get("strength") or None
-    if strength not in (None, *STRENGTHS):
-        refuse(400)
-    db = get_db()
-    with writes.transaction(db):
-        writes.tag_quote(db, quote_id, statement_ids)
-        writes.set_quote_strength(db, quote_id, strength)
-        writes.set_quote_translation(db, quote_id, _text_field("english_translation"))
-    return redirect(url_for(".item", code=code, item_id=quote["review_item_id"]) + "#quotes")
-
-
-@bp.post("/quotes/<int:quote_id>/withdraw")
-@require_role("lead")
-def withdraw_quote(code: str, quote_id: int):
-    """Take a quote out of the evidence; its reference is never used again."""
-    campaign = campaign_or_404(code)
-    quote = _quote(campaign, quote_id)
-    db = get_db()
-    with writes.transaction(db):
-        writes.withdraw_quote(db, quote_id, "withdrawn in review")
-        writes.audit(db, _me()["id"], "withdraw_quote", quote["evidence_ref"], campaign["code"])
-    return redirect(url_for(".item", code=code, item_id=quote["review_item_id"]) + "#quotes")
+    return redirect(evidence_pages.item_url(campaign, found, "#quotes"))
 
 
 @bp.post("/items/<int:item_id>/included")
@@ -396,12 +163,12 @@ def withdraw_quote(code: str, quote_id: int):
 def set_included(code: str, item_id: int):
     """Include an item in the evidence, or leave it out."""
     campaign = campaign_or_404(code)
-    found = _item(campaign, item_id)
+    found = evidence_pages.item_or_404(campaign, item_id)
     choice = request.form.get("included")
     if choice not in ("yes", "no"):
         refuse(400, _("Choose include or leave out"))
-    writes.set_item_included(get_db(), found["id"], choice == "yes", _me()["email"])
-    return redirect(_item_url(campaign, found))
+    writes.set_item_included(get_db(), found["id"], choice == "yes", auth.current_user()["email"])
+    return redirect(evidence_pages.item_url(campaign, found))
 
 
 @bp.post("/items/<int:item_id>/describe")
@@ -409,14 +176,14 @@ def set_included(code: str, item_id: int):
 def describe(code: str, item_id: int):
     """Describe a drawing, photo, video or recording in words."""
     campaign = campaign_or_404(code)
-    found = _item(campaign, item_id)
+    found = evidence_pages.item_or_404(campaign, item_id)
     if found["item_kind"] == "answer":
         refuse(400, _("Only media is described"), [_("Written answers have their own words.")])
-    description = _text_field("description")
+    description = evidence_pages.text_field("description")
     if not description:
         refuse(400, _("Write a description"), [_("Say in words what it shows or says.")])
-    writes.describe_media(get_db(), found["id"], description, _me()["email"])
-    return redirect(_item_url(campaign, found))
+    writes.describe_media(get_db(), found["id"], description, auth.current_user()["email"])
+    return redirect(evidence_pages.item_url(campaign, found))
 
 
 @bp.post("/items/<int:item_id>/redactions/<int:redaction_id>")
@@ -424,14 +191,16 @@ def describe(code: str, item_id: int):
 def decide_redaction(code: str, item_id: int, redaction_id: int):
     """Confirm or reject one suggested redaction."""
     campaign = campaign_or_404(code)
-    found = _item(campaign, item_id)
+    found = evidence_pages.item_or_404(campaign, item_id)
     if redaction_id not in {r["id"] for r in found["redactions"]}:
         refuse(404)
     decision = request.form.get("decision")
     if decision not in ("confirm", "reject"):
         refuse(400, _("Choose confirm or reject"))
-    writes.decide_redaction(get_db(), redaction_id, decision == "confirm", _me()["email"])
-    return redirect(_item_url(campaign, found, "#redactions"))
+    writes.decide_redaction(
+        get_db(), redaction_id, decision == "confirm", auth.current_user()["email"]
+    )
+    return redirect(evidence_pages.item_url(campaign, found, "#redactions"))
 
 
 @bp.post("/items/<int:item_id>/redactions")
@@ -439,16 +208,16 @@ def decide_redaction(code: str, item_id: int, redaction_id: int):
 def add_redaction(code: str, item_id: int):
     """Redact words the suggestions missed."""
     campaign = campaign_or_404(code)
-    found = _item(campaign, item_id)
+    found = evidence_pages.item_or_404(campaign, item_id)
     kind = request.form.get("kind")
-    if kind not in REDACTION_KINDS:
+    if kind not in evidence_pages.REDACTION_KINDS:
         refuse(400, _("Choose what the words are"))
     try:
         start, end = span_from_form(found["text"], request.form)
     except SpanError as problem:
         refuse(400, _("Choose the words to redact"), [str(problem)])
-    writes.add_redaction(get_db(), found["id"], start, end, kind, _me()["email"])
-    return redirect(_item_url(campaign, found, "#redactions"))
+    writes.add_redaction(get_db(), found["id"], start, end, kind, auth.current_user()["email"])
+    return redirect(evidence_pages.item_url(campaign, found, "#redactions"))
 
 
 @bp.get("/items/<int:item_id>/media/<variant>")
@@ -458,12 +227,12 @@ def media_file(code: str, item_id: int, variant: str):
     from engage.respondent import media as mediaanswers
 
     campaign = campaign_or_404(code)
-    found = _item(campaign, item_id)
+    found = evidence_pages.item_or_404(campaign, item_id)
     if variant not in MEDIA_VARIANTS:
         refuse(404)
     db = get_db()
     action = "view_flagged" if found["held"] else "view_media"
-    writes.audit(db, _me()["id"], action, f"review item {item_id}", variant)
+    writes.audit(db, auth.current_user()["id"], action, f"review item {item_id}", variant)
     if found["item_kind"] == "media":
         media = reads.media_item(db, found["item_id"])
         if media is None:
@@ -482,151 +251,4 @@ def media_file(code: str, item_id: int, variant: str):
             "ext": "png" if note["photo_mime"] == "image/png" else "jpg",
         },
         variant,
-    )
-
-
-# --- triangulation ---
-
-
-@bp.get("/triangulation")
-@require_role("lead")
-def triangulation(code: str):
-    """Show statements by respondent group and by answered_how, as charts and tables."""
-    campaign = campaign_or_404(code)
-    tables = evidence.published_tables(get_db(), campaign)
-    by_group, by_how = tables.by_group, tables.by_how
-    charts = {
-        "group": matrix_svg(
-            by_group, _("Share positive by group"), "chart-group", inline_style=False
-        ),
-        "how": matrix_svg(
-            by_how, _("Share positive by how people answered"), "chart-how", inline_style=False
-        ),
-    }
-    return render_template(
-        "review/triangulation.html",
-        campaign=campaign,
-        matrices=(("group", by_group), ("how", by_how)),
-        charts=charts,
-    )
-
-
-# --- exports ---
-
-
-@bp.get("/exports")
-@require_role("lead")
-def exports(code: str):
-    """Offer the export formats and list the exports made so far."""
-    campaign = campaign_or_404(code)
-    return render_template(
-        "review/exports.html",
-        campaign=campaign,
-        formats=EXPORT_FORMATS,
-        log=reads.export_log(get_db(), campaign["id"]),
-        snapshot_taken_at=snapshots.taken_at(get_db(), campaign["id"]),
-    )
-
-
-@bp.post("/exports")
-@require_role("lead")
-def download(code: str):
-    """Write an export to a temporary file and stream it, logging who took it."""
-    campaign = campaign_or_404(code)
-    export_format = request.form.get("format")
-    if export_format not in EXPORT_FORMATS:
-        refuse(400, _("Choose a format"))
-    db = get_db()
-    me = _me()
-    lead = f"{me['name']} ({me['email']})"
-    # Ticking the box approves this export for filing; the approval goes in the file too.
-    sign_off = (
-        SignOff(approved_by=lead, role=LEAD_ROLE, approved_at=writes.now())
-        if request.form.get("sign_off") == "yes"
-        else None
-    )
-    extension = {"csv": "zip", "zip": "zip"}.get(export_format, export_format)
-    file_name = f"engage-{campaign['code']}-{export_format}.{extension}"
-    folder = tempfile.TemporaryDirectory(prefix="engage-export-")
-    path = Path(folder.name) / file_name
-    try:
-        tally = evidence.export_campaign(
-            db,
-            campaign,
-            export_format,
-            path,
-            by=me["email"],
-            owner=lead,
-            sign_off=sign_off,
-            user_id=me["id"],
-        )
-        writes.audit(
-            db,
-            _me()["id"],
-            "export",
-            campaign["code"],
-            json.dumps({"format": export_format, "quotes": tally.quotes, "media": tally.media}),
-        )
-    except BaseException:
-        folder.cleanup()
-        raise
-
-    def chunks():
-        try:
-            with path.open("rb") as handle:
-                while chunk := handle.read(256 * 1024):
-                    yield chunk
-        finally:
-            folder.cleanup()
-
-    response = Response(stream_with_context(chunks()), mimetype=EXPORT_FORMATS[export_format][1])
-    response.headers["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    response.headers["Content-Length"] = str(path.stat().st_size)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-# --- "we will" and "you said" ---
-
-
-@bp.route("/we-will", methods=["GET", "POST"])
-@require_role("lead")
-def we_will(code: str):
-    """Write what the organisation will do about each statement, and publish "you said"."""
-    campaign = campaign_or_404(code)
-    db = get_db()
-    statements = campaign_statements(campaign)
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        texts = {s.id: _text_field(f"we_will_{s.id}") for s in statements}
-        errors = {
-            key: problems for key, text in texts.items() if (problems := sentence_problems(text))
-        }
-        if errors:
-            return (
-                render_template(
-                    "review/we_will.html",
-                    campaign=campaign,
-                    statements=statements,
-                    texts=texts,
-                    errors=errors,
-                    saved=False,
-                ),
-                400,
-            )
-        with writes.transaction(db):
-            for statement_id, text in texts.items():
-                writes.set_we_will(db, campaign["id"], statement_id, text, _me()["email"])
-            publish = request.form.get("published")
-            if publish in ("yes", "no"):
-                writes.set_you_said_published(db, campaign["id"], publish == "yes")
-                writes.audit(db, _me()["id"], "publish_you_said", campaign["code"], publish)
-        return redirect(url_for(".we_will", code=code, saved=1))
-    return render_template(
-        "review/we_will.html",
-        campaign=campaign,
-        statements=statements,
-        texts=reads.we_will(db, campaign["id"]),
-        errors=errors,
-        saved=request.args.get("saved") == "1",
     )

@@ -1,8 +1,6 @@
-"""A lead's own media for a campaign: recorded voices for its texts, and its own pictures.
+"""Recorded voices, for leads: a recording of a campaign's text replaces its generated speech.
 
-A recorded voice replaces generated speech for one text (the same work as
-`engage narration record`). A lead's own picture is cleaned like any upload and can then be
-chosen for a question: its picture id is "own-<number>", which the picture macro resolves.
+The same work as `engage narration record`.
 """
 
 from __future__ import annotations
@@ -14,22 +12,19 @@ from pathlib import Path
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engage import auth, typed
+from engage import auth
 from engage import picture_uploads as pictures
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
 from engage.cli_narration import _base, _forget_clip, _texts
 from engage.errors import refuse
 from engage.narration import runtime
-from engage.picture_uploads import OWN_PREFIX
 from engage.store import get_db, reads, writes
 from media import narration
 
 bp = Blueprint("voices", __name__)
 
 RECORDING_LIMIT = 50 * 1024 * 1024
-PICTURE_LIMIT = 20 * 1024 * 1024
-ALT_LIMIT = 200
 
 
 def _language(campaign: dict) -> str:
@@ -113,50 +108,3 @@ def remove_voice(code: str):
         refuse(404)
     _forget_clip(removed)
     return redirect(url_for(".voices", code=code, language=language, done="removed"))
-
-
-# --- a lead's own pictures ---
-
-
-@bp.route("/campaigns/<code>/pictures", methods=["GET", "POST"])
-@require_role("lead")
-def own_pictures(code: str):
-    """List the campaign's own pictures and take a new one, with its alt text."""
-    campaign = campaign_or_404(code)
-    db = get_db()
-    if request.method == "POST":
-        pictures.allow_upload(PICTURE_LIMIT)
-        alt = typed.clean(request.form.get("alt"), one_line=True)
-        if not alt or len(alt) > ALT_LIMIT:
-            refuse(
-                400,
-                _("Describe the picture"),
-                [_("Say what the picture shows, for people who cannot see it.")],
-            )
-        full, small, mime = pictures.cleaned_upload("picture")
-        with writes.transaction(db):
-            picture_id = writes.add_campaign_picture(
-                db,
-                campaign["id"],
-                alt,
-                large_sha256=full,
-                small_sha256=small,
-                mime=mime,
-                by=auth.current_user()["id"],
-            )
-            writes.audit(db, auth.current_user()["id"], "add_picture", code, str(picture_id))
-        return redirect(url_for(".own_pictures", code=code))
-    return render_template(
-        "review/pictures.html",
-        campaign=campaign,
-        own=reads.campaign_pictures(db, campaign["id"]),
-        prefix=OWN_PREFIX,
-    )
-
-
-def own_choices(campaign_id: int) -> list[tuple[str, str]]:
-    """Return (picture id, alt text) for each of a campaign's own pictures."""
-    return [
-        (f"{OWN_PREFIX}{row['id']}", row["alt"])
-        for row in reads.campaign_pictures(get_db(), campaign_id)
-    ]
