@@ -453,7 +453,7 @@ def test_every_staff_view_checks_a_role(app):
         "staff.sign_in.sign_in_page",
         "staff.sign_in.sign_out",
         "staff.sign_in.session_status",
-        "staff.campaigns.accept_invitation",
+        "staff.accounts.accept_invitation",
         # Taking a tablet back is for someone signed out: it checks the PIN against the marker.
         "staff.assist.take_back",
     }
