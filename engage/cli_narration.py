@@ -112,9 +112,9 @@ def narration_texts_command(code: str, language: str) -> None:
     """List the texts of a campaign with the key a recording is attached by."""
     campaign = _campaign(code)
     recordings = reads.recordings_for_campaign(get_db(), campaign["id"])
-    for text in _texts(campaign, language):
+    for text in recordable_texts(campaign, language):
         key = narration.text_key(text, language)
-        mark = "recorded" if (key, _base(language)) in recordings else "generated"
+        mark = "recorded" if (key, base_language(language)) in recordings else "generated"
         click.echo(f"{key}\t{mark}\t{text}")
 
 
@@ -138,8 +138,10 @@ def narration_record(code: str, key: str, recording: Path, language: str) -> Non
         runtime().store.add_recording(recording, clip_key)
     except narration.RecordingRejected as error:
         raise click.ClickException(str(error)) from None
-    replaced = writes.set_recording(get_db(), campaign["id"], key, _base(language), clip_key)
-    _forget_clip(replaced, keep=clip_key)
+    replaced = writes.set_recording(
+        get_db(), campaign["id"], key, base_language(language), clip_key
+    )
+    forget_clip(replaced, keep=clip_key)
     click.echo(f"Recorded voice in use for {key}.")
 
 
@@ -151,18 +153,19 @@ def narration_record(code: str, key: str, recording: Path, language: str) -> Non
 def narration_remove(code: str, key: str, language: str) -> None:
     """Stop using a recording for a text, so generated speech is used again."""
     campaign = _campaign(code)
-    removed = writes.remove_recording(get_db(), campaign["id"], key, _base(language))
+    removed = writes.remove_recording(get_db(), campaign["id"], key, base_language(language))
     if removed is None:
         raise click.ClickException(f"{key} has no recording.")
-    _forget_clip(removed)
+    forget_clip(removed)
     click.echo(f"Generated speech in use again for {key}.")
 
 
-def _base(language: str) -> str:
+def base_language(language: str) -> str:
+    """Return the language a voice for `language` speaks, as recordings are filed under."""
     return narration.voice_for(language).language
 
 
-def _texts(campaign: dict, language: str) -> list[str]:
+def recordable_texts(campaign: dict, language: str) -> list[str]:
     """Return the campaign's question wording and every registered text in a language."""
     questions = reads.campaign_questions(get_db(), campaign["id"])
     ordered = [
@@ -171,19 +174,21 @@ def _texts(campaign: dict, language: str) -> list[str]:
         if lang == language
     ]
     for row in reads.narration_texts(get_db()):
-        if row["language"] == _base(language) and row["speed"] == narration.DEFAULT_SPEED:
+        if row["language"] == base_language(language) and row["speed"] == narration.DEFAULT_SPEED:
             ordered.append(row["text"])
     return list(dict.fromkeys(ordered))
 
 
 def _check_key(campaign: dict, key: str, language: str) -> None:
-    if key not in {narration.text_key(text, language) for text in _texts(campaign, language)}:
+    if key not in {
+        narration.text_key(text, language) for text in recordable_texts(campaign, language)
+    }:
         raise click.ClickException(
             f"No text has the key {key!r}. Run `engage narration texts {campaign['code']}`."
         )
 
 
-def _forget_clip(clip_key: str | None, keep: str | None = None) -> None:
+def forget_clip(clip_key: str | None, keep: str | None = None) -> None:
     """Delete a recorded clip's files once no campaign uses them."""
     if clip_key and clip_key != keep and not reads.recorded_clip_in_use(get_db(), clip_key):
         runtime().store.remove(clip_key)

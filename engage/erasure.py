@@ -29,7 +29,7 @@ def erase_respondent(db: Database, session_id: int, by: int | None, reason: str)
     """
     from engage import narration
     from engage.respondent import media as mediaanswers
-    from engage.respondent.forms import spell_code
+    from engage.resume_codes import spell_code
 
     held = reads.session_personal_files(db, session_id)
     respondent = reads.respondent_session(db, session_id)

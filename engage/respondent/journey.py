@@ -7,7 +7,7 @@ import time
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from engage import attempts, handover, i18n, links
+from engage import attempts, handover, i18n, links, resume_codes
 from engage import settings as personal
 from engage.erasure import erase_respondent
 from engage.errors import refuse
@@ -316,7 +316,7 @@ def _finished_code() -> str | None:
     return None
 
 
-bp.add_app_template_filter(forms.spell_code, "spelt")
+bp.add_app_template_filter(resume_codes.spell_code, "spelt")
 
 
 @bp.get("/thanks")
@@ -342,13 +342,13 @@ def my_answers():
     if request.method == "GET":
         return render_template("respondent/my_answers_code.html", error=None, typed="")
     typed = request.form.get("resume_code", "")[:40]
-    code = forms.normalise_resume_code(typed)
+    code = resume_codes.normalise_resume_code(typed)
     attempt = _code_attempt() if code else None
     respondent = reads.session_by_resume_code(get_db(), g.campaign["id"], code) if code else None
     if respondent is None:
         return render_template(
             "respondent/my_answers_code.html",
-            error=forms.resume_code_problem(typed) or _("We cannot find that code."),
+            error=resume_codes.resume_code_problem(typed) or _("We cannot find that code."),
             typed=typed,
         ), (400 if not code else 404)
     attempt.succeeded()
@@ -401,11 +401,11 @@ def resume():
     """Let a person type their resume code."""
     if request.method == "POST":
         typed = request.form.get("resume_code", "")[:40]
-        code = forms.normalise_resume_code(typed)
+        code = resume_codes.normalise_resume_code(typed)
         if not code:
             # What was typed stays in the box, so one missing character is easy to add.
             return render_template(
-                "respondent/resume.html", error=forms.resume_code_problem(typed), typed=typed
+                "respondent/resume.html", error=resume_codes.resume_code_problem(typed), typed=typed
             ), 400
         attempt = _code_attempt()
         respondent = reads.session_by_resume_code(get_db(), g.campaign["id"], code)
@@ -432,7 +432,7 @@ def resume_link(resume_code: str):
         return render_template("respondent/resume_link.html", resume_code=resume_code[:40])
     attempt = _code_attempt()
     respondent = reads.session_by_resume_code(
-        get_db(), g.campaign["id"], forms.normalise_resume_code(resume_code)
+        get_db(), g.campaign["id"], resume_codes.normalise_resume_code(resume_code)
     )
     if respondent is None:
         refuse(

@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 
 from engage import auth, links
 from engage.auth import require_role
+from engage.checks import Checked
 from engage.errors import error_page, refuse
-from engage.respondent.forms import Checked
-from engage.staff import forms
+from engage.staff import setup_forms as forms
 from engage.store import get_db, reads, writes
 
 bp = Blueprint("accounts", __name__)

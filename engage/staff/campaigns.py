@@ -19,9 +19,10 @@ from flask_babel import gettext as _
 from engage import auth, campaigns, content, links
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
+from engage.checks import Checked
 from engage.errors import refuse
-from engage.respondent.forms import Checked
-from engage.staff import forms, printable
+from engage.staff import printable
+from engage.staff import setup_forms as forms
 from engage.store import get_db, reads, writes
 from engage.vocab import RESPONDENT_GROUPS, SCALE_CHOICES
 

@@ -19,7 +19,7 @@ bp = Blueprint("erase", __name__)
 @require_role("lead")
 def erase_find():
     """Find the session a person wants erased, from their code or from what they remember."""
-    from engage.respondent.forms import normalise_resume_code
+    from engage.resume_codes import normalise_resume_code
 
     found = None
     errors: dict[str, str] = {}

@@ -20,9 +20,9 @@ from easyread import checks as easyread_checks
 from engage import auth, content, picture_uploads
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
+from engage.checks import Checked
 from engage.errors import refuse
-from engage.respondent.forms import Checked
-from engage.staff import forms
+from engage.staff import setup_forms as forms
 from engage.store import get_db, reads, writes
 from engage.vocab import Choice, answer_choices
 from media import pictures

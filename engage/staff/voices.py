@@ -16,7 +16,7 @@ from engage import auth
 from engage import picture_uploads as pictures
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
-from engage.cli_narration import _base, _forget_clip, _texts
+from engage.cli_narration import base_language, forget_clip, recordable_texts
 from engage.errors import refuse
 from engage.narration import runtime
 from engage.store import get_db, reads, writes
@@ -48,9 +48,9 @@ def voices(code: str):
         {
             "key": (key := narration.text_key(text, language)),
             "text": text,
-            "recorded": (key, _base(language)) in recordings,
+            "recorded": (key, base_language(language)) in recordings,
         }
-        for text in _texts(campaign, language)
+        for text in recordable_texts(campaign, language)
     ]
     return render_template(
         "review/voices.html",
@@ -69,7 +69,7 @@ def record_voice(code: str):
     request.max_content_length = RECORDING_LIMIT + pictures.FORM_OVERHEAD
     language = _language(campaign)
     key = request.form.get("key", "")
-    if key not in {narration.text_key(t, language) for t in _texts(campaign, language)}:
+    if key not in {narration.text_key(t, language) for t in recordable_texts(campaign, language)}:
         refuse(400, _("Choose a text"), [_("Choose the words the recording says.")])
     upload = request.files.get("recording")
     if upload is None or not upload.filename:
@@ -90,9 +90,9 @@ def record_voice(code: str):
             )
     db = get_db()
     with writes.transaction(db):
-        replaced = writes.set_recording(db, campaign["id"], key, _base(language), clip_key)
+        replaced = writes.set_recording(db, campaign["id"], key, base_language(language), clip_key)
         writes.audit(db, auth.current_user()["id"], "record_voice", campaign["code"], key)
-    _forget_clip(replaced, keep=clip_key)
+    forget_clip(replaced, keep=clip_key)
     return redirect(url_for(".voices", code=code, language=language, done="recorded"))
 
 
@@ -103,8 +103,8 @@ def remove_voice(code: str):
     campaign = campaign_or_404(code)
     language = _language(campaign)
     key = request.form.get("key", "")
-    removed = writes.remove_recording(get_db(), campaign["id"], key, _base(language))
+    removed = writes.remove_recording(get_db(), campaign["id"], key, base_language(language))
     if removed is None:
         refuse(404)
-    _forget_clip(removed)
+    forget_clip(removed)
     return redirect(url_for(".voices", code=code, language=language, done="removed"))

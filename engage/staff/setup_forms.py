@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 
 from engage import typed
 from engage.auth import ROLES, password_problem
+from engage.checks import Checked, choice
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
-from engage.respondent.forms import Checked, choice
 from engage.vocab import RESPONDENT_GROUPS, SCALES
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
