@@ -266,7 +266,7 @@ def add(kind: str):
     question = next((q for q in g.questions if q["question_id"] == question_id), None)
     return (
         render_template(
-            "mediaanswers/add.html",
+            "media/add.html",
             kind=kind_,
             question=question,
             error=error,
@@ -720,7 +720,7 @@ def item(item_id: int):
         status = 400
     return (
         render_template(
-            "mediaanswers/item.html",
+            "media/item.html",
             item=item_,
             kind=kind,
             checked=checked,
@@ -768,7 +768,7 @@ def anything():
         url_for("respondent.journey.check"),
     )
     return render_template(
-        "mediaanswers/anything.html",
+        "media/anything.html",
         items=reads.media_items_for(get_db(), respondent["id"], None),
         carry_on=carry_on,
     )

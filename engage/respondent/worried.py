@@ -49,7 +49,7 @@ def reopen():
         else:
             error = _("That e-mail address or PIN is wrong.")
             status = 400
-    return render_template("safeguarding/reopen.html", error=error, email=email), status
+    return render_template("worried/reopen.html", error=error, email=email), status
 
 
 def safe_onward(target: str | None) -> str | None:
@@ -84,7 +84,7 @@ def worried():
             return redirect(url_for(".talk", then=onward))
     return (
         render_template(
-            "safeguarding/worried.html",
+            "worried/worried.html",
             error=error,
             typed=typed,
             onward=onward,
@@ -175,7 +175,7 @@ def talk():
             return redirect(url_for(".next_steps", then=onward, told=1 if values["way"] else None))
     return (
         render_template(
-            "safeguarding/talk.html",
+            "worried/talk.html",
             errors=errors,
             values=values,
             ways=contact_ways(),
@@ -190,7 +190,7 @@ def next_steps():
     """Tell the person, in easy read, what happens after they raised a worry."""
     onward = safe_onward(request.args.get("then"))
     return render_template(
-        "safeguarding/next_steps.html",
+        "worried/next_steps.html",
         onward=onward or url_for("respondent.journey.welcome"),
         told=bool(request.args.get("told")),
     )

@@ -40,7 +40,7 @@ def _users_page(invite: Checked, status: int = 200, made_link: str | None = None
     db = get_db()
     return (
         render_template(
-            "setup/users.html",
+            "staff/users.html",
             users=reads.users_all(db),
             pending=reads.pending_invitations(db, _stamp(datetime.now(UTC))),
             invite=invite,
@@ -211,5 +211,5 @@ def accept_invitation(token: str):
         status = 400
     checked.values.pop("password", None)
     return render_template(
-        "setup/accept_invitation.html", invitation=invitation, checked=checked
+        "staff/accept_invitation.html", invitation=invitation, checked=checked
     ), status

@@ -60,7 +60,7 @@ def _campaign_form(checked: Checked, campaign: dict | None, status: int = 200):
     )
     return (
         render_template(
-            "setup/campaign_form.html",
+            "staff/campaign_form.html",
             checked=checked,
             campaign=campaign,
             frameworks=[(f, _statement_groups(f)) for f in frameworks],
@@ -138,7 +138,7 @@ def campaign(code: str):
     library = content.library()
     framework = library.frameworks[found["framework_id"]]
     return render_template(
-        "setup/campaign.html",
+        "staff/campaign.html",
         campaign=found,
         framework=framework,
         statements=[framework.statement(s) for s in found["statement_ids"]],
@@ -243,7 +243,7 @@ def family_invitation(code: str):
     found = campaign_or_404(code)
     parts = _invitation_parts(found)
     return render_template(
-        "setup/invitation.html",
+        "staff/invitation.html",
         campaign=found,
         invitation=parts,
         qr_data_uri=printable.qr_code(parts.link).svg_data_uri(scale=8, border=2),

@@ -79,7 +79,7 @@ def _question_form(
 ):
     return (
         render_template(
-            "setup/question_form.html",
+            "staff/question_form.html",
             campaign=found,
             question=question,
             statement=statement,
@@ -102,7 +102,7 @@ def questions(code: str):
     for question in reads.campaign_questions(get_db(), found["id"]):
         by_statement.setdefault(question["statement_id"], []).append(question)
     return render_template(
-        "setup/questions.html",
+        "staff/questions.html",
         campaign=found,
         groups=[(framework.statement(s), qs) for s, qs in by_statement.items()],
     )
@@ -258,7 +258,7 @@ def preview_question(code: str, question_id: str):
             "free_text": request.form.get("free_text", "")[:5000],
         }
     return render_template(
-        "setup/preview.html",
+        "staff/preview.html",
         question=question,
         number=number,
         choices=answer_choices(found["scale_points"]),
@@ -288,7 +288,7 @@ def _words_page(checked: Checked, status: int = 200):
     db = get_db()
     return (
         render_template(
-            "setup/words.html",
+            "staff/words.html",
             terms=reads.all_extra_terms(db),
             built_in=easyread_checks.JARGON,
             campaigns=reads.campaign_overview(db),
