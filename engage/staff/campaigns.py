@@ -1,5 +1,6 @@
 """Campaigns, for leads: make one, its page, its settings, open or close it, and the printable
-invitation for families."""
+invitation for families.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """A lead's own pictures for a campaign, cleaned like any upload, then chosen for its questions.
 
-A picture's id is "own-<number>"; engage.site.pictures serves it and resolves it on every page."""
+A picture's id is "own-<number>"; engage.site.pictures serves it and resolves it on every page.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Leads' evidence pages: the review queue, quotes and redaction, triangulation, exports,
-"we will", and the public "you said" page for the people who took part.
+"""The review queue, for leads: every item, its redactions, its description, in or out.
 
 Everything under /staff/campaigns/<code>/evidence/ is for leads only: it shows people's own
 words before redaction. An item, quote or redaction is always looked up inside the campaign
