@@ -721,14 +721,9 @@ def run_load(args) -> dict:
 
 
 def _short(filename: str) -> str:
-    for marker in (
-        "site-packages/",
-        "/lib/python3",
-        str(Path(__file__).resolve().parents[1]) + "/",
-    ):
-        if marker in filename:
-            return filename.split(marker, 1)[1]
-    return filename
+    """Name a file by its place in the project, an installed package or the standard library."""
+    project = str(Path(__file__).resolve().parents[1]) + "/"
+    return re.sub(r"^.*(site-packages|lib/python3\.\d+)/", "", filename.replace(project, ""))
 
 
 def top_functions(profile: cProfile.Profile, calls: int, count: int) -> list[str]:
