@@ -28,9 +28,8 @@ _FONT_SIZE = 20
 _LINE = 26
 _BAR_HEIGHT = 24
 _INDENT = 12
-# About how many characters of a 20 px sans-serif fit across the chart, for wrapping (about
-# 9.3 px a character plain, 10 bold). A group's name is never broken: the longest, 42
-# characters, is 384 px plain.
+# About how many characters of a 20 px sans-serif fit across the chart, for wrapping: about
+# 9.3 px a character plain and 10 bold, so 40 bold characters take 400 px.
 _CHARS_PER_LINE = 40
 _FONT = f"font-family:Arial,Helvetica,sans-serif;font-size:{_FONT_SIZE}px"
 
@@ -116,10 +115,7 @@ def matrix_svg(
         lines(f"{row.statement.id} {row.statement.name}{differs}", bold)
         for index, column in enumerate(columns):
             cell = row.cells[column]
-            y += _LINE
-            body.append(
-                f'<text x="{_INDENT}" y="{y}" {bold}>{escape(matrix.labels[column])}</text>'
-            )
+            lines(matrix.labels[column], bold, _INDENT)
             lines(count_words(cell), plain, _INDENT * 2)
             share = cell.share_positive
             if share is None:
