@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pypdf
 import segno
 import weasyprint
 from flask import render_template
@@ -242,9 +243,34 @@ def render_pdf(invitation: Invitation, languages: list[str]) -> bytes:
         qr_data_uri=qr_code(invitation.link).svg_data_uri(scale=8, border=2),
         picture_uri=_picture_uri,
     )
-    return weasyprint.HTML(string=page, url_fetcher=_PictureFetcher()).write_pdf(
+    drawn = weasyprint.HTML(string=page, url_fetcher=_PictureFetcher()).write_pdf(
         pdf_variant="pdf/ua-1"
     )
+    return _with_section_languages(drawn, [s.language for s in sections])
+
+
+def _with_section_languages(pdf: bytes, languages: list[str]) -> bytes:
+    """Mark each language's section of a tagged PDF with its language.
+
+    The renderer gives the document one language; a screen reader would then read the Welsh,
+    Polish, Urdu and Arabic pages with an English voice. Each <section> becomes one /Sect
+    element, in page order, so each takes its page's language.
+    """
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    writer = pypdf.PdfWriter(clone_from=reader)
+    # A copy starts as PDF 1.3; tagged PDF/UA needs the version the renderer wrote.
+    writer.pdf_header = reader.pdf_header
+    document = writer.root_object["/StructTreeRoot"]["/K"].get_object()
+    if isinstance(document, pypdf.generic.ArrayObject):
+        (document,) = (kid.get_object() for kid in document)
+    sections = [kid.get_object() for kid in document["/K"] if kid.get_object().get("/S") == "/Sect"]
+    if len(sections) != len(languages):
+        raise ValueError("the tagged PDF does not have one section per language")
+    for element, language in zip(sections, languages, strict=True):
+        element[pypdf.generic.NameObject("/Lang")] = pypdf.generic.TextStringObject(language)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 class _PictureFetcher(weasyprint.URLFetcher):

@@ -652,7 +652,15 @@ def test_the_invitation_pdf_is_tagged_text_in_every_campaign_language(
     assert bool(root["/MarkInfo"]["/Marked"])
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
     assert reader.metadata.title == "Invitation: How is your support?"
+    assert reader.pdf_header == "%PDF-1.7"
     assert len(reader.pages) == len(languages)
+    # Each page's section of the structure carries its language, for a screen reader's voice.
+    document = root["/StructTreeRoot"]["/K"].get_object()
+    document = document[0].get_object() if isinstance(document, list) else document
+    sections = [k.get_object() for k in document["/K"] if k.get_object()["/S"] == "/Sect"]
+    pages = [page.get_object() for page in reader.pages]
+    assert [s["/Lang"] for s in sections] == languages
+    assert [s["/Pg"].get_object() for s in sections] == pages
     for page, language in zip(reader.pages, languages, strict=True):
         width_mm, height_mm = (float(v) / 72 * 25.4 for v in page.mediabox[2:])
         assert abs(width_mm - 210) < 1 and abs(height_mm - 297) < 1
