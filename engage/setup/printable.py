@@ -192,7 +192,7 @@ def render_image(invitation: Invitation) -> Image.Image:
     if invitation.closing_line:
         row("clock", invitation.closing_line)
     row("camera", invitation.camera_line)
-    qr_side = 440 if invitation.closes_on is None else 360
+    qr_side = 440 if invitation.closes_on is None else 320
     qr_png = io.BytesIO()
     qr_code(invitation.link).save(qr_png, kind="png", scale=10, border=3)
     qr_png.seek(0)
