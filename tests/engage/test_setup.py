@@ -689,3 +689,23 @@ def test_the_invitation_pdf_without_a_closing_date_or_help_says_whom_to_ask(
     text = reader.pages[0].extract_text()
     assert "Ask the person who gave you this paper." in " ".join(text.split())
     assert "answer until" not in text
+
+
+def test_the_invitation_pdf_shows_a_hostile_title_as_words_and_reads_no_other_file(
+    app, staff_client, make_campaign
+):
+    from pypdf import PdfReader
+
+    from engage.setup import printable
+
+    title = '<img src="file:///etc/passwd"> <style>@import "http://evil.example/x.css"</style>'
+    code = make_campaign(title=title, languages=["en"])["code"]
+    response = staff_client("lead").get(f"/staff/campaigns/{code}/invitation.pdf")
+    assert response.status_code == 200
+    text = " ".join(PdfReader(io.BytesIO(response.data)).pages[0].extract_text().split())
+    assert '<img src="file:///etc/passwd">' in text
+    # Whatever reached the renderer, it fetches only the library's own pictures.
+    fetcher = printable._PictureFetcher()
+    for url in ("file:///etc/passwd", "http://evil.example/x.css", "data:text/css,x{}"):
+        with pytest.raises(ValueError, match="not an invitation picture"):
+            fetcher.fetch(url)
