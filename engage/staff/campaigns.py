@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -232,8 +233,12 @@ def campaign_status(code: str):
 
 
 def _invitation_parts(found: dict) -> printable.Invitation:
+    closes = found["closes_at"]
     return printable.Invitation(
-        title=found["title"], link=links.campaign_link(found), help_contact=found["help_contact"]
+        title=found["title"],
+        link=links.campaign_link(found),
+        help_contact=found["help_contact"],
+        closes_on=date.fromisoformat(closes[:10]) if closes else None,
     )
 
 
@@ -268,9 +273,9 @@ def family_invitation_png(code: str):
 @bp.get("/campaigns/<code>/invitation.pdf")
 @require_role("lead")
 def family_invitation_pdf(code: str):
-    """Download the invitation as a one-page A4 PDF."""
+    """Download the invitation as a tagged A4 PDF, a page in each of the campaign's languages."""
     found = campaign_or_404(code)
-    data = printable.render_pdf(_invitation_parts(found))
+    data = printable.render_pdf(_invitation_parts(found), found["languages"])
     return send_file(
         io.BytesIO(data),
         mimetype="application/pdf",
