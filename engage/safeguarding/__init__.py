@@ -127,7 +127,7 @@ def leave():
 
 def exit_url() -> str:
     """Return the neutral page "exit this page" leads to (ENGAGE_EXIT_URL)."""
-    return current_app.config.get("EXIT_URL") or url_for("safety.search")
+    return current_app.config["EXIT_URL"] or url_for("safety.search")
 
 
 @safety.get("/search")
