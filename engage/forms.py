@@ -20,6 +20,8 @@ from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
 
 DATE_PARTS = ("day", "month", "year")
+CHOICE_FIELDS = (RadioField, SelectField, SelectMultipleField)
+NOT_A_DATE = _l("Enter a real date.")
 
 
 class Form(FlaskForm):
@@ -129,7 +131,7 @@ class DayMonthYearField(Field):
     are typed the same way everywhere.
     """
 
-    def __init__(self, label=None, validators=None, not_a_date=_l("Enter a real date."), **kw):
+    def __init__(self, label=None, validators=None, not_a_date=NOT_A_DATE, **kw):
         super().__init__(label, validators, **kw)
         self.not_a_date = not_a_date
         self.typed = {part: "" for part in DATE_PARTS}

@@ -16,7 +16,7 @@ def _text(element) -> str:
 
 
 def _title_without_error(soup, title: str) -> str:
-    """Return a title without the "Error:" (in the page's language) a page with errors begins with."""
+    """Return a title without the "Error:" (in the page's language) of a page with errors."""
     if soup.select_one(".error-summary") and ": " in title:
         return title.split(": ", 1)[1]
     return title
