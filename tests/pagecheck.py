@@ -33,7 +33,10 @@ def page_problems(html: str, path: str = "") -> list[str]:
     title = soup.find("title")
     if len(h1s) != 1:
         problems.append(f"expected one h1, found {len(h1s)}")
-    elif title is None or not _title_without_error(soup, _text(title)).startswith(_text(h1s[0])):
+    elif title is None or not (
+        _text(title).startswith(_text(h1s[0]))
+        or _title_without_error(soup, _text(title)).startswith(_text(h1s[0]))
+    ):
         problems.append(
             f"title {(_text(title) if title else None)!r} does not begin with h1 {_text(h1s[0])!r}"
         )

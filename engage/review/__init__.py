@@ -144,11 +144,11 @@ def _quote(campaign: dict, quote_id: int) -> dict:
     return quote
 
 
-def _text_field(name: str) -> str:
-    value = typed.clean(request.form.get(name))
-    if len(value) > TEXT_LIMIT:
-        refuse(400, _("That is too long"), [_("Write %(n)s characters or fewer.", n=TEXT_LIMIT)])
-    return value
+def _we_will_problems(text: str) -> list[str]:
+    """Return what is wrong with a "we will" text: too long, or not easy to read."""
+    if len(text) > TEXT_LIMIT:
+        return [_("Write %(n)s characters or fewer.", n=TEXT_LIMIT)]
+    return sentence_problems(text)
 
 
 def _item_url(campaign: dict, item: dict, anchor: str = "") -> str:
@@ -665,9 +665,9 @@ def we_will(code: str):
     statements = _statements(campaign)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        texts = {s.id: _text_field(f"we_will_{s.id}") for s in statements}
+        texts = {s.id: typed.clean(request.form.get(f"we_will_{s.id}")) for s in statements}
         errors = {
-            key: problems for key, text in texts.items() if (problems := sentence_problems(text))
+            key: problems for key, text in texts.items() if (problems := _we_will_problems(text))
         }
         if errors:
             return (

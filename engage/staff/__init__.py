@@ -139,6 +139,20 @@ def dashboard():
     return render_template("staff/dashboard.html", campaigns=reads.campaign_overview(get_db()))
 
 
+@bp.get("/patterns")
+@require_role(*auth.ROLES)
+def patterns():
+    """Show every form component once, one of them with a mistake, to check them together."""
+    form = forms.PatternsForm(formdata=None, data={"role": "lead", "statements": ["QS1"]})
+    form.role.choices = list(auth.ROLE_NAMES.items())
+    form.statements.choices = [("QS1", "QS1"), ("QS2", "QS2")]
+    form.how.choices = [("", _("Not known"))] + [
+        (way.value, way.label) for way in ANSWERED_HOW.values()
+    ]
+    form.phrase.errors = [str(forms.TOO_SHORT)]
+    return render_template("staff/patterns.html", form=form)
+
+
 @bp.get("/audit")
 @require_role("lead")
 def audit_log():

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from engage.forms import DayMonthYearField, Form, OfferedSelectField
+from engage.forms import (
+    DayMonthYearField,
+    Form,
+    OfferedCheckboxesField,
+    OfferedRadioField,
+    OfferedSelectField,
+)
 from engage.i18n import lazy_gettext as _l
 
 PHRASE_SHORTEST = 4
@@ -47,4 +53,15 @@ class EraseDescribedForm(Form):
         [DataRequired(NOT_A_DAY)],
         not_a_date=NOT_A_DAY,
     )
+    how = OfferedSelectField(_l("How they answered (if they know)"))
+
+
+class PatternsForm(Form):
+    """One field of every kind the form components show, for the staff patterns page."""
+
+    phrase = StringField(_l("Some words they wrote"))
+    description = TextAreaField(_l("What it shows or says"))
+    role = OfferedRadioField(_l("Role"))
+    statements = OfferedCheckboxesField(_l("Statements"))
+    day = DayMonthYearField(_l("The day they answered"))
     how = OfferedSelectField(_l("How they answered (if they know)"))
