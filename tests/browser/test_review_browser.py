@@ -126,7 +126,7 @@ def test_photos_and_pictures_upload_and_pass_the_checks(live_server, new_page, t
     page.goto(f"{live_server.url}/staff/groups/{group}/")
     check_page(page)
     page.locator("#flipchart-photo").set_input_files(str(_jpeg(tmp_path / "flip.jpg")))
-    page.locator("#photo-description").fill("Ideas about the bus, drawn on a flip-chart")
+    page.locator("#flipchart-description").fill("Ideas about the bus, drawn on a flip-chart")
     page.get_by_role("button", name="Add the photo", exact=True).click()
     expect(page.get_by_text("1 photo added.", exact=False)).to_be_visible()
     item = live_server.query(

@@ -248,6 +248,12 @@ def _rows(w: dict) -> dict[str, Row]:
             {"we_will_QS1": "We will " + "listen " * 400},
             "We will listen listen",
         ),
+        "flip-chart photo": Row(
+            f"{group}/",
+            f"{group}/photo",
+            {"description": "Ideas about the bus"},
+            "Ideas about the bus",
+        ),
         "new group session": Row(
             f"/staff/groups/new?campaign={code}",
             f"/staff/groups/new?campaign={code}",
