@@ -7,6 +7,7 @@ kind or format) is refused with 400.
 
 from __future__ import annotations
 
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -14,6 +15,8 @@ from engage.forms import Form, OfferedCheckboxesField, OfferedRadioField, Offere
 from engage.i18n import lazy_gettext as _l
 
 TEXT_LIMIT = 2000
+ALT_LIMIT = 200
+ALT_TOO_LONG = _l("Use %(limit)s characters or fewer.", limit=ALT_LIMIT)
 TOO_LONG = _l("Write %(n)s characters or fewer.", n=TEXT_LIMIT)
 
 
@@ -83,3 +86,25 @@ class ExportForm(Form):
 
     format = OfferedRadioField(_l("Format"), missing=_l("Choose a format"))
     sign_off = BooleanField(_l("I approve this export for filing"), false_values=("", "no"))
+
+
+class OwnPictureForm(Form):
+    """A lead's own picture and the words that describe it."""
+
+    picture = FileField(_l("Picture"), [FileRequired(_l("Choose the photo to add."))])
+    alt = StringField(
+        _l("What the picture shows"),
+        [
+            DataRequired(_l("Say what the picture shows, for people who cannot see it.")),
+            Length(
+                max=ALT_LIMIT, message=_l("Use %(limit)s characters or fewer.", limit=ALT_LIMIT)
+            ),
+        ],
+    )
+
+
+class VoiceForm(Form):
+    """A recording of one of the campaign's texts, read by a real voice."""
+
+    key = OfferedSelectField(_l("The words it says"))
+    recording = FileField(_l("Sound file"), [FileRequired(_l("Choose the sound file to use."))])

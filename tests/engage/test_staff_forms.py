@@ -108,7 +108,10 @@ def world(app, client, make_campaign, staff_client):
             for i in reads.review_queue(get_db(), campaign["id"])
             if i["text"] == "The bus is always late"
         ]
+    voices = lead.get(f"/staff/campaigns/{campaign['code']}/voices").get_data(as_text=True)
+    text_key = re.search(r'<option value="([0-9a-f]+)"', voices).group(1)
     return {
+        "text_key": text_key,
         "code": campaign["code"],
         "question_id": question_id,
         "item_id": item["id"],
@@ -253,6 +256,18 @@ def _rows(w: dict) -> dict[str, Row]:
             f"{group}/photo",
             {"description": "Ideas about the bus"},
             "Ideas about the bus",
+        ),
+        "own picture": Row(
+            f"/staff/campaigns/{code}/pictures",
+            f"/staff/campaigns/{code}/pictures",
+            {"alt": "The front door of the day centre"},
+            "The front door of the day centre",
+        ),
+        "recorded voice": Row(
+            f"/staff/campaigns/{code}/voices",
+            f"/staff/campaigns/{code}/voices",
+            {"key": w["text_key"], "language": "en"},
+            f'value="{w["text_key"]}" selected',
         ),
         "new group session": Row(
             f"/staff/groups/new?campaign={code}",
