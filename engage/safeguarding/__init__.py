@@ -16,6 +16,7 @@ from engage import auth, typed
 from engage.auth import require_role
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
+from engage.safeguarding import forms
 from engage.safeguarding.concern import clean_phrase, find_concern
 from engage.store import get_db, reads, writes
 from engage.vocab import (
@@ -263,23 +264,25 @@ def remove(flag_id: int):
 @require_role("lead")
 def phrases():
     """List and add the words and phrases that flag free text."""
-    error = None
-    typed = ""
+    form = forms.PhraseForm(formdata=None)
     status = 200
     if request.method == "POST":
-        typed, error = clean_phrase(request.form.get("phrase") or "")
+        form = forms.PhraseForm()
+        phrase, error = clean_phrase(form.phrase.data)
         if error is None:
             user = auth.current_user()
-            writes.add_concern_phrase(get_db(), typed, user["id"])
-            writes.audit(get_db(), user["id"], "concern_phrase_added", "", typed)
+            writes.add_concern_phrase(get_db(), phrase, user["id"])
+            writes.audit(get_db(), user["id"], "concern_phrase_added", "", phrase)
             return redirect(url_for(".phrases"))
+        form.phrase.data = phrase[:200]
+        form.phrase.errors = [error]
         status = 400
     return (
         render_template(
             "safeguarding/phrases.html",
             phrases=reads.concern_phrases(get_db()),
-            error=error,
-            typed=typed[:200],
+            form=form,
+            page_errors=form.errors,
         ),
         status,
     )
