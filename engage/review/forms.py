@@ -108,3 +108,9 @@ class VoiceForm(Form):
 
     key = OfferedSelectField(_l("The words it says"))
     recording = FileField(_l("Sound file"), [FileRequired(_l("Choose the sound file to use."))])
+
+
+class RedactNameForm(Form):
+    """A name or place to always redact (checked by redact_list.add in the view)."""
+
+    name = StringField(_l("Add a name or a place"))
