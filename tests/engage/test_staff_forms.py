@@ -128,6 +128,12 @@ def _rows(w: dict) -> dict[str, Row]:
     evidence = f"/staff/campaigns/{code}/evidence"
     group = f"/staff/groups/{w['group_id']}"
     return {
+        "sign in": Row(
+            "/staff/sign-in",
+            "/staff/sign-in",
+            {"email": "nobody@example.org", "password": "not a password"},
+            "nobody@example.org",
+        ),
         "password change": Row(
             "/staff/password",
             "/staff/password",
