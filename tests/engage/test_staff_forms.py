@@ -317,6 +317,7 @@ def test_a_staff_choice_that_was_never_offered_is_refused(app, world):
         f"{evidence}/quotes/{world['quote_id']}": {"statements": "QS1", "strength": "great"},
         f"{evidence}/exports": {"format": "exe"},
         "/staff/words": {"term": "hub", "scope": "nowhere"},
+        f"/staff/safeguarding/{world['flag_id']}/decision": {"decision": "ignore", "note": "x"},
         "/staff/users/invite": {"email": "dana@example.org", "role": "owner"},
         f"/staff/campaigns/{code}/voices": {"key": "not-a-text", "language": "en"},
         "/staff/erase": {
