@@ -15,6 +15,13 @@ def _text(element) -> str:
     return " ".join(element.get_text(" ", strip=True).split())
 
 
+def _title_without_error(soup, title: str) -> str:
+    """Return a title without the "Error:" (in the page's language) of a page with errors."""
+    if soup.select_one(".error-summary") and ": " in title:
+        return title.split(": ", 1)[1]
+    return title
+
+
 def page_problems(html: str, path: str = "") -> list[str]:
     """Return every way a page breaks the house rules (empty when it passes)."""
     soup = BeautifulSoup(html, "html.parser")
@@ -26,7 +33,10 @@ def page_problems(html: str, path: str = "") -> list[str]:
     title = soup.find("title")
     if len(h1s) != 1:
         problems.append(f"expected one h1, found {len(h1s)}")
-    elif title is None or not _text(title).startswith(_text(h1s[0])):
+    elif title is None or not (
+        _text(title).startswith(_text(h1s[0]))
+        or _title_without_error(soup, _text(title)).startswith(_text(h1s[0]))
+    ):
         problems.append(
             f"title {(_text(title) if title else None)!r} does not begin with h1 {_text(h1s[0])!r}"
         )

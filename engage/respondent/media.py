@@ -60,14 +60,10 @@ UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
 DESCRIPTION_LIMIT = 2000
 # A person sends one file at a time; two leaves room for one that was dropped.
 OPEN_UPLOADS = 2
-# Per session, finished and unfinished together; a campaign's own limits can raise it.
-SESSION_QUOTA = 1024 * 1024 * 1024
 # An upload nobody has added to for this long is dropped, with its part file.
 STALLED_AFTER = timedelta(hours=6)
 # A person's own upload that has not moved for this long makes way for a new one.
 ABANDONED_AFTER = timedelta(minutes=5)
-# How long a request waits for a free processing slot before it is told to try again.
-BUSY_WAIT_SECONDS = 5.0
 # How often each server process drops stalled uploads by itself.
 SWEEP_EVERY_SECONDS = 600
 # A blob this new may belong to an answer still being recorded, so a full sweep leaves it.
@@ -327,13 +323,16 @@ def _form_upload(kind: Kind, respondent: dict, question_id: str | None, changing
 
 def busy_wait() -> float:
     """Return how long a request waits for a free processing slot."""
-    return float(current_app.config.get("MEDIA_BUSY_WAIT", BUSY_WAIT_SECONDS))
+    return float(current_app.config["MEDIA_BUSY_WAIT"])
 
 
 def _quota() -> int:
-    """Return how many bytes one session may hold, finished and unfinished."""
+    """Return how many bytes one session may hold, finished and unfinished.
+
+    A campaign's own file limits can raise the configured quota.
+    """
     largest = max(int(g.campaign[kind.limit_column]) for kind in KINDS.values())
-    return max(int(current_app.config.get("MEDIA_SESSION_QUOTA", SESSION_QUOTA)), 2 * largest)
+    return max(int(current_app.config["MEDIA_SESSION_QUOTA"]), 2 * largest)
 
 
 def _over_quota(respondent: dict, more: int) -> bool:

@@ -71,4 +71,4 @@ def clear_exit_hold() -> None:
 
 def exit_url() -> str:
     """Return the neutral page "exit this page" leads to (ENGAGE_EXIT_URL)."""
-    return current_app.config.get("EXIT_URL") or url_for("site.search")
+    return current_app.config["EXIT_URL"] or url_for("site.search")

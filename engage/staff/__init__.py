@@ -20,6 +20,7 @@ from engage.staff import (
     erase,
     exports,
     groups,
+    patterns,
     pictures,
     questions,
     quotes,
@@ -53,6 +54,7 @@ ROOMS = (
     safeguarding,
     audit,
     erase,
+    patterns,
 )
 
 

@@ -36,7 +36,7 @@ def _stamp(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
-def _users_page(invite: Checked, status: int = 200, made_link: str | None = None):
+def _users_page(invite: forms.InvitationForm, status: int = 200, made_link: str | None = None):
     db = get_db()
     return (
         render_template(
@@ -44,6 +44,7 @@ def _users_page(invite: Checked, status: int = 200, made_link: str | None = None
             users=reads.users_all(db),
             pending=reads.pending_invitations(db, _stamp(datetime.now(UTC))),
             invite=invite,
+            page_errors=invite.errors,
             made_link=made_link,
             roles=auth.ROLES,
         ),
@@ -55,27 +56,28 @@ def _users_page(invite: Checked, status: int = 200, made_link: str | None = None
 @require_role("lead")
 def users():
     """List every account with its role, and offer the invitation form."""
-    return _users_page(Checked(values={"role": ""}))
+    return _users_page(forms.InvitationForm(formdata=None))
 
 
 @bp.post("/users/invite")
 @require_role("lead")
 def invite():
     """Make an invitation and show the lead its link to send (there is no e-mail server)."""
-    checked = forms.invitation(request.form)
+    form = forms.InvitationForm()
     db = get_db()
-    if not checked.errors and reads.user_by_email(db, checked.values["email"]):
-        checked.errors["email"] = _("There is already an account with this email address.")
-    if checked.errors:
-        return _users_page(checked, 400)
+    if not form.validate():
+        return _users_page(form, 400)
+    if reads.user_by_email(db, form.email.data):
+        form.email.errors = [_("There is already an account with this email address.")]
+        return _users_page(form, 400)
     token = secrets.token_urlsafe(32)
     expires = _stamp(datetime.now(UTC) + timedelta(days=INVITATION_DAYS))
     with db.atomic():
         writes.create_invitation(
             db,
             token_hash=_token_hash(token),
-            email=checked.values["email"],
-            role=checked.values["role"],
+            email=form.email.data,
+            role=form.role.data,
             invited_by=auth.current_user()["id"],
             expires_at=expires,
         )
@@ -83,11 +85,11 @@ def invite():
             db,
             auth.current_user()["id"],
             "invite_user",
-            checked.values["email"],
-            f"role {checked.values['role']}",
+            form.email.data,
+            f"role {form.role.data}",
         )
     link = links.absolute(url_for(".accept_invitation", token=token))
-    return _users_page(Checked(values={"role": ""}), 200, made_link=link)
+    return _users_page(forms.InvitationForm(formdata=None), 200, made_link=link)
 
 
 def _target_user(user_id: int) -> dict:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 
 from engage import auth
 from engage.auth import require_role
+from engage.staff import forms
 from engage.store import get_db, reads, writes
 from engage.vocab import ANSWERED_HOW
 
@@ -22,17 +21,22 @@ def erase_find():
     from engage.resume_codes import normalise_resume_code
 
     found = None
-    errors: dict[str, str] = {}
-    typed = ""
-    described = {"phrase": "", "day": "", "how": ""}
     matches = None
     words: list[str] = []
     status = 200
+    by_code = forms.EraseCodeForm(formdata=None)
+    described = forms.EraseDescribedForm(formdata=None)
+    described.how.choices = [("", _("Not known"))] + [
+        (way.value, way.label) for way in ANSWERED_HOW.values()
+    ]
     if request.method == "POST" and request.form.get("find") == "described":
-        described, errors = _described(request.form)
-        if not errors:
+        described.process(request.form)
+        if described.validate():
             ids = reads.sessions_matching(
-                get_db(), described["phrase"], described["day"], described["how"]
+                get_db(),
+                described.phrase.data,
+                described.day.data.isoformat(),
+                described.how.data or "",
             )
             matches = len(ids)
             if matches == 1:
@@ -46,46 +50,20 @@ def erase_find():
         else:
             status = 400
     elif request.method == "POST":
-        typed = (request.form.get("resume_code") or "")[:40]
-        code = normalise_resume_code(typed)
+        by_code.process(request.form)
+        code = normalise_resume_code(by_code.resume_code.data)
         found = reads.sessions_by_resume_code(get_db(), code) if code else []
         if not found:
-            errors["resume_code"] = _("No one has that code. Check it and try again.")
+            by_code.resume_code.errors = [_("No one has that code. Check it and try again.")]
             status = 404
     return render_template(
         "staff/erase.html",
         found=found,
-        errors=errors,
-        typed=typed,
+        by_code=by_code,
         described=described,
         matches=matches,
         words=words,
-        ways=ANSWERED_HOW,
     ), status
-
-
-PHRASE_SHORTEST = 4
-
-
-def _described(form) -> tuple[dict, dict]:
-    """Check what a person remembers: a phrase they wrote, the day, and how they answered."""
-    values = {
-        "phrase": " ".join((form.get("phrase") or "").split())[:200],
-        "day": (form.get("day") or "").strip()[:10],
-        "how": form.get("how") or "",
-    }
-    errors = {}
-    if len(values["phrase"]) < PHRASE_SHORTEST:
-        errors["phrase"] = _(
-            "Type at least %(n)s letters of something they wrote.", n=PHRASE_SHORTEST
-        )
-    try:
-        date.fromisoformat(values["day"])
-    except ValueError:
-        errors["day"] = _("Enter the day they answered, like 2026-03-31.")
-    if values["how"] and values["how"] not in ANSWERED_HOW:
-        abort(400)
-    return values, errors
 
 
 @bp.post("/erase/<int:session_id>")

@@ -10,13 +10,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 
-from engage import auth, i18n, typed
+from engage import auth, i18n
 from engage.campaigns import statements as campaign_statements
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
-from engage.staff.review_words import split_words
+from engage.staff import review_forms as forms
+from engage.staff.review_words import SpanError, span_from_form, split_words
 from engage.store import get_db, reads, writes
 from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS
 from exports import redaction
@@ -69,7 +69,7 @@ REDACTION_KINDS = {
 }
 
 
-TEXT_LIMIT = 2000
+TEXT_LIMIT = forms.TEXT_LIMIT
 
 
 def context() -> dict:
@@ -112,21 +112,17 @@ def quote_or_404(campaign: dict, quote_id: int) -> dict:
     return quote
 
 
-def text_field(name: str) -> str:
-    """Return a form's text field cleaned, refusing it when it is too long."""
-    value = typed.clean(request.form.get(name))
-    if len(value) > TEXT_LIMIT:
-        refuse(400, _("That is too long"), [_("Write %(n)s characters or fewer.", n=TEXT_LIMIT)])
-    return value
-
-
 def item_url(campaign: dict, item: dict, anchor: str = "") -> str:
     """Return the address of an item's page, at an anchor on it."""
     return url_for("staff.review.item", code=campaign["code"], item_id=item["id"]) + anchor
 
 
-def item_page(campaign: dict, found: dict, errors=None, values=None, status: int = 200):
-    """Render an item's page; a quote form sent back with mistakes shows them and what was typed."""
+def item_page(campaign: dict, found: dict, sent: dict | None = None, status: int = 200):
+    """Render an item's page; a form sent back with mistakes shows them and what was typed.
+
+    sent holds the form the lead sent, by its place on the page ("quote", "redact",
+    "describe" or "quote-<id>"); every other form starts from what is stored.
+    """
     item_id = found["id"]
     db = get_db()
     if found["held"]:
@@ -146,20 +142,69 @@ def item_page(campaign: dict, found: dict, errors=None, values=None, status: int
         for r in found["redactions"]
         if r["status"] == "confirmed"
     ]
+    words = split_words(found["text"])
+    statements = campaign_statements(campaign)
+    page_forms = {
+        "quote": forms.QuoteForm(
+            formdata=None, id_prefix="quote", data={"statements": [found["statement_id"]]}
+        ),
+        "redact": forms.RedactionForm(formdata=None, id_prefix="redact"),
+        "describe": forms.DescriptionForm(
+            formdata=None, data={"description": found["media_description"] or ""}
+        ),
+    }
+    for quote in found["quote_list"]:
+        page_forms[f"quote-{quote['id']}"] = forms.QuoteChangeForm(
+            formdata=None,
+            id_prefix=f"q{quote['id']}",
+            data={
+                "statements": quote["statement_ids"],
+                "strength": quote["strength"] or "",
+                "english_translation": quote["english_translation"] or "",
+            },
+        )
+    page_forms.update(sent or {})
+    for form in page_forms.values():
+        offer_choices(form, campaign, words, statements)
     return render_template(
         "review/item.html",
         campaign=campaign,
         item=found,
         media=media,
         note=note,
-        words=split_words(found["text"]),
+        words=words,
         redacted=redaction.apply(found["text"], spans),
-        statements=campaign_statements(campaign),
+        statements=statements,
         quotable=quotable(found),
         next_item=reads.next_review_item_id(db, campaign["id"], item_id),
-        errors=errors or {},
-        values=values or {},
+        forms=page_forms,
+        page_errors=[form.errors for form in (sent or {}).values() if form.errors],
     ), status
+
+
+def offer_choices(form, campaign: dict, words=None, statements=None) -> None:
+    """Give a review form the choices this campaign and item offer."""
+    if isinstance(form, forms.QuoteForm):
+        form.offer(statements or campaign_statements(campaign), STRENGTHS)
+    if isinstance(form, forms.RedactionForm):
+        form.kind.choices = list(REDACTION_KINDS.items())
+    if isinstance(form, (forms.QuoteForm, forms.RedactionForm)):
+        form.offer_words(words or [])
+
+
+def check_form(form, campaign: dict, found: dict | None = None) -> bool:
+    """Offer a sent form its choices and check it (refusing values no form offered)."""
+    offer_choices(form, campaign, split_words(found["text"]) if found else [])
+    return form.validate()
+
+
+def chosen_span(form, found: dict) -> tuple[int, int] | None:
+    """Return the span a words form chose, or None with the problem beside the words."""
+    try:
+        return span_from_form(found["text"], request.form)
+    except SpanError as problem:
+        form.words.errors = [*form.words.errors, str(problem)]
+        return None
 
 
 def quotable(item: dict) -> bool:

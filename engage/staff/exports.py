@@ -10,16 +10,14 @@ from flask import (
     Blueprint,
     Response,
     render_template,
-    request,
     stream_with_context,
 )
-from flask_babel import gettext as _
 
 from engage import auth, evidence, snapshots
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
-from engage.errors import refuse
 from engage.staff import evidence_pages
+from engage.staff import review_forms as forms
 from engage.store import get_db, reads, writes
 from exports.content import LEAD_ROLE
 from exports.records import SignOff
@@ -41,13 +39,26 @@ EXPORT_FORMATS = {
 def exports(code: str):
     """Offer the export formats and list the exports made so far."""
     campaign = campaign_or_404(code)
+    return _exports_page(
+        campaign, forms.ExportForm(formdata=None, format=next(iter(EXPORT_FORMATS)))
+    )
+
+
+def _export_form(form: forms.ExportForm) -> forms.ExportForm:
+    form.format.choices = [(key, label) for key, (label, _mime) in EXPORT_FORMATS.items()]
+    return form
+
+
+def _exports_page(campaign: dict, form: forms.ExportForm, status: int = 200):
+    """Render the exports page with its form, as sent back when something needs fixing."""
     return render_template(
         "review/exports.html",
         campaign=campaign,
-        formats=EXPORT_FORMATS,
+        form=_export_form(form),
+        page_errors=form.errors,
         log=reads.export_log(get_db(), campaign["id"]),
         snapshot_taken_at=snapshots.taken_at(get_db(), campaign["id"]),
-    )
+    ), status
 
 
 @bp.post("/exports")
@@ -55,16 +66,17 @@ def exports(code: str):
 def download(code: str):
     """Write an export to a temporary file and stream it, logging who took it."""
     campaign = campaign_or_404(code)
-    export_format = request.form.get("format")
-    if export_format not in EXPORT_FORMATS:
-        refuse(400, _("Choose a format"))
+    form = _export_form(forms.ExportForm())
+    if not form.validate():
+        return _exports_page(campaign, form, 400)
+    export_format = form.format.data
     db = get_db()
     me = auth.current_user()
     lead = f"{me['name']} ({me['email']})"
     # Ticking the box approves this export for filing; the approval goes in the file too.
     sign_off = (
         SignOff(approved_by=lead, role=LEAD_ROLE, approved_at=writes.now())
-        if request.form.get("sign_off") == "yes"
+        if form.sign_off.data
         else None
     )
     extension = {"csv": "zip", "zip": "zip"}.get(export_format, export_format)

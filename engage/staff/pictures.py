@@ -6,14 +6,14 @@ A picture's id is "own-<number>"; engage.site.pictures serves it and resolves it
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from engage import auth, typed
+from engage import auth
 from engage import picture_uploads as pictures
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
-from engage.errors import refuse
 from engage.picture_uploads import OWN_PREFIX
+from engage.staff import review_forms as forms
 from engage.store import get_db, reads, writes
 
 bp = Blueprint("pictures", __name__)
@@ -22,40 +22,54 @@ bp = Blueprint("pictures", __name__)
 PICTURE_LIMIT = 20 * 1024 * 1024
 
 
-ALT_LIMIT = 200
-
-
 @bp.route("/campaigns/<code>/pictures", methods=["GET", "POST"])
 @require_role("lead")
 def own_pictures(code: str):
     """List the campaign's own pictures and take a new one, with its alt text."""
     campaign = campaign_or_404(code)
     db = get_db()
-    if request.method == "POST":
-        pictures.allow_upload(PICTURE_LIMIT)
-        alt = typed.clean(request.form.get("alt"), one_line=True)
-        if not alt or len(alt) > ALT_LIMIT:
-            refuse(
-                400,
-                _("Describe the picture"),
-                [_("Say what the picture shows, for people who cannot see it.")],
-            )
-        full, small, mime = pictures.cleaned_upload("picture")
-        with writes.transaction(db):
-            picture_id = writes.add_campaign_picture(
-                db,
-                campaign["id"],
-                alt,
-                large_sha256=full,
-                small_sha256=small,
-                mime=mime,
-                by=auth.current_user()["id"],
-            )
-            writes.audit(db, auth.current_user()["id"], "add_picture", code, str(picture_id))
-        return redirect(url_for(".own_pictures", code=code))
+    if request.method == "GET":
+        return _pictures_page(campaign, forms.OwnPictureForm(formdata=None))
+    pictures.allow_upload(PICTURE_LIMIT)
+    form = forms.OwnPictureForm()
+    kept = _kept_upload(form.picture, "picture") if form.validate() else None
+    if kept is None:
+        return _pictures_page(campaign, form, 400)
+    full, small, mime = kept
+    with writes.transaction(db):
+        picture_id = writes.add_campaign_picture(
+            db,
+            campaign["id"],
+            " ".join(form.alt.data.split()),
+            large_sha256=full,
+            small_sha256=small,
+            mime=mime,
+            by=auth.current_user()["id"],
+        )
+        writes.audit(db, auth.current_user()["id"], "add_picture", code, str(picture_id))
+    return redirect(url_for(".own_pictures", code=code))
+
+
+def _pictures_page(campaign: dict, form, status: int = 200):
+    """Render the own pictures page with its form, as sent back when something needs fixing."""
     return render_template(
         "review/pictures.html",
         campaign=campaign,
-        own=reads.campaign_pictures(db, campaign["id"]),
+        own=reads.campaign_pictures(get_db(), campaign["id"]),
         prefix=OWN_PREFIX,
-    )
+        form=form,
+        page_errors=form.errors,
+    ), status
+
+
+def _kept_upload(field, name: str):
+    """Return the cleaned picture a form sent, or None with why it was refused beside the field.
+
+    Too big or not a picture is a mistake the lead can put right on the same form; a busy
+    server still gets the "try again" page.
+    """
+    try:
+        return pictures.cleaned_upload(name)
+    except (BadRequest, RequestEntityTooLarge) as refused:
+        field.errors = [" ".join(str(line) for line in refused.easy_lines or [])]
+        return None

@@ -284,49 +284,53 @@ def check_wording(code: str):
     return jsonify(wording_checks(values, _extra_terms(found["id"])))
 
 
-def _words_page(checked: Checked, status: int = 200):
+def _words_page(form: forms.WordForm, status: int = 200):
     db = get_db()
     return (
         render_template(
             "staff/words.html",
             terms=reads.all_extra_terms(db),
             built_in=easyread_checks.JARGON,
-            campaigns=reads.campaign_overview(db),
-            checked=checked,
+            form=form,
+            page_errors=form.errors,
         ),
         status,
     )
+
+
+def _word_form(campaigns: list[dict], formdata=None) -> forms.WordForm:
+    form = forms.WordForm(formdata=formdata)
+    form.scope.choices = [("all", _("Every campaign"))] + [
+        (c["code"], c["title"]) for c in campaigns
+    ]
+    return form
 
 
 @bp.route("/words", methods=["GET", "POST"])
 @require_role("lead")
 def words():
     """Keep the list of extra words and short forms the live checks flag."""
-    if request.method == "GET":
-        return _words_page(Checked(values={"term": "", "plainer": "", "scope": "all"}))
     db = get_db()
-    codes = {c["code"]: c["id"] for c in reads.campaign_overview(db)}
-    checked = forms.extra_term(request.form, codes)
-    campaign_id = codes.get(checked.values["scope"])
-    if not checked.errors and reads.extra_term_exists(db, campaign_id, checked.values["term"]):
-        checked.errors["term"] = _("That word is already on the list.")
-    if checked.errors:
-        return _words_page(checked, 400)
+    campaigns = reads.campaign_overview(db)
+    if request.method == "GET":
+        return _words_page(_word_form(campaigns))
+    form = _word_form(campaigns, request.form)
+    valid = form.validate()
+    scope = form.scope.data or "all"
+    campaign_id = {c["code"]: c["id"] for c in campaigns}.get(scope)
+    if valid and reads.extra_term_exists(db, campaign_id, form.term.data):
+        form.term.errors = [_("That word is already on the list.")]
+    if form.errors:
+        return _words_page(form, 400)
     with db.atomic():
         writes.add_extra_term(
             db,
             campaign_id=campaign_id,
-            term=checked.values["term"],
-            plainer=checked.values["plainer"],
+            term=form.term.data,
+            plainer=form.plainer.data,
             added_by=auth.current_user()["id"],
         )
-        writes.audit(
-            db,
-            auth.current_user()["id"],
-            "add_word",
-            checked.values["term"],
-            checked.values["scope"],
-        )
+        writes.audit(db, auth.current_user()["id"], "add_word", form.term.data, scope)
     return redirect(url_for(".words"))
 
 

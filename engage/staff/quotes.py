@@ -18,11 +18,18 @@ from engage.campaigns import campaign_or_404
 from engage.campaigns import statements as campaign_statements
 from engage.errors import refuse
 from engage.staff import evidence_pages
-from engage.staff.review_words import SpanError, span_from_form
+from engage.staff import review_forms as forms
 from engage.store import get_db, reads, writes
 
 bp = Blueprint("quotes", __name__, url_prefix="/campaigns/<code>/evidence")
 bp.context_processor(evidence_pages.context)
+
+
+def _we_will_problems(text: str) -> list[str]:
+    """Return what is wrong with a "we will" text: too long, or not easy to read."""
+    if len(text) > evidence_pages.TEXT_LIMIT:
+        return [_("Write %(n)s characters or fewer.", n=evidence_pages.TEXT_LIMIT)]
+    return sentence_problems(text)
 
 
 @bp.post("/items/<int:item_id>/quote")
@@ -41,35 +48,15 @@ def mark_quote(code: str, item_id: int):
             _("This cannot be quoted yet"),
             [_("Decide every suggested redaction first. The person must have agreed to quotes.")],
         )
-    statement_ids = request.form.getlist("statements")
-    strength = request.form.get("strength") or None
-    # Values no form offers can only be tampering; mistakes go back to the lead on the form.
-    if any(s not in campaign["statement_ids"] for s in statement_ids):
-        refuse(400)
-    if strength not in (None, *evidence_pages.STRENGTHS):
-        refuse(400)
-    translation = typed.clean(request.form.get("english_translation"))
-    errors = {}
-    try:
-        start, end = span_from_form(found["text"], request.form)
-    except SpanError as problem:
-        errors["words"] = str(problem)
-    if not statement_ids:
-        errors["statements"] = _("Tag the quote to at least one statement.")
-    if len(translation) > evidence_pages.TEXT_LIMIT:
-        errors["english_translation"] = _(
-            "Write %(n)s characters or fewer.", n=evidence_pages.TEXT_LIMIT
-        )
-    if errors:
-        values = {
-            "first_word": request.form.get("first_word", ""),
-            "last_word": request.form.get("last_word", ""),
-            "words": typed.clean(request.form.get("words"))[: evidence_pages.TEXT_LIMIT],
-            "statements": statement_ids,
-            "strength": strength or "",
-            "english_translation": translation[: evidence_pages.TEXT_LIMIT + 100],
-        }
-        return evidence_pages.item_page(campaign, found, errors, values, 400)
+    form = forms.QuoteForm(id_prefix="quote")
+    valid = evidence_pages.check_form(form, campaign, found)
+    span = evidence_pages.chosen_span(form, found)
+    if not valid or span is None:
+        return evidence_pages.item_page(campaign, found, {"quote": form}, 400)
+    start, end = span
+    statement_ids = form.statements.data
+    strength = form.strength.data or None
+    translation = form.english_translation.data
     db = get_db()
     with writes.transaction(db):
         quote = writes.mark_quote(
@@ -95,17 +82,15 @@ def update_quote(code: str, quote_id: int):
     """Change a quote's statements, strength or English translation."""
     campaign = campaign_or_404(code)
     quote = evidence_pages.quote_or_404(campaign, quote_id)
-    statement_ids = request.form.getlist("statements")
-    if any(s not in campaign["statement_ids"] for s in statement_ids):
-        refuse(400, _("Choose a statement"), [_("Tag the quote to this campaign's statements.")])
-    strength = request.form.get("strength") or None
-    if strength not in (None, *evidence_pages.STRENGTHS):
-        refuse(400)
+    form = forms.QuoteChangeForm(id_prefix=f"q{quote_id}")
+    if not evidence_pages.check_form(form, campaign):
+        found = evidence_pages.item_or_404(campaign, quote["review_item_id"])
+        return evidence_pages.item_page(campaign, found, {f"quote-{quote_id}": form}, 400)
     db = get_db()
     with writes.transaction(db):
-        writes.tag_quote(db, quote_id, statement_ids)
-        writes.set_quote_strength(db, quote_id, strength)
-        writes.set_quote_translation(db, quote_id, evidence_pages.text_field("english_translation"))
+        writes.tag_quote(db, quote_id, form.statements.data)
+        writes.set_quote_strength(db, quote_id, form.strength.data or None)
+        writes.set_quote_translation(db, quote_id, form.english_translation.data)
     return redirect(
         url_for("staff.review.item", code=code, item_id=quote["review_item_id"]) + "#quotes"
     )
@@ -137,9 +122,9 @@ def we_will(code: str):
     statements = campaign_statements(campaign)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        texts = {s.id: evidence_pages.text_field(f"we_will_{s.id}") for s in statements}
+        texts = {s.id: typed.clean(request.form.get(f"we_will_{s.id}")) for s in statements}
         errors = {
-            key: problems for key, text in texts.items() if (problems := sentence_problems(text))
+            key: problems for key, text in texts.items() if (problems := _we_will_problems(text))
         }
         if errors:
             return (

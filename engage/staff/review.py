@@ -22,7 +22,7 @@ from engage.campaigns import campaign_or_404
 from engage.campaigns import statements as campaign_statements
 from engage.errors import refuse
 from engage.staff import evidence_pages
-from engage.staff.review_words import SpanError, span_from_form
+from engage.staff import review_forms as forms
 from engage.store import get_db, reads, writes
 
 bp = Blueprint("review", __name__, url_prefix="/campaigns/<code>/evidence")
@@ -178,10 +178,12 @@ def describe(code: str, item_id: int):
     found = evidence_pages.item_or_404(campaign, item_id)
     if found["item_kind"] == "answer":
         refuse(400, _("Only media is described"), [_("Written answers have their own words.")])
-    description = evidence_pages.text_field("description")
-    if not description:
-        refuse(400, _("Write a description"), [_("Say in words what it shows or says.")])
-    writes.describe_media(get_db(), found["id"], description, auth.current_user()["email"])
+    form = forms.DescriptionForm()
+    if not form.validate():
+        return evidence_pages.item_page(campaign, found, {"describe": form}, 400)
+    writes.describe_media(
+        get_db(), found["id"], form.description.data, auth.current_user()["email"]
+    )
     return redirect(evidence_pages.item_url(campaign, found))
 
 
@@ -208,14 +210,15 @@ def add_redaction(code: str, item_id: int):
     """Redact words the suggestions missed."""
     campaign = campaign_or_404(code)
     found = evidence_pages.item_or_404(campaign, item_id)
-    kind = request.form.get("kind")
-    if kind not in evidence_pages.REDACTION_KINDS:
-        refuse(400, _("Choose what the words are"))
-    try:
-        start, end = span_from_form(found["text"], request.form)
-    except SpanError as problem:
-        refuse(400, _("Choose the words to redact"), [str(problem)])
-    writes.add_redaction(get_db(), found["id"], start, end, kind, auth.current_user()["email"])
+    form = forms.RedactionForm(id_prefix="redact")
+    valid = evidence_pages.check_form(form, campaign, found)
+    span = evidence_pages.chosen_span(form, found)
+    if not valid or span is None:
+        return evidence_pages.item_page(campaign, found, {"redact": form}, 400)
+    start, end = span
+    writes.add_redaction(
+        get_db(), found["id"], start, end, form.kind.data, auth.current_user()["email"]
+    )
     return redirect(evidence_pages.item_url(campaign, found, "#redactions"))
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from engage import attempts, auth
 from engage.auth import require_role
+from engage.staff import forms
 from engage.store import get_db, reads, writes
 
 bp = Blueprint("sign_in", __name__)
@@ -26,26 +27,24 @@ def sign_in_limits(email: str) -> list:
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in_page():
     """Sign a staff member in, limiting failed attempts per account, browser and address."""
-    error = None
+    form = forms.SignInForm()
     status = 200
-    email = ""
-    if request.method == "POST":
-        email = (request.form.get("email") or "").strip()[:320]
-        password = request.form.get("password") or ""
+    if form.is_submitted():
+        email = form.email.data
         attempt = attempts.begin("sign_in", sign_in_limits(email))
         if not attempt.allowed:
-            error = _("Too many tries. Wait 15 minutes, then try again.")
+            form.email.errors = [_("Too many tries. Wait 15 minutes, then try again.")]
             status = 429
         else:
             user = reads.user_by_email(get_db(), email) if email else None
-            if auth.check_password(user, password[:1000]) and user["active"]:
+            if auth.check_password(user, form.password.data) and user["active"]:
                 attempt.succeeded()
                 auth.sign_in(user)
                 writes.audit(get_db(), user["id"], "sign_in")
                 return redirect(auth.safe_next(request.args.get("next")))
-            error = _("The email address or password is wrong.")
+            form.email.errors = [_("The email address or password is wrong.")]
             status = 400
-    return render_template("staff/sign_in.html", error=error, email=email), status
+    return render_template("staff/sign_in.html", form=form), status
 
 
 @bp.post("/sign-out")
@@ -94,14 +93,15 @@ def session_status():
 def change_password():
     """Let a staff member change their password; their other sessions end."""
     user = auth.current_user()
+    form = forms.PasswordChangeForm()
     errors: dict[str, str] = {}
     status = 200
     saved = request.args.get("saved") == "1"
-    if request.method == "POST":
+    if form.is_submitted():
         status = 400
-        current = request.form.get("current_password") or ""
-        new = request.form.get("new_password") or ""
-        again = request.form.get("new_password_again") or ""
+        current = form.current_password.data or ""
+        new = form.new_password.data or ""
+        again = form.new_password_again.data or ""
         attempt = attempts.begin("sign_in", sign_in_limits(user["email"]))
         if not attempt.allowed:
             errors["current_password"] = _("Too many tries. Wait 15 minutes, then try again.")
@@ -123,4 +123,6 @@ def change_password():
             writes.audit(db, user["id"], "change_password")
             auth.sign_in(reads.user_by_id(db, user["id"]))
             return redirect(url_for(".change_password", saved=1))
-    return render_template("staff/password.html", errors=errors, saved=saved), status
+    for name, message in errors.items():
+        form[name].errors = [message]
+    return render_template("staff/password.html", form=form, saved=saved), status

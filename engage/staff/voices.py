@@ -19,6 +19,7 @@ from engage.campaigns import campaign_or_404
 from engage.cli_narration import base_language, forget_clip, recordable_texts
 from engage.errors import refuse
 from engage.narration import runtime
+from engage.staff import review_forms as forms
 from engage.store import get_db, reads, writes
 from media import narration
 
@@ -42,7 +43,11 @@ def _language(campaign: dict) -> str:
 def voices(code: str):
     """List a campaign's texts in one language, saying which have a recorded voice."""
     campaign = campaign_or_404(code)
-    language = _language(campaign)
+    return _voices_page(campaign, _language(campaign), forms.VoiceForm(formdata=None))
+
+
+def _voices_page(campaign: dict, language: str, form, status: int = 200):
+    """Render the voices page; an upload sent with a mistake shows it beside the field."""
     recordings = reads.recordings_for_campaign(get_db(), campaign["id"])
     texts = [
         {
@@ -52,13 +57,16 @@ def voices(code: str):
         }
         for text in recordable_texts(campaign, language)
     ]
+    form.key.choices = [(row["key"], row["text"]) for row in texts]
     return render_template(
         "review/voices.html",
         campaign=campaign,
         language=language,
         texts=texts,
         done=request.args.get("done", ""),
-    )
+        form=form,
+        page_errors=form.errors,
+    ), status
 
 
 @bp.post("/campaigns/<code>/voices")
@@ -68,12 +76,14 @@ def record_voice(code: str):
     campaign = campaign_or_404(code)
     request.max_content_length = RECORDING_LIMIT + pictures.FORM_OVERHEAD
     language = _language(campaign)
-    key = request.form.get("key", "")
-    if key not in {narration.text_key(t, language) for t in recordable_texts(campaign, language)}:
-        refuse(400, _("Choose a text"), [_("Choose the words the recording says.")])
-    upload = request.files.get("recording")
-    if upload is None or not upload.filename:
-        refuse(400, _("Choose a recording"), [_("Choose the sound file to use.")])
+    form = forms.VoiceForm()
+    form.key.choices = [
+        (narration.text_key(t, language), t) for t in recordable_texts(campaign, language)
+    ]
+    if not form.validate():
+        return _voices_page(campaign, language, form, 400)
+    key = form.key.data
+    upload = form.recording.data
     with tempfile.TemporaryDirectory(prefix="engage-voice-") as work:
         source = Path(work) / "recording"
         upload.save(source)
@@ -83,11 +93,8 @@ def record_voice(code: str):
         try:
             runtime().store.add_recording(source, clip_key)
         except narration.RecordingRejected:
-            refuse(
-                400,
-                _("We cannot use this recording"),
-                [_("Use a WAV, MP3, M4A or OGG sound file.")],
-            )
+            form.recording.errors = [_("Use a WAV, MP3, M4A or OGG sound file.")]
+            return _voices_page(campaign, language, form, 400)
     db = get_db()
     with writes.transaction(db):
         replaced = writes.set_recording(db, campaign["id"], key, base_language(language), clip_key)
