@@ -127,3 +127,23 @@ def test_titles_say_the_question_number_and_an_error(client, app, campaign):
     assert refused.status_code == 400
     title = BeautifulSoup(refused.get_data(as_text=True), "html.parser").title.get_text()
     assert title.startswith(f"Error: Question 2 of {len(ids)}: {heading}")
+
+
+def test_a_media_answers_change_button_keeps_the_draft(client, app, campaign, tmp_path):
+    from PIL import Image
+
+    from tests.engage.test_media_answers import MediaRespondent
+
+    first = _ids(app, campaign)[0]
+    person = MediaRespondent(client, campaign["code"], first)
+    assert person.consent(media="yes").status_code == 302
+    assert person.who().status_code == 302
+    photo = tmp_path / "garden.png"
+    Image.new("RGB", (40, 30), "green").save(photo)
+    assert person.form_upload("photo", photo).status_code == 302
+    item_id = _rows(app, "media_items")[0][0]
+    _chosen, _words, soup = _shown(client, campaign, first)
+    assert soup.find("button", attrs={"form": "answer-form", "value": f"item-{item_id}"})
+    response = person.answer(first, "good", "About my photo", action=f"item-{item_id}")
+    assert response.headers["Location"].endswith(f"/media/item/{item_id}?q={first}")
+    assert _shown(client, campaign, first)[:2] == ("good", "About my photo")
