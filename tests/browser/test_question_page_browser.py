@@ -24,11 +24,22 @@ GAPS_JS = """
     if (!button.getClientRects().length) continue;
     let words = button.previousElementSibling;
     if (!words) continue;
-    const range = document.createRange();
-    range.selectNodeContents(words);
     const box = button.getBoundingClientRect();
-    // The words' lines that share the button's height on screen.
-    const lines = [...range.getClientRects()].filter(r => r.width > 0 && r.bottom > box.top - 40 && r.top < box.bottom + 40);
+    // The words' lines that share the button's height on screen; words only for screen
+    // readers (visually hidden) are not on screen.
+    // A choice's words block, its tick included; else each line of plain text.
+    // A button's or link's own box stands for its words.
+    const boxes = words.matches('button, a') ? [words] : [...words.querySelectorAll('.choice__words')];
+    const rects = boxes.map(w => w.getBoundingClientRect());
+    const walker = document.createTreeWalker(words, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const holder = node.parentElement;
+      if (!node.textContent.trim() || boxes.length || holder.closest('.visually-hidden')) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      rects.push(...range.getClientRects());
+    }
+    const lines = rects.filter(r => r.width > 0 && r.bottom > box.top - 40 && r.top < box.bottom + 40);
     if (!lines.length) { out.push([button.getAttribute('aria-label'), 9999]); continue; }
     const gap = rtl ? Math.min(...lines.map(r => r.left)) - box.right
                     : box.left - Math.max(...lines.map(r => r.right));
@@ -76,7 +87,7 @@ def test_play_buttons_sit_beside_their_words_and_faces_are_big(live_server, new_
     base, question_id = start_journey(live_server, page, languages=["en", "ar"])
     if language != "en":
         _choose_language(page, base, language)
-    for path in ("/", "/consent", f"/q/{question_id}"):
+    for path in ("/", "/consent", "/who", "/stop", f"/q/{question_id}"):
         page.goto(base + path)
         gaps = page.evaluate(GAPS_JS)
         assert gaps, path
