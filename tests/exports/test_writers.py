@@ -598,6 +598,7 @@ def test_the_read_me_states_the_method_and_the_rules(tmp_path):
         "Opened": "2026-11-01T09:00:00+00:00",
         "Closed": "2026-11-20T17:00:00+00:00",
         "Exported": "2026-11-23T10:00:00+00:00",
+        "Figures from": "2026-11-23T10:00:00+00:00",
         "Period": "2026-11-01 to 2026-11-20",
         "Owner": "Ann Lead (ann@council.example)",
         "Signed off": "Ann Lead (ann@council.example) (Lead), 2026-11-23T10:00:00+00:00",
@@ -638,7 +639,7 @@ def test_the_read_me_states_the_method_and_the_rules(tmp_path):
         "statements.",
         "Engagement record": "Who took part, how many, in which ways and languages, and each "
         "advocates' group session with its place, date and the people counted from its tally.",
-        "Schema version": "2.0",
+        "Schema version": "2.1",
     }
     demo = replace(CAMPAIGN, is_demo=True, opens_at=None, closes_at=None, differ_margin=0.3)
     data = known_input(tmp_path)
@@ -702,7 +703,7 @@ def test_json_is_written_to_a_path_or_an_open_file_alike(tmp_path):
     from_path = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
     assert json.loads(handle.getvalue()) == from_path
     assert from_path["schema"] == "engage-export"
-    assert from_path["schema_version"] == "2.0"
+    assert from_path["schema_version"] == "2.1"
     assert from_path["campaign"] == {
         "code": "known",
         "title": "Known campaign",
@@ -714,6 +715,7 @@ def test_json_is_written_to_a_path_or_an_open_file_alike(tmp_path):
         "opens_at": "2026-11-01T09:00:00+00:00",
         "closes_at": "2026-11-20T17:00:00+00:00",
         "exported_at": "2026-11-23T10:00:00+00:00",
+        "figures_from": "2026-11-23T10:00:00+00:00",
         "period": "2026-11-01 to 2026-11-20",
         "owner": "Ann Lead (ann@council.example)",
         "is_demo": False,
