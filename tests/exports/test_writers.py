@@ -961,3 +961,29 @@ def test_the_zip_charts_are_whole_pages_with_their_own_ids(tmp_path):
     )
     assert page.endswith("</body></html>")
     assert "67%" in page
+
+
+def test_media_from_a_way_of_answering_the_engagement_record_hides_names_no_one(tmp_path):
+    data = _roomy_input(tmp_path)
+    # Two people were helped: too few for their line in the Engagement record.
+    data.participants = [
+        *data.participants,
+        *(ParticipantRecord(f"h{n}", "person", "helped", "en") for n in range(2)),
+    ]
+    data.media = [
+        MediaRecord(
+            "EV-MEDIA-0001", "drawing", "A bus", True, respondent_group="person", answered_how=how
+        )
+        for how in ("helped", "own")
+    ]
+    sheet = next(s for s in build_sheets(data) if s.key == "media")
+    helped, own = ([_text(v) for v in row] for row in sheet.rows)
+    assert helped[8:10] == [
+        "Easy-read survey or advocate group session: drawing",
+        "Answered on their own, with help, by someone for the person, or in a group session; "
+        "easy-read 3-point faces scale",
+    ]
+    assert own[8:10] == [
+        "Person who draws on care: easy-read survey, drawing",
+        "Answered on their own; easy-read 3-point faces scale",
+    ]
