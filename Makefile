@@ -68,7 +68,7 @@ else
 		$$($(VENV)/python scripts/mutation_sample.py $(MUTATION_SAMPLE) '$(MUTANTS)')
 endif
 	$(VENV)/mutmut results
-	$(VENV)/python scripts/mutation_sample.py --report
+	$(VENV)/python scripts/mutation_sample.py --report $(MUTATION_SAMPLE)
 
 clean:
 	rm -rf .venv node_modules .stamps

@@ -6,7 +6,7 @@ that a later run tries the same ones. It reads the mutant names mutmut keeps bes
 mutated file (`mutants/**/*.py.meta`), so mutmut must have generated them once.
 
     python scripts/mutation_sample.py N [GLOB]   print the sample, one name a line
-    python scripts/mutation_sample.py --report   print killed/total per file from mutmut
+    python scripts/mutation_sample.py --report [N]   print killed/total per file (of the sample)
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import json
 import random
 import subprocess
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 SEED = "engage-mutation-2026"
@@ -42,8 +42,9 @@ def sample(size: int, pattern: str) -> list[str]:
     return picked
 
 
-def report() -> None:
-    """Print killed/total per module for every mutant mutmut has tried."""
+def report(size: int | None = None) -> None:
+    """Print killed/total per module for the mutants mutmut has tried (of a sample of `size`)."""
+    wanted = set(sample(size, "*")) if size else None
     out = subprocess.run(
         [Path(sys.executable).parent / "mutmut", "results", "--all", "true"],
         capture_output=True,
@@ -51,23 +52,26 @@ def report() -> None:
         check=True,
     ).stdout
     tried: Counter[str] = Counter()
+    statuses: dict[str, Counter[str]] = defaultdict(Counter)
     killed: Counter[str] = Counter()
     for line in out.splitlines():
         name, _, status = line.strip().rpartition(": ")
-        if not name or status == "not checked":
+        if not name or status == "not checked" or (wanted is not None and name not in wanted):
             continue
         module = name.split(".x")[0]
         tried[module] += 1
         killed[module] += status == "killed"
+        statuses[module][status] += 1
     for module in sorted(tried):
-        print(f"{module}: {killed[module]}/{tried[module]} killed")
+        detail = ", ".join(f"{status} {n}" for status, n in sorted(statuses[module].items()))
+        print(f"{module}: {killed[module]}/{tried[module]} killed ({detail})")
     total = sum(tried.values())
     if total:
         print(f"all: {sum(killed.values())}/{total} ({100 * sum(killed.values()) / total:.1f}%)")
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--report"]:
-        report()
+    if sys.argv[1:2] == ["--report"]:
+        report(int(sys.argv[2]) if len(sys.argv) > 2 else None)
     else:
         print("\n".join(sample(int(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "*")))
