@@ -74,6 +74,9 @@ def test_exports_either_side_of_one_new_respondent_on_the_same_day_are_identical
     lead = staff_client("lead")
     before = _export(lead)
     assert _everyone(before) == 12
+    # A campaign without dates covers the days people answered, up to its snapshot.
+    today = datetime.now(UTC).date().isoformat()
+    assert before["campaign"]["period"] == f"{today} to {today}"
     _answer(app, "not_good")
     after = _export(lead)
     assert after == before
