@@ -119,6 +119,7 @@ def test_the_snapshot_at_close_includes_everyone(app, campaign, staff_client, ru
     with app.app_context():
         snapshot = get_db().execute("SELECT at_close, people FROM published_snapshots").fetchone()
     assert tuple(snapshot) == (1, 19)
+    assert _export(lead) == closed  # nothing changed since the close: the same snapshot
 
 
 def test_erasure_and_holds_apply_at_once(app, campaign, staff_client):
