@@ -350,11 +350,18 @@ def check():
         return redirect(url_for(".thanks"))
     answers = reads.answers_for_session(get_db(), respondent["id"])
     choices = {c.value: c for c in answer_choices(g.campaign["scale_points"])}
+    # Drawings, photos, video and voice show beside the answer they belong to; None holds
+    # what the person added on "tell us anything else".
+    media = {
+        question_id: reads.media_items_for(get_db(), respondent["id"], question_id)
+        for question_id in [q["question_id"] for q in g.questions] + [None]
+    }
     return render_template(
         "respondent/check.html",
         respondent=respondent,
         answers=answers,
         choices=choices,
+        media=media,
         groups=RESPONDENT_GROUPS,
         ways=ANSWERED_HOW,
         back=url_for(".question", question_id=g.questions[-1]["question_id"])
