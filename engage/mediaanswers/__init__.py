@@ -37,6 +37,7 @@ from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from wtforms import ValidationError
 
 from engage import csrf
+from engage.erasure import forget_changed_words
 from engage.errors import is_disk_full, refuse
 from engage.mediaanswers.kinds import CONSENT_CHOICES, KINDS, MESSAGES, STAMPS, Kind, limit_words
 from engage.respondent import _add_code, _bound_session, _load_campaign, forms
@@ -716,6 +717,7 @@ def item(item_id: int):
             checked.errors["description"] = _("Please write less.")
         if not checked.errors:
             writes.set_media_consent(get_db(), item_id, consent, text)
+            forget_changed_words(get_db(), item_["description"], text)
             onward = _return_url(item_["question_id"], bool(request.args.get("change")))
             # A person's words about their picture can hold a disclosure as much as an answer.
             if check_free_text(
@@ -756,6 +758,7 @@ def remove(item_id: int):
             place=_place_args(),
         )
     writes.delete_media_item(get_db(), item_id)
+    forget_changed_words(get_db(), item_["description"], None)
     sweep_blobs([d for d in (item_["sha256"], item_["thumb_sha256"], item_["poster_sha256"]) if d])
     return redirect(_return_url(item_["question_id"], bool(request.args.get("change"))))
 

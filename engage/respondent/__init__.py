@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from engage import assist, attempts, i18n, links
 from engage import settings as personal
 from engage.campaigns import is_open, opens_later
-from engage.erasure import erase_respondent
+from engage.erasure import erase_respondent, forget_changed_words
 from engage.errors import refuse
 from engage.respondent import forms, pages
 from engage.safeguarding import check_free_text
@@ -396,6 +396,8 @@ def question(question_id: str):
         checked = forms.answer(request.form, [c.value for c in choices], stopping)
         if not checked.errors:
             if "answer" in checked.values:
+                before = reads.answer_to(get_db(), respondent["id"], question_id)["free_text"]
+                forget_changed_words(get_db(), before, checked.values["free_text"])
                 writes.save_answer(
                     get_db(),
                     respondent["id"],

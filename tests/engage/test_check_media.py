@@ -75,7 +75,9 @@ def test_a_drawing_and_a_photo_show_with_change_and_delete(person, app, client, 
         data={"csrf_token": csrf_token(item_page), "consent": "words", "description": "My cat"},
     )
     assert saved.status_code == 302 and saved.location.endswith("/check")
-    assert "Your drawing: My cat" in _check(person)
+    page = _check(person)
+    assert "<q>My cat</q>" in page
+    assert _spoken(app) >= {"I like the garden", "My cat"}
 
     # Delete: the button only asks; the photo goes when the person says yes.
     remove = change.replace(f"/item/{drawing['id']}?", f"/item/{photo_item['id']}/remove?")
@@ -94,6 +96,17 @@ def test_a_drawing_and_a_photo_show_with_change_and_delete(person, app, client, 
     page = _check(person)
     assert f"/media/file/{photo_item['id']}/" not in page
     assert "Anything else you told us" not in page
+
+    # Words read aloud and then changed are not kept as read-aloud texts.
+    person.answer(person.question_id, "good", "I like the park")
+    item_page = client.get(change).get_data(as_text=True)
+    client.post(change, data={"csrf_token": csrf_token(item_page), "consent": "words"})
+    assert not _spoken(app) & {"I like the garden", "My cat"}
+
+
+def _spoken(app) -> set[str]:
+    with app.app_context():
+        return {row[0] for row in get_db().execute("SELECT text FROM narration_texts")}
 
 
 def test_a_voice_answer_shows_with_a_play_button(person, app, tmp_path):
