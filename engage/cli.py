@@ -10,10 +10,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from engage import campaigns, evidence
+from engage import campaigns, evidence, store
 from engage.cli_evidence import export_command
 from engage.links import campaign_link
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from exports import redaction
 
 
@@ -98,7 +98,7 @@ def campaign_create(
 @with_appcontext
 def campaign_close(code: str) -> None:
     """Close a campaign so it takes no more answers."""
-    writes.set_campaign_status(get_db(), _campaign(code)["id"], "closed")
+    store.campaigns.set_campaign_status(get_db(), _campaign(code)["id"], "closed")
     click.echo(f"Closed {code}.")
 
 
@@ -107,7 +107,7 @@ def campaign_close(code: str) -> None:
 @with_appcontext
 def campaign_open(code: str) -> None:
     """Open a closed campaign again."""
-    writes.set_campaign_status(get_db(), _campaign(code)["id"], "open")
+    store.campaigns.set_campaign_status(get_db(), _campaign(code)["id"], "open")
     click.echo(f"Opened {code}.")
 
 
@@ -116,7 +116,7 @@ def _split(value: str) -> list[str]:
 
 
 def _campaign(code: str) -> dict:
-    campaign = reads.campaign_by_code(get_db(), code)
+    campaign = store.campaigns.campaign_by_code(get_db(), code)
     if campaign is None:
         raise click.ClickException(f"No campaign has the code {code!r}.")
     return campaign
@@ -137,7 +137,7 @@ def responses_command(code: str, as_json: bool) -> None:
     db = get_db()
     campaign = _campaign(code)
     evidence.suggest_redactions(db, campaign["id"])
-    held = reads.held_for_safeguarding(db, campaign["id"])
+    held = store.safeguarding.held_for_safeguarding(db, campaign["id"])
     if held.sessions:
         click.echo(f"{len(held.sessions)} session(s) held for safeguarding are left out.", err=True)
     if held.group_sessions:
@@ -161,7 +161,7 @@ def responses_command(code: str, as_json: bool) -> None:
             "language": row["language"],
             "saved_at": row["updated_at"],
         }
-        for row in reads.campaign_responses(db, campaign["id"])
+        for row in store.respondents.campaign_responses(db, campaign["id"])
         if not held.holds(session_id=row["session_id"])
     ]
     rows += [
@@ -178,7 +178,7 @@ def responses_command(code: str, as_json: bool) -> None:
             "language": "",
             "saved_at": row["updated_at"],
         }
-        for row in reads.evidence_group_tallies(db, campaign["id"])
+        for row in store.evidence.evidence_group_tallies(db, campaign["id"])
         if not held.holds(group_session_id=row["group_session_id"])
         for value, people in json.loads(row["counts"]).items()
         if people

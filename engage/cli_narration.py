@@ -11,22 +11,24 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from engage import store
 from engage.narration import runtime
 from engage.narration import texts as narration_texts
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from media import narration
 
 
 def _campaign(code: str) -> dict:
-    campaign = reads.campaign_by_code(get_db(), code)
+    campaign = store.campaigns.campaign_by_code(get_db(), code)
     if campaign is None:
         raise click.ClickException(f"No campaign has the code {code!r}.")
     return campaign
 
 
 def _open_campaigns() -> list[dict]:
-    rows = get_db().execute("SELECT code FROM campaigns WHERE status = 'open' ORDER BY id")
-    return [reads.campaign_by_code(get_db(), row["code"]) for row in rows.fetchall()]
+    db = get_db()
+    opened = sorted(store.campaigns.open_campaigns(db), key=lambda campaign: campaign["id"])
+    return [store.campaigns.campaign_by_code(db, campaign["code"]) for campaign in opened]
 
 
 @click.command("narrate")
@@ -50,13 +52,13 @@ def narrate_command(code: str | None, jobs: int) -> None:
     found: set[tuple[str, str]] = set()
     for campaign in campaigns:
         found |= narration_texts.journey_texts(current_app._get_current_object(), campaign["code"])
-        questions = reads.campaign_questions(db, campaign["id"])
+        questions = store.campaigns.campaign_questions(db, campaign["id"])
         found |= set(narration_texts.campaign_texts(campaign, questions))
     state.register(db, sorted(found))
     if code:
         rows = [row for text, language in sorted(found) for row in state.clips(text, language)]
     else:
-        rows = reads.narration_texts(db)
+        rows = store.narration.narration_texts(db)
     tries_failed_before = state.store.failed_tries
     rendered, failed = _render_all(state, rows, jobs)
     retried = state.store.failed_tries - tries_failed_before - len(failed)
@@ -111,7 +113,7 @@ def narration_group() -> None:
 def narration_texts_command(code: str, language: str) -> None:
     """List the texts of a campaign with the key a recording is attached by."""
     campaign = _campaign(code)
-    recordings = reads.recordings_for_campaign(get_db(), campaign["id"])
+    recordings = store.narration.recordings_for_campaign(get_db(), campaign["id"])
     for text in _texts(campaign, language):
         key = narration.text_key(text, language)
         mark = "recorded" if (key, _base(language)) in recordings else "generated"
@@ -138,7 +140,9 @@ def narration_record(code: str, key: str, recording: Path, language: str) -> Non
         runtime().store.add_recording(recording, clip_key)
     except narration.RecordingRejected as error:
         raise click.ClickException(str(error)) from None
-    replaced = writes.set_recording(get_db(), campaign["id"], key, _base(language), clip_key)
+    replaced = store.narration.set_recording(
+        get_db(), campaign["id"], key, _base(language), clip_key
+    )
     _forget_clip(replaced, keep=clip_key)
     click.echo(f"Recorded voice in use for {key}.")
 
@@ -151,7 +155,7 @@ def narration_record(code: str, key: str, recording: Path, language: str) -> Non
 def narration_remove(code: str, key: str, language: str) -> None:
     """Stop using a recording for a text, so generated speech is used again."""
     campaign = _campaign(code)
-    removed = writes.remove_recording(get_db(), campaign["id"], key, _base(language))
+    removed = store.narration.remove_recording(get_db(), campaign["id"], key, _base(language))
     if removed is None:
         raise click.ClickException(f"{key} has no recording.")
     _forget_clip(removed)
@@ -164,13 +168,13 @@ def _base(language: str) -> str:
 
 def _texts(campaign: dict, language: str) -> list[str]:
     """Return the campaign's question wording and every registered text in a language."""
-    questions = reads.campaign_questions(get_db(), campaign["id"])
+    questions = store.campaigns.campaign_questions(get_db(), campaign["id"])
     ordered = [
         text
         for text, lang in narration_texts.campaign_texts(campaign, questions)
         if lang == language
     ]
-    for row in reads.narration_texts(get_db()):
+    for row in store.narration.narration_texts(get_db()):
         if row["language"] == _base(language) and row["speed"] == narration.DEFAULT_SPEED:
             ordered.append(row["text"])
     return list(dict.fromkeys(ordered))
@@ -185,7 +189,11 @@ def _check_key(campaign: dict, key: str, language: str) -> None:
 
 def _forget_clip(clip_key: str | None, keep: str | None = None) -> None:
     """Delete a recorded clip's files once no campaign uses them."""
-    if clip_key and clip_key != keep and not reads.recorded_clip_in_use(get_db(), clip_key):
+    if (
+        clip_key
+        and clip_key != keep
+        and not store.narration.recorded_clip_in_use(get_db(), clip_key)
+    ):
         runtime().store.remove(clip_key)
 
 

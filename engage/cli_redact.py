@@ -5,12 +5,12 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from engage import redact_list
-from engage.store import get_db, reads
+from engage import redact_list, store
+from engage.store import get_db
 
 
 def _campaign(code: str) -> dict:
-    campaign = reads.campaign_by_code(get_db(), code)
+    campaign = store.campaigns.campaign_by_code(get_db(), code)
     if campaign is None:
         raise click.ClickException(f"No campaign has the code {code!r}.")
     return campaign

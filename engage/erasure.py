@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from engage.store import reads, writes
+from engage import store
 
 
 @dataclass
@@ -30,16 +30,16 @@ def erase_respondent(db: Database, session_id: int, by: int | None, reason: str)
     from engage import mediaanswers, narration
     from engage.respondent.forms import spell_code
 
-    held = reads.session_personal_files(db, session_id)
-    respondent = reads.respondent_session(db, session_id)
+    held = store.media.session_personal_files(db, session_id)
+    respondent = store.respondents.respondent_session(db, session_id)
     # The code spelt out for its play button is a narrated text too: it goes with the rest.
     spoken = held["words"] | ({spell_code(respondent["resume_code"])} if respondent else set())
-    clip_keys = reads.narration_keys_for_texts(db, spoken)
-    with writes.transaction(db):
-        writes.forget_narration(db, clip_keys)
-        writes.erase_session(db, session_id)
-        writes.audit(db, by, "erase", f"session:{session_id}", reason)
-    writes.scrub_erased(db)
+    clip_keys = store.narration.narration_keys_for_texts(db, spoken)
+    with store.transaction(db):
+        store.narration.forget_narration(db, clip_keys)
+        store.respondents.erase_session(db, session_id)
+        store.staff.audit(db, by, "erase", f"session:{session_id}", reason)
+    store.respondents.scrub_erased(db)
     files = mediaanswers.sweep_blobs(sorted(held["digests"]))
     for upload_id in held["uploads"]:
         part = mediaanswers.part_path(upload_id)

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from engage import content, snapshots
-from engage.store import reads, writes
+from engage import content, snapshots, store
 from exports import redaction
 from exports.content import Progress, Tally
 from exports.records import (
@@ -28,11 +27,11 @@ from exports.writers import WRITERS
 
 def suggest_redactions(db: Database, campaign_id: int) -> int:
     """Suggest redactions for every item that has none yet; return how many were done."""
-    names = reads.redaction_names(db, campaign_id)
-    items = reads.items_needing_suggestions(db, campaign_id)
+    names = store.review.redaction_names(db, campaign_id)
+    items = store.review.items_needing_suggestions(db, campaign_id)
     for item in items:
         spans = redaction.suggest(item["text"], names)
-        writes.record_redaction_suggestions(
+        store.review.record_redaction_suggestions(
             db, item["id"], [(s.start, s.end, s.kind) for s in spans]
         )
     return len(items)
@@ -45,7 +44,9 @@ def campaign_info(campaign: dict, db: Database | None = None, owner: str = "") -
     dates covers; `owner` is the lead who runs the export.
     """
     framework = content.library().framework(campaign["framework_id"])
-    answered = reads.evidence_answer_dates(db, campaign["id"]) if db is not None else ("", "")
+    answered = (
+        store.evidence.evidence_answer_dates(db, campaign["id"]) if db is not None else ("", "")
+    )
     statements = []
     for statement_id in campaign["statement_ids"]:
         statement = framework.statement(statement_id)
@@ -68,20 +69,22 @@ def campaign_info(campaign: dict, db: Database | None = None, owner: str = "") -
         min_group_size=campaign["min_group_size"],
         min_cell_count=campaign["min_cell_count"],
         is_demo=bool(campaign["is_demo"]),
-        exported_at=writes.now(),
+        exported_at=store.now(),
         answers_from=answered[0],
         answers_to=answered[1],
         owner=owner,
     )
 
 
-def answer_records(db: Database, campaign_id: int, held: reads.Held) -> Iterator[AnswerRecord]:
+def answer_records(
+    db: Database, campaign_id: int, held: store.safeguarding.Held
+) -> Iterator[AnswerRecord]:
     """Yield every scale answer as the exports count it: people's own, then group tallies.
 
     A group tally stays the group's own record: one line per question and answer, standing
     for the `count` people who chose it, never spread into made-up individuals.
     """
-    for row in reads.evidence_answers(db, campaign_id):
+    for row in store.evidence.evidence_answers(db, campaign_id):
         yield AnswerRecord(
             respondent_key=f"s{row['session_id']}",
             statement_id=row["statement_id"],
@@ -92,7 +95,7 @@ def answer_records(db: Database, campaign_id: int, held: reads.Held) -> Iterator
             language=row["language"],
             held=held.holds(session_id=row["session_id"]),
         )
-    for row in reads.evidence_group_tallies(db, campaign_id):
+    for row in store.evidence.evidence_group_tallies(db, campaign_id):
         for value, count in json.loads(row["counts"]).items():
             if count > 0:
                 yield AnswerRecord(
@@ -108,8 +111,8 @@ def answer_records(db: Database, campaign_id: int, held: reads.Held) -> Iterator
                 )
 
 
-def _quotes(db: Database, campaign_id: int, held: reads.Held) -> Iterator[QuoteRecord]:
-    for row in reads.evidence_quotes(db, campaign_id):
+def _quotes(db: Database, campaign_id: int, held: store.safeguarding.Held) -> Iterator[QuoteRecord]:
+    for row in store.evidence.evidence_quotes(db, campaign_id):
         yield QuoteRecord(
             evidence_ref=row["evidence_ref"],
             statement_ids=tuple(json.loads(row["statement_ids"])),
@@ -135,7 +138,7 @@ def _quotes(db: Database, campaign_id: int, held: reads.Held) -> Iterator[QuoteR
 
 def quote_records(db: Database, campaign_id: int) -> Iterator[QuoteRecord]:
     """Yield the campaign's quotes as the exports see them, to decide what may be shared."""
-    return _quotes(db, campaign_id, reads.held_for_safeguarding(db, campaign_id))
+    return _quotes(db, campaign_id, store.safeguarding.held_for_safeguarding(db, campaign_id))
 
 
 def redacted_words(item: dict) -> str:
@@ -154,15 +157,15 @@ def scrubbed_description(item: dict) -> str:
     return redaction.scrub_translation(item["media_description"], item["text"], spans)
 
 
-def _media(db: Database, campaign_id: int, held: reads.Held) -> list[MediaRecord]:
+def _media(db: Database, campaign_id: int, held: store.safeguarding.Held) -> list[MediaRecord]:
     """Return the campaign's media answers with the cleaned file each one would share."""
     from engage.mediaanswers import blob_store
 
-    store = blob_store()
+    blobs = blob_store()
     records = []
-    for item in reads.evidence_media(db, campaign_id):
+    for item in store.evidence.evidence_media(db, campaign_id):
         reference = f"EV-MEDIA-{item['id']:04d}"
-        answer = reads.media_item(db, item["item_id"])
+        answer = store.media.media_item(db, item["item_id"])
         records.append(
             MediaRecord(
                 reference=reference,
@@ -174,7 +177,7 @@ def _media(db: Database, campaign_id: int, held: reads.Held) -> list[MediaRecord
                 respondent_group=item["respondent_group"] or "",
                 answered_how=item["answered_how"] or "",
                 file_name=f"{reference}.{answer['ext']}" if answer else "",
-                source_path=str(store.path(answer["sha256"])) if answer else None,
+                source_path=str(blobs.path(answer["sha256"])) if answer else None,
                 included=bool(item["included"]),
                 held=bool(item["held_for_safeguarding"])
                 or held.holds(item["session_id"], item["group_session_id"]),
@@ -183,8 +186,10 @@ def _media(db: Database, campaign_id: int, held: reads.Held) -> list[MediaRecord
     return records
 
 
-def _participants(db: Database, campaign_id: int, held: reads.Held) -> Iterator[ParticipantRecord]:
-    for row in reads.evidence_participants(db, campaign_id):
+def _participants(
+    db: Database, campaign_id: int, held: store.safeguarding.Held
+) -> Iterator[ParticipantRecord]:
+    for row in store.evidence.evidence_participants(db, campaign_id):
         yield ParticipantRecord(
             respondent_key=f"s{row['id']}",
             respondent_group=row["respondent_group"] or "",
@@ -193,7 +198,7 @@ def _participants(db: Database, campaign_id: int, held: reads.Held) -> Iterator[
             finished=row["finished_at"] is not None,
             held=held.holds(session_id=row["id"]),
         )
-    for row in reads.evidence_group_sessions(db, campaign_id):
+    for row in store.evidence.evidence_group_sessions(db, campaign_id):
         yield ParticipantRecord(
             respondent_key=f"g{row['id']}",
             respondent_group=row["respondent_group"],
@@ -210,12 +215,12 @@ def _participants(db: Database, campaign_id: int, held: reads.Held) -> Iterator[
 def export_input(
     db: Database,
     campaign: dict,
-    held: reads.Held | None = None,
+    held: store.safeguarding.Held | None = None,
     *,
     owner: str = "",
     sign_off: SignOff | None = None,
 ) -> ExportInput:
-    """Gather a campaign's records (as `reads.campaign_by_code` gives it) for an export.
+    """Gather a campaign's records (as `store.campaigns.campaign_by_code` gives it) for an export.
 
     This is the one path from the store to the evidence: the exports, the triangulation
     page and "you said" all read it. People's answers and advocates' group tallies come in
@@ -224,7 +229,7 @@ def export_input(
     Answers and quotes stream from the store as the export reads them.
     """
     if held is None:
-        held = reads.held_for_safeguarding(db, campaign["id"])
+        held = store.safeguarding.held_for_safeguarding(db, campaign["id"])
     return ExportInput(
         campaign=campaign_info(campaign, db, owner),
         answers=answer_records(db, campaign["id"], held),
@@ -257,11 +262,11 @@ def export_campaign(
     live = export_input(db, campaign, owner=owner or by or "", sign_off=sign_off)
     data = snapshots.published_input(db, campaign, live)
     tally = writer(data, path, progress)
-    log_id = writes.log_export(
+    log_id = store.evidence.log_export(
         db, campaign["id"], export_format, path.name, quotes=tally.quotes, media=tally.media, by=by
     )
     if sign_off is not None:
-        writes.sign_off_export(
+        store.evidence.sign_off_export(
             db,
             log_id,
             approved_by=sign_off.approved_by,
@@ -307,11 +312,8 @@ def seed_demo_responses(db: Database, campaign: dict, total: int) -> int:
     The same respondents come out every time (each is drawn from its own seeded generator),
     so running the demo again adds only what is missing.
     """
-    existing = db.execute(
-        "SELECT COUNT(*) FROM respondent_sessions WHERE campaign_id = ? AND is_synthetic = 1",
-        [campaign["id"]],
-    ).fetchone()[0]
-    questions = reads.campaign_questions(db, campaign["id"])
+    existing = store.respondents.synthetic_session_count(db, campaign["id"])
+    questions = store.campaigns.campaign_questions(db, campaign["id"])
     values = ("good", "ok", "not_good") if campaign["scale_points"] == 3 else None
     sessions = []
     for index in range(existing, total):
@@ -339,7 +341,7 @@ def seed_demo_responses(db: Database, campaign: dict, total: int) -> int:
             }
         )
     if sessions:
-        writes.add_synthetic_sessions(db, campaign["id"], sessions)
+        store.respondents.add_synthetic_sessions(db, campaign["id"], sessions)
         suggest_redactions(db, campaign["id"])
     return max(existing, total)
 

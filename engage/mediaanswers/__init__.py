@@ -36,12 +36,12 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from wtforms import ValidationError
 
-from engage import csrf
+from engage import csrf, store
 from engage.errors import is_disk_full, refuse
 from engage.mediaanswers.kinds import CONSENT_CHOICES, KINDS, MESSAGES, STAMPS, Kind
 from engage.respondent import _add_code, _bound_session, _load_campaign, forms
 from engage.safeguarding import check_free_text
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from media import av, images, pictures
 from media.blobs import BlobStore
 from media.probe import MediaRefused
@@ -143,7 +143,7 @@ def _page_respondent():
 
 
 def _own_item(item_id: int, respondent: dict) -> dict:
-    item = reads.media_item(get_db(), item_id)
+    item = store.media.media_item(get_db(), item_id)
     if item is None or item["session_id"] != respondent["id"]:
         refuse(404)
     return item
@@ -335,7 +335,7 @@ def _quota() -> int:
 
 
 def _over_quota(respondent: dict, more: int) -> bool:
-    _, used = reads.media_bytes_held(get_db(), respondent["id"])
+    _, used = store.media.media_bytes_held(get_db(), respondent["id"])
     return used + more > _quota()
 
 
@@ -351,7 +351,7 @@ def _store(
 
     `source` and everything made from it stay in `work`, the request's own folder.
     """
-    store = blob_store()
+    blobs = blob_store()
     digests: list[str] = []
     try:
         item = {"session_id": respondent["id"], "kind": kind, "question_id": question_id}
@@ -361,8 +361,8 @@ def _store(
                 if processing == "drawing"
                 else images.process_image(source)
             )
-            digests.append(store.put_bytes(safe.full.data, work / "full"))
-            digests.append(store.put_bytes(safe.thumb.data, work / "thumb"))
+            digests.append(blobs.put_bytes(safe.full.data, work / "full"))
+            digests.append(blobs.put_bytes(safe.thumb.data, work / "thumb"))
             item.update(
                 sha256=digests[0],
                 thumb_sha256=digests[1],
@@ -376,8 +376,8 @@ def _store(
             clean = av.clean_video(source, work)
             poster = av.poster_frame(clean, work / "poster.jpg")
             size = clean.path.stat().st_size
-            digests.append(store.put_file(clean.path))
-            digests.append(store.put_file(poster))
+            digests.append(blobs.put_file(clean.path))
+            digests.append(blobs.put_file(poster))
             item.update(
                 sha256=digests[0],
                 poster_sha256=digests[1],
@@ -391,7 +391,7 @@ def _store(
         else:
             clean = av.clean_audio(source, work)
             size = clean.path.stat().st_size
-            digests.append(store.put_file(clean.path))
+            digests.append(blobs.put_file(clean.path))
             item.update(
                 sha256=digests[0],
                 mime=clean.mime,
@@ -399,7 +399,7 @@ def _store(
                 size_bytes=size,
                 duration_seconds=clean.duration,
             )
-        return writes.add_media_item(get_db(), item)
+        return store.media.add_media_item(get_db(), item)
     except BaseException:
         sweep_blobs(digests)
         raise
@@ -411,16 +411,16 @@ def sweep_blobs(candidates: list[str] | None = None) -> int:
     A full sweep leaves blobs made within the last hour: one may belong to an answer whose row
     is still being written.
     """
-    store = blob_store()
-    in_use = reads.media_digests_in_use(get_db())
+    blobs = blob_store()
+    in_use = store.media.media_digests_in_use(get_db())
     if candidates is not None:
         pool = set(candidates)
     else:
         settled = time.time() - BLOB_GRACE_SECONDS
-        pool = {d for d in store.digests() if store.path(d).stat().st_mtime < settled}
+        pool = {d for d in blobs.digests() if blobs.path(d).stat().st_mtime < settled}
     gone = [digest for digest in pool if digest not in in_use]
     for digest in gone:
-        store.delete(digest)
+        blobs.delete(digest)
     return len(gone)
 
 
@@ -457,9 +457,10 @@ def sweep_uploads(stale_after: timedelta = STALLED_AFTER) -> tuple[int, int]:
     db = get_db()
     cutoff = (datetime.now(UTC) - stale_after).replace(microsecond=0).isoformat()
     dropped = sum(
-        _drop_upload(upload_id) for upload_id in reads.media_uploads_untouched_since(db, cutoff)
+        _drop_upload(upload_id)
+        for upload_id in store.media.media_uploads_untouched_since(db, cutoff)
     )
-    live = reads.media_upload_ids(db)
+    live = store.media.media_upload_ids(db)
     parts = media_root() / "uploads"
     stray = [p for p in parts.glob("*.part") if p.stem not in live] if parts.exists() else []
     for part in stray:
@@ -473,7 +474,7 @@ def _drop_upload(upload_id: str) -> bool:
     with _claim(part) as handle:
         if handle is None and part.exists():
             return False
-        writes.delete_media_upload(get_db(), upload_id)
+        store.media.delete_media_upload(get_db(), upload_id)
         part.unlink(missing_ok=True)
         return True
 
@@ -502,7 +503,7 @@ def _api_respondent() -> dict:
 
 
 def _own_upload(upload_id: str, respondent: dict) -> dict | None:
-    upload = reads.media_upload(get_db(), upload_id) if UPLOAD_ID.match(upload_id) else None
+    upload = store.media.media_upload(get_db(), upload_id) if UPLOAD_ID.match(upload_id) else None
     if upload is None or upload["session_id"] != respondent["id"]:
         return None
     return upload
@@ -526,13 +527,13 @@ def create_upload():
         return _json_refusal("bad_name", kind)
     _sweep_now_and_then()
     db = get_db()
-    if reads.media_bytes_held(db, respondent["id"])[0] >= OPEN_UPLOADS:
+    if store.media.media_bytes_held(db, respondent["id"])[0] >= OPEN_UPLOADS:
         # The person's own upload that stopped a while ago makes way for this one.
         cutoff = (datetime.now(UTC) - ABANDONED_AFTER).replace(microsecond=0).isoformat()
-        for abandoned in reads.media_uploads_untouched_since(db, cutoff, respondent["id"]):
+        for abandoned in store.media.media_uploads_untouched_since(db, cutoff, respondent["id"]):
             _drop_upload(abandoned)
     upload_id = secrets.token_urlsafe(24)
-    if not writes.create_media_upload(
+    if not store.media.create_media_upload(
         db,
         upload_id,
         respondent["id"],
@@ -542,7 +543,7 @@ def create_upload():
         max_open=OPEN_UPLOADS,
         quota=_quota(),
     ):
-        too_many = reads.media_bytes_held(db, respondent["id"])[0] >= OPEN_UPLOADS
+        too_many = store.media.media_bytes_held(db, respondent["id"])[0] >= OPEN_UPLOADS
         return _json_refusal("too_many" if too_many else "quota", kind)
     # The row comes first, so a sweep running now never takes the new file for a stray.
     part = part_path(upload_id)
@@ -610,13 +611,13 @@ def _write_chunk(handle: BinaryIO, upload: dict, kind: Kind, offset: int, length
             return _json_refusal("interrupted", kind, received=offset)
         # No room: the upload cannot finish, so nothing of it is kept.
         part_path(upload["id"]).unlink(missing_ok=True)
-        writes.delete_media_upload(get_db(), upload["id"])
+        store.media.delete_media_upload(get_db(), upload["id"])
         return _json_refusal("disk_full", kind)
     except ClientDisconnected:
         # Whatever part of the chunk arrived is dropped: the next try starts at the old offset.
         handle.truncate(offset)
         return _json_refusal("interrupted", kind, received=offset)
-    if not writes.advance_media_upload(get_db(), upload["id"], offset, offset + written):
+    if not store.media.advance_media_upload(get_db(), upload["id"], offset, offset + written):
         handle.truncate(offset)
         return _json_refusal("out_of_order", kind, received=offset)
     return jsonify({"received": offset + written, "size": upload["size"]})
@@ -671,7 +672,7 @@ def _take_private(upload_id: str, respondent: dict) -> Path | None:
         current = _own_upload(upload_id, respondent)
         if handle is None or current is None or current["received"] != current["size"]:
             return None
-        writes.delete_media_upload(get_db(), upload_id)
+        store.media.delete_media_upload(get_db(), upload_id)
         work = _work_dir()
         os.replace(part, work / "source")
         return work
@@ -704,7 +705,7 @@ def item(item_id: int):
         if text_error or len(text) > DESCRIPTION_LIMIT:
             checked.errors["description"] = _("Please write less.")
         if not checked.errors:
-            writes.set_media_consent(get_db(), item_id, consent, text)
+            store.media.set_media_consent(get_db(), item_id, consent, text)
             onward = _return_url(item_["question_id"], bool(request.args.get("change")))
             # A person's words about their picture can hold a disclosure as much as an answer.
             if check_free_text(
@@ -736,7 +737,7 @@ def remove(item_id: int):
     if away:
         return away
     item_ = _own_item(item_id, respondent)
-    writes.delete_media_item(get_db(), item_id)
+    store.media.delete_media_item(get_db(), item_id)
     sweep_blobs([d for d in (item_["sha256"], item_["thumb_sha256"], item_["poster_sha256"]) if d])
     return redirect(_return_url(item_["question_id"], bool(request.args.get("change"))))
 
@@ -756,7 +757,7 @@ def anything():
     respondent, away = _page_respondent()
     if away:
         return away
-    answered = reads.answers_for_session(get_db(), respondent["id"])
+    answered = store.respondents.answers_for_session(get_db(), respondent["id"])
     carry_on = next(
         (
             url_for("respondent.question", question_id=q["question_id"])
@@ -767,7 +768,7 @@ def anything():
     )
     return render_template(
         "mediaanswers/anything.html",
-        items=reads.media_items_for(get_db(), respondent["id"], None),
+        items=store.media.media_items_for(get_db(), respondent["id"], None),
         carry_on=carry_on,
     )
 
@@ -777,7 +778,7 @@ def media_for_question(question_id: str | None) -> list[dict]:
     respondent = _bound_session()
     if respondent is None:
         return []
-    return reads.media_items_for(get_db(), respondent["id"], question_id)
+    return store.media.media_items_for(get_db(), respondent["id"], question_id)
 
 
 def init_app(app) -> None:

@@ -9,14 +9,14 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 from flask_babel import format_date, refresh
 from flask_babel import gettext as _
 
-from engage import assist, attempts, i18n, links
+from engage import assist, attempts, i18n, links, store
 from engage import settings as personal
 from engage.campaigns import is_open, opens_later
 from engage.erasure import erase_respondent
 from engage.errors import refuse
 from engage.respondent import forms, pages
 from engage.safeguarding import check_free_text
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS, answer_choices
 
 bp = Blueprint("respondent", __name__, url_prefix="/s/<code>", template_folder="templates")
@@ -111,7 +111,7 @@ def _resume_point(respondent: dict) -> str:
         return url_for(".thanks")
     if not respondent["respondent_group"]:
         return url_for(".who")
-    answered = reads.answers_for_session(get_db(), respondent["id"])
+    answered = store.respondents.answers_for_session(get_db(), respondent["id"])
     for question in g.questions:
         if question["question_id"] not in answered:
             return url_for(".question", question_id=question["question_id"])
@@ -148,7 +148,7 @@ def choose_language():
     _remember_language(language)
     respondent = _bound_session()
     if respondent is not None:
-        writes.set_session_language(get_db(), respondent["id"], language)
+        store.respondents.set_session_language(get_db(), respondent["id"], language)
     # A page outside the journey ("you said") asks to come back to itself.
     return redirect(_same_campaign_page(request.form.get("next", "")))
 
@@ -171,9 +171,9 @@ def consent():
                     _unbind()
                 return redirect(url_for(".no_thanks"))
             if respondent:
-                writes.update_consent(get_db(), respondent["id"], choices)
+                store.respondents.update_consent(get_db(), respondent["id"], choices)
                 return redirect(_resume_point(respondent))
-            respondent = writes.start_session(
+            respondent = store.respondents.start_session(
                 get_db(), g.campaign["id"], choices, g.language, **assist.start_fields(g.campaign)
             )
             assist.note_session(g.campaign, respondent)
@@ -214,7 +214,7 @@ def who():
             form.setlist("answered_how", [assisted.value])
         checked = forms.who(form, groups, ANSWERED_HOW)
         if not checked.errors:
-            writes.set_who(
+            store.respondents.set_who(
                 get_db(),
                 respondent["id"],
                 checked.values["respondent_group"],
@@ -222,7 +222,9 @@ def who():
             )
             if request.args.get("change"):
                 return redirect(url_for(".check"))
-            return redirect(_resume_point(reads.respondent_session(get_db(), respondent["id"])))
+            return redirect(
+                _resume_point(store.respondents.respondent_session(get_db(), respondent["id"]))
+            )
         status = 400
     else:
         checked.values = {
@@ -262,7 +264,7 @@ def question(question_id: str):
         checked = forms.answer(request.form, [c.value for c in choices], stopping)
         if not checked.errors:
             if "answer" in checked.values:
-                writes.save_answer(
+                store.respondents.save_answer(
                     get_db(),
                     respondent["id"],
                     question_id,
@@ -294,7 +296,7 @@ def question(question_id: str):
             return redirect(onward)
         status = 400
     else:
-        saved = reads.answer_to(get_db(), respondent["id"], question_id)
+        saved = store.respondents.answer_to(get_db(), respondent["id"], question_id)
         has_media = bool(saved["has_media"])
         answered = saved["value"] is not None
         checked = forms.Checked(
@@ -344,11 +346,11 @@ def check():
     if not respondent["respondent_group"]:
         return redirect(url_for(".who"))
     if request.method == "POST":
-        writes.finish_session(get_db(), respondent["id"])
+        store.respondents.finish_session(get_db(), respondent["id"])
         _unbind()
         _remember_finished_code(respondent["resume_code"])
         return redirect(url_for(".thanks"))
-    answers = reads.answers_for_session(get_db(), respondent["id"])
+    answers = store.respondents.answers_for_session(get_db(), respondent["id"])
     choices = {c.value: c for c in answer_choices(g.campaign["scale_points"])}
     return render_template(
         "respondent/check.html",
@@ -415,7 +417,9 @@ def my_answers():
     typed = request.form.get("resume_code", "")[:40]
     code = forms.normalise_resume_code(typed)
     attempt = _code_attempt() if code else None
-    respondent = reads.session_by_resume_code(get_db(), g.campaign["id"], code) if code else None
+    respondent = (
+        store.respondents.session_by_resume_code(get_db(), g.campaign["id"], code) if code else None
+    )
     if respondent is None:
         return render_template(
             "respondent/my_answers_code.html",
@@ -438,7 +442,7 @@ def my_answers():
         "respondent/my_answers.html",
         respondent=respondent,
         resume_code=code,
-        answers=reads.answers_for_session(get_db(), respondent["id"]),
+        answers=store.respondents.answers_for_session(get_db(), respondent["id"]),
         choices={c.value: c for c in answer_choices(g.campaign["scale_points"])},
         groups=RESPONDENT_GROUPS,
         ways=ANSWERED_HOW,
@@ -479,7 +483,7 @@ def resume():
                 "respondent/resume.html", error=forms.resume_code_problem(typed), typed=typed
             ), 400
         attempt = _code_attempt()
-        respondent = reads.session_by_resume_code(get_db(), g.campaign["id"], code)
+        respondent = store.respondents.session_by_resume_code(get_db(), g.campaign["id"], code)
         if respondent is None:
             return render_template(
                 "respondent/resume.html",
@@ -502,7 +506,7 @@ def resume_link(resume_code: str):
     if request.method == "GET":
         return render_template("respondent/resume_link.html", resume_code=resume_code[:40])
     attempt = _code_attempt()
-    respondent = reads.session_by_resume_code(
+    respondent = store.respondents.session_by_resume_code(
         get_db(), g.campaign["id"], forms.normalise_resume_code(resume_code)
     )
     if respondent is None:

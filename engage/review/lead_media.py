@@ -14,14 +14,14 @@ from pathlib import Path
 from flask import Blueprint, Flask, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engage import auth, typed
+from engage import auth, store, typed
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
 from engage.cli_narration import _base, _forget_clip, _texts
 from engage.errors import refuse
 from engage.narration import runtime
 from engage.review import pictures
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from media import narration
 
 bp = Blueprint("leadmedia", __name__, template_folder="templates")
@@ -51,7 +51,7 @@ def voices(code: str):
     """List a campaign's texts in one language, saying which have a recorded voice."""
     campaign = campaign_or_404(code)
     language = _language(campaign)
-    recordings = reads.recordings_for_campaign(get_db(), campaign["id"])
+    recordings = store.narration.recordings_for_campaign(get_db(), campaign["id"])
     texts = [
         {
             "key": (key := narration.text_key(text, language)),
@@ -97,9 +97,9 @@ def record_voice(code: str):
                 [_("Use a WAV, MP3, M4A or OGG sound file.")],
             )
     db = get_db()
-    with writes.transaction(db):
-        replaced = writes.set_recording(db, campaign["id"], key, _base(language), clip_key)
-        writes.audit(db, auth.current_user()["id"], "record_voice", campaign["code"], key)
+    with store.transaction(db):
+        replaced = store.narration.set_recording(db, campaign["id"], key, _base(language), clip_key)
+        store.staff.audit(db, auth.current_user()["id"], "record_voice", campaign["code"], key)
     _forget_clip(replaced, keep=clip_key)
     return redirect(url_for(".voices", code=code, language=language, done="recorded"))
 
@@ -111,7 +111,7 @@ def remove_voice(code: str):
     campaign = campaign_or_404(code)
     language = _language(campaign)
     key = request.form.get("key", "")
-    removed = writes.remove_recording(get_db(), campaign["id"], key, _base(language))
+    removed = store.narration.remove_recording(get_db(), campaign["id"], key, _base(language))
     if removed is None:
         refuse(404)
     _forget_clip(removed)
@@ -137,8 +137,8 @@ def own_pictures(code: str):
                 [_("Say what the picture shows, for people who cannot see it.")],
             )
         full, small, mime = pictures.cleaned_upload("picture")
-        with writes.transaction(db):
-            picture_id = writes.add_campaign_picture(
+        with store.transaction(db):
+            picture_id = store.media.add_campaign_picture(
                 db,
                 campaign["id"],
                 alt,
@@ -147,12 +147,12 @@ def own_pictures(code: str):
                 mime=mime,
                 by=auth.current_user()["id"],
             )
-            writes.audit(db, auth.current_user()["id"], "add_picture", code, str(picture_id))
+            store.staff.audit(db, auth.current_user()["id"], "add_picture", code, str(picture_id))
         return redirect(url_for(".own_pictures", code=code))
     return render_template(
         "review/pictures.html",
         campaign=campaign,
-        own=reads.campaign_pictures(db, campaign["id"]),
+        own=store.media.campaign_pictures(db, campaign["id"]),
         prefix=OWN_PREFIX,
     )
 
@@ -160,7 +160,7 @@ def own_pictures(code: str):
 @bp.get("/pictures/own/<int:picture_id>/<size>")
 def own_picture_file(picture_id: int, size: str):
     """Send a lead's own picture (questions show it to respondents, so it is public)."""
-    found = reads.campaign_picture(get_db(), picture_id)
+    found = store.media.campaign_picture(get_db(), picture_id)
     if found is None or size not in ("large", "small"):
         refuse(404)
     digest = found["large_sha256"] if size == "large" else found["small_sha256"]
@@ -171,7 +171,7 @@ def own_choices(campaign_id: int) -> list[tuple[str, str]]:
     """Return (picture id, alt text) for each of a campaign's own pictures."""
     return [
         (f"{OWN_PREFIX}{row['id']}", row["alt"])
-        for row in reads.campaign_pictures(get_db(), campaign_id)
+        for row in store.media.campaign_pictures(get_db(), campaign_id)
     ]
 
 

@@ -6,7 +6,8 @@ import zipfile
 
 import openpyxl
 
-from engage.store import get_db, writes
+from engage import store
+from engage.store import get_db
 from tests.conftest import csrf_token
 from tests.engage.test_media_answers import MediaRespondent
 from tests.media import samples
@@ -40,7 +41,7 @@ def test_zip_holds_consented_media_files_only(app, client, make_campaign, runner
             "SELECT id FROM review_items WHERE item_kind = 'media'"
         ).fetchall():
             # The sheet carries the lead's description, never the person's unreviewed words.
-            writes.describe_media(db, review_item_id, "A garden with flowers", "lead")
+            store.review.describe_media(db, review_item_id, "A garden with flowers", "lead")
     target = tmp_path / "evidence.zip"
     result = runner.invoke(args=["export", campaign["code"], "--format", "zip", "-o", str(target)])
     assert result.exit_code == 0, result.output

@@ -10,8 +10,9 @@ import json
 
 import pytest
 
+from engage import store
 from engage.erasure import erase_respondent
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from tests.conftest import csrf_token
 from tests.engage.journey import Respondent
 
@@ -27,7 +28,9 @@ def _answer(app, value: str, group: str = "person") -> None:
     person.start(group, "own")
     with app.app_context():
         db = get_db()
-        questions = reads.campaign_questions(db, reads.campaign_by_code(db, "snap")["id"])
+        questions = store.campaigns.campaign_questions(
+            db, store.campaigns.campaign_by_code(db, "snap")["id"]
+        )
     assert person.answer(questions[0]["question_id"], value).status_code == 302
 
 
@@ -122,7 +125,9 @@ def test_erasure_and_holds_apply_at_once(app, campaign, staff_client):
         erase_respondent(db, sessions[0], None, "asked")
         # Erasing a person erases every copy of their answers, snapshots included.
         assert db.execute("SELECT COUNT(*) FROM published_snapshots").fetchone()[0] == 0
-        writes.raise_flag(db, campaign_id=campaign["id"], reason="worried", session_id=sessions[1])
+        store.safeguarding.raise_flag(
+            db, campaign_id=campaign["id"], reason="worried", session_id=sessions[1]
+        )
     document = _export(lead)
     assert _everyone(document) == 12
     assert _all_row(document)["people"] == 12
