@@ -30,7 +30,7 @@ QUOTE_TEXT = (
 def seed(instance: Path, answers: int, quotes: int) -> dict:
     """Fill a demo campaign with synthetic answers and decided, quoted free text."""
     from engage import create_app, store
-    from engage.campaigns import ensure_demo
+    from engage.services.demo import ensure_campaign
     from engage.store import get_db
     from exports import redaction
 
@@ -39,7 +39,7 @@ def seed(instance: Path, answers: int, quotes: int) -> dict:
     with app.app_context():
         db = get_db()
         db.execute("PRAGMA synchronous = OFF")  # seeding only: the export reads normally
-        campaign = ensure_demo(db)
+        campaign = ensure_campaign(db)
         questions = [
             q["question_id"] for q in store.campaigns.campaign_questions(db, campaign["id"])
         ]

@@ -105,26 +105,3 @@ def create(
     # Recorded now, so every question's clip can be rendered ahead of the first respondent.
     narration_texts.register_campaign(db, campaign["code"])
     return campaign
-
-
-def ensure_demo(db: Database, full: bool = False) -> dict:
-    """Return the demo campaign, creating it the first time.
-
-    It covers every statement; unless `full`, with one question each (nine questions, a few
-    minutes), since trying the whole set of 27 takes about twenty.
-    """
-    existing = store.campaigns.campaign_by_code(db, DEMO_CODE)
-    if existing:
-        return existing
-    create(
-        db,
-        framework_id="cqc-la",
-        statement_ids=[],
-        title="Demo: tell us about your care and support",
-        code=DEMO_CODE,
-        is_demo=True,
-        first_question_only=not full,
-        # The demo shows every language the app ships, so a lead can try each one.
-        languages=list(LANGUAGES),
-    )
-    return store.campaigns.campaign_by_code(db, DEMO_CODE)

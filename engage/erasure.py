@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from engage import store
+from engage.services import media_files
 
 
 @dataclass
@@ -27,7 +28,7 @@ def erase_respondent(db: Database, session_id: int, by: int | None, reason: str)
     never rows that point at missing files. A safeguarding flag is kept, unlinked, because a
     disclosure of harm must stay on record for the leads.
     """
-    from engage import mediaanswers, narration
+    from engage import narration
     from engage.respondent.forms import spell_code
 
     held = store.media.session_personal_files(db, session_id)
@@ -40,9 +41,9 @@ def erase_respondent(db: Database, session_id: int, by: int | None, reason: str)
         store.respondents.erase_session(db, session_id)
         store.staff.audit(db, by, "erase", f"session:{session_id}", reason)
     store.respondents.scrub_erased(db)
-    files = mediaanswers.sweep_blobs(sorted(held["digests"]))
+    files = media_files.sweep_blobs(sorted(held["digests"]))
     for upload_id in held["uploads"]:
-        part = mediaanswers.part_path(upload_id)
+        part = media_files.part_path(upload_id)
         if part.exists():
             part.unlink()
             files += 1

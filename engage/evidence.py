@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from engage import content, snapshots, store
+from engage.services import media_files
 from exports import redaction
 from exports.content import Progress, Tally
 from exports.records import (
@@ -159,9 +159,7 @@ def scrubbed_description(item: dict) -> str:
 
 def _media(db: Database, campaign_id: int, held: store.safeguarding.Held) -> list[MediaRecord]:
     """Return the campaign's media answers with the cleaned file each one would share."""
-    from engage.mediaanswers import blob_store
-
-    blobs = blob_store()
+    blobs = media_files.blob_store()
     records = []
     for item in store.evidence.evidence_media(db, campaign_id):
         reference = f"EV-MEDIA-{item['id']:04d}"
@@ -277,82 +275,52 @@ def export_campaign(
     return tally
 
 
-# Demo data: made-up people, with made-up names and numbers for the redaction to find.
-_DEMO_GROUPS = (
-    ("person", 45),
-    ("family", 20),
-    ("advocate", 8),
-    ("staff", 17),
-    ("partner", 10),
-)
-_DEMO_LEANING = {"person": 0.55, "family": 0.45, "advocate": 0.5, "staff": 0.75, "partner": 0.6}
-_DEMO_WORDS = {
-    "en": (
-        "My support worker Dafydd Jones is kind and listens to me.",
-        "Mrs Okafor helps me every Tuesday. Call her on 07700 900123.",
-        "I did not know who to ring when my care changed on 3rd March.",
-        "My name is Priya and I want more say in my plan.",
-        "Nobody told me about the move. Write to me at 14 Elm Road, CF10 1AA.",
-        "The day centre is good. I see my friends there.",
-        "Email me at sam.taylor@example.org if you want to know more.",
-        "Staff change too often, so I have to explain things again.",
-    ),
-    "cy": (
-        "Mae fy ngofalwr yn garedig iawn.",
-        "Fy enw i yw Cerys ac rydw i'n hoffi'r ganolfan.",
-        "Does neb yn gwrando ar fy nheulu.",
-    ),
-    "pl": ("Opiekunka jest bardzo miła.",),
-}
+def response_rows(db: Database, campaign_id: int) -> tuple[list[dict], store.safeguarding.Held]:
+    """Return every saved answer and group tally line, except what safeguarding holds.
 
-
-def seed_demo_responses(db: Database, campaign: dict, total: int) -> int:
-    """Top the demo campaign up to `total` synthetic respondents; return how many there are.
-
-    The same respondents come out every time (each is drawn from its own seeded generator),
-    so running the demo again adds only what is missing.
+    A person's answer counts 1 person; a group tally line counts the people in the group who
+    chose that answer. Written words come with what a lead redacted, and what still waits for
+    a lead's decision, replaced by a label; new words get their suggestions first. The holds
+    come back too, so the caller can say what was left out.
     """
-    existing = store.respondents.synthetic_session_count(db, campaign["id"])
-    questions = store.campaigns.campaign_questions(db, campaign["id"])
-    values = ("good", "ok", "not_good") if campaign["scale_points"] == 3 else None
-    sessions = []
-    for index in range(existing, total):
-        rng = random.Random(f"engage-demo-{index}")
-        group = rng.choices([g for g, _ in _DEMO_GROUPS], [w for _, w in _DEMO_GROUPS])[0]
-        how = rng.choice(("own", "own", "helped", "answered_for")) if group == "person" else "own"
-        language = rng.choices(("en", "cy", "pl"), (80, 15, 5))[0]
-        answers = []
-        for question in questions:
-            answers.append(
-                (
-                    question["question_id"],
-                    _demo_value(rng, _DEMO_LEANING[group], values),
-                    rng.choice(_DEMO_WORDS[language]) if rng.random() < 0.15 else "",
-                )
-            )
-        sessions.append(
-            {
-                "respondent_group": group,
-                "answered_how": how,
-                "language": language,
-                "consent_quote": rng.random() < 0.75,
-                "consent_media": rng.random() < 0.5,
-                "answers": answers,
-            }
-        )
-    if sessions:
-        store.respondents.add_synthetic_sessions(db, campaign["id"], sessions)
-        suggest_redactions(db, campaign["id"])
-    return max(existing, total)
-
-
-def _demo_value(rng: random.Random, leaning: float, values: tuple[str, ...] | None) -> str:
-    roll = rng.random()
-    if roll < 0.06:
-        return "not_sure"
-    if roll < 0.08:
-        return "prefer_not_to_say"
-    scale = values or ("very_good", "good", "ok", "not_good", "very_not_good")
-    if rng.random() < leaning:
-        return scale[0] if len(scale) == 3 else rng.choice(scale[:2])
-    return rng.choice(scale[1:])
+    suggest_redactions(db, campaign_id)
+    held = store.safeguarding.held_for_safeguarding(db, campaign_id)
+    rows = [
+        {
+            "session": row["session_id"],
+            "group_session": None,
+            "question_id": row["question_id"],
+            "statement_id": row["statement_id"],
+            "value": row["value"],
+            "people": 1,
+            "free_text": redaction.apply(
+                row["free_text"], [redaction.Span(*span) for span in row["redactions"]]
+            ),
+            "respondent_group": row["respondent_group"],
+            "answered_how": row["answered_how"],
+            "language": row["language"],
+            "saved_at": row["updated_at"],
+        }
+        for row in store.respondents.campaign_responses(db, campaign_id)
+        if not held.holds(session_id=row["session_id"])
+    ]
+    rows += [
+        {
+            "session": None,
+            "group_session": row["group_session_id"],
+            "question_id": row["question_id"],
+            "statement_id": row["statement_id"],
+            "value": value,
+            "people": people,
+            "free_text": "",
+            "respondent_group": row["respondent_group"],
+            "answered_how": row["answered_how"],
+            "language": "",
+            "saved_at": row["updated_at"],
+        }
+        for row in store.evidence.evidence_group_tallies(db, campaign_id)
+        if not held.holds(group_session_id=row["group_session_id"])
+        for value, people in json.loads(row["counts"]).items()
+        if people
+    ]
+    return rows, held

@@ -405,11 +405,12 @@ def add_photo(group_id: int):
     from engage.review import pictures
 
     group = _own_group(group_id)
-    pictures.allow_upload(_campaign(group["campaign_id"])["max_photo_bytes"])
+    max_bytes = _campaign(group["campaign_id"])["max_photo_bytes"]
+    pictures.allow_upload(max_bytes)
     description = typed.clean(request.form.get("description"))
     if not description or len(description) > NOTE_LIMIT:
         refuse(400, _("Say what the photo shows"), [_("Write a few words about the flip-chart.")])
-    full, small, mime = pictures.cleaned_upload("photo")
+    full, small, mime = pictures.cleaned_upload("photo", max_bytes)
     store.media.add_group_photo(
         get_db(),
         group_id,

@@ -9,13 +9,14 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 from flask_babel import format_date, refresh
 from flask_babel import gettext as _
 
-from engage import assist, attempts, i18n, links, store
+from engage import assist, attempts, i18n, store
 from engage import settings as personal
 from engage.campaigns import is_open, opens_later
 from engage.erasure import erase_respondent
 from engage.errors import refuse
 from engage.respondent import forms, pages
 from engage.safeguarding import check_free_text
+from engage.services import links
 from engage.store import get_db
 from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS, answer_choices
 

@@ -1,13 +1,12 @@
 """A lead's own media for a campaign: recorded voices for its texts, and its own pictures.
 
-A recorded voice replaces generated speech for one text (the same work as
-`engage narration record`). A lead's own picture is cleaned like any upload and can then be
+A recorded voice replaces generated speech for one text (engage.services.recordings, as
+`engage narration record` does). A lead's own picture is cleaned like any upload and can then be
 chosen for a question: its picture id is "own-<number>", which the picture macro resolves.
 """
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from pathlib import Path
 
@@ -17,10 +16,9 @@ from flask_babel import gettext as _
 from engage import auth, store, typed
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
-from engage.cli_narration import _base, _forget_clip, _texts
 from engage.errors import refuse
-from engage.narration import runtime
 from engage.review import pictures
+from engage.services import recordings
 from engage.store import get_db
 from media import narration
 
@@ -51,14 +49,15 @@ def voices(code: str):
     """List a campaign's texts in one language, saying which have a recorded voice."""
     campaign = campaign_or_404(code)
     language = _language(campaign)
-    recordings = store.narration.recordings_for_campaign(get_db(), campaign["id"])
+    db = get_db()
+    recorded = store.narration.recordings_for_campaign(db, campaign["id"])
     texts = [
         {
             "key": (key := narration.text_key(text, language)),
             "text": text,
-            "recorded": (key, _base(language)) in recordings,
+            "recorded": (key, recordings.base_language(language)) in recorded,
         }
-        for text in _texts(campaign, language)
+        for text in recordings.campaign_texts(db, campaign, language)
     ]
     return render_template(
         "review/voices.html",
@@ -77,7 +76,8 @@ def record_voice(code: str):
     request.max_content_length = RECORDING_LIMIT + pictures.FORM_OVERHEAD
     language = _language(campaign)
     key = request.form.get("key", "")
-    if key not in {narration.text_key(t, language) for t in _texts(campaign, language)}:
+    db = get_db()
+    if key not in recordings.text_keys(db, campaign, language):
         refuse(400, _("Choose a text"), [_("Choose the words the recording says.")])
     upload = request.files.get("recording")
     if upload is None or not upload.filename:
@@ -85,22 +85,14 @@ def record_voice(code: str):
     with tempfile.TemporaryDirectory(prefix="engage-voice-") as work:
         source = Path(work) / "recording"
         upload.save(source)
-        digest = hashlib.sha256(source.read_bytes())
-        digest.update(f"\n{campaign['id']}\n{key}\n{language}".encode())
-        clip_key = digest.hexdigest()[:32]
         try:
-            runtime().store.add_recording(source, clip_key)
+            recordings.record(db, campaign, key, language, source, auth.current_user()["id"])
         except narration.RecordingRejected:
             refuse(
                 400,
                 _("We cannot use this recording"),
                 [_("Use a WAV, MP3, M4A or OGG sound file.")],
             )
-    db = get_db()
-    with store.transaction(db):
-        replaced = store.narration.set_recording(db, campaign["id"], key, _base(language), clip_key)
-        store.staff.audit(db, auth.current_user()["id"], "record_voice", campaign["code"], key)
-    _forget_clip(replaced, keep=clip_key)
     return redirect(url_for(".voices", code=code, language=language, done="recorded"))
 
 
@@ -111,10 +103,8 @@ def remove_voice(code: str):
     campaign = campaign_or_404(code)
     language = _language(campaign)
     key = request.form.get("key", "")
-    removed = store.narration.remove_recording(get_db(), campaign["id"], key, _base(language))
-    if removed is None:
+    if not recordings.remove(get_db(), campaign, key, language, auth.current_user()["id"]):
         refuse(404)
-    _forget_clip(removed)
     return redirect(url_for(".voices", code=code, language=language, done="removed"))
 
 
@@ -136,7 +126,7 @@ def own_pictures(code: str):
                 _("Describe the picture"),
                 [_("Say what the picture shows, for people who cannot see it.")],
             )
-        full, small, mime = pictures.cleaned_upload("picture")
+        full, small, mime = pictures.cleaned_upload("picture", PICTURE_LIMIT)
         with store.transaction(db):
             picture_id = store.media.add_campaign_picture(
                 db,

@@ -23,12 +23,13 @@ from flask import (
 from flask_babel import gettext as _
 
 from easyread import checks as easyread_checks
-from engage import auth, campaigns, content, links, store
+from engage import auth, campaigns, content, store
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
 from engage.errors import error_page, refuse
 from engage.respondent.forms import Checked
 from engage.review import lead_media
+from engage.services import links
 from engage.setup import forms, printable
 from engage.store import get_db
 from engage.vocab import RESPONDENT_GROUPS, SCALE_CHOICES, Choice, answer_choices

@@ -326,7 +326,7 @@ def set_you_said_published(db: Database, campaign_id: int, published: bool) -> N
     )
 
 
-# --- Migrations ---
+# --- Migrations: engage.core ---
 
 # The core tables: campaigns, their questions, respondent sessions and answers.
 
@@ -394,7 +394,7 @@ def _campaigns_sessions_answers(db: Database) -> None:
     )
 
 
-# --- Migrations ---
+# --- Migrations: engage.setup ---
 
 # Campaign set-up by leads: how families get help, and the extra words to avoid.
 
@@ -420,7 +420,7 @@ def _help_contact_and_extra_terms(db: Database) -> None:
     )
 
 
-# --- Migrations ---
+# --- Migrations: engage.pages ---
 
 # What respondent pages are made from, as one number that changes whenever any of it does.
 #

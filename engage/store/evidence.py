@@ -271,7 +271,7 @@ def take_snapshot(
     }
 
 
-# --- Migrations ---
+# --- Migrations: engage.snapshots ---
 
 # Frozen copies of what a campaign's evidence is published from.
 #

@@ -273,7 +273,7 @@ def add_campaign_picture(
     )
 
 
-# --- Migrations ---
+# --- Migrations: engage.media ---
 
 # Tables for drawings, photos, video and voice given as answers, and their uploads.
 

@@ -110,7 +110,7 @@ def forget_narration(db: Database, clip_keys: list[str]) -> None:
         db.execute("DELETE FROM narration_texts WHERE clip_key = ?", [key])
 
 
-# --- Migrations ---
+# --- Migrations: engage.narration ---
 
 # Narration tables: the texts a clip can be rendered from, and recorded voices.
 

@@ -1,4 +1,7 @@
-"""Respondents: their sessions (resume codes, consent, who answered how) and answers."""
+"""Respondents: their sessions (resume codes, consent, who answered how) and answers.
+
+Their tables are made by the `engage.core` migrations in `campaigns`, with the campaigns'.
+"""
 
 from __future__ import annotations
 

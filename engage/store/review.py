@@ -588,7 +588,7 @@ def remove_redaction_name(db: Database, campaign_id: int, name: str) -> bool:
     return cursor.rowcount == 1
 
 
-# --- Migrations ---
+# --- Migrations: engage.evidence ---
 
 # Evidence tables: review items, quotes, redactions, searching, "we will" and the export log.
 #
@@ -806,7 +806,7 @@ def _export_sign_off(db: Database) -> None:
     )
 
 
-# --- Migrations ---
+# --- Migrations: engage.review ---
 
 # Review: media answers and group notes in the review queue, and the "you said" page.
 #

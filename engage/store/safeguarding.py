@@ -206,7 +206,7 @@ def remove_concern_phrase(db: Database, phrase_id: int) -> None:
     db.execute("DELETE FROM concern_phrases WHERE id = ?", [phrase_id])
 
 
-# --- Migrations ---
+# --- Migrations: engage.assist ---
 
 # Assisted answering, group sessions and safeguarding flags.
 

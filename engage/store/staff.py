@@ -422,7 +422,7 @@ def set_pin_hash(db: Database, user_id: int, pin_hash: str | None) -> None:
     db.execute("UPDATE users SET pin_hash = ? WHERE id = ?", [pin_hash, user_id])
 
 
-# --- Migrations ---
+# --- Migrations: engage.staff ---
 
 # Staff accounts, invitations, sign-in attempts and the append-only audit log.
 

@@ -81,6 +81,12 @@ def test_a_lead_uploads_and_removes_a_recorded_voice(app, staff_client, make_cam
     assert removed.status_code == 302
     with app.app_context():
         assert store.narration.recordings_for_campaign(get_db(), campaign["id"]) == {}
+        entries = [
+            (entry["subject"], entry["detail"])
+            for entry in store.staff.audit_entries(get_db())
+            if entry["action"] == "record_voice" and entry["user_id"] is not None
+        ]
+    assert entries == [(code, f"{key} removed"), (code, key)]
 
 
 def test_a_lead_adds_a_picture_and_chooses_it_for_a_question(app, staff_client, make_campaign):

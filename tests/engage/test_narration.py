@@ -356,6 +356,14 @@ def test_a_recorded_voice_replaces_generated_narration_until_removed(
     assert generated != url
     assert generated.endswith(narration.clip_key(question, narration.voice_for("en")) + ".ogg")
     assert _fetch(client, url).status_code == 404
+    # The shell's recordings are audited as the voices page's are, by no one.
+    with app.app_context():
+        entries = [
+            (entry["user_id"], entry["subject"], entry["detail"])
+            for entry in store.staff.audit_entries(get_db())
+            if entry["action"] == "record_voice"
+        ]
+    assert entries == [(None, code, f"{key} removed"), (None, code, key)]
 
 
 def test_a_bad_recording_is_refused_and_stores_nothing(runner, app, campaign, tmp_path):

@@ -403,14 +403,14 @@ def test_group_notes_feed_the_queue_and_are_held_with_their_session(
 
 
 def test_lead_describes_media_and_views_it_with_an_audit(app, seeded, staff_client):
-    from engage import mediaanswers
+    from engage.services import media_files
 
     png = b"\x89PNG\r\n\x1a\n" + b"0" * 40
     with app.app_context():
         db = get_db()
         session_id = _respond(db, seeded["id"], "person", "own", "good", media=True)
-        mediaanswers.media_root().mkdir(parents=True, exist_ok=True)
-        digest = mediaanswers.blob_store().put_bytes(png, mediaanswers.media_root() / "scratch.png")
+        media_files.media_root().mkdir(parents=True, exist_ok=True)
+        digest = media_files.blob_store().put_bytes(png, media_files.media_root() / "scratch.png")
         media_id = store.media.add_media_item(
             db,
             {

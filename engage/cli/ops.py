@@ -1,4 +1,5 @@
-"""`engage backup` and `engage restore`: operator commands for the instance's data."""
+"""`engage serve`, `engage backup`, `engage restore` and `engage erase`: running the service
+and looking after its data."""
 
 from __future__ import annotations
 
@@ -49,7 +50,6 @@ def restore_command(source: Path, yes: bool) -> None:
 @with_appcontext
 def erase_command(resume_code: str | None, session_id: int | None, yes: bool) -> None:
     """Erase one person's answers, files, narration and index entries."""
-    from engage import store
     from engage.erasure import erase_respondent
     from engage.respondent.forms import normalise_resume_code
 
@@ -67,3 +67,14 @@ def erase_command(resume_code: str | None, session_id: int | None, yes: bool) ->
     click.echo(
         f"Erased session {erased.session_id}: {erased.files} files and {erased.clips} clips."
     )
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int, envvar="PORT")
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Serve engage with gunicorn, a production WSGI server."""
+    from engage.server import serve
+
+    serve(host, port, workers)

@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from engage import evidence, store
+from engage.cli.common import find_campaign
 from engage.store import get_db
 from exports.content import LEAD_ROLE
 from exports.records import SignOff
@@ -34,9 +35,7 @@ from exports.writers import FORMATS
 @with_appcontext
 def export_command(code: str, export_format: str, output: Path, by: str | None) -> None:
     """Export a campaign's evidence, honouring consent, redaction, suppression and holds."""
-    campaign = store.campaigns.campaign_by_code(get_db(), code)
-    if campaign is None:
-        raise click.ClickException(f"No campaign has the code {code!r}.")
+    campaign = find_campaign(code)
 
     def progress(stage: str, done: int) -> None:
         click.echo(f"{stage}: {done:,} read", err=True)
