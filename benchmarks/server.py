@@ -1,4 +1,4 @@
-"""Start engage (or a bare Flask app) under gunicorn in a child process, on loopback."""
+"""Start engage under gunicorn in a child process, on loopback."""
 
 from __future__ import annotations
 
@@ -82,23 +82,6 @@ class Server:
                 "ENGAGE_NARRATION_PRERENDER": "false",
             },
             log,
-        )
-
-    @classmethod
-    def bare_flask(cls, port: int | None = None, workers: int = 2) -> Server:
-        """Serve a one-route Flask app through engage's own server settings, as a baseline."""
-        port = port or free_port()
-        return cls(
-            [
-                sys.executable,
-                "-m",
-                "benchmarks.bare",
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-            ],
-            port,
         )
 
     def wait_ready(self, timeout: float = 30) -> None:

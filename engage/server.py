@@ -83,12 +83,8 @@ def warm_up(app) -> None:
     narration.runtime().register(get_db(), [])
 
 
-def serve(host: str, port: int, workers: int, load: Callable[[], Callable] = load_engage) -> None:
-    """Serve until stopped, with threaded workers so slow clients do not block others.
-
-    `load` makes the WSGI app; the load benchmark passes a bare Flask app, so its baseline
-    runs under exactly these settings.
-    """
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve until stopped, with threaded workers so slow clients do not block others."""
     _Gunicorn(
         {
             "bind": f"{host}:{port}",
@@ -102,5 +98,5 @@ def serve(host: str, port: int, workers: int, load: Callable[[], Callable] = loa
             # One app in the master: migrations run once, before any worker forks.
             "preload_app": True,
         },
-        load,
+        load_engage,
     ).run()
