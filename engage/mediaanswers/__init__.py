@@ -53,8 +53,6 @@ FORM_OVERHEAD = 64 * 1024
 DESCRIPTION_LIMIT = 2000
 # A person sends one file at a time; two leaves room for one that was dropped.
 OPEN_UPLOADS = 2
-# Per session, finished and unfinished together; a campaign's own limits can raise it.
-SESSION_QUOTA = 1024 * 1024 * 1024
 # A person's own upload that has not moved for this long makes way for a new one.
 ABANDONED_AFTER = timedelta(minutes=5)
 # How often each server process drops stalled uploads by itself.
@@ -268,9 +266,12 @@ def _form_upload(kind: Kind, respondent: dict, question_id: str | None, changing
 
 
 def _quota() -> int:
-    """Return how many bytes one session may hold, finished and unfinished."""
+    """Return how many bytes one session may hold, finished and unfinished.
+
+    A campaign's own file limits can raise the configured quota.
+    """
     largest = max(int(g.campaign[kind.limit_column]) for kind in KINDS.values())
-    return max(int(current_app.config.get("MEDIA_SESSION_QUOTA", SESSION_QUOTA)), 2 * largest)
+    return max(int(current_app.config["MEDIA_SESSION_QUOTA"]), 2 * largest)
 
 
 def _over_quota(respondent: dict, more: int) -> bool:

@@ -258,12 +258,34 @@ def question(question_id: str):
     changing = bool(request.args.get("change"))
     status = 200
     has_media = False
+    if changing:
+        back = url_for(".check")
+    elif index:
+        back = url_for(".question", question_id=g.questions[index - 1]["question_id"])
+    else:
+        back = url_for(".who")
     if request.method == "POST":
         action = request.form.get("action", "")
+        elsewhere = _leaving_to(action, back, question_id, changing)
         # Leaving to draw, photograph or record saves what is chosen so far, like stopping.
         stopping = action == "stop" or action.startswith("media-")
-        checked = forms.answer(request.form, [c.value for c in choices], stopping)
+        leaving = stopping or elsewhere is not None
+        checked = forms.answer(request.form, [c.value for c in choices], leaving)
+        if leaving and set(checked.errors) == {"answer"}:
+            # Words with no face chosen yet are kept as a draft: leaving never loses them.
+            checked.errors.clear()
         if not checked.errors:
+            held = "answer" in checked.values or checked.values["free_text"]
+            if held and (elsewhere is not None or "answer" not in checked.values):
+                store.respondents.keep_draft(
+                    get_db(),
+                    respondent["id"],
+                    question_id,
+                    checked.values.get("answer"),
+                    checked.values["free_text"],
+                )
+            if elsewhere is not None:
+                return redirect(elsewhere)
             if "answer" in checked.values:
                 store.respondents.save_answer(
                     get_db(),
@@ -299,20 +321,13 @@ def question(question_id: str):
     else:
         saved = store.respondents.answer_to(get_db(), respondent["id"], question_id)
         has_media = bool(saved["has_media"])
-        answered = saved["value"] is not None
-        checked = forms.Checked(
-            values={"answer": saved["value"], "free_text": saved["free_text"]} if answered else {}
-        )
+        checked = forms.Checked(values={"free_text": saved["free_text"] or ""})
+        if saved["value"] is not None:
+            checked.values["answer"] = saved["value"]
 
     def render(words: str | None = None) -> str:
         if words is not None:
             checked.values["free_text"] = words
-        if changing:
-            back = url_for(".check")
-        elif index:
-            back = url_for(".question", question_id=g.questions[index - 1]["question_id"])
-        else:
-            back = url_for(".who")
         return render_template(
             "respondent/question.html",
             question=question,
@@ -336,6 +351,31 @@ def question(question_id: str):
         )
         return pages.rendered_pages().page(key, render, checked.values.get("free_text", ""))
     return render(), status
+
+
+def _leaving_to(action: str, back: str, question_id: str, changing: bool) -> str | None:
+    """Return where a question page's other controls go, or None for saving and stopping.
+
+    Back, settings, "I am worried", the footer links and a media answer's "change" submit the
+    question's form, so what is chosen and typed is kept on the way, with JavaScript or without.
+    """
+    here = request.path + ("?change=1" if changing else "")
+    if action.startswith("item-") and action[5:].isdigit() and len(action) < 20:
+        return url_for(
+            "mediaanswers.item",
+            item_id=int(action[5:]),
+            q=question_id,
+            change=1 if changing else None,
+        )
+    places = {
+        "back": lambda: back,
+        "settings": lambda: url_for(".settings", next=here),
+        "worried": lambda: url_for(".worried", then=here),
+        "about": lambda: url_for("site.index"),
+        "credits": lambda: url_for("site.attributions"),
+    }
+    place = places.get(action)
+    return place() if place else None
 
 
 @bp.route("/check", methods=["GET", "POST"])

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from engage import auth, store, typed
+from engage import auth, store
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
 from engage.errors import refuse
-from engage.review import pictures
+from engage.review import forms, pictures
 from engage.services import recordings
 from engage.store import get_db
 from media import narration
@@ -27,7 +28,6 @@ bp = Blueprint("leadmedia", __name__, template_folder="templates")
 OWN_PREFIX = "own-"
 RECORDING_LIMIT = 50 * 1024 * 1024
 PICTURE_LIMIT = 20 * 1024 * 1024
-ALT_LIMIT = 200
 
 
 bp.context_processor(auth.staff_context)
@@ -48,7 +48,11 @@ def _language(campaign: dict) -> str:
 def voices(code: str):
     """List a campaign's texts in one language, saying which have a recorded voice."""
     campaign = campaign_or_404(code)
-    language = _language(campaign)
+    return _voices_page(campaign, _language(campaign), forms.VoiceForm(formdata=None))
+
+
+def _voices_page(campaign: dict, language: str, form, status: int = 200):
+    """Render the voices page; an upload sent with a mistake shows it beside the field."""
     db = get_db()
     recorded = store.narration.recordings_for_campaign(db, campaign["id"])
     texts = [
@@ -59,13 +63,16 @@ def voices(code: str):
         }
         for text in recordings.campaign_texts(db, campaign, language)
     ]
+    form.key.choices = [(row["key"], row["text"]) for row in texts]
     return render_template(
         "review/voices.html",
         campaign=campaign,
         language=language,
         texts=texts,
         done=request.args.get("done", ""),
-    )
+        form=form,
+        page_errors=form.errors,
+    ), status
 
 
 @bp.post("/staff/campaigns/<code>/voices")
@@ -75,24 +82,24 @@ def record_voice(code: str):
     campaign = campaign_or_404(code)
     request.max_content_length = RECORDING_LIMIT + pictures.FORM_OVERHEAD
     language = _language(campaign)
-    key = request.form.get("key", "")
+    form = forms.VoiceForm()
     db = get_db()
-    if key not in recordings.text_keys(db, campaign, language):
-        refuse(400, _("Choose a text"), [_("Choose the words the recording says.")])
-    upload = request.files.get("recording")
-    if upload is None or not upload.filename:
-        refuse(400, _("Choose a recording"), [_("Choose the sound file to use.")])
+    form.key.choices = [
+        (narration.text_key(t, language), t)
+        for t in recordings.campaign_texts(db, campaign, language)
+    ]
+    if not form.validate():
+        return _voices_page(campaign, language, form, 400)
+    key = form.key.data
+    upload = form.recording.data
     with tempfile.TemporaryDirectory(prefix="engage-voice-") as work:
         source = Path(work) / "recording"
         upload.save(source)
         try:
             recordings.record(db, campaign, key, language, source, auth.current_user()["id"])
         except narration.RecordingRejected:
-            refuse(
-                400,
-                _("We cannot use this recording"),
-                [_("Use a WAV, MP3, M4A or OGG sound file.")],
-            )
+            form.recording.errors = [_("Use a WAV, MP3, M4A or OGG sound file.")]
+            return _voices_page(campaign, language, form, 400)
     return redirect(url_for(".voices", code=code, language=language, done="recorded"))
 
 
@@ -117,34 +124,51 @@ def own_pictures(code: str):
     """List the campaign's own pictures and take a new one, with its alt text."""
     campaign = campaign_or_404(code)
     db = get_db()
-    if request.method == "POST":
-        pictures.allow_upload(PICTURE_LIMIT)
-        alt = typed.clean(request.form.get("alt"), one_line=True)
-        if not alt or len(alt) > ALT_LIMIT:
-            refuse(
-                400,
-                _("Describe the picture"),
-                [_("Say what the picture shows, for people who cannot see it.")],
-            )
-        full, small, mime = pictures.cleaned_upload("picture", PICTURE_LIMIT)
-        with store.transaction(db):
-            picture_id = store.media.add_campaign_picture(
-                db,
-                campaign["id"],
-                alt,
-                large_sha256=full,
-                small_sha256=small,
-                mime=mime,
-                by=auth.current_user()["id"],
-            )
-            store.staff.audit(db, auth.current_user()["id"], "add_picture", code, str(picture_id))
-        return redirect(url_for(".own_pictures", code=code))
+    if request.method == "GET":
+        return _pictures_page(campaign, forms.OwnPictureForm(formdata=None))
+    pictures.allow_upload(PICTURE_LIMIT)
+    form = forms.OwnPictureForm()
+    kept = _kept_upload(form.picture, "picture", PICTURE_LIMIT) if form.validate() else None
+    if kept is None:
+        return _pictures_page(campaign, form, 400)
+    full, small, mime = kept
+    with store.transaction(db):
+        picture_id = store.media.add_campaign_picture(
+            db,
+            campaign["id"],
+            " ".join(form.alt.data.split()),
+            large_sha256=full,
+            small_sha256=small,
+            mime=mime,
+            by=auth.current_user()["id"],
+        )
+        store.staff.audit(db, auth.current_user()["id"], "add_picture", code, str(picture_id))
+    return redirect(url_for(".own_pictures", code=code))
+
+
+def _pictures_page(campaign: dict, form, status: int = 200):
+    """Render the own pictures page with its form, as sent back when something needs fixing."""
     return render_template(
         "review/pictures.html",
         campaign=campaign,
-        own=store.media.campaign_pictures(db, campaign["id"]),
+        own=store.media.campaign_pictures(get_db(), campaign["id"]),
         prefix=OWN_PREFIX,
-    )
+        form=form,
+        page_errors=form.errors,
+    ), status
+
+
+def _kept_upload(field, name: str, max_bytes: int):
+    """Return the cleaned picture a form sent, or None with why it was refused beside the field.
+
+    Too big or not a picture is a mistake the lead can put right on the same form; a busy
+    server still gets the "try again" page.
+    """
+    try:
+        return pictures.cleaned_upload(name, max_bytes)
+    except (BadRequest, RequestEntityTooLarge) as refused:
+        field.errors = [" ".join(str(line) for line in refused.easy_lines or [])]
+        return None
 
 
 @bp.get("/pictures/own/<int:picture_id>/<size>")

@@ -30,9 +30,6 @@ UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
 # An upload nobody has added to for this long is dropped, with its part file.
 STALLED_AFTER = timedelta(hours=6)
 
-# How long a request waits for a free processing slot before it is told to try again.
-BUSY_WAIT_SECONDS = 5.0
-
 # A blob this new may belong to an answer still being recorded, so a full sweep leaves it.
 BLOB_GRACE_SECONDS = 3600
 
@@ -85,7 +82,7 @@ def claim_part(part: Path) -> Iterator[BinaryIO | None]:
 
 def busy_wait() -> float:
     """Return how long a request waits for a free processing slot."""
-    return float(current_app.config.get("MEDIA_BUSY_WAIT", BUSY_WAIT_SECONDS))
+    return float(current_app.config["MEDIA_BUSY_WAIT"])
 
 
 def keep_answer_file(

@@ -62,13 +62,19 @@ def answers_for_session(db: Database, session_id: int) -> dict[str, dict]:
 
 
 def answer_to(db: Database, session_id: int, question_id: str) -> dict | None:
-    """Return a session's answer to one question, with whether it has media answers too."""
+    """Return a session's answer to one question, with whether it has media answers too.
+
+    A draft, left when the person went elsewhere before saving, wins over the saved answer.
+    """
     return fetch_one(
         db,
-        "SELECT value, free_text, EXISTS (SELECT 1 FROM media_items m "
+        "SELECT COALESCE(d.value, a.value) AS value, "
+        "CASE WHEN d.session_id IS NULL THEN a.free_text ELSE d.free_text END AS free_text, "
+        "EXISTS (SELECT 1 FROM media_items m "
         "WHERE m.session_id = :session AND m.question_id = :question) AS has_media "
         "FROM (SELECT 1) LEFT JOIN answers a "
-        "ON a.session_id = :session AND a.question_id = :question",
+        "ON a.session_id = :session AND a.question_id = :question "
+        "LEFT JOIN answer_drafts d ON d.session_id = :session AND d.question_id = :question",
         {"session": session_id, "question": question_id},
     )
 
@@ -281,18 +287,36 @@ def save_answer(
             ],
         )
         db.execute(
+            "DELETE FROM answer_drafts WHERE session_id = ? AND question_id = ?",
+            [session_id, question_id],
+        )
+        db.execute(
             "UPDATE respondent_sessions SET updated_at = ? WHERE id = ?", [stamp, session_id]
         )
 
 
-def finish_session(db: Database, session_id: int) -> None:
-    """Mark a session as sent."""
-    stamp = now()
+def keep_draft(
+    db: Database, session_id: int, question_id: str, value: str | None, free_text: str
+) -> None:
+    """Keep what a person chose or typed on a question they left before saving it."""
     db.execute(
-        "UPDATE respondent_sessions SET finished_at = COALESCE(finished_at, ?), updated_at = ? "
-        "WHERE id = ?",
-        [stamp, stamp, session_id],
+        "INSERT INTO answer_drafts (session_id, question_id, value, free_text, updated_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, question_id) DO UPDATE SET "
+        "value = excluded.value, free_text = excluded.free_text, updated_at = excluded.updated_at",
+        [session_id, question_id, value, free_text, now()],
     )
+
+
+def finish_session(db: Database, session_id: int) -> None:
+    """Mark a session as sent; words never saved as an answer are not kept past it."""
+    stamp = now()
+    with transaction(db):
+        db.execute(
+            "UPDATE respondent_sessions SET finished_at = COALESCE(finished_at, ?), "
+            "updated_at = ? WHERE id = ?",
+            [stamp, stamp, session_id],
+        )
+        db.execute("DELETE FROM answer_drafts WHERE session_id = ?", [session_id])
 
 
 def erase_session(db: Database, session_id: int) -> None:

@@ -10,6 +10,7 @@ ROLES = ("anonymous", "lead", "supporter", "advocate")
 STAFF_GET_MATRIX = {
     "/staff/": {"anonymous": 302, "lead": 200, "supporter": 200, "advocate": 200},
     "/staff/audit": {"anonymous": 302, "lead": 200, "supporter": 403, "advocate": 403},
+    "/staff/patterns": {"anonymous": 302, "lead": 200, "supporter": 200, "advocate": 200},
     "/staff/sign-in": {"anonymous": 200, "lead": 200, "supporter": 200, "advocate": 200},
     "/staff/session": {"anonymous": 401, "lead": 200, "supporter": 200, "advocate": 200},
     "/staff/erase": {"anonymous": 302, "lead": 200, "supporter": 403, "advocate": 403},
