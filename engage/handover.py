@@ -14,9 +14,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import g, session
 from flask_babel import gettext as _
 
-from engage import attempts, auth
+from engage import attempts, auth, store
 from engage.i18n import lazy_gettext as _l
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def live_handover(marker: dict | None) -> dict | None:
     cached = g.get("assist_handover")
     if cached is not None and cached[0] == marker["handover"]:
         return cached[1]
-    row = reads.handover_by_token_hash(get_db(), token_hash(marker["handover"][:100]))
+    row = store.staff.handover_by_token_hash(get_db(), token_hash(marker["handover"][:100]))
     if (
         row is None
         or row["taken_back_at"] is not None
@@ -102,7 +102,7 @@ def note_session(campaign: dict, respondent: dict) -> None:
     marker = _marker_for(campaign)
     if marker and respondent.get("supporter_id") == marker["supporter"]:
         session["assist"] = {**marker, "session": respondent["id"]}
-        writes.note_handover_session(get_db(), live_handover(marker)["id"], respondent["id"])
+        store.staff.note_handover_session(get_db(), live_handover(marker)["id"], respondent["id"])
 
 
 # --- PINs ---

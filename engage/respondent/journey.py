@@ -7,7 +7,7 @@ import time
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from engage import attempts, handover, i18n, links, resume_codes
+from engage import attempts, handover, i18n, resume_codes, store
 from engage import settings as personal
 from engage.erasure import erase_respondent, forget_changed_words
 from engage.errors import refuse
@@ -20,7 +20,8 @@ from engage.respondent.binding import (
     unbind,
 )
 from engage.safeguarding import check_free_text
-from engage.store import get_db, reads, writes
+from engage.services import links
+from engage.store import get_db
 from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS, answer_choices
 
 bp = Blueprint("journey", __name__)
@@ -40,7 +41,7 @@ def _resume_point(respondent: dict) -> str:
         return url_for(".thanks")
     if not respondent["respondent_group"]:
         return url_for(".who")
-    answered = reads.answers_for_session(get_db(), respondent["id"])
+    answered = store.respondents.answers_for_session(get_db(), respondent["id"])
     for question in g.questions:
         if question["question_id"] not in answered:
             return url_for(".question", question_id=question["question_id"])
@@ -77,7 +78,7 @@ def choose_language():
     remember_language(language)
     respondent = bound_session()
     if respondent is not None:
-        writes.set_session_language(get_db(), respondent["id"], language)
+        store.respondents.set_session_language(get_db(), respondent["id"], language)
     # A page outside the journey ("you said") asks to come back to itself.
     return redirect(_same_campaign_page(request.form.get("next", "")))
 
@@ -151,7 +152,7 @@ def _consent_answered(step: int, respondent: dict | None, answered: dict):
     if respondent:
         if step:
             choices = {key: answered[key] == "yes" for key in forms.CONSENT_KEYS}
-            writes.update_consent(get_db(), respondent["id"], choices)
+            store.respondents.update_consent(get_db(), respondent["id"], choices)
         if last:
             return redirect(_resume_point(respondent))
         return redirect(url_for(CONSENT_STEPS[step + 1][1]))
@@ -160,7 +161,7 @@ def _consent_answered(step: int, respondent: dict | None, answered: dict):
         return redirect(url_for(CONSENT_STEPS[step + 1][1]))
     _hold("consent", None)
     choices = {key: answered[key] == "yes" for key in forms.CONSENT_KEYS}
-    respondent = writes.start_session(
+    respondent = store.respondents.start_session(
         get_db(), g.campaign["id"], choices, g.language, **handover.start_fields(g.campaign)
     )
     handover.note_session(g.campaign, respondent)
@@ -298,11 +299,11 @@ def who_how():
 
 
 def _who_answered(respondent: dict, group: str, how: str, changing: bool):
-    writes.set_who(get_db(), respondent["id"], group, how)
+    store.respondents.set_who(get_db(), respondent["id"], group, how)
     _hold("who", None)
     if changing:
         return redirect(url_for(".check"))
-    return redirect(_resume_point(reads.respondent_session(get_db(), respondent["id"])))
+    return redirect(_resume_point(store.respondents.respondent_session(get_db(), respondent["id"])))
 
 
 @bp.route("/q/<question_id>", methods=["GET", "POST"])
@@ -337,7 +338,7 @@ def question(question_id: str):
         if not checked.errors:
             held = "answer" in checked.values or checked.values["free_text"]
             if held and (elsewhere is not None or "answer" not in checked.values):
-                writes.keep_draft(
+                store.respondents.keep_draft(
                     get_db(),
                     respondent["id"],
                     question_id,
@@ -347,9 +348,11 @@ def question(question_id: str):
             if elsewhere is not None:
                 return redirect(elsewhere)
             if "answer" in checked.values:
-                before = reads.answer_to(get_db(), respondent["id"], question_id)["free_text"]
+                before = store.respondents.answer_to(get_db(), respondent["id"], question_id)[
+                    "free_text"
+                ]
                 forget_changed_words(get_db(), before, checked.values["free_text"])
-                writes.save_answer(
+                store.respondents.save_answer(
                     get_db(),
                     respondent["id"],
                     question_id,
@@ -381,7 +384,7 @@ def question(question_id: str):
             return redirect(onward)
         status = 400
     else:
-        saved = reads.answer_to(get_db(), respondent["id"], question_id)
+        saved = store.respondents.answer_to(get_db(), respondent["id"], question_id)
         has_media = bool(saved["has_media"])
         checked = forms.Checked(values={"free_text": saved["free_text"] or ""})
         if saved["value"] is not None:
@@ -449,16 +452,16 @@ def check():
     if not respondent["respondent_group"]:
         return redirect(url_for(".who"))
     if request.method == "POST":
-        writes.finish_session(get_db(), respondent["id"])
+        store.respondents.finish_session(get_db(), respondent["id"])
         unbind()
         _remember_finished_code(respondent["resume_code"])
         return redirect(url_for(".thanks"))
-    answers = reads.answers_for_session(get_db(), respondent["id"])
+    answers = store.respondents.answers_for_session(get_db(), respondent["id"])
     choices = {c.value: c for c in answer_choices(g.campaign["scale_points"])}
     # Drawings, photos, video and voice show beside the answer they belong to; None holds
     # what the person added on "tell us anything else".
     media = {
-        question_id: reads.media_items_for(get_db(), respondent["id"], question_id)
+        question_id: store.media.media_items_for(get_db(), respondent["id"], question_id)
         for question_id in [q["question_id"] for q in g.questions] + [None]
     }
     return render_template(
@@ -527,7 +530,9 @@ def my_answers():
     typed = request.form.get("resume_code", "")[:40]
     code = resume_codes.normalise_resume_code(typed)
     attempt = _code_attempt() if code else None
-    respondent = reads.session_by_resume_code(get_db(), g.campaign["id"], code) if code else None
+    respondent = (
+        store.respondents.session_by_resume_code(get_db(), g.campaign["id"], code) if code else None
+    )
     if respondent is None:
         return render_template(
             "respondent/my_answers_code.html",
@@ -550,7 +555,7 @@ def my_answers():
         "respondent/my_answers.html",
         respondent=respondent,
         resume_code=code,
-        answers=reads.answers_for_session(get_db(), respondent["id"]),
+        answers=store.respondents.answers_for_session(get_db(), respondent["id"]),
         choices={c.value: c for c in answer_choices(g.campaign["scale_points"])},
         groups=RESPONDENT_GROUPS,
         ways=ANSWERED_HOW,
@@ -591,7 +596,7 @@ def resume():
                 "respondent/resume.html", error=resume_codes.resume_code_problem(typed), typed=typed
             ), 400
         attempt = _code_attempt()
-        respondent = reads.session_by_resume_code(get_db(), g.campaign["id"], code)
+        respondent = store.respondents.session_by_resume_code(get_db(), g.campaign["id"], code)
         if respondent is None:
             return render_template(
                 "respondent/resume.html",
@@ -614,7 +619,7 @@ def resume_link(resume_code: str):
     if request.method == "GET":
         return render_template("respondent/resume_link.html", resume_code=resume_code[:40])
     attempt = _code_attempt()
-    respondent = reads.session_by_resume_code(
+    respondent = store.respondents.session_by_resume_code(
         get_db(), g.campaign["id"], resume_codes.normalise_resume_code(resume_code)
     )
     if respondent is None:

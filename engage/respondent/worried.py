@@ -8,13 +8,13 @@ from __future__ import annotations
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from engage import attempts, typed
+from engage import attempts, store, typed
 from engage.errors import refuse
 from engage.handover import check_pin, supporter_pin_limits
 from engage.respondent.binding import bound_session, refuse_unless_open
 from engage.respondent.forms import free_text
 from engage.safeguarding import clear_exit_hold
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from engage.vocab import Choice
 
 bp = Blueprint("worried", __name__)
@@ -33,7 +33,7 @@ def reopen():
     email = ""
     if request.method == "POST":
         email = typed.clean(request.form.get("email"), one_line=True)[:254]
-        supporter = reads.user_by_email(get_db(), email) if email else None
+        supporter = store.staff.user_by_email(get_db(), email) if email else None
         # An unknown address still counts against the limits, as a guess at someone's PIN.
         attempt = attempts.begin(
             "pin", supporter_pin_limits(supporter["id"] if supporter else f"unknown:{email}")
@@ -44,7 +44,7 @@ def reopen():
         elif supporter is not None and check_pin(supporter, request.form.get("pin", "")):
             attempt.succeeded()
             clear_exit_hold()
-            writes.audit(get_db(), supporter["id"], "exit_hold_reopened", g.campaign["code"])
+            store.staff.audit(get_db(), supporter["id"], "exit_hold_reopened", g.campaign["code"])
             return redirect(url_for("respondent.journey.welcome"))
         else:
             error = _("That e-mail address or PIN is wrong.")
@@ -72,7 +72,7 @@ def worried():
         if error is None:
             if respondent is None:
                 _limit_worries_from_nobody()
-            flag_id = writes.raise_flag(
+            flag_id = store.safeguarding.raise_flag(
                 get_db(),
                 campaign_id=g.campaign["id"],
                 reason="worried",
@@ -168,7 +168,7 @@ def talk():
                 errors[key] = _("Use %(n)s letters or fewer.", n=CONTACT_LIMIT)
         if not errors:
             if values["way"]:
-                writes.add_worry_contact(
+                store.safeguarding.add_worry_contact(
                     get_db(), flag_id, values["name"], values["way"], values["details"]
                 )
             session.pop("worry_flag", None)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, g, render_template
 
-from engage import evidence
+from engage import evidence, store
 from engage.campaigns import statements
 from engage.errors import refuse
-from engage.store import get_db, reads
+from engage.store import get_db
 from exports import redaction
 from exports.content import quote_is_exportable
 
@@ -33,7 +33,7 @@ def you_said():
         statements=statements(campaign),
         shares=shares,
         quotes=you_said_quotes(campaign),
-        texts=reads.we_will(get_db(), campaign["id"]),
+        texts=store.evidence.we_will(get_db(), campaign["id"]),
     )
 
 

@@ -10,8 +10,9 @@ import time
 
 from flask import current_app, session, url_for
 
+from engage import store
 from engage.safeguarding.concern import find_concern
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 
 # How long the survey stays shut on this device after "exit this page".
 EXIT_HOLD_SECONDS = 15 * 60
@@ -29,13 +30,13 @@ def check_free_text(
     if not text:
         return False
     db = get_db()
-    matched = find_concern(text, [row["phrase"] for row in reads.concern_phrases(db)])
+    matched = find_concern(text, [row["phrase"] for row in store.safeguarding.concern_phrases(db)])
     if matched is None:
         return False
-    if reads.flag_exists(db, session_id, group_session_id, question_id, text):
+    if store.safeguarding.flag_exists(db, session_id, group_session_id, question_id, text):
         # Saving the same words again (a change of answer, say) raises nothing new.
         return False
-    writes.raise_flag(
+    store.safeguarding.raise_flag(
         db,
         campaign_id=campaign_id,
         reason="concern_words",

@@ -10,10 +10,10 @@ from pathlib import Path
 from flask import Blueprint, Flask, abort, send_file
 from markupsafe import Markup, escape
 
-from engage import picture_uploads, settings
+from engage import picture_uploads, settings, store
 from engage.errors import refuse
 from engage.picture_uploads import OWN_PREFIX
-from engage.store import get_db, reads
+from engage.store import get_db
 from media import pictures
 
 bp = Blueprint("pictures", __name__, url_prefix="/pictures")
@@ -38,7 +38,7 @@ def picture(size: int, picture_id: str, fmt: str):
 @bp.get("/own/<int:picture_id>/<size>")
 def own_picture_file(picture_id: int, size: str):
     """Send a lead's own picture (questions show it to respondents, so it is public)."""
-    found = reads.campaign_picture(get_db(), picture_id)
+    found = store.media.campaign_picture(get_db(), picture_id)
     if found is None or size not in ("large", "small"):
         refuse(404)
     digest = found["large_sha256"] if size == "large" else found["small_sha256"]

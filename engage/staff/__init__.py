@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from engage import auth
+from engage import auth, store
 from engage.staff import (
     accounts,
     assist,
@@ -31,7 +31,7 @@ from engage.staff import (
     triangulation,
     voices,
 )
-from engage.store import get_db, reads
+from engage.store import get_db
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
 
@@ -69,7 +69,7 @@ def _layout_context() -> dict:
     return {
         **auth.staff_context(),
         # A function, so only pages that show the count run the query.
-        "open_flag_count": lambda: reads.open_flag_count(get_db()),
+        "open_flag_count": lambda: store.safeguarding.open_flag_count(get_db()),
     }
 
 

@@ -15,12 +15,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from engage import auth, links
+from engage import auth, store
 from engage.auth import require_role
 from engage.checks import Checked
 from engage.errors import error_page, refuse
+from engage.services import links
 from engage.staff import setup_forms as forms
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 
 bp = Blueprint("accounts", __name__)
 
@@ -41,8 +42,8 @@ def _users_page(invite: forms.InvitationForm, status: int = 200, made_link: str 
     return (
         render_template(
             "staff/users.html",
-            users=reads.users_all(db),
-            pending=reads.pending_invitations(db, _stamp(datetime.now(UTC))),
+            users=store.staff.users_all(db),
+            pending=store.staff.pending_invitations(db, _stamp(datetime.now(UTC))),
             invite=invite,
             page_errors=invite.errors,
             made_link=made_link,
@@ -67,13 +68,13 @@ def invite():
     db = get_db()
     if not form.validate():
         return _users_page(form, 400)
-    if reads.user_by_email(db, form.email.data):
+    if store.staff.user_by_email(db, form.email.data):
         form.email.errors = [_("There is already an account with this email address.")]
         return _users_page(form, 400)
     token = secrets.token_urlsafe(32)
     expires = _stamp(datetime.now(UTC) + timedelta(days=INVITATION_DAYS))
     with db.atomic():
-        writes.create_invitation(
+        store.staff.create_invitation(
             db,
             token_hash=_token_hash(token),
             email=form.email.data,
@@ -81,7 +82,7 @@ def invite():
             invited_by=auth.current_user()["id"],
             expires_at=expires,
         )
-        writes.audit(
+        store.staff.audit(
             db,
             auth.current_user()["id"],
             "invite_user",
@@ -93,7 +94,7 @@ def invite():
 
 
 def _target_user(user_id: int) -> dict:
-    user = reads.user_by_id(get_db(), user_id)
+    user = store.staff.user_by_id(get_db(), user_id)
     if user is None:
         refuse(404)
     return user
@@ -121,9 +122,9 @@ def change_role(user_id: int):
         refuse(400)
     db = get_db()
     if role != user["role"]:
-        if not writes.set_user_role(db, user_id, role):
+        if not store.staff.set_user_role(db, user_id, role):
             return _last_lead_refusal()
-        writes.audit(
+        store.staff.audit(
             db, auth.current_user()["id"], "change_role", user["email"], f"{user['role']} to {role}"
         )
     return redirect(url_for(".users"))
@@ -140,10 +141,10 @@ def change_active(user_id: int):
     db = get_db()
     active = wanted == "1"
     if active != bool(user["active"]):
-        if not writes.set_user_active(db, user_id, active):
+        if not store.staff.set_user_active(db, user_id, active):
             return _last_lead_refusal()
         action = "reactivate_user" if active else "deactivate_user"
-        writes.audit(db, auth.current_user()["id"], action, user["email"])
+        store.staff.audit(db, auth.current_user()["id"], action, user["email"])
     return redirect(url_for(".users"))
 
 
@@ -152,21 +153,21 @@ def change_active(user_id: int):
 def revoke_invitation(invitation_id: int):
     """Cancel an invitation that has not been used, so its link stops working."""
     db = get_db()
-    invitation = reads.invitation_by_id(db, invitation_id)
+    invitation = store.staff.invitation_by_id(db, invitation_id)
     if invitation is None:
         refuse(404)
-    if writes.revoke_invitation(db, invitation_id):
-        writes.audit(db, auth.current_user()["id"], "revoke_invitation", invitation["email"])
+    if store.staff.revoke_invitation(db, invitation_id):
+        store.staff.audit(db, auth.current_user()["id"], "revoke_invitation", invitation["email"])
     return redirect(url_for(".users"))
 
 
 def _inviter_can_invite(invitation: dict) -> bool:
-    inviter = reads.user_by_id(get_db(), invitation["invited_by"])
+    inviter = store.staff.user_by_id(get_db(), invitation["invited_by"])
     return bool(inviter and inviter["active"] and inviter["role"] == "lead")
 
 
 def _usable_invitation(token: str) -> dict:
-    invitation = reads.invitation_by_token_hash(get_db(), _token_hash(token[:200]))
+    invitation = store.staff.invitation_by_token_hash(get_db(), _token_hash(token[:200]))
     if invitation is None or invitation["revoked_at"] or not _inviter_can_invite(invitation):
         refuse(
             404,
@@ -195,10 +196,10 @@ def accept_invitation(token: str):
     if request.method == "POST":
         checked = forms.new_account(request.form, invitation["email"])
         db = get_db()
-        if not checked.errors and reads.user_by_email(db, invitation["email"]):
+        if not checked.errors and store.staff.user_by_email(db, invitation["email"]):
             refuse(410, _("This invitation has already been used or is too old"))
         if not checked.errors:
-            user_id = writes.accept_invitation(
+            user_id = store.staff.accept_invitation(
                 db,
                 invitation,
                 name=checked.values["name"],
@@ -206,9 +207,9 @@ def accept_invitation(token: str):
             )
             if user_id is None:
                 refuse(410, _("This invitation has already been used or is too old"))
-            writes.audit(db, user_id, "accept_invitation", invitation["email"])
+            store.staff.audit(db, user_id, "accept_invitation", invitation["email"])
             auth.sign_out()
-            auth.sign_in(reads.user_by_id(db, user_id))
+            auth.sign_in(store.staff.user_by_id(db, user_id))
             return redirect(url_for("staff.dashboard.dashboard"))
         status = 400
     checked.values.pop("password", None)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from engage import store
 from engage.auth import require_role
 from engage.staff import audit_words
-from engage.store import get_db, reads
+from engage.store import get_db
 
 bp = Blueprint("audit", __name__)
 
@@ -16,7 +17,7 @@ bp = Blueprint("audit", __name__)
 def audit_log():
     """Show the audit log, newest first."""
     page = max(1, request.args.get("page", 1, type=int))
-    entries = reads.audit_entries(get_db(), limit=100, offset=(page - 1) * 100)
+    entries = store.staff.audit_entries(get_db(), limit=100, offset=(page - 1) * 100)
     return render_template(
         "staff/audit.html",
         entries=entries,

@@ -18,14 +18,15 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from engage import auth, campaigns, content, links
+from engage import auth, campaigns, content, store
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
 from engage.checks import Checked
 from engage.errors import refuse
+from engage.services import links
 from engage.staff import printable
 from engage.staff import setup_forms as forms
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from engage.vocab import RESPONDENT_GROUPS, SCALE_CHOICES
 
 bp = Blueprint("campaigns", __name__)
@@ -114,8 +115,8 @@ def new_campaign():
             scale_points=checked.values["scale"],
             respondent_groups=checked.values["groups"],
         )
-        writes.update_campaign_settings(db, campaign["id"], forms.settings_from(checked))
-        writes.audit(
+        store.campaigns.update_campaign_settings(db, campaign["id"], forms.settings_from(checked))
+        store.staff.audit(
             db,
             auth.current_user()["id"],
             "create_campaign",
@@ -144,7 +145,7 @@ def campaign(code: str):
         campaign=found,
         framework=framework,
         statements=[framework.statement(s) for s in found["statement_ids"]],
-        questions=reads.campaign_questions(get_db(), found["id"]),
+        questions=store.campaigns.campaign_questions(get_db(), found["id"]),
         link=links.campaign_link(found),
     )
 
@@ -179,7 +180,7 @@ def campaign_settings(code: str):
     db = get_db()
     if "statements" not in checked.errors:
         removed = set(found["statement_ids"]) - set(checked.values["statements"])
-        answered = sorted(removed & reads.answered_statements(db, found["id"]))
+        answered = sorted(removed & store.campaigns.answered_statements(db, found["id"]))
         if answered:
             checked.errors["statements"] = _(
                 "People have already answered about %(statements)s. Keep it in.",
@@ -193,16 +194,16 @@ def campaign_settings(code: str):
         if checked.values["statements"] != found["statement_ids"]:
             added = [s for s in checked.values["statements"] if s not in found["statement_ids"]]
             framework = library.frameworks[found["framework_id"]]
-            writes.set_campaign_statements(
+            store.campaigns.set_campaign_statements(
                 db,
                 found["id"],
                 checked.values["statements"],
                 [content.question_copy(q) for q in framework.questions_for(added)],
             )
             changes["statement_ids"] = checked.values["statements"]
-        writes.update_campaign_settings(db, found["id"], settings)
+        store.campaigns.update_campaign_settings(db, found["id"], settings)
         if changes:
-            writes.audit(
+            store.staff.audit(
                 db,
                 auth.current_user()["id"],
                 "edit_campaign",
@@ -223,9 +224,9 @@ def campaign_status(code: str):
     if status != found["status"]:
         db = get_db()
         with db.atomic():
-            writes.set_campaign_status(db, found["id"], status)
+            store.campaigns.set_campaign_status(db, found["id"], status)
             action = "open_campaign" if status == "open" else "close_campaign"
-            writes.audit(db, auth.current_user()["id"], action, code)
+            store.staff.audit(db, auth.current_user()["id"], action, code)
     return redirect(url_for(".campaign", code=code))
 
 

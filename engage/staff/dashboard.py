@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from engage import auth
+from engage import auth, store
 from engage.auth import require_role
-from engage.store import get_db, reads
+from engage.store import get_db
 
 bp = Blueprint("dashboard", __name__)
 
@@ -15,4 +15,6 @@ bp = Blueprint("dashboard", __name__)
 @require_role(*auth.ROLES)
 def dashboard():
     """List the campaigns with their links and how many people have answered."""
-    return render_template("staff/dashboard.html", campaigns=reads.campaign_overview(get_db()))
+    return render_template(
+        "staff/dashboard.html", campaigns=store.campaigns.campaign_overview(get_db())
+    )

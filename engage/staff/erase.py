@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 
-from engage import auth
+from engage import auth, store
 from engage.auth import require_role
 from engage.staff import forms
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from engage.vocab import ANSWERED_HOW
 
 bp = Blueprint("erase", __name__)
@@ -32,7 +32,7 @@ def erase_find():
     if request.method == "POST" and request.form.get("find") == "described":
         described.process(request.form)
         if described.validate():
-            ids = reads.sessions_matching(
+            ids = store.respondents.sessions_matching(
                 get_db(),
                 described.phrase.data,
                 described.day.data.isoformat(),
@@ -41,10 +41,10 @@ def erase_find():
             matches = len(ids)
             if matches == 1:
                 # Only this one session's own words are shown, and the view is on the record.
-                found = [reads.session_for_erasure(get_db(), ids[0])]
-                answers = reads.answers_for_session(get_db(), ids[0])
+                found = [store.respondents.session_for_erasure(get_db(), ids[0])]
+                answers = store.respondents.answers_for_session(get_db(), ids[0])
                 words = [a["free_text"] for a in answers.values() if a["free_text"]]
-                writes.audit(
+                store.staff.audit(
                     get_db(), auth.current_user()["id"], "erase_lookup", f"session:{ids[0]}"
                 )
         else:
@@ -52,7 +52,7 @@ def erase_find():
     elif request.method == "POST":
         by_code.process(request.form)
         code = normalise_resume_code(by_code.resume_code.data)
-        found = reads.sessions_by_resume_code(get_db(), code) if code else []
+        found = store.respondents.sessions_by_resume_code(get_db(), code) if code else []
         if not found:
             by_code.resume_code.errors = [_("No one has that code. Check it and try again.")]
             status = 404
@@ -72,7 +72,7 @@ def erase_session(session_id: int):
     """Erase everything one person told us, at their request."""
     from engage.erasure import erase_respondent
 
-    if reads.respondent_session(get_db(), session_id) is None:
+    if store.respondents.respondent_session(get_db(), session_id) is None:
         abort(404)
     erased = erase_respondent(
         get_db(), session_id, auth.current_user()["id"], "erased at the person's request"

@@ -11,13 +11,13 @@ from flask import (
     url_for,
 )
 
-from engage import auth, i18n
+from engage import auth, i18n, store
 from engage.campaigns import statements as campaign_statements
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
 from engage.staff import review_forms as forms
 from engage.staff.review_words import SpanError, span_from_form, split_words
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS
 from exports import redaction
 from exports.triangulation import VALUE_LABELS
@@ -98,7 +98,7 @@ def language_label(code: str | None) -> str:
 
 def item_or_404(campaign: dict, item_id: int) -> dict:
     """Return one of the campaign's review items, or answer 404."""
-    item = reads.review_item(get_db(), item_id)
+    item = store.review.review_item(get_db(), item_id)
     if item is None or item["campaign_id"] != campaign["id"]:
         refuse(404)
     return item
@@ -106,7 +106,7 @@ def item_or_404(campaign: dict, item_id: int) -> dict:
 
 def quote_or_404(campaign: dict, quote_id: int) -> dict:
     """Return one of the campaign's quotes, or answer 404."""
-    quote = reads.review_quote(get_db(), quote_id)
+    quote = store.review.review_quote(get_db(), quote_id)
     if quote is None or quote["campaign_id"] != campaign["id"]:
         refuse(404)
     return quote
@@ -126,7 +126,7 @@ def item_page(campaign: dict, found: dict, sent: dict | None = None, status: int
     item_id = found["id"]
     db = get_db()
     if found["held"]:
-        writes.audit(
+        store.staff.audit(
             db,
             auth.current_user()["id"],
             "view_flagged",
@@ -135,8 +135,12 @@ def item_page(campaign: dict, found: dict, sent: dict | None = None, status: int
         )
     media = None
     if found["item_kind"] == "media":
-        media = reads.media_item(db, found["item_id"])
-    note = reads.group_note(db, found["item_id"]) if found["item_kind"] == "group_note" else None
+        media = store.media.media_item(db, found["item_id"])
+    note = (
+        store.groups.group_note(db, found["item_id"])
+        if found["item_kind"] == "group_note"
+        else None
+    )
     spans = [
         redaction.Span(r["start_offset"], r["end_offset"], r["kind"])
         for r in found["redactions"]
@@ -176,7 +180,7 @@ def item_page(campaign: dict, found: dict, sent: dict | None = None, status: int
         redacted=redaction.apply(found["text"], spans),
         statements=statements,
         quotable=quotable(found),
-        next_item=reads.next_review_item_id(db, campaign["id"], item_id),
+        next_item=store.review.next_review_item_id(db, campaign["id"], item_id),
         forms=page_forms,
         page_errors=[form.errors for form in (sent or {}).values() if form.errors],
     ), status

@@ -13,12 +13,12 @@ from flask import (
     stream_with_context,
 )
 
-from engage import auth, evidence, snapshots
+from engage import auth, evidence, snapshots, store
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
 from engage.staff import evidence_pages
 from engage.staff import review_forms as forms
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from exports.content import LEAD_ROLE
 from exports.records import SignOff
 
@@ -56,7 +56,7 @@ def _exports_page(campaign: dict, form: forms.ExportForm, status: int = 200):
         campaign=campaign,
         form=_export_form(form),
         page_errors=form.errors,
-        log=reads.export_log(get_db(), campaign["id"]),
+        log=store.evidence.export_log(get_db(), campaign["id"]),
         snapshot_taken_at=snapshots.taken_at(get_db(), campaign["id"]),
     ), status
 
@@ -75,7 +75,7 @@ def download(code: str):
     lead = f"{me['name']} ({me['email']})"
     # Ticking the box approves this export for filing; the approval goes in the file too.
     sign_off = (
-        SignOff(approved_by=lead, role=LEAD_ROLE, approved_at=writes.now())
+        SignOff(approved_by=lead, role=LEAD_ROLE, approved_at=store.now())
         if form.sign_off.data
         else None
     )
@@ -94,7 +94,7 @@ def download(code: str):
             sign_off=sign_off,
             user_id=me["id"],
         )
-        writes.audit(
+        store.staff.audit(
             db,
             auth.current_user()["id"],
             "export",

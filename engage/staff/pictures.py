@@ -8,13 +8,13 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from engage import auth
+from engage import auth, store
 from engage import picture_uploads as pictures
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
 from engage.picture_uploads import OWN_PREFIX
 from engage.staff import review_forms as forms
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 
 bp = Blueprint("pictures", __name__)
 
@@ -32,12 +32,12 @@ def own_pictures(code: str):
         return _pictures_page(campaign, forms.OwnPictureForm(formdata=None))
     pictures.allow_upload(PICTURE_LIMIT)
     form = forms.OwnPictureForm()
-    kept = _kept_upload(form.picture, "picture") if form.validate() else None
+    kept = _kept_upload(form.picture, "picture", PICTURE_LIMIT) if form.validate() else None
     if kept is None:
         return _pictures_page(campaign, form, 400)
     full, small, mime = kept
-    with writes.transaction(db):
-        picture_id = writes.add_campaign_picture(
+    with store.transaction(db):
+        picture_id = store.media.add_campaign_picture(
             db,
             campaign["id"],
             " ".join(form.alt.data.split()),
@@ -46,7 +46,7 @@ def own_pictures(code: str):
             mime=mime,
             by=auth.current_user()["id"],
         )
-        writes.audit(db, auth.current_user()["id"], "add_picture", code, str(picture_id))
+        store.staff.audit(db, auth.current_user()["id"], "add_picture", code, str(picture_id))
     return redirect(url_for(".own_pictures", code=code))
 
 
@@ -55,21 +55,21 @@ def _pictures_page(campaign: dict, form, status: int = 200):
     return render_template(
         "review/pictures.html",
         campaign=campaign,
-        own=reads.campaign_pictures(get_db(), campaign["id"]),
+        own=store.media.campaign_pictures(get_db(), campaign["id"]),
         prefix=OWN_PREFIX,
         form=form,
         page_errors=form.errors,
     ), status
 
 
-def _kept_upload(field, name: str):
+def _kept_upload(field, name: str, max_bytes: int):
     """Return the cleaned picture a form sent, or None with why it was refused beside the field.
 
     Too big or not a picture is a mistake the lead can put right on the same form; a busy
     server still gets the "try again" page.
     """
     try:
-        return pictures.cleaned_upload(name)
+        return pictures.cleaned_upload(name, max_bytes)
     except (BadRequest, RequestEntityTooLarge) as refused:
         field.errors = [" ".join(str(line) for line in refused.easy_lines or [])]
         return None

@@ -17,13 +17,13 @@ from flask import (
 from flask_babel import gettext as _
 
 from easyread import checks as easyread_checks
-from engage import auth, content, picture_uploads
+from engage import auth, content, picture_uploads, store
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
 from engage.checks import Checked
 from engage.errors import refuse
 from engage.staff import setup_forms as forms
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from engage.vocab import Choice, answer_choices
 from media import pictures
 
@@ -34,7 +34,7 @@ NEW_QUESTION_ID = re.compile(r"^(?P<statement>[A-Z0-9]+)-C(?P<number>\d{2,})$")
 
 
 def _extra_terms(campaign_id: int | None) -> list[str]:
-    return [row["term"] for row in reads.extra_terms(get_db(), campaign_id)]
+    return [row["term"] for row in store.campaigns.extra_terms(get_db(), campaign_id)]
 
 
 def wording_checks(values: dict[str, str], terms: list[str]) -> dict[str, list[str]]:
@@ -99,7 +99,7 @@ def questions(code: str):
     found = campaign_or_404(code)
     framework = content.library().frameworks[found["framework_id"]]
     by_statement = {s: [] for s in found["statement_ids"]}
-    for question in reads.campaign_questions(get_db(), found["id"]):
+    for question in store.campaigns.campaign_questions(get_db(), found["id"]):
         by_statement.setdefault(question["statement_id"], []).append(question)
     return render_template(
         "staff/questions.html",
@@ -134,7 +134,7 @@ def _with_english(question_content: dict, values: dict) -> dict:
 def edit_question(code: str, question_id: str):
     """Change the wording and picture of the campaign's copy of a question."""
     found = campaign_or_404(code)
-    question = reads.campaign_question(get_db(), found["id"], question_id)
+    question = store.campaigns.campaign_question(get_db(), found["id"], question_id)
     if question is None:
         refuse(404)
     statement = (
@@ -166,11 +166,11 @@ def edit_question(code: str, question_id: str):
     if after != before:
         db = get_db()
         with db.atomic():
-            writes.update_question_content(
+            store.campaigns.update_question_content(
                 db, found["id"], question_id, _with_english(question["content"], after)
             )
             changed = {k: after[k] for k in after if after[k] != before[k]}
-            writes.audit(
+            store.staff.audit(
                 db,
                 auth.current_user()["id"],
                 "edit_question",
@@ -212,7 +212,9 @@ def new_question(code: str, statement_id: str):
         )
     db = get_db()
     with db.atomic():
-        question_id = _next_question_id(reads.campaign_questions(db, found["id"]), statement_id)
+        question_id = _next_question_id(
+            store.campaigns.campaign_questions(db, found["id"]), statement_id
+        )
         new_content = {
             "id": question_id,
             "framework_id": found["framework_id"],
@@ -224,8 +226,8 @@ def new_question(code: str, statement_id: str):
             "tell_us_more": {"en": checked.values["tell_us_more"]},
             "reversed": False,
         }
-        writes.add_campaign_question(db, found["id"], found["statement_ids"], new_content)
-        writes.audit(
+        store.campaigns.add_campaign_question(db, found["id"], found["statement_ids"], new_content)
+        store.staff.audit(
             db,
             auth.current_user()["id"],
             "add_question",
@@ -241,11 +243,11 @@ def preview_question(code: str, question_id: str):
     """Show the question exactly as a respondent sees it; answering here saves nothing."""
     found = campaign_or_404(code)
     db = get_db()
-    question = reads.campaign_question(db, found["id"], question_id)
+    question = store.campaigns.campaign_question(db, found["id"], question_id)
     if question is None:
         refuse(404)
     g.campaign = found
-    g.questions = reads.campaign_questions(db, found["id"])
+    g.questions = store.campaigns.campaign_questions(db, found["id"])
     # The lead hears the question as a respondent would.
     g.narration_page = True
     number = next(
@@ -289,7 +291,7 @@ def _words_page(form: forms.WordForm, status: int = 200):
     return (
         render_template(
             "staff/words.html",
-            terms=reads.all_extra_terms(db),
+            terms=store.campaigns.all_extra_terms(db),
             built_in=easyread_checks.JARGON,
             form=form,
             page_errors=form.errors,
@@ -311,26 +313,26 @@ def _word_form(campaigns: list[dict], formdata=None) -> forms.WordForm:
 def words():
     """Keep the list of extra words and short forms the live checks flag."""
     db = get_db()
-    campaigns = reads.campaign_overview(db)
+    campaigns = store.campaigns.campaign_overview(db)
     if request.method == "GET":
         return _words_page(_word_form(campaigns))
     form = _word_form(campaigns, request.form)
     valid = form.validate()
     scope = form.scope.data or "all"
     campaign_id = {c["code"]: c["id"] for c in campaigns}.get(scope)
-    if valid and reads.extra_term_exists(db, campaign_id, form.term.data):
+    if valid and store.campaigns.extra_term_exists(db, campaign_id, form.term.data):
         form.term.errors = [_("That word is already on the list.")]
     if form.errors:
         return _words_page(form, 400)
     with db.atomic():
-        writes.add_extra_term(
+        store.campaigns.add_extra_term(
             db,
             campaign_id=campaign_id,
             term=form.term.data,
             plainer=form.plainer.data,
             added_by=auth.current_user()["id"],
         )
-        writes.audit(db, auth.current_user()["id"], "add_word", form.term.data, scope)
+        store.staff.audit(db, auth.current_user()["id"], "add_word", form.term.data, scope)
     return redirect(url_for(".words"))
 
 
@@ -339,10 +341,10 @@ def words():
 def remove_word(term_id: int):
     """Take a word off the list."""
     db = get_db()
-    term = next((t for t in reads.all_extra_terms(db) if t["id"] == term_id), None)
+    term = next((t for t in store.campaigns.all_extra_terms(db) if t["id"] == term_id), None)
     if term is None:
         refuse(404)
     with db.atomic():
-        writes.remove_extra_term(db, term_id)
-        writes.audit(db, auth.current_user()["id"], "remove_word", term["term"])
+        store.campaigns.remove_extra_term(db, term_id)
+        store.staff.audit(db, auth.current_user()["id"], "remove_word", term["term"])
     return redirect(url_for(".words"))

@@ -12,14 +12,14 @@ from flask import (
 from flask_babel import gettext as _
 
 from easyread.checks import sentence_problems
-from engage import auth, typed
+from engage import auth, store, typed
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
 from engage.campaigns import statements as campaign_statements
 from engage.errors import refuse
 from engage.staff import evidence_pages
 from engage.staff import review_forms as forms
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 
 bp = Blueprint("quotes", __name__, url_prefix="/campaigns/<code>/evidence")
 bp.context_processor(evidence_pages.context)
@@ -58,8 +58,8 @@ def mark_quote(code: str, item_id: int):
     strength = form.strength.data or None
     translation = form.english_translation.data
     db = get_db()
-    with writes.transaction(db):
-        quote = writes.mark_quote(
+    with store.transaction(db):
+        quote = store.review.mark_quote(
             db,
             found["id"],
             start,
@@ -70,7 +70,7 @@ def mark_quote(code: str, item_id: int):
             english_translation=translation,
             by=auth.current_user()["email"],
         )
-        writes.audit(
+        store.staff.audit(
             db, auth.current_user()["id"], "mark_quote", quote["evidence_ref"], campaign["code"]
         )
     return redirect(evidence_pages.item_url(campaign, found, "#quotes"))
@@ -87,10 +87,10 @@ def update_quote(code: str, quote_id: int):
         found = evidence_pages.item_or_404(campaign, quote["review_item_id"])
         return evidence_pages.item_page(campaign, found, {f"quote-{quote_id}": form}, 400)
     db = get_db()
-    with writes.transaction(db):
-        writes.tag_quote(db, quote_id, form.statements.data)
-        writes.set_quote_strength(db, quote_id, form.strength.data or None)
-        writes.set_quote_translation(db, quote_id, form.english_translation.data)
+    with store.transaction(db):
+        store.review.tag_quote(db, quote_id, form.statements.data)
+        store.review.set_quote_strength(db, quote_id, form.strength.data or None)
+        store.review.set_quote_translation(db, quote_id, form.english_translation.data)
     return redirect(
         url_for("staff.review.item", code=code, item_id=quote["review_item_id"]) + "#quotes"
     )
@@ -103,9 +103,9 @@ def withdraw_quote(code: str, quote_id: int):
     campaign = campaign_or_404(code)
     quote = evidence_pages.quote_or_404(campaign, quote_id)
     db = get_db()
-    with writes.transaction(db):
-        writes.withdraw_quote(db, quote_id, "withdrawn in review")
-        writes.audit(
+    with store.transaction(db):
+        store.review.withdraw_quote(db, quote_id, "withdrawn in review")
+        store.staff.audit(
             db, auth.current_user()["id"], "withdraw_quote", quote["evidence_ref"], campaign["code"]
         )
     return redirect(
@@ -138,15 +138,15 @@ def we_will(code: str):
                 ),
                 400,
             )
-        with writes.transaction(db):
+        with store.transaction(db):
             for statement_id, text in texts.items():
-                writes.set_we_will(
+                store.evidence.set_we_will(
                     db, campaign["id"], statement_id, text, auth.current_user()["email"]
                 )
             publish = request.form.get("published")
             if publish in ("yes", "no"):
-                writes.set_you_said_published(db, campaign["id"], publish == "yes")
-                writes.audit(
+                store.campaigns.set_you_said_published(db, campaign["id"], publish == "yes")
+                store.staff.audit(
                     db, auth.current_user()["id"], "publish_you_said", campaign["code"], publish
                 )
         return redirect(url_for(".we_will", code=code, saved=1))
@@ -154,7 +154,7 @@ def we_will(code: str):
         "review/we_will.html",
         campaign=campaign,
         statements=statements,
-        texts=reads.we_will(db, campaign["id"]),
+        texts=store.evidence.we_will(db, campaign["id"]),
         errors=errors,
         saved=request.args.get("saved") == "1",
     )

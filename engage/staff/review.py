@@ -16,14 +16,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from engage import auth, evidence
+from engage import auth, evidence, store
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
 from engage.campaigns import statements as campaign_statements
 from engage.errors import refuse
 from engage.staff import evidence_pages
 from engage.staff import review_forms as forms
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 
 bp = Blueprint("review", __name__, url_prefix="/campaigns/<code>/evidence")
 bp.context_processor(evidence_pages.context)
@@ -56,7 +56,7 @@ def queue(code: str):
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         refuse(400)
-    items = reads.review_queue(
+    items = store.review.review_queue(
         db,
         campaign["id"],
         item_kind=kind,
@@ -93,7 +93,7 @@ def search(code: str):
     """Search every item's words and descriptions, matching inside words."""
     campaign = campaign_or_404(code)
     query = (request.args.get("q") or "").strip()[:200]
-    items = reads.search_items(get_db(), campaign["id"], query) if query else []
+    items = store.review.search_items(get_db(), campaign["id"], query) if query else []
     _audit_flagged_words_shown(get_db(), campaign, items)
     return render_template(
         "review/search.html",
@@ -109,7 +109,7 @@ def _audit_flagged_words_shown(db, campaign: dict, items: list[dict]) -> None:
     held = [str(item["id"]) for item in items if item["held"]]
     if held:
         subject = f"review items {', '.join(held)}"
-        writes.audit(db, auth.current_user()["id"], "view_flagged", subject, campaign["code"])
+        store.staff.audit(db, auth.current_user()["id"], "view_flagged", subject, campaign["code"])
 
 
 def _as_listed(items: list[dict]) -> list[dict]:
@@ -145,12 +145,12 @@ def decide_again(code: str, item_id: int):
         return redirect(evidence_pages.item_url(campaign, found))
     db = get_db()
     try:
-        with writes.transaction(db):
-            writes.decide_words_again(db, found["id"], auth.current_user()["email"])
-            writes.audit(
+        with store.transaction(db):
+            store.review.decide_words_again(db, found["id"], auth.current_user()["email"])
+            store.staff.audit(
                 db, auth.current_user()["id"], "decide_again", f"review item {item_id}", code
             )
-    except writes.EvidenceError:
+    except store.review.EvidenceError:
         refuse(
             409, _("Decide the redactions first"), [_("Decide every suggested redaction first.")]
         )
@@ -166,7 +166,9 @@ def set_included(code: str, item_id: int):
     choice = request.form.get("included")
     if choice not in ("yes", "no"):
         refuse(400, _("Choose include or leave out"))
-    writes.set_item_included(get_db(), found["id"], choice == "yes", auth.current_user()["email"])
+    store.review.set_item_included(
+        get_db(), found["id"], choice == "yes", auth.current_user()["email"]
+    )
     return redirect(evidence_pages.item_url(campaign, found))
 
 
@@ -181,7 +183,7 @@ def describe(code: str, item_id: int):
     form = forms.DescriptionForm()
     if not form.validate():
         return evidence_pages.item_page(campaign, found, {"describe": form}, 400)
-    writes.describe_media(
+    store.review.describe_media(
         get_db(), found["id"], form.description.data, auth.current_user()["email"]
     )
     return redirect(evidence_pages.item_url(campaign, found))
@@ -198,7 +200,7 @@ def decide_redaction(code: str, item_id: int, redaction_id: int):
     decision = request.form.get("decision")
     if decision not in ("confirm", "reject"):
         refuse(400, _("Choose confirm or reject"))
-    writes.decide_redaction(
+    store.review.decide_redaction(
         get_db(), redaction_id, decision == "confirm", auth.current_user()["email"]
     )
     return redirect(evidence_pages.item_url(campaign, found, "#redactions"))
@@ -216,7 +218,7 @@ def add_redaction(code: str, item_id: int):
     if not valid or span is None:
         return evidence_pages.item_page(campaign, found, {"redact": form}, 400)
     start, end = span
-    writes.add_redaction(
+    store.review.add_redaction(
         get_db(), found["id"], start, end, form.kind.data, auth.current_user()["email"]
     )
     return redirect(evidence_pages.item_url(campaign, found, "#redactions"))
@@ -226,7 +228,7 @@ def add_redaction(code: str, item_id: int):
 @require_role("lead")
 def media_file(code: str, item_id: int, variant: str):
     """Send a media item's file (or a group's flip-chart photo) to the review team."""
-    from engage.respondent import media as mediaanswers
+    from engage import media_sending
 
     campaign = campaign_or_404(code)
     found = evidence_pages.item_or_404(campaign, item_id)
@@ -234,16 +236,20 @@ def media_file(code: str, item_id: int, variant: str):
         refuse(404)
     db = get_db()
     action = "view_flagged" if found["held"] else "view_media"
-    writes.audit(db, auth.current_user()["id"], action, f"review item {item_id}", variant)
+    store.staff.audit(db, auth.current_user()["id"], action, f"review item {item_id}", variant)
     if found["item_kind"] == "media":
-        media = reads.media_item(db, found["item_id"])
+        media = store.media.media_item(db, found["item_id"])
         if media is None:
             refuse(404)
-        return mediaanswers.send_item(media, variant)
-    note = reads.group_note(db, found["item_id"]) if found["item_kind"] == "group_note" else None
+        return media_sending.send_item(media, variant)
+    note = (
+        store.groups.group_note(db, found["item_id"])
+        if found["item_kind"] == "group_note"
+        else None
+    )
     if note is None or not note["photo_sha256"] or variant == "poster":
         refuse(404)
-    return mediaanswers.send_item(
+    return media_sending.send_item(
         {
             "id": note["id"],
             "kind": "flipchart",

@@ -7,10 +7,10 @@ import time
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engage import attempts, auth
+from engage import attempts, auth, store
 from engage.auth import require_role
 from engage.staff import forms
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 
 bp = Blueprint("sign_in", __name__)
 
@@ -36,11 +36,11 @@ def sign_in_page():
             form.email.errors = [_("Too many tries. Wait 15 minutes, then try again.")]
             status = 429
         else:
-            user = reads.user_by_email(get_db(), email) if email else None
+            user = store.staff.user_by_email(get_db(), email) if email else None
             if auth.check_password(user, form.password.data) and user["active"]:
                 attempt.succeeded()
                 auth.sign_in(user)
-                writes.audit(get_db(), user["id"], "sign_in")
+                store.staff.audit(get_db(), user["id"], "sign_in")
                 return redirect(auth.safe_next(request.args.get("next")))
             form.email.errors = [_("The email address or password is wrong.")]
             status = 400
@@ -52,7 +52,7 @@ def sign_out():
     """Sign out of this browser, ending the session on the server too."""
     user = auth.current_user()
     if user:
-        writes.audit(get_db(), user["id"], "sign_out")
+        store.staff.audit(get_db(), user["id"], "sign_out")
     auth.sign_out()
     return redirect(url_for("staff.sign_in.sign_in_page"))
 
@@ -63,9 +63,9 @@ def sign_out_everywhere():
     """End every session of this account, on every device."""
     user = auth.current_user()
     db = get_db()
-    writes.bump_session_generation(db, user["id"])
-    writes.end_staff_sessions_of(db, user["id"], time.time())
-    writes.audit(db, user["id"], "sign_out_everywhere")
+    store.staff.bump_session_generation(db, user["id"])
+    store.staff.end_staff_sessions_of(db, user["id"], time.time())
+    store.staff.audit(db, user["id"], "sign_out_everywhere")
     auth.sign_out()
     return redirect(url_for("staff.sign_in.sign_in_page"))
 
@@ -117,11 +117,11 @@ def change_password():
                 errors["new_password_again"] = _("The two new passwords are not the same.")
         if not errors:
             db = get_db()
-            writes.set_password_hash(db, user["id"], auth.hash_password(new))
-            writes.bump_session_generation(db, user["id"])
-            writes.end_staff_sessions_of(db, user["id"], time.time())
-            writes.audit(db, user["id"], "change_password")
-            auth.sign_in(reads.user_by_id(db, user["id"]))
+            store.staff.set_password_hash(db, user["id"], auth.hash_password(new))
+            store.staff.bump_session_generation(db, user["id"])
+            store.staff.end_staff_sessions_of(db, user["id"], time.time())
+            store.staff.audit(db, user["id"], "change_password")
+            auth.sign_in(store.staff.user_by_id(db, user["id"]))
             return redirect(url_for(".change_password", saved=1))
     for name, message in errors.items():
         form[name].errors = [message]

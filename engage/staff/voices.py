@@ -5,22 +5,20 @@ The same work as `engage narration record`.
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from pathlib import Path
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engage import auth
+from engage import auth, store
 from engage import picture_uploads as pictures
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
-from engage.cli_narration import base_language, forget_clip, recordable_texts
 from engage.errors import refuse
-from engage.narration import runtime
+from engage.services import recordings
 from engage.staff import review_forms as forms
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from media import narration
 
 bp = Blueprint("voices", __name__)
@@ -48,14 +46,15 @@ def voices(code: str):
 
 def _voices_page(campaign: dict, language: str, form, status: int = 200):
     """Render the voices page; an upload sent with a mistake shows it beside the field."""
-    recordings = reads.recordings_for_campaign(get_db(), campaign["id"])
+    db = get_db()
+    recorded = store.narration.recordings_for_campaign(db, campaign["id"])
     texts = [
         {
             "key": (key := narration.text_key(text, language)),
             "text": text,
-            "recorded": (key, base_language(language)) in recordings,
+            "recorded": (key, recordings.base_language(language)) in recorded,
         }
-        for text in recordable_texts(campaign, language)
+        for text in recordings.campaign_texts(db, campaign, language)
     ]
     form.key.choices = [(row["key"], row["text"]) for row in texts]
     return render_template(
@@ -77,8 +76,10 @@ def record_voice(code: str):
     request.max_content_length = RECORDING_LIMIT + pictures.FORM_OVERHEAD
     language = _language(campaign)
     form = forms.VoiceForm()
+    db = get_db()
     form.key.choices = [
-        (narration.text_key(t, language), t) for t in recordable_texts(campaign, language)
+        (narration.text_key(t, language), t)
+        for t in recordings.campaign_texts(db, campaign, language)
     ]
     if not form.validate():
         return _voices_page(campaign, language, form, 400)
@@ -87,19 +88,11 @@ def record_voice(code: str):
     with tempfile.TemporaryDirectory(prefix="engage-voice-") as work:
         source = Path(work) / "recording"
         upload.save(source)
-        digest = hashlib.sha256(source.read_bytes())
-        digest.update(f"\n{campaign['id']}\n{key}\n{language}".encode())
-        clip_key = digest.hexdigest()[:32]
         try:
-            runtime().store.add_recording(source, clip_key)
+            recordings.record(db, campaign, key, language, source, auth.current_user()["id"])
         except narration.RecordingRejected:
             form.recording.errors = [_("Use a WAV, MP3, M4A or OGG sound file.")]
             return _voices_page(campaign, language, form, 400)
-    db = get_db()
-    with writes.transaction(db):
-        replaced = writes.set_recording(db, campaign["id"], key, base_language(language), clip_key)
-        writes.audit(db, auth.current_user()["id"], "record_voice", campaign["code"], key)
-    forget_clip(replaced, keep=clip_key)
     return redirect(url_for(".voices", code=code, language=language, done="recorded"))
 
 
@@ -110,8 +103,6 @@ def remove_voice(code: str):
     campaign = campaign_or_404(code)
     language = _language(campaign)
     key = request.form.get("key", "")
-    removed = writes.remove_recording(get_db(), campaign["id"], key, base_language(language))
-    if removed is None:
+    if not recordings.remove(get_db(), campaign, key, language, auth.current_user()["id"]):
         refuse(404)
-    forget_clip(removed)
     return redirect(url_for(".voices", code=code, language=language, done="removed"))

@@ -3,8 +3,12 @@
 Every import counts, including one inside a function: a cycle closed late is still a cycle a
 reader has to untangle. The one exception is the app factory, create_app in engage/__init__.py:
 it imports every room to wire them together when it is called, and the entry points (the CLI,
-the server) call it. A package means a folder: engage/respondent/ and engage/staff/ are each
-one, and engage's own top-level modules form the `engage` package.
+the server) call it. A package's `__init__` importing its own modules, to register them (a
+wing's rooms) or to offer them as attributes (`store.respondents`), is how the package is put
+together, not a dependency: those edges are left out, and a module importing its own package's
+`__init__` while that imports it back is caught by its own test instead. A package means a
+folder: engage/respondent/ and engage/staff/ are each one, and engage's own top-level modules
+form the `engage` package.
 """
 
 from __future__ import annotations
@@ -74,7 +78,11 @@ def _graph() -> dict[str, set[str]]:
             for module, _name, _line in _imports(path)
             if module == "engage" or module.startswith("engage.")
         }
-        graph[_module_name(path)] = targets - {_module_name(path)}
+        here = _module_name(path)
+        if path.name == "__init__.py":
+            # The package putting itself together (see the module docstring).
+            targets = {t for t in targets if t.rpartition(".")[0] != here}
+        graph[here] = targets - {here}
     return graph
 
 
@@ -144,3 +152,20 @@ def test_no_module_imports_another_packages_private_names():
 def test_no_test_imports_a_private_name_of_engage():
     tests = sorted((ROOT / "tests").rglob("*.py")) + sorted((ROOT / "benchmarks").rglob("*.py"))
     assert _private_imports(tests) == []
+
+
+def test_the_wings_do_not_import_each_other():
+    # The respondent wing and the staff wing share rules through engage's other modules only.
+    for module, targets in _graph().items():
+        for wing, other in (("respondent", "staff"), ("staff", "respondent")):
+            if module.startswith(f"engage.{wing}"):
+                assert not any(t.startswith(f"engage.{other}") for t in targets), module
+
+
+def test_no_room_imports_the_wing_it_belongs_to():
+    # A wing's parent imports its rooms to register them; a room importing the parent back
+    # would close a cycle. What rooms share lives in a module of its own (binding.py, ...).
+    for wing in ("engage.respondent", "engage.staff"):
+        for module, targets in _graph().items():
+            if module.startswith(f"{wing}."):
+                assert wing not in targets, module

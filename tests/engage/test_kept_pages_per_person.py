@@ -16,7 +16,8 @@ from collections.abc import Callable
 import pytest
 from flask import template_rendered
 
-from engage.store import get_db, reads, writes
+from engage import store
+from engage.store import get_db
 from tests.conftest import CheckedClient, csrf_token
 from tests.engage.journey import Respondent, follow_resume_link
 
@@ -28,7 +29,9 @@ def campaign(make_campaign):
 
 def _questions(app, campaign) -> list[str]:
     with app.app_context():
-        return [q["question_id"] for q in reads.campaign_questions(get_db(), campaign["id"])]
+        return [
+            q["question_id"] for q in store.campaigns.campaign_questions(get_db(), campaign["id"])
+        ]
 
 
 def _forget_kept_pages(app, campaign, question_id: str) -> None:
@@ -36,8 +39,8 @@ def _forget_kept_pages(app, campaign, question_id: str) -> None:
     # process drops the pages it kept, so the next visit renders afresh.
     with app.app_context():
         db = get_db()
-        content = reads.campaign_questions(db, campaign["id"])[0]["content"]
-        writes.update_question_content(db, campaign["id"], question_id, content)
+        content = store.campaigns.campaign_questions(db, campaign["id"])[0]["content"]
+        store.campaigns.update_question_content(db, campaign["id"], question_id, content)
 
 
 def _new_person(app, campaign) -> Respondent:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from engage.store import get_db, reads
+from engage import store
+from engage.store import get_db
 from tests.engage.journey import Respondent
 
 
@@ -22,7 +23,7 @@ def test_after_exit_every_room_of_the_survey_sends_to_the_neutral_page(client, a
     person = Respondent(client, campaign["code"])
     person.start()
     with app.app_context():
-        first = reads.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
+        first = store.campaigns.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
     assert client.get("/leave").status_code == 302
     rooms = {
         "journey": f"/q/{first}",
