@@ -108,6 +108,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from engage.groups import bp as groups_bp
     from engage.respondent import bp as respondent_bp
     from engage.respondent import fast as kept_question_pages
+    from engage.respondent import offline as offline_bp
     from engage.respondent import pages as respondent_pages
     from engage.review import bp as review_bp
     from engage.review import lead_media, redact_names
@@ -132,6 +133,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     pictures_bp.init_app(app)
     app.register_blueprint(respondent_bp)
     respondent_pages.init_app(app)
+    app.register_blueprint(offline_bp.bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(setup_bp)
     app.register_blueprint(assist_bp)

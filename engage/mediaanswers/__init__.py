@@ -405,6 +405,22 @@ def _store(
         raise
 
 
+def keep_offline_file(kind: str, source: Path, session_id: int, question_id: str | None) -> int:
+    """Check, clean and keep a file a person gave on a device without a connection.
+
+    The same checks as an upload from the page; return the item id, or raise MediaRefused.
+    """
+    work = _work_dir()
+    try:
+        shutil.copyfile(source, work / "source")
+        # A drawing done on paper arrives as a photo, so it is checked as one.
+        processing = "photo" if kind == "drawing" else kind
+        with media_slot(busy_wait()):
+            return _store(processing, kind, work / "source", work, {"id": session_id}, question_id)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def sweep_blobs(candidates: list[str] | None = None) -> int:
     """Delete blobs no media item refers to (only the candidates, if given); return how many.
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlite_utils import Migrations
 
+from engage.store.outbox import outbox
 from engage.store.schema import core
 from engage.store.schema_assist import assist
 from engage.store.schema_evidence import evidence
@@ -30,4 +31,5 @@ MIGRATION_SETS: list[Migrations] = [
     review,
     pages,
     snapshots,
+    outbox,
 ]
