@@ -23,7 +23,6 @@ from flask import (
     jsonify,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
@@ -31,6 +30,7 @@ from flask_babel import refresh
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from engage import auth, csrf, i18n
+from engage import settings as personal
 from engage.assist import ASSIST_ROLES
 from engage.auth import require_role
 from engage.campaigns import is_open
@@ -55,8 +55,9 @@ OUTBOX_HEADER = "X-Engage-Outbox"
 BUNDLE_LIMIT = 512 * 1024
 # Kinds a device keeps as files for a question: those taken with the file input.
 OFFLINE_FILE_KINDS = ("photo", "drawing", "video", "audio")
-# The ways in that a prepared device offers with no connection: a file chosen or taken.
-OFFLINE_ADD_KINDS = ("photo", "drawing")
+# With no connection each way in takes a file chosen or taken with the device's camera; the
+# drawing canvas and the voice recorder need the connection to send.
+OFFLINE_ADD_KINDS = tuple(KINDS)
 
 
 class Refused(ValueError):
@@ -66,10 +67,10 @@ class Refused(ValueError):
 @bp.get("/s/sw.js")
 def service_worker():
     """Serve the service worker from /s/, so that it may serve every survey's pages."""
-    response = send_from_directory(STATIC / "offline", "sw.js", max_age=0)
-    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
-    # A changed worker must reach tablets on their next visit, never a day later.
-    response.headers["Cache-Control"] = "no-cache"
+    response = current_app.response_class(
+        (STATIC / "offline" / "sw.js").read_bytes(), mimetype="text/javascript"
+    )
+    # Like every page, it is sent with "no-store": a changed worker reaches tablets at once.
     return response
 
 
@@ -376,6 +377,8 @@ def blank(code: str, language: str):
     g.questions = questions
     g.language = i18n.usable(language, campaign["languages"])
     refresh()
+    # Kept pages follow this tablet's own choices (pictures, reading aloud, text size).
+    personal.current()
     # The page is rendered as if asked for at its own address, so its links and forms are right.
     with current_app.test_request_context(path, base_url=request.host_url):
         return _blank_page(campaign, questions, path.removeprefix(f"/s/{code}"))
@@ -427,7 +430,7 @@ def _blank_page(campaign: dict, questions: list[dict], page: str) -> str:
             back=f"/s/{campaign['code']}/q/{question_id}",
             limit_mb=int(campaign[kind.limit_column]) // (1024 * 1024),
             stamps=STAMPS,
-            place={"q": question_id},
+            place={"q": question_id, "change": None},
         )
     if page == "/check":
         return render_template("offline/check.html")

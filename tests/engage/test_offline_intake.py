@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import uuid
 from pathlib import Path
 
@@ -227,3 +228,36 @@ def test_a_photo_travels_with_its_person_and_is_checked(app, client, survey, tmp
     with app.app_context():
         items = get_db().execute("SELECT kind, question_id FROM media_items").fetchall()
     assert [(row["kind"], row["question_id"]) for row in items] == [("photo", questions[0])]
+
+
+def test_every_kept_page_renders_blank_in_every_language(app, make_campaign, staff_client):
+    campaign = make_campaign(languages=["en", "ar"])
+    supporter = staff_client("supporter")
+    manifest = supporter.get(f"/s/{campaign['code']}/offline/manifest").json
+    assert {page["language"] for page in manifest["pages"]} == {"en", "ar"}
+    assert any(f.endswith("/static/offline/store.js") for f in manifest["files"])
+    clips = set()
+    for page in manifest["pages"]:
+        response = supporter.get(page["source"])
+        assert response.status_code == 200, page
+        html = response.get_data(as_text=True)
+        assert f'lang="{page["language"]}"' in html
+        assert 'name="free_text"' not in html or "></textarea>" in html
+        clips.update(re.findall(r'src="(/audio/[^"]+)"', html))
+    # Reading aloud is on unless the tablet turned it off: the clips are in the kept pages.
+    assert len(clips) > 50
+    clip = supporter.get(sorted(clips)[0])
+    assert clip.status_code == 200
+    clip.close()
+    worker = supporter.get("/s/sw.js")
+    assert worker.mimetype == "text/javascript"
+    assert 'importScripts("/static/offline/store.js")' in worker.get_data(as_text=True)
+
+
+def test_preparing_a_device_is_for_supporters_and_leads(app, make_campaign, staff_client, client):
+    campaign = make_campaign()
+    assert client.get(f"/s/{campaign['code']}/offline/manifest").status_code == 302
+    assert staff_client("advocate").get(f"/s/{campaign['code']}/offline").status_code == 403
+    page = staff_client("supporter").get(f"/s/{campaign['code']}/offline")
+    assert "Get this survey ready to use without internet" in page.get_data(as_text=True)
+    assert "This needs JavaScript" in page.get_data(as_text=True)

@@ -1,0 +1,183 @@
+"""A prepared tablet answers offline, keeps answers through a restart, sends each person once."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from engage.auth import hash_password
+from engage.store import get_db, writes
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET
+from tests.media import samples
+
+PASSWORD = "a quiet morning by the canal"
+FIRST_WORDS = "The first person says the garden is lovely"
+SECOND_WORDS = "The second person likes the new van"
+
+EMPTY_ID = "empty-body-item-0000"
+COUNT_OUTBOX = """() => engageStore.all("outbox").then(items => items.map(i => ({
+  id: i.id, refused: i.refused || null, tries: i.tries })))"""
+# A damaged item: its bundle lost on the device, its length and checksum those of nothing.
+PUT_EMPTY_ITEM = """() => engageStore.put("outbox", {
+  id: "empty-body-item-0000", code: document.location.pathname.split("/")[2],
+  created_at: new Date().toISOString(), bundle: "", length: "0",
+  sha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", files: [], tries: 0
+})"""
+
+
+@pytest.fixture
+def supporter(live_server):
+    email = "offline-supporter@example.org"
+    with live_server.app.app_context():
+        if not get_db().execute("SELECT 1 FROM users WHERE email = ?", [email]).fetchone():
+            writes.create_user(
+                get_db(),
+                email=email,
+                name="Sam Supporter",
+                role="supporter",
+                password_hash=hash_password(PASSWORD),
+            )
+    return email
+
+
+def wait_for_outbox(page, done, seconds: float = 60) -> list[dict]:
+    """Poll the tablet's outbox until `done(items)` holds; return the items."""
+    deadline = time.monotonic() + seconds
+    while True:
+        items = page.evaluate(COUNT_OUTBOX)
+        if done(items) or time.monotonic() > deadline:
+            return items
+        page.wait_for_timeout(250)
+
+
+def open_tablet(browser, folder: Path):
+    context = browser.browser_type.launch_persistent_context(
+        str(folder), executable_path=CHROMIUM, args=CHROMIUM_ARGS, **TABLET
+    )
+    context.set_default_timeout(15_000)
+    return context, context.pages[0] if context.pages else context.new_page()
+
+
+def answer_offline(page, base: str, questions: list[str], words: str, photo: Path | None):
+    """Go through the whole journey as one person, with the connection off."""
+    page.goto(f"{base}/consent")
+    for name in ("take_part", "quote", "media"):
+        page.locator(f"label[for='{name}-yes']").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue", exact=True).click()
+    assert page.url.endswith("/who")
+    page.locator("label[for='respondent_group-person']").click()
+    page.locator("label[for='answered_how-helped']").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue", exact=True).click()
+    for number, question_id in enumerate(questions):
+        assert page.url.endswith(f"/q/{question_id}")
+        page.locator("label[for='answer-good']").click()
+        if number == 0:
+            page.locator("textarea[name='free_text']").fill(words)
+            if photo is not None:
+                with page.expect_navigation():
+                    page.locator("button[value='media-photo']").click()
+                page.locator("#file-choose").set_input_files(str(photo))
+                with page.expect_navigation():
+                    page.get_by_role("button", name="Send my photo", exact=True).click()
+                assert page.url.endswith(f"/q/{question_id}")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save and continue", exact=True).click()
+    assert page.url.endswith("/check")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my answers", exact=True).click()
+    assert page.url.endswith("/thanks")
+    assert "This tablet keeps your answers safe." in page.content()
+
+
+def test_a_prepared_tablet_answers_offline_and_sends_each_person_once(
+    live_server, browser, supporter, tmp_path: Path
+):
+    campaign = live_server.campaign(statement_ids=["QS1"])
+    code = campaign["code"]
+    base = f"{live_server.url}/s/{code}"
+    questions = [
+        row["question_id"]
+        for row in live_server.query(
+            "SELECT question_id FROM campaign_questions WHERE campaign_id = ? ORDER BY position",
+            [campaign["id"]],
+        )
+    ]
+    photo = samples.photo_with_gps(tmp_path / "garden.jpg")
+    folder = tmp_path / "tablet"
+
+    context, page = open_tablet(browser, folder)
+    page.goto(f"{live_server.url}/staff/sign-in")
+    page.get_by_label("Email").fill(supporter)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in", exact=True).click()
+    # Reading aloud off on this tablet keeps the test quick: each clip not yet made is
+    # rendered as the tablet asks for it (tests/engage/test_offline_intake.py checks clips).
+    page.goto(f"{base}/settings")
+    page.locator("label[for='narration-off']").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save these choices", exact=True).click()
+    page.goto(f"{base}/offline")
+    page.get_by_role("button", name="Get this tablet ready", exact=True).click()
+    page.wait_for_selector("[data-offline-prepare][data-ready]", timeout=120_000)
+    assert page.locator("[data-offline-prepare]").get_attribute("data-ready") == "yes", (
+        page.locator("[data-status]").inner_text()
+    )
+    assert "ready to use without internet" in page.locator("[data-status]").inner_text()
+
+    context.set_offline(True)
+    answer_offline(page, base, questions, FIRST_WORDS, photo)
+    # The next person sees nothing of the first: not on any page, and nothing kept as a draft.
+    assert page.evaluate("() => engageStore.all('drafts')") == []
+    page.goto(f"{base}/q/{questions[0]}")
+    assert FIRST_WORDS not in page.content()
+    answer_offline(page, base, questions, SECOND_WORDS, None)
+    page.goto(f"{base}/")
+    status = page.locator("[data-outbox-status]")
+    status.wait_for(state="visible")
+    assert status.inner_text() == "2 people's answers are waiting to be sent."
+    page.evaluate(PUT_EMPTY_ITEM)
+    assert live_server.query(
+        "SELECT COUNT(*) AS n FROM respondent_sessions WHERE campaign_id = ?", [campaign["id"]]
+    ) == [{"n": 0}]
+    context.close()
+
+    # The tablet is switched off and on again, and the connection is back.
+    context, page = open_tablet(browser, folder)
+    page.goto(f"{base}/")
+    # The outbox sends itself; the damaged item is refused by the server and stays.
+    left = wait_for_outbox(page, lambda items: [i["id"] for i in items] == [EMPTY_ID])
+    assert left[0]["refused"] == 400
+    sessions = live_server.query(
+        "SELECT id, answered_offline, finished_at FROM respondent_sessions WHERE campaign_id = ?",
+        [campaign["id"]],
+    )
+    assert len(sessions) == 2
+    assert all(s["answered_offline"] == 1 and s["finished_at"] for s in sessions)
+    words = live_server.query(
+        "SELECT a.free_text, COUNT(*) AS n FROM answers a JOIN respondent_sessions s "
+        "ON s.id = a.session_id WHERE s.campaign_id = ? AND a.free_text != '' "
+        "GROUP BY a.free_text ORDER BY a.free_text",
+        [campaign["id"]],
+    )
+    assert words == [{"free_text": FIRST_WORDS, "n": 1}, {"free_text": SECOND_WORDS, "n": 1}]
+    assert live_server.query(
+        "SELECT COUNT(*) AS n FROM answers a JOIN respondent_sessions s ON s.id = a.session_id "
+        "WHERE s.campaign_id = ?",
+        [campaign["id"]],
+    ) == [{"n": 2 * len(questions)}]
+    media = live_server.query(
+        "SELECT m.kind, m.question_id FROM media_items m JOIN respondent_sessions s "
+        "ON s.id = m.session_id WHERE s.campaign_id = ?",
+        [campaign["id"]],
+    )
+    assert media == [{"kind": "photo", "question_id": questions[0]}]
+    assert live_server.query(
+        "SELECT COUNT(*) AS n FROM offline_intake WHERE campaign_id = ? AND status = 'taken'",
+        [campaign["id"]],
+    ) == [{"n": 2}]
+    context.close()
