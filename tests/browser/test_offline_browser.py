@@ -16,6 +16,10 @@ PASSWORD = "a quiet morning by the canal"
 FIRST_WORDS = "The first person says the garden is lovely"
 SECOND_WORDS = "The second person likes the new van"
 
+PICTURES_SHOWN = """() => {
+  const loaded = [...document.images].filter(i => i.complete);
+  return loaded.length > 0 && loaded.every(i => i.naturalWidth > 0);
+}"""
 EMPTY_ID = "empty-body-item-0000"
 COUNT_OUTBOX = """() => engageStore.all("outbox").then(items => items.map(i => ({
   id: i.id, refused: i.refused || null, tries: i.tries })))"""
@@ -74,6 +78,9 @@ def answer_offline(page, base: str, questions: list[str], words: str, photo: Pat
         page.get_by_role("button", name="Continue", exact=True).click()
     for number, question_id in enumerate(questions):
         assert page.url.endswith(f"/q/{question_id}")
+        # Every picture shown comes from the tablet, in the size this screen asks for.
+        page.wait_for_load_state("load")
+        assert page.evaluate(PICTURES_SHOWN) is True
         page.locator("label[for='answer-good']").click()
         if number == 0:
             page.locator("textarea[name='free_text']").fill(words)

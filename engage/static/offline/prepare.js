@@ -12,6 +12,8 @@
   var CACHE = "engage-offline-v1";
   // Files a kept page uses: pictures, sounds, styles and scripts of this site only.
   var USED = /(?:src|href|data-stamp)="(\/(?:static|pictures|audio)\/[^"]+)"/g;
+  // Every size a picture offers ("a.webp 1x, b.webp 2x"): the screen picks one.
+  var SIZES = /srcset="([^"]+)"/g;
   box.hidden = false;
 
   if (!("serviceWorker" in navigator) || !window.caches || !window.indexedDB || !window.crypto || !crypto.subtle) {
@@ -71,6 +73,13 @@
                 var match;
                 USED.lastIndex = 0;
                 while ((match = USED.exec(html))) used[match[1].replace(/&amp;/g, "&")] = true;
+                SIZES.lastIndex = 0;
+                while ((match = SIZES.exec(html))) {
+                  match[1].split(",").forEach(function (choice) {
+                    var address = choice.trim().split(/\s+/)[0].replace(/&amp;/g, "&");
+                    if (address.charAt(0) === "/") used[address] = true;
+                  });
+                }
               });
             });
           });
