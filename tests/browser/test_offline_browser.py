@@ -132,9 +132,12 @@ def test_a_prepared_tablet_answers_offline_and_sends_each_person_once(
     page.get_by_role("button", name="Get this tablet ready", exact=True).click()
     page.wait_for_selector("[data-offline-prepare][data-ready]", timeout=120_000)
     assert page.locator("[data-offline-prepare]").get_attribute("data-ready") == "yes", (
-        page.locator("[data-status]").inner_text()
+        page.locator("[data-offline-prepare] [data-status]").inner_text()
     )
-    assert "ready to use without internet" in page.locator("[data-status]").inner_text()
+    assert (
+        "ready to use without internet"
+        in page.locator("[data-offline-prepare] [data-status]").inner_text()
+    )
 
     context.set_offline(True)
     answer_offline(page, base, questions, FIRST_WORDS, photo)
@@ -187,4 +190,84 @@ def test_a_prepared_tablet_answers_offline_and_sends_each_person_once(
         "SELECT COUNT(*) AS n FROM offline_intake WHERE campaign_id = ? AND status = 'taken'",
         [campaign["id"]],
     ) == [{"n": 2}]
+    context.close()
+
+
+def sign_in(page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/staff/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in", exact=True).click()
+
+
+def test_waiting_answers_saved_to_a_locked_file_are_taken_once_from_it(
+    live_server, browser, supporter, new_page, tmp_path: Path
+):
+    campaign = live_server.campaign(statement_ids=["QS1"])
+    base = f"{live_server.url}/s/{campaign['code']}"
+    questions = [
+        row["question_id"]
+        for row in live_server.query(
+            "SELECT question_id FROM campaign_questions WHERE campaign_id = ? ORDER BY position",
+            [campaign["id"]],
+        )
+    ]
+    context, page = open_tablet(browser, tmp_path / "tablet")
+    sign_in(page, live_server.url, supporter)
+    page.goto(f"{base}/settings")
+    page.locator("label[for='narration-off']").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save these choices", exact=True).click()
+    page.goto(f"{base}/offline")
+    page.get_by_role("button", name="Get this tablet ready", exact=True).click()
+    page.wait_for_selector("[data-offline-prepare][data-ready='yes']", timeout=120_000)
+    context.set_offline(True)
+    answer_offline(page, base, questions, FIRST_WORDS, None)
+    # Still with no connection, the supporter saves what is waiting to a file.
+    page.goto(f"{base}/offline")
+    page.locator("#save-pin").fill("4827")
+    with page.expect_download() as saving:
+        page.get_by_role("button", name="Save to a file", exact=True).click()
+    saved = tmp_path / "waiting.engage"
+    saving.value.save_as(saved)
+    assert FIRST_WORDS not in saved.read_text()
+    assert len(page.evaluate(COUNT_OUTBOX)) == 1
+    context.close()
+
+    office = new_page(**TABLET)
+    sign_in(office, live_server.url, supporter)
+    office.goto(f"{base}/offline")
+    status = office.locator("[data-outbox-open] [data-status]")
+    office.locator("#open-file").set_input_files(str(saved))
+    office.locator("#open-pin").fill("1111")
+    office.get_by_role("button", name="Send the answers in the file", exact=True).click()
+    office.wait_for_function(
+        "() => document.querySelector('[data-outbox-open] [data-status]').textContent.length > 0"
+    )
+    assert status.inner_text() == "This file cannot be opened with that PIN."
+    for _attempt in range(2):
+        office.locator("#open-pin").fill("4827")
+        status.evaluate("line => { line.textContent = '' }")
+        office.get_by_role("button", name="Send the answers in the file", exact=True).click()
+        office.wait_for_function(
+            "() => document.querySelector('[data-outbox-open]')"
+            ".dataset.done === 'yes' && document.querySelector("
+            "'[data-outbox-open] [data-status]').textContent.length > 0"
+        )
+        assert status.inner_text() == "Sent: 1. Kept for the lead: 0. Not taken: 0."
+    words = live_server.query(
+        "SELECT a.free_text FROM answers a JOIN respondent_sessions s ON s.id = a.session_id "
+        "WHERE s.campaign_id = ? AND a.free_text != ''",
+        [campaign["id"]],
+    )
+    assert words == [{"free_text": FIRST_WORDS}]
+
+    # The tablet comes back online later and sends the same person: still one.
+    context, page = open_tablet(browser, tmp_path / "tablet")
+    page.goto(f"{base}/")
+    assert wait_for_outbox(page, lambda items: items == []) == []
+    assert live_server.query(
+        "SELECT COUNT(*) AS n FROM respondent_sessions WHERE campaign_id = ?", [campaign["id"]]
+    ) == [{"n": 1}]
     context.close()

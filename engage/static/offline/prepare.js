@@ -98,6 +98,9 @@
         }, Promise.resolve());
       })
       .then(function () {
+        return keep(cache, location.pathname);
+      })
+      .then(function () {
         return engageStore.get("surveys", manifest.code);
       })
       .then(function (before) {

@@ -68,6 +68,9 @@ function surveyRequest(request, url, code, rest) {
 function keptPage(prepared, draft, url) {
   var language = (draft && draft.language) || prepared.language || prepared.languages[0];
   return caches.match(pageKey(language, url.pathname + url.search)).then(function (kept) {
+    // The preparation page keeps itself, so a supporter can save the outbox to a file offline.
+    return kept || caches.match(url.href);
+  }).then(function (kept) {
     return kept || caches.match(pageKey(language, "/s/" + prepared.code + "/"));
   }).then(function (kept) { return kept || Response.error(); });
 }
