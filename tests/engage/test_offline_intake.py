@@ -256,8 +256,20 @@ def test_every_kept_page_renders_blank_in_every_language(app, make_campaign, sta
 
 def test_preparing_a_device_is_for_supporters_and_leads(app, make_campaign, staff_client, client):
     campaign = make_campaign()
+    start = staff_client("supporter").get("/staff/assist/").get_data(as_text=True)
+    assert 'href="/s/{}/offline"'.format(campaign["code"]) in start
     assert client.get(f"/s/{campaign['code']}/offline/manifest").status_code == 302
     assert staff_client("advocate").get(f"/s/{campaign['code']}/offline").status_code == 403
     page = staff_client("supporter").get(f"/s/{campaign['code']}/offline")
     assert "Get this survey ready to use without internet" in page.get_data(as_text=True)
     assert "This needs JavaScript" in page.get_data(as_text=True)
+
+
+def test_words_of_concern_given_offline_flag_the_person_for_a_lead(app, client, survey):
+    campaign, questions = survey
+    bundle = bundle_for(campaign, questions[:1])
+    bundle["answers"][0]["free_text"] = "My carer HITS me, sometimes."
+    assert send(client, campaign["code"], str(uuid.uuid4()), bundle).json["status"] == "taken"
+    with app.app_context():
+        flags = get_db().execute("SELECT reason, matched, question_id FROM safeguarding_flags")
+        assert [tuple(row) for row in flags] == [("concern_words", "hits me", questions[0])]
