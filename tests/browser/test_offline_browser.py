@@ -9,7 +9,7 @@ import pytest
 
 from engage.auth import hash_password
 from engage.store import get_db, writes
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET, check_page
 from tests.media import samples
 
 PASSWORD = "a quiet morning by the canal"
@@ -139,8 +139,10 @@ def test_a_prepared_tablet_answers_offline_and_sends_each_person_once(
         in page.locator("[data-offline-prepare] [data-status]").inner_text()
     )
 
+    check_page(page)
     context.set_offline(True)
     answer_offline(page, base, questions, FIRST_WORDS, photo)
+    check_page(page)
     # The next person sees nothing of the first: not on any page, and nothing kept as a draft.
     assert page.evaluate("() => engageStore.all('drafts')") == []
     page.goto(f"{base}/q/{questions[0]}")
