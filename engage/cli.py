@@ -158,6 +158,7 @@ def responses_command(code: str, as_json: bool) -> None:
             ),
             "respondent_group": row["respondent_group"],
             "answered_how": row["answered_how"],
+            "answered_offline": bool(row["answered_offline"]),
             "language": row["language"],
             "saved_at": row["updated_at"],
         }
@@ -175,6 +176,7 @@ def responses_command(code: str, as_json: bool) -> None:
             "free_text": "",
             "respondent_group": row["respondent_group"],
             "answered_how": row["answered_how"],
+            "answered_offline": False,
             "language": "",
             "saved_at": row["updated_at"],
         }

@@ -109,7 +109,9 @@ def test_the_answers_reach_the_responses_command(app, client, survey, runner):
     send(client, campaign["code"], str(uuid.uuid4()), bundle_for(campaign, questions[:1]))
     result = runner.invoke(args=["responses", campaign["code"], "--json"])
     assert result.exit_code == 0
-    assert f"Words for {questions[0]}" in result.output
+    [row] = json.loads(result.output)
+    assert row["free_text"] == f"Words for {questions[0]}"
+    assert (row["answered_how"], row["answered_offline"]) == ("helped", True)
 
 
 @pytest.mark.parametrize(
