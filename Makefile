@@ -50,14 +50,25 @@ translations-compile: setup
 bench: setup
 	$(VENV)/python -m benchmarks
 
-# Mutation testing of the exports (see docs/evidence.md). Not part of `make test`: a full run
-# takes most of an hour. One worker at low priority, with a time limit; MUTANTS picks a part,
-# e.g. make mutation MUTANTS='exports.content*'.
-MUTANTS ?= exports.*
+# Mutation testing of the exports and the code that builds their records (engage/evidence.py,
+# engage/snapshots.py; see docs/evidence.md). Not part of `make test`: a full run takes most of
+# an hour. One worker at low priority, with a time limit; MUTANTS picks a part,
+# e.g. make mutation MUTANTS='exports.content*' or MUTANTS='engage.evidence*'.
+# MUTATION_SAMPLE=N tries a fixed sample of N mutants from each file instead of all of them
+# (scripts/mutation_sample.py; the mutants are generated first, with one cheap run).
+MUTANTS ?= *
 MUTATION_TIMEOUT ?= 3600
+MUTATION_SAMPLE ?=
 mutation: setup
+ifeq ($(MUTATION_SAMPLE),)
 	timeout $(MUTATION_TIMEOUT) nice -n 10 $(VENV)/mutmut run --max-children 1 '$(MUTANTS)'
+else
+	test -d mutants || nice -n 10 $(VENV)/mutmut run --max-children 1 'exports.safety*'
+	timeout $(MUTATION_TIMEOUT) nice -n 10 $(VENV)/mutmut run --max-children 1 \
+		$$($(VENV)/python scripts/mutation_sample.py $(MUTATION_SAMPLE) '$(MUTANTS)')
+endif
 	$(VENV)/mutmut results
+	$(VENV)/python scripts/mutation_sample.py --report $(MUTATION_SAMPLE)
 
 clean:
 	rm -rf .venv node_modules .stamps

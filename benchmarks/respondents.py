@@ -139,18 +139,19 @@ def journey(
         status, _, page, ms = browser.request("GET", f"{base}/consent")
         tally.page_ms.append(ms)
         token = TOKEN.search(page).group(1)
-        form = {"csrf_token": token, "take_part": "yes", "quote": "yes", "media": "no"}
-        status, location, _, ms = browser.request("POST", f"{base}/consent", form)
-        tally.post_ms.append(ms)
-        if status != 302:
-            raise RuntimeError(f"consent answered {status}")
-        form = {
-            "csrf_token": token,
-            "respondent_group": rng.choice(["person", "family", "staff"]),
-            "answered_how": rng.choice(["own", "helped"]),
-        }
-        status, location, _, ms = browser.request("POST", f"{base}/who", form)
-        tally.post_ms.append(ms)
+        # One question a page: three about consent, then who is answering and how.
+        for path, field, value in (
+            ("consent", "take_part", "yes"),
+            ("consent/words", "quote", "yes"),
+            ("consent/pictures", "media", "no"),
+            ("who", "respondent_group", rng.choice(["person", "family", "staff"])),
+            ("who/how", "answered_how", rng.choice(["own", "helped"])),
+        ):
+            form = {"csrf_token": token, field: value}
+            status, location, _, ms = browser.request("POST", f"{base}/{path}", form)
+            tally.post_ms.append(ms)
+            if status != 302:
+                raise RuntimeError(f"{path} answered {status}")
         wants_photo = rng.random() < media_share
         while "/q/" in location:
             if think:

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from jinja2 import StrictUndefined
 from werkzeug.routing import IntegerConverter
 
-from engage import security
+from engage import config, security
 from engage.proxy import TrustedProxies, parse_networks
 
 csrf = CSRFProtect()
@@ -46,7 +46,7 @@ class RowIdConverter(IntegerConverter):
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the engage application around an instance folder."""
-    instance = os.environ.get("ENGAGE_INSTANCE")
+    instance = config.instance_from_environment()
     if test_config and test_config.get("INSTANCE_PATH"):
         instance = test_config["INSTANCE_PATH"]
     # Everything engage writes (database, WAL, uploads, backups, exports) is the owner's alone.
@@ -61,25 +61,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     make_private(Path(app.instance_path))
     app.config.from_mapping(
         DATABASE=str(Path(app.instance_path) / "engage.db"),
-        BASE_URL=os.environ.get("ENGAGE_BASE_URL")
-        or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="engage_session",
         WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_SSL_STRICT=False,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
-        STAFF_IDLE_SECONDS=20 * 60,
-        # A browser left this long without a request needs the person's code to carry on.
-        RESPONDENT_IDLE_SECONDS=2 * 60 * 60,
-        # Addresses (or CIDR networks, comma-separated) of the reverse proxies whose
-        # X-Forwarded-For and X-Forwarded-Proto are believed; empty believes nobody.
-        TRUSTED_PROXIES="",
-        # Where "exit this page" sends a person: an ordinary outside page, so the address bar
-        # and the history show nothing about the survey. "/search" keeps the built-in page.
-        EXIT_URL="https://www.bbc.co.uk/weather",
+        **config.defaults(app.instance_path),
     )
-    app.config.from_prefixed_env("ENGAGE")
+    app.config.from_prefixed_env(config.PREFIX.rstrip("_"))
+    if not app.config["BASE_URL"]:
+        app.config["BASE_URL"] = config.defaults(app.instance_path)["BASE_URL"]
     if test_config:
         app.config.update(test_config)
     # Cookies travel only over HTTPS when the service is published on HTTPS.

@@ -146,7 +146,7 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
 
 def idle_seconds() -> int:
     """Return how long a staff session may sit unused."""
-    return int(current_app.config.get("STAFF_IDLE_SECONDS", 20 * 60))
+    return int(current_app.config["STAFF_IDLE_SECONDS"])
 
 
 # A session's last activity is written at most this often, not on every request.

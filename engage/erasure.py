@@ -48,3 +48,20 @@ def erase_respondent(db: Database, session_id: int, by: int | None, reason: str)
             files += 1
     narration.runtime().forget(clip_keys)
     return Erased(session_id, files, len(clip_keys))
+
+
+def forget_changed_words(db: Database, before: str | None, after: str | None) -> int:
+    """Forget the read-aloud clip of a person's own words once they change or delete them.
+
+    "Check your answers" reads a person's words aloud, which keeps them as a narration text;
+    erasure finds them by the words the person holds now, so older words go as they change.
+    """
+    from engage import narration
+
+    if not before or before == after:
+        return 0
+    keys = reads.narration_keys_for_texts(db, {before})
+    if keys:
+        writes.forget_narration(db, keys)
+        narration.runtime().forget(keys)
+    return len(keys)

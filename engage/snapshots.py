@@ -131,7 +131,8 @@ def _from_snapshot(snapshot: dict, live_participants: list, live: ExportInput) -
         for a in _unpack(snapshot["answers"], AnswerRecord)
         if a.respondent_key in held_now or a.respondent_key not in known
     ]
-    return dataclasses.replace(live, answers=answers, participants=participants)
+    campaign = dataclasses.replace(live.campaign, figures_from=snapshot["taken_at"])
+    return dataclasses.replace(live, campaign=campaign, answers=answers, participants=participants)
 
 
 _tables: dict[tuple, Tables] = {}

@@ -57,9 +57,17 @@ RESPONDENT_GROUPS = {
         "family", _l("I am family or an unpaid carer"), "family", _l("A family together")
     ),
     "advocate": Choice(
-        "advocate", _l("I am a friend or advocate"), "advocate", _l("Two people talking")
+        "advocate",
+        _l("I am a friend or advocate"),
+        "advocate",
+        _l("A loudhailer, for speaking up for someone"),
     ),
-    "staff": Choice("staff", _l("I work in care or support"), "staff", _l("A care worker")),
+    "staff": Choice(
+        "staff",
+        _l("I work in care or support"),
+        "staff",
+        _l("A helper pushing a person in a wheelchair"),
+    ),
     "partner": Choice(
         "partner", _l("I work for a partner organisation"), "partner", _l("Two hands shaking")
     ),
@@ -68,13 +76,13 @@ RESPONDENT_GROUPS = {
 ANSWERED_HOW = {
     "own": Choice("own", _l("On my own"), "on-my-own", _l("One person on their own")),
     "helped": Choice(
-        "helped", _l("Someone is helping me"), "with-help", _l("A helper beside a person")
+        "helped", _l("Someone is helping me"), "with-help", _l("Two people holding hands")
     ),
     "answered_for": Choice(
         "answered_for",
         _l("Someone is answering for me"),
         "answering-for",
-        _l("A helper speaking for a person"),
+        _l("A head speaking, for someone who answers for you"),
         hint=_l("For example, a carer answers for the person they support."),
     ),
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from exports.triangulation import Matrix
+from exports.triangulation import Cell, Matrix
 
 # Colours with at least 3:1 contrast against white, each paired with a different pattern.
 _STYLES = (
@@ -20,10 +20,18 @@ _STYLES = (
     ("#5b2a86", "cross"),
     ("#6b4e00", "horizontal"),
 )
-_BAR_HEIGHT = 18
-_LABEL_WIDTH = 300
-_PLOT_WIDTH = 360
-_FONT = "font-family:Arial,Helvetica,sans-serif;font-size:13px"
+# The chart is drawn narrow, with every label on a line of its own above its bar, so that its
+# text stays large when the chart is shrunk to a phone's width: 20 px drawn in 420 is still
+# 14 px at 294 px wide, the page's width on a 320 px screen.
+_WIDTH = 420
+_FONT_SIZE = 20
+_LINE = 26
+_BAR_HEIGHT = 24
+_INDENT = 12
+# About how many characters of a 20 px sans-serif fit across the chart, for wrapping: about
+# 9.3 px a character plain and 10 bold, so 40 bold characters take 400 px.
+_CHARS_PER_LINE = 40
+_FONT = f"font-family:Arial,Helvetica,sans-serif;font-size:{_FONT_SIZE}px"
 
 
 def _pattern(prefix: str, index: int, colour: str, kind: str) -> str:
@@ -45,69 +53,100 @@ def _pattern(prefix: str, index: int, colour: str, kind: str) -> str:
     )
 
 
+def _wrap(text: str, width: int = _CHARS_PER_LINE) -> list[str]:
+    """Break text into lines of at most `width` characters, at spaces where there are any."""
+    lines: list[str] = []
+    # Only plain spaces break a line: a no-break space keeps "(views differ)" whole.
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def count_words(cell: Cell) -> str:
+    """Say what a cell counts: answers, and the people who gave them."""
+    answers, people = cell.answers, cell.people
+    if people == 0:
+        return "no answers"
+    said_answers = "answers hidden" if answers is None else _plural(answers, "answer")
+    said_people = "a hidden number of people" if people is None else _plural(people, "person")
+    if answers is None and people is None:
+        return "numbers hidden"
+    return f"{said_answers} from {said_people}"
+
+
+def _plural(n: int, noun: str) -> str:
+    if n == 1:
+        return f"1 {noun}"
+    return f"{n} {'people' if noun == 'person' else noun + 's'}"
+
+
 def matrix_svg(
     matrix: Matrix, title: str, id_prefix: str = "chart", *, inline_style: bool = True
 ) -> str:
     """Return an SVG bar chart of the share positive in each cell.
 
-    Its ids start with `id_prefix`, so two charts can sit inline in one page. Without
-    `inline_style` the text carries the classes "chart-text" and "chart-bold" instead of style
-    attributes, for a page whose Content-Security-Policy forbids inline styles.
+    Each bar has above it its group and what the cell counts ("36 answers from 24 people"),
+    and beside it its share. Its ids start with `id_prefix`, so two charts can sit inline in
+    one page. Without `inline_style` the text carries the classes "chart-text" and
+    "chart-bold" instead of style attributes, for a page whose Content-Security-Policy forbids
+    inline styles.
     """
     p = id_prefix
     plain = f'style="{_FONT}"' if inline_style else 'class="chart-text"'
     bold = f'style="{_FONT};font-weight:bold"' if inline_style else 'class="chart-bold"'
     columns = matrix.columns
-    row_height = _BAR_HEIGHT * len(columns) + 16
-    legend_height = 22 * len(columns) + 10
-    height = 40 + row_height * len(matrix.rows) + legend_height
-    width = _LABEL_WIDTH + _PLOT_WIDTH + 90
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="{p}-title {p}-desc">',
-        f'<title id="{p}-title">{escape(title)}</title>',
-        f'<desc id="{p}-desc">{escape(_describe(matrix))}</desc>',
-        "<defs>",
-        *(_pattern(p, i, *_STYLES[i % len(_STYLES)]) for i in range(len(columns))),
-        "</defs>",
-        f'<text x="0" y="20" {bold}>{escape(title)}</text>',
-    ]
-    y = 40
+    body: list[str] = []
+    y = 0
+
+    def lines(text: str, style: str, x: int = 0) -> None:
+        nonlocal y
+        for line in _wrap(text, _CHARS_PER_LINE - x // 10):
+            y += _LINE
+            body.append(f'<text x="{x}" y="{y}" {style}>{escape(line)}</text>')
+
+    lines(title, bold)
+    lines("Bars: share of answers good or very good", plain)
     for row in matrix.rows:
-        parts.append(
-            f'<text x="0" y="{y + 13}" {bold}>'
-            f"{escape(row.statement.id)} {escape(row.statement.name)}"
-            f"{' (views differ)' if row.differs else ''}</text>"
-        )
+        y += _LINE // 2
+        differs = " (views\u00a0differ)" if row.differs else ""
+        lines(f"{row.statement.id} {row.statement.name}{differs}", bold)
         for index, column in enumerate(columns):
             cell = row.cells[column]
-            bar_y = y + 16 + index * _BAR_HEIGHT
+            lines(matrix.labels[column], bold, _INDENT)
+            lines(count_words(cell), plain, _INDENT * 2)
             share = cell.share_positive
-            label = escape(matrix.labels[column])
-            parts.append(f'<text x="12" y="{bar_y + 13}" {plain}>{label}</text>')
             if share is None:
-                words = "no answers" if cell.people == 0 else "hidden"
-                parts.append(f'<text x="{_LABEL_WIDTH}" y="{bar_y + 13}" {plain}>{words}</text>')
+                if cell.people != 0:
+                    lines("share hidden", plain, _INDENT * 2)
                 continue
-            bar = max(1, round(share * _PLOT_WIDTH))
+            plot = _WIDTH - _INDENT - 70
+            bar = max(1, round(share * plot))
             colour = _STYLES[index % len(_STYLES)][0]
-            parts.append(
-                f'<rect x="{_LABEL_WIDTH}" y="{bar_y + 2}" width="{bar}" '
-                f'height="{_BAR_HEIGHT - 4}" fill="url(#{p}-p{index})" stroke="{colour}"/>'
-                f'<text x="{_LABEL_WIDTH + bar + 6}" y="{bar_y + 13}" {plain}>'
+            body.append(
+                f'<rect x="{_INDENT}" y="{y + 6}" width="{bar}" height="{_BAR_HEIGHT}" '
+                f'fill="url(#{p}-p{index})" stroke="{colour}"/>'
+                f'<text x="{_INDENT + bar + 8}" y="{y + 6 + _BAR_HEIGHT - 5}" {bold}>'
                 f"{round(share * 100)}%</text>"
             )
-        y += row_height
-    for index, column in enumerate(columns):
-        colour = _STYLES[index % len(_STYLES)][0]
-        ly = y + 10 + index * 22
-        parts.append(
-            f'<rect x="0" y="{ly}" width="28" height="16" fill="url(#{p}-p{index})" '
-            f'stroke="{colour}"/><text x="36" y="{ly + 13}" {plain}>'
-            f"{escape(matrix.labels[column])}</text>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+            y += _BAR_HEIGHT + 10
+    height = y + 12
+    return "".join(
+        [
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {height}" '
+            f'width="{_WIDTH}" height="{height}" role="img" '
+            f'aria-labelledby="{p}-title {p}-desc">',
+            f'<title id="{p}-title">{escape(title)}</title>',
+            f'<desc id="{p}-desc">{escape(_describe(matrix))}</desc>',
+            "<defs>",
+            *(_pattern(p, i, *_STYLES[i % len(_STYLES)]) for i in range(len(columns))),
+            "</defs>",
+            *body,
+            "</svg>",
+        ]
+    )
 
 
 def _describe(matrix: Matrix) -> str:
@@ -115,16 +154,18 @@ def _describe(matrix: Matrix) -> str:
     for row in matrix.rows:
         figures = []
         for column in matrix.columns:
-            share = row.cells[column].share_positive
+            cell = row.cells[column]
+            share = cell.share_positive
             figures.append(
                 f"{matrix.labels[column]} {'hidden' if share is None else f'{round(share * 100)}%'}"
+                f" ({count_words(cell)})"
             )
         sentences.append(f"{row.statement.id}: {', '.join(figures)}.")
     return " ".join(sentences)
 
 
 def matrix_table_html(matrix: Matrix, caption: str) -> str:
-    """Return an HTML table with the same figures as the chart, and the people counted."""
+    """Return an HTML table with the same figures as the chart: answers, people and share."""
     head = "".join(f'<th scope="col">{escape(matrix.labels[c])}</th>' for c in matrix.columns)
     body = []
     for row in matrix.rows:
@@ -134,12 +175,15 @@ def matrix_table_html(matrix: Matrix, caption: str) -> str:
             share = cell.share_positive
             if cell.people == 0:
                 text = "no answers"
+            elif share is None and cell.people is None:
+                text = "hidden"
             else:
-                parts = [
-                    "share hidden" if share is None else f"{round(share * 100)}% positive",
-                    "people hidden" if cell.people is None else f"{cell.people} people",
-                ]
-                text = "hidden" if share is None and cell.people is None else ", ".join(parts)
+                said_share = (
+                    "share hidden"
+                    if share is None
+                    else f"{round(share * 100)}% of answers positive"
+                )
+                text = f"{count_words(cell)}, {said_share}"
             if cell.differs:
                 text += " (differs)"
             cells.append(f"<td>{escape(text)}</td>")

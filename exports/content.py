@@ -26,7 +26,7 @@ from exports.triangulation import (
     respondent_label,
 )
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 STRENGTH_LABELS = {"strength": "Strength", "improve": "Area to improve", None: ""}
 # Where each column's figures come from, as an evidence library names a source.
 GROUP_SOURCES = {
@@ -111,12 +111,13 @@ def reference_part(text: str) -> str:
 def period(campaign: CampaignInfo) -> str:
     """Return the dates the figures cover: from opening (or the first answer) to closing.
 
-    A campaign still open when exported covers up to the day of the export, its snapshot.
+    A campaign still open when exported covers up to the day its published snapshot was
+    taken, which may be days before the export.
     """
     start = (campaign.opens_at or campaign.answers_from or "")[:10]
-    exported = campaign.exported_at[:10]
+    as_of = (campaign.figures_from or campaign.exported_at)[:10]
     closes = (campaign.closes_at or "")[:10]
-    end = closes if closes and (not exported or closes <= exported) else exported
+    end = closes if closes and (not as_of or closes <= as_of) else as_of
     end = end or campaign.answers_to[:10]
     if start and end:
         return f"{start} to {end}"
@@ -248,6 +249,7 @@ def _read_me(data: ExportInput) -> Sheet:
         ["Opened", c.opens_at or ""],
         ["Closed", c.closes_at or ""],
         ["Exported", c.exported_at],
+        ["Figures from", c.figures_from or c.exported_at],
         ["Period", period(c)],
         ["Owner", owner(c)],
         [

@@ -36,6 +36,8 @@ class CampaignInfo:
     answers_to: str = ""
     # Who owns the evidence in this export: the lead who ran it.
     owner: str = ""
+    # When the published snapshot the figures come from was taken ("" when read live).
+    figures_from: str = ""
 
 
 @dataclass(frozen=True)

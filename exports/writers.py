@@ -115,6 +115,7 @@ def write_json(data: ExportInput, target, progress: Progress | None = None) -> T
             "opens_at": c.opens_at,
             "closes_at": c.closes_at,
             "exported_at": c.exported_at,
+            "figures_from": c.figures_from or c.exported_at,
             "period": period(c),
             "owner": owner(c),
             "is_demo": c.is_demo,

@@ -26,10 +26,8 @@ def page_problems(html: str, path: str = "") -> list[str]:
     title = soup.find("title")
     if len(h1s) != 1:
         problems.append(f"expected one h1, found {len(h1s)}")
-    elif title is None or not _text(title).startswith(_text(h1s[0])):
-        problems.append(
-            f"title {(_text(title) if title else None)!r} does not begin with h1 {_text(h1s[0])!r}"
-        )
+    else:
+        problems += _title_problems(soup, title, _text(h1s[0]))
     ids = Counter(tag["id"] for tag in soup.find_all(id=True))
     problems += [f"duplicate id {key!r}" for key, count in ids.items() if count > 1]
     for field in soup.find_all(["input", "select", "textarea"]):
@@ -68,6 +66,32 @@ def page_problems(html: str, path: str = "") -> list[str]:
     if path.startswith("/s/"):
         problems += _easy_read_problems(soup)
     return problems
+
+
+# "Error:" in each language, before the title of a page that shows a form error.
+ERROR_PREFIX = re.compile(r"\S{1,12}: ")
+
+
+def _title_problems(soup: BeautifulSoup, title, h1: str) -> list[str]:
+    """Say if the title is not, in order: "Error: " on a page showing a form error, then
+    "Question 2 of 27: " on a question page, then the h1 text."""
+    text = _text(title) if title else ""
+    rest = text
+    shows_error = soup.find(attrs={"data-page-error": True}) or soup.find(class_="error-message")
+    if shows_error:
+        prefix = ERROR_PREFIX.match(rest)
+        if prefix is None or rest.startswith(h1):
+            return [f"title {text!r} of a page showing an error does not begin with 'Error:'"]
+        rest = rest[prefix.end() :]
+    progress = soup.find(id="progress")
+    if progress is not None:
+        counted = _text(progress) + ": "
+        if not rest.startswith(counted):
+            return [f"title {text!r} of a question page does not say {counted!r} first"]
+        rest = rest[len(counted) :]
+    if not rest.startswith(h1):
+        return [f"title {text!r} does not begin with h1 {h1!r} after its prefixes"]
+    return []
 
 
 def _easy_read_problems(soup: BeautifulSoup) -> list[str]:

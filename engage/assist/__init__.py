@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 
 from engage import attempts, auth
 from engage import settings as personal
+from engage.assist import forms
 from engage.auth import require_role
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
@@ -328,25 +329,22 @@ def finish(session_id: int):
 def pin():
     """Set the PIN that takes a tablet back from a person."""
     user = auth.current_user()
-    errors: dict[str, str] = {}
+    form = forms.PinForm()
     saved = request.args.get("saved") == "1"
-    if request.method == "POST":
-        new = request.form.get("pin", "")
-        again = request.form.get("pin_again", "")
+    if form.is_submitted():
+        new = form.pin.data
         problem = pin_problem(new)
         if problem:
-            errors["pin"] = problem
-        elif new != again:
-            errors["pin_again"] = _("The two PINs are not the same.")
-        if not errors:
+            form.pin.errors = [problem]
+        elif new != form.pin_again.data:
+            form.pin_again.errors = [_("The two PINs are not the same.")]
+        else:
             writes.set_pin_hash(get_db(), user["id"], auth.password_hasher().hash(new))
             writes.audit(get_db(), user["id"], "pin_set")
             return redirect(url_for(".pin", saved=1))
     return (
-        render_template(
-            "assist/pin.html", errors=errors, has_pin=bool(user["pin_hash"]), saved=saved
-        ),
-        400 if errors else 200,
+        render_template("assist/pin.html", form=form, has_pin=bool(user["pin_hash"]), saved=saved),
+        400 if form.errors else 200,
     )
 
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from engage import auth, typed
 from engage.auth import require_role
 from engage.errors import refuse
+from engage.groups import forms
 from engage.safeguarding import check_free_text
 from engage.store import get_db, reads, writes
 from engage.vocab import RESPONDENT_GROUPS, SPEAKER_ROLES, answer_choices
@@ -160,7 +161,13 @@ def new():
 @require_role(*GROUP_ROLES)
 def overview(group_id: int):
     """Show a group session's questions, what has been counted and the notes."""
-    group = _own_group(group_id)
+    blank = forms.FlipchartPhotoForm(formdata=None, id_prefix="flipchart")
+    return _overview_page(_own_group(group_id), blank)
+
+
+def _overview_page(group: dict, photo_form, status: int = 200):
+    """Render a group's overview; a photo form sent with a mistake shows it beside the field."""
+    group_id = group["id"]
     questions = {
         q["question_id"]: q for q in reads.campaign_questions(get_db(), group["campaign_id"])
     }
@@ -175,7 +182,9 @@ def overview(group_id: int):
         notes=notes,
         speakers=SPEAKER_ROLES,
         respondent_group=RESPONDENT_GROUPS[group["respondent_group"]].label,
-    )
+        photo_form=photo_form,
+        page_errors=photo_form.errors,
+    ), status
 
 
 @bp.get("/<int:group_id>/q/<question_id>")
@@ -398,9 +407,10 @@ def add_photo(group_id: int):
 
     group = _own_group(group_id)
     pictures.allow_upload(_campaign(group["campaign_id"])["max_photo_bytes"])
-    description = typed.clean(request.form.get("description"))
-    if not description or len(description) > NOTE_LIMIT:
-        refuse(400, _("Say what the photo shows"), [_("Write a few words about the flip-chart.")])
+    form = forms.FlipchartPhotoForm(id_prefix="flipchart")
+    if not form.validate():
+        return _overview_page(group, form, 400)
+    description = form.description.data
     full, small, mime = pictures.cleaned_upload("photo")
     writes.add_group_photo(
         get_db(),

@@ -37,8 +37,9 @@ from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from wtforms import ValidationError
 
 from engage import csrf
+from engage.erasure import forget_changed_words
 from engage.errors import is_disk_full, refuse
-from engage.mediaanswers.kinds import CONSENT_CHOICES, KINDS, MESSAGES, STAMPS, Kind
+from engage.mediaanswers.kinds import CONSENT_CHOICES, KINDS, MESSAGES, STAMPS, Kind, limit_words
 from engage.respondent import _add_code, _bound_session, _load_campaign, forms
 from engage.safeguarding import check_free_text
 from engage.store import get_db, reads, writes
@@ -60,14 +61,10 @@ UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
 DESCRIPTION_LIMIT = 2000
 # A person sends one file at a time; two leaves room for one that was dropped.
 OPEN_UPLOADS = 2
-# Per session, finished and unfinished together; a campaign's own limits can raise it.
-SESSION_QUOTA = 1024 * 1024 * 1024
 # An upload nobody has added to for this long is dropped, with its part file.
 STALLED_AFTER = timedelta(hours=6)
 # A person's own upload that has not moved for this long makes way for a new one.
 ABANDONED_AFTER = timedelta(minutes=5)
-# How long a request waits for a free processing slot before it is told to try again.
-BUSY_WAIT_SECONDS = 5.0
 # How often each server process drops stalled uploads by itself.
 SWEEP_EVERY_SECONDS = 600
 # A blob this new may belong to an answer still being recorded, so a full sweep leaves it.
@@ -166,13 +163,20 @@ def _question_id(raw: str | None) -> str | None:
 
 def _return_url(question_id: str | None, changing: bool) -> str:
     """Return the page the person came from, so they keep their place."""
+    if request.args.get("then") == "check":
+        return url_for("respondent.check")
     if question_id is None:
         return url_for(".anything")
     return url_for("respondent.question", question_id=question_id, change=1 if changing else None)
 
 
 def _place_args() -> dict:
-    return {"q": request.args.get("q") or None, "change": request.args.get("change") or None}
+    return {
+        "q": request.args.get("q") or None,
+        "change": request.args.get("change") or None,
+        # Only "check your answers" is a place to go back to by name.
+        "then": "check" if request.args.get("then") == "check" else None,
+    }
 
 
 def send_item(item: dict, variant: str):
@@ -210,7 +214,11 @@ def send_item(item: dict, variant: str):
 
 def _refusal(reason: str, kind: Kind) -> tuple[str, list[str], int]:
     title, lines, status = MESSAGES[reason]
-    return str(title), [str(line).format(noun=kind.noun) for line in lines], status
+    said = [str(line).format(noun=kind.noun) for line in lines]
+    if reason == "too_big":
+        # How much fits, in minutes or photos, so the person knows what to send instead.
+        said.insert(1, limit_words(kind, _limit(kind)))
+    return str(title), said, status
 
 
 def _json_refusal(reason: str, kind: Kind, **extra):
@@ -269,7 +277,7 @@ def add(kind: str):
             question=question,
             error=error,
             back=_return_url(question_id, changing),
-            limit_mb=_limit(kind_) // (1024 * 1024),
+            limit_words=limit_words(kind_, _limit(kind_)),
             stamps=STAMPS,
             place=_place_args(),
         ),
@@ -325,13 +333,16 @@ def _form_upload(kind: Kind, respondent: dict, question_id: str | None, changing
 
 def busy_wait() -> float:
     """Return how long a request waits for a free processing slot."""
-    return float(current_app.config.get("MEDIA_BUSY_WAIT", BUSY_WAIT_SECONDS))
+    return float(current_app.config["MEDIA_BUSY_WAIT"])
 
 
 def _quota() -> int:
-    """Return how many bytes one session may hold, finished and unfinished."""
+    """Return how many bytes one session may hold, finished and unfinished.
+
+    A campaign's own file limits can raise the configured quota.
+    """
     largest = max(int(g.campaign[kind.limit_column]) for kind in KINDS.values())
-    return max(int(current_app.config.get("MEDIA_SESSION_QUOTA", SESSION_QUOTA)), 2 * largest)
+    return max(int(current_app.config["MEDIA_SESSION_QUOTA"]), 2 * largest)
 
 
 def _over_quota(respondent: dict, more: int) -> bool:
@@ -721,6 +732,7 @@ def item(item_id: int):
             checked.errors["description"] = _("Please write less.")
         if not checked.errors:
             writes.set_media_consent(get_db(), item_id, consent, text)
+            forget_changed_words(get_db(), item_["description"], text)
             onward = _return_url(item_["question_id"], bool(request.args.get("change")))
             # A person's words about their picture can hold a disclosure as much as an answer.
             if check_free_text(
@@ -745,14 +757,23 @@ def item(item_id: int):
     )
 
 
-@bp.post("/item/<int:item_id>/remove")
+@bp.route("/item/<int:item_id>/remove", methods=["GET", "POST"])
 def remove(item_id: int):
-    """Delete one media answer and its files."""
+    """Ask first, then delete one media answer and its files."""
     respondent, away = _page_respondent()
     if away:
         return away
     item_ = _own_item(item_id, respondent)
+    if request.method == "GET":
+        # A tap on "delete" only asks: the answer goes when the person says yes.
+        return render_template(
+            "mediaanswers/remove.html",
+            item=item_,
+            kind=KINDS[item_["kind"]],
+            place=_place_args(),
+        )
     writes.delete_media_item(get_db(), item_id)
+    forget_changed_words(get_db(), item_["description"], None)
     sweep_blobs([d for d in (item_["sha256"], item_["thumb_sha256"], item_["poster_sha256"]) if d])
     return redirect(_return_url(item_["question_id"], bool(request.args.get("change"))))
 

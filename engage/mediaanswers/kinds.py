@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from engage.i18n import lazy_gettext as _l
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
@@ -129,43 +132,63 @@ CONSENT_CHOICES = {
 # reason -> (title, lines, HTTP status); {noun} is the kind's word, such as "photo".
 MESSAGES = {
     "disk_full": (
-        "Sorry, there is no room to save this",
+        _l("Sorry, there is no room to save this"),
         [_l("Nothing has been saved."), _l("Please tell the staff.")],
         507,
     ),
     "no_file": (
-        "Please choose a file",
+        _l("Please choose a file"),
         [_l("You did not choose a file."), _l("Please try again.")],
         400,
     ),
     "empty": (
-        "Sorry, that file is empty",
+        _l("Sorry, that file is empty"),
         [_l("There is nothing in it."), _l("Please try again.")],
         400,
     ),
     "wrong_type": (
         _l("Sorry, we cannot use that file"),
-        [_l("It is not a {noun} we can use."), _l("Nothing has been saved.")],
+        [
+            _l("It is not a {noun} we can use."),
+            _l("Nothing has been saved."),
+            _l("Please choose a different file."),
+        ],
         415,
     ),
     "polyglot": (
         _l("Sorry, we cannot use that file"),
-        [_l("It has something else hidden inside."), _l("Nothing has been saved.")],
+        [
+            _l("It has something else hidden inside."),
+            _l("Nothing has been saved."),
+            _l("Please choose a different file."),
+        ],
         415,
     ),
     "truncated": (
         _l("Sorry, that file is broken"),
-        [_l("Part of it is missing."), _l("Nothing has been saved.")],
+        [
+            _l("Part of it is missing."),
+            _l("Nothing has been saved."),
+            _l("Please send it again."),
+        ],
         400,
     ),
     "unreadable": (
         _l("Sorry, that file is broken"),
-        [_l("We cannot open it."), _l("Nothing has been saved.")],
+        [
+            _l("We cannot open it."),
+            _l("Nothing has been saved."),
+            _l("Please choose a different file."),
+        ],
         400,
     ),
     "too_big": (
         _l("Sorry, that is too big"),
-        [_l("Your {noun} is too big for us."), _l("Nothing has been saved.")],
+        [
+            _l("Your {noun} is too big for us."),
+            _l("Nothing has been saved."),
+            _l("Please send a shorter or smaller {noun}."),
+        ],
         413,
     ),
     "bad_name": (
@@ -180,7 +203,7 @@ MESSAGES = {
     ),
     "bad_chunk": (
         _l("Sorry, part of the file is the wrong size"),
-        [_l("Nothing more has been saved.")],
+        [_l("Nothing more has been saved."), _l("Please try again.")],
         400,
     ),
     "interrupted": (
@@ -205,7 +228,36 @@ MESSAGES = {
     ),
     "not_yours": (
         _l("Sorry, you cannot add to that"),
-        [_l("That upload is not yours.")],
+        [_l("That upload is not yours."), _l("Please go back and try again.")],
         403,
     ),
 }
+
+
+# What a phone makes, so a size limit can be said in minutes and photos, not megabytes:
+# video at full HD is about 2 MB a second; a voice memo about 1 MB a minute; a photo from a
+# good phone camera up to about 12 MB.
+VIDEO_BYTES_A_MINUTE = 120 * 1024 * 1024
+VOICE_BYTES_A_MINUTE = 1024 * 1024
+PHONE_PHOTO_BYTES = 12 * 1024 * 1024
+
+
+def limit_words(kind: Kind, limit: int) -> str:
+    """Say, in everyday words, how much a person can send: minutes of video or voice, photos."""
+    if kind.key == "video":
+        minutes = max(1, limit // VIDEO_BYTES_A_MINUTE)
+        return ngettext(
+            "You can send a short video, up to about %(num)s minute.",
+            "You can send a short video, up to about %(num)s minutes.",
+            minutes,
+        )
+    if kind.key == "audio":
+        minutes = max(1, limit // VOICE_BYTES_A_MINUTE)
+        return ngettext(
+            "You can send a recording up to about %(num)s minute long.",
+            "You can send a recording up to about %(num)s minutes long.",
+            minutes,
+        )
+    if limit >= PHONE_PHOTO_BYTES:
+        return _("Any photo from a phone or tablet is fine.")
+    return _("Only small photos fit. A photo from a phone may be too big.")

@@ -262,10 +262,11 @@ def clip(key: str, fmt: str):
 
 def init_app(app: Flask) -> None:
     """Set up the clip store in the instance folder and the template helpers."""
-    folder = Path(app.config.get("NARRATION_DIR") or Path(app.instance_path) / "audio")
+    folder = Path(app.config["NARRATION_DIR"] or Path(app.instance_path) / "audio")
     folder.mkdir(parents=True, exist_ok=True)
+    prerender = app.config["NARRATION_PRERENDER"]
     app.extensions["narration"] = Narration(
-        folder, app.config.get("NARRATION_PRERENDER", not app.testing)
+        folder, not app.testing if prerender is None else prerender
     )
     app.jinja_env.globals["clip_for"] = clip_for
     app.jinja_env.globals["say_controls"] = say

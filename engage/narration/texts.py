@@ -76,8 +76,14 @@ def _walk_language(app: Flask, walker, code: str, base: str) -> None:
         walker.get(base + path)
     walker.post(base + "/resume", data={"resume_code": ""})
     walker.post(base + "/resume", data={"resume_code": "AAAAAAAA"})
-    walker.post(base + "/consent", data={})
-    walker.post(base + "/consent", data={"take_part": "yes", "quote": "no", "media": "no"})
+    # Each consent page, with its error, then answered.
+    for path, field in (
+        ("/consent", "take_part"),
+        ("/consent/words", "quote"),
+        ("/consent/pictures", "media"),
+    ):
+        walker.post(base + path, data={})
+        walker.post(base + path, data={field: "yes" if field == "take_part" else "no"})
     session_id = _walker_session(walker, code)
     try:
         _walk_session(walker, base)
@@ -116,11 +122,11 @@ def _walk_session(walker, base: str) -> None:
     walker.get(base + "/consent")
     campaign = reads.campaign_by_code(get_db(), base.rsplit("/", 1)[1])
     walker.post(base + "/who", data={})
-    walker.post(
-        base + "/who",
-        data={"respondent_group": campaign["respondent_groups"][0], "answered_how": "own"},
-    )
+    walker.post(base + "/who", data={"respondent_group": campaign["respondent_groups"][0]})
+    walker.post(base + "/who/how", data={})
+    walker.post(base + "/who/how", data={"answered_how": "own"})
     walker.get(base + "/who")
+    walker.get(base + "/who/how")
     questions = reads.campaign_questions(get_db(), campaign["id"])
     for question in questions:
         path = f"{base}/q/{question['question_id']}"

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from engage import assist, attempts, i18n, links
 from engage import settings as personal
 from engage.campaigns import is_open, opens_later
-from engage.erasure import erase_respondent
+from engage.erasure import erase_respondent, forget_changed_words
 from engage.errors import refuse
 from engage.respondent import forms, pages
 from engage.safeguarding import check_free_text
@@ -153,41 +153,145 @@ def choose_language():
     return redirect(_same_campaign_page(request.form.get("next", "")))
 
 
-@bp.route("/consent", methods=["GET", "POST"])
-def consent():
-    """Ask, in easy read, for consent to take part, to quote and to use pictures."""
+# The three consent questions, one a page, in order: (field, endpoint).
+CONSENT_STEPS = (
+    ("take_part", ".consent"),
+    ("quote", ".consent_words"),
+    ("media", ".consent_pictures"),
+)
+
+
+def _held(name: str) -> dict:
+    """Return what a person has answered so far on a set of one-question pages, not yet saved.
+
+    It stays in the signed session cookie, so nothing about them is stored before they have
+    answered every consent question.
+    """
+    return dict(session.get(name, {}).get(g.campaign["code"], {}))
+
+
+def _hold(name: str, values: dict | None) -> None:
+    held = dict(session.get(name, {}))
+    if values is None:
+        held.pop(g.campaign["code"], None)
+    else:
+        held[g.campaign["code"]] = values
+    session[name] = held
+
+
+def _consent_step(step: int):
+    """Ask one consent question; the last one starts the session (or changes its choices)."""
+    name, _endpoint = CONSENT_STEPS[step]
     respondent = _bound_session()
     if respondent and respondent["finished_at"]:
         return redirect(url_for(".thanks"))
-    status = 200
-    checked = forms.Checked()
-    if request.method == "POST":
-        checked = forms.consent(request.form)
-        if not checked.errors:
-            choices = {key: checked.values.get(key) == "yes" for key in forms.CONSENT_KEYS}
-            if not choices["take_part"]:
-                if respondent:
-                    erase_respondent(get_db(), respondent["id"], None, "withdrew consent")
-                    _unbind()
-                return redirect(url_for(".no_thanks"))
-            if respondent:
-                writes.update_consent(get_db(), respondent["id"], choices)
-                return redirect(_resume_point(respondent))
-            respondent = writes.start_session(
-                get_db(), g.campaign["id"], choices, g.language, **assist.start_fields(g.campaign)
-            )
-            assist.note_session(g.campaign, respondent)
-            _bind(respondent)
-            personal.carry_into_session(respondent["id"])
-            return redirect(url_for(".who"))
-        status = 400
-    elif respondent:
-        checked.values = {
+    if respondent:
+        answered = {
             key: "yes" if respondent[f"consent_{key}"] else "no" for key in forms.CONSENT_KEYS
         }
+    else:
+        answered = _held("consent")
+        # A later question is only asked once the ones before it are answered.
+        for earlier, endpoint in CONSENT_STEPS[:step]:
+            if earlier not in answered:
+                return redirect(url_for(endpoint))
+    status = 200
+    checked = forms.Checked(values={name: answered.get(name, "")})
+    if request.method == "POST":
+        checked = forms.consent_step(request.form, name)
+        if not checked.errors:
+            return _consent_answered(step, respondent, {**answered, **checked.values})
+        status = 400
     return render_template(
-        "respondent/consent.html", checked=checked, respondent=respondent
+        "respondent/consent.html",
+        checked=checked,
+        item=_consent_item(name),
+        step=step,
+        back=url_for(CONSENT_STEPS[step - 1][1]) if step else url_for(".welcome"),
     ), status
+
+
+def _consent_answered(step: int, respondent: dict | None, answered: dict):
+    if answered["take_part"] != "yes":
+        _hold("consent", None)
+        if respondent:
+            erase_respondent(get_db(), respondent["id"], None, "withdrew consent")
+            _unbind()
+        return redirect(url_for(".no_thanks"))
+    last = step + 1 == len(CONSENT_STEPS)
+    if respondent:
+        if step:
+            choices = {key: answered[key] == "yes" for key in forms.CONSENT_KEYS}
+            writes.update_consent(get_db(), respondent["id"], choices)
+        if last:
+            return redirect(_resume_point(respondent))
+        return redirect(url_for(CONSENT_STEPS[step + 1][1]))
+    if not last:
+        _hold("consent", answered)
+        return redirect(url_for(CONSENT_STEPS[step + 1][1]))
+    _hold("consent", None)
+    choices = {key: answered[key] == "yes" for key in forms.CONSENT_KEYS}
+    respondent = writes.start_session(
+        get_db(), g.campaign["id"], choices, g.language, **assist.start_fields(g.campaign)
+    )
+    assist.note_session(g.campaign, respondent)
+    _bind(respondent)
+    personal.carry_into_session(respondent["id"])
+    return redirect(url_for(".who"))
+
+
+def _consent_item(name: str) -> dict:
+    """Return one consent question's words and picture."""
+    return {
+        "take_part": {
+            "picture": "questions",
+            "alt": _("A question mark"),
+            "question": _("Do you want to answer our questions?"),
+            "means": [
+                _("You can say yes or no. Both are fine."),
+                _("You can stop at any time."),
+                _("Your support will not change because of what you say."),
+            ],
+        },
+        "quote": {
+            "picture": "quote",
+            "alt": _("A speech bubble"),
+            "question": _("May we use your words?"),
+            "means": [
+                _("We may copy what you write into our report."),
+                _("We take out your name first."),
+                _("Nobody will know it was you."),
+            ],
+        },
+        "media": {
+            "picture": "camera",
+            "alt": _("A camera"),
+            "question": _("May we use your pictures or video?"),
+            "means": [
+                _("You may draw or take photos for us."),
+                _("We may show them in our report."),
+                _("If you say no, only our team will see them."),
+            ],
+        },
+    }[name] | {"name": name}
+
+
+@bp.route("/consent", methods=["GET", "POST"])
+def consent():
+    """Ask, in easy read, whether the person wants to take part."""
+    return _consent_step(0)
+
+
+@bp.route("/consent/words", methods=["GET", "POST"])
+def consent_words():
+    """Ask whether we may quote what the person writes."""
+    return _consent_step(1)
+
+
+@bp.route("/consent/pictures", methods=["GET", "POST"])
+def consent_pictures():
+    """Ask whether we may show the person's pictures and video; then start their session."""
+    return _consent_step(2)
 
 
 @bp.get("/no-thanks")
@@ -198,48 +302,78 @@ def no_thanks():
 
 @bp.route("/who", methods=["GET", "POST"])
 def who():
-    """Ask who is answering and how."""
+    """Ask who is answering."""
     respondent, away = _needs_session()
     if away:
         return away
     groups = {key: RESPONDENT_GROUPS[key] for key in g.campaign["respondent_groups"]}
     # A supporter already said how they help: the person is not asked again.
     assisted = ANSWERED_HOW.get(respondent["answered_how"]) if respondent["supporter_id"] else None
+    changing = bool(request.args.get("change"))
     status = 200
-    checked = forms.Checked()
-    if request.method == "POST":
-        form = request.form
-        if assisted:
-            form = request.form.copy()
-            form.setlist("answered_how", [assisted.value])
-        checked = forms.who(form, groups, ANSWERED_HOW)
-        if not checked.errors:
-            writes.set_who(
-                get_db(),
-                respondent["id"],
-                checked.values["respondent_group"],
-                checked.values["answered_how"],
-            )
-            if request.args.get("change"):
-                return redirect(url_for(".check"))
-            return redirect(_resume_point(reads.respondent_session(get_db(), respondent["id"])))
-        status = 400
-    else:
-        checked.values = {
-            "respondent_group": respondent["respondent_group"] or "",
-            "answered_how": respondent["answered_how"] or "",
+    checked = forms.Checked(
+        values={
+            "respondent_group": _held("who").get("respondent_group")
+            or respondent["respondent_group"]
+            or ""
         }
+    )
+    if request.method == "POST":
+        checked = forms.who(request.form, groups)
+        if not checked.errors:
+            group = checked.values["respondent_group"]
+            if assisted:
+                return _who_answered(respondent, group, assisted.value, changing)
+            # Held until "how" is answered too, so a session never has one without the other.
+            _hold("who", {"respondent_group": group})
+            return redirect(url_for(".who_how", change=1 if changing else None))
+        status = 400
     return (
         render_template(
             "respondent/who.html",
             checked=checked,
             groups=groups.values(),
-            ways=ANSWERED_HOW.values(),
             assisted=assisted,
-            changing=bool(request.args.get("change")),
+            changing=changing,
         ),
         status,
     )
+
+
+@bp.route("/who/how", methods=["GET", "POST"])
+def who_how():
+    """Ask how the person is answering: on their own, with help, or someone for them."""
+    respondent, away = _needs_session()
+    if away:
+        return away
+    changing = bool(request.args.get("change"))
+    group = _held("who").get("respondent_group") or respondent["respondent_group"]
+    if not group or respondent["supporter_id"]:
+        return redirect(url_for(".who", change=1 if changing else None))
+    status = 200
+    checked = forms.Checked(values={"answered_how": respondent["answered_how"] or ""})
+    if request.method == "POST":
+        checked = forms.answered_how(request.form, ANSWERED_HOW)
+        if not checked.errors:
+            return _who_answered(respondent, group, checked.values["answered_how"], changing)
+        status = 400
+    return (
+        render_template(
+            "respondent/who_how.html",
+            checked=checked,
+            ways=ANSWERED_HOW.values(),
+            changing=changing,
+        ),
+        status,
+    )
+
+
+def _who_answered(respondent: dict, group: str, how: str, changing: bool):
+    writes.set_who(get_db(), respondent["id"], group, how)
+    _hold("who", None)
+    if changing:
+        return redirect(url_for(".check"))
+    return redirect(_resume_point(reads.respondent_session(get_db(), respondent["id"])))
 
 
 @bp.route("/q/<question_id>", methods=["GET", "POST"])
@@ -255,13 +389,37 @@ def question(question_id: str):
     changing = bool(request.args.get("change"))
     status = 200
     has_media = False
+    if changing:
+        back = url_for(".check")
+    elif index:
+        back = url_for(".question", question_id=g.questions[index - 1]["question_id"])
+    else:
+        back = url_for(".who")
     if request.method == "POST":
         action = request.form.get("action", "")
+        elsewhere = _leaving_to(action, back, question_id, changing)
         # Leaving to draw, photograph or record saves what is chosen so far, like stopping.
         stopping = action == "stop" or action.startswith("media-")
-        checked = forms.answer(request.form, [c.value for c in choices], stopping)
+        leaving = stopping or elsewhere is not None
+        checked = forms.answer(request.form, [c.value for c in choices], leaving)
+        if leaving and set(checked.errors) == {"answer"}:
+            # Words with no face chosen yet are kept as a draft: leaving never loses them.
+            checked.errors.clear()
         if not checked.errors:
+            held = "answer" in checked.values or checked.values["free_text"]
+            if held and (elsewhere is not None or "answer" not in checked.values):
+                writes.keep_draft(
+                    get_db(),
+                    respondent["id"],
+                    question_id,
+                    checked.values.get("answer"),
+                    checked.values["free_text"],
+                )
+            if elsewhere is not None:
+                return redirect(elsewhere)
             if "answer" in checked.values:
+                before = reads.answer_to(get_db(), respondent["id"], question_id)["free_text"]
+                forget_changed_words(get_db(), before, checked.values["free_text"])
                 writes.save_answer(
                     get_db(),
                     respondent["id"],
@@ -296,20 +454,13 @@ def question(question_id: str):
     else:
         saved = reads.answer_to(get_db(), respondent["id"], question_id)
         has_media = bool(saved["has_media"])
-        answered = saved["value"] is not None
-        checked = forms.Checked(
-            values={"answer": saved["value"], "free_text": saved["free_text"]} if answered else {}
-        )
+        checked = forms.Checked(values={"free_text": saved["free_text"] or ""})
+        if saved["value"] is not None:
+            checked.values["answer"] = saved["value"]
 
     def render(words: str | None = None) -> str:
         if words is not None:
             checked.values["free_text"] = words
-        if changing:
-            back = url_for(".check")
-        elif index:
-            back = url_for(".question", question_id=g.questions[index - 1]["question_id"])
-        else:
-            back = url_for(".who")
         return render_template(
             "respondent/question.html",
             question=question,
@@ -335,6 +486,31 @@ def question(question_id: str):
     return render(), status
 
 
+def _leaving_to(action: str, back: str, question_id: str, changing: bool) -> str | None:
+    """Return where a question page's other controls go, or None for saving and stopping.
+
+    Back, settings, "I am worried", the footer links and a media answer's "change" submit the
+    question's form, so what is chosen and typed is kept on the way, with JavaScript or without.
+    """
+    here = request.path + ("?change=1" if changing else "")
+    if action.startswith("item-") and action[5:].isdigit() and len(action) < 20:
+        return url_for(
+            "mediaanswers.item",
+            item_id=int(action[5:]),
+            q=question_id,
+            change=1 if changing else None,
+        )
+    places = {
+        "back": lambda: back,
+        "settings": lambda: url_for(".settings", next=here),
+        "worried": lambda: url_for(".worried", then=here),
+        "about": lambda: url_for("site.index"),
+        "credits": lambda: url_for("site.attributions"),
+    }
+    place = places.get(action)
+    return place() if place else None
+
+
 @bp.route("/check", methods=["GET", "POST"])
 def check():
     """Show every answer with a link to change it, then send them."""
@@ -350,11 +526,18 @@ def check():
         return redirect(url_for(".thanks"))
     answers = reads.answers_for_session(get_db(), respondent["id"])
     choices = {c.value: c for c in answer_choices(g.campaign["scale_points"])}
+    # Drawings, photos, video and voice show beside the answer they belong to; None holds
+    # what the person added on "tell us anything else".
+    media = {
+        question_id: reads.media_items_for(get_db(), respondent["id"], question_id)
+        for question_id in [q["question_id"] for q in g.questions] + [None]
+    }
     return render_template(
         "respondent/check.html",
         respondent=respondent,
         answers=answers,
         choices=choices,
+        media=media,
         groups=RESPONDENT_GROUPS,
         ways=ANSWERED_HOW,
         back=url_for(".question", question_id=g.questions[-1]["question_id"])

@@ -52,34 +52,36 @@ def free_text(form: Mapping[str, str], name: str) -> tuple[str, str | None]:
     return text, None
 
 
-def consent(form: Mapping[str, str]) -> Checked:
-    """Check the three consent choices; only taking part must be answered first."""
+def consent_step(form: Mapping[str, str], name: str) -> Checked:
+    """Check one consent question, with a message that repeats the question asked."""
+    missing = {
+        "take_part": _("Choose yes or no: do you want to answer our questions?"),
+        "quote": _("Choose yes or no: may we use your words?"),
+        "media": _("Choose yes or no: may we use your pictures or video?"),
+    }[name]
     checked = Checked()
-    take_part, error = choice(form, "take_part", YES_NO, _("Choose yes or no."))
+    value, error = choice(form, name, YES_NO, missing)
     if error:
-        checked.errors["take_part"] = _("Choose yes or no: do you want to take part?")
+        checked.errors[name] = error
     else:
-        checked.values["take_part"] = take_part
-    for name, missing in (
-        ("quote", _("Choose yes or no: may we use your words?")),
-        ("media", _("Choose yes or no: may we use your pictures or video?")),
-    ):
-        value, error = choice(form, name, YES_NO, missing)
-        if error and take_part == "yes":
-            checked.errors[name] = error
-        elif value:
-            checked.values[name] = value
+        checked.values[name] = value
     return checked
 
 
-def who(form: Mapping[str, str], groups: Iterable[str], ways: Iterable[str]) -> Checked:
-    """Check who is answering and how."""
+def who(form: Mapping[str, str], groups: Iterable[str]) -> Checked:
+    """Check who is answering."""
     checked = Checked()
     group, error = choice(form, "respondent_group", groups, _("Choose who is answering."))
     if error:
         checked.errors["respondent_group"] = error
     else:
         checked.values["respondent_group"] = group
+    return checked
+
+
+def answered_how(form: Mapping[str, str], ways: Iterable[str]) -> Checked:
+    """Check how the person is answering."""
+    checked = Checked()
     how, error = choice(form, "answered_how", ways, _("Choose how you are answering."))
     if error:
         checked.errors["answered_how"] = error

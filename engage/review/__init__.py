@@ -32,6 +32,7 @@ from engage.auth import require_role
 from engage.campaigns import campaign_or_404
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
+from engage.review import forms
 from engage.review.words import SpanError, span_from_form, split_words
 from engage.store import get_db, reads, writes
 from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS
@@ -90,7 +91,7 @@ EXPORT_FORMATS = {
     "json": ("JSON", "application/json"),
     "zip": ("ZIP with the workbook, charts and media", "application/zip"),
 }
-TEXT_LIMIT = 2000
+TEXT_LIMIT = forms.TEXT_LIMIT
 MEDIA_VARIANTS = ("main", "thumb", "poster")
 
 
@@ -143,11 +144,11 @@ def _quote(campaign: dict, quote_id: int) -> dict:
     return quote
 
 
-def _text_field(name: str) -> str:
-    value = typed.clean(request.form.get(name))
-    if len(value) > TEXT_LIMIT:
-        refuse(400, _("That is too long"), [_("Write %(n)s characters or fewer.", n=TEXT_LIMIT)])
-    return value
+def _we_will_problems(text: str) -> list[str]:
+    """Return what is wrong with a "we will" text: too long, or not easy to read."""
+    if len(text) > TEXT_LIMIT:
+        return [_("Write %(n)s characters or fewer.", n=TEXT_LIMIT)]
+    return sentence_problems(text)
 
 
 def _item_url(campaign: dict, item: dict, anchor: str = "") -> str:
@@ -257,8 +258,12 @@ def item(code: str, item_id: int):
     return _item_page(campaign, _item(campaign, item_id))
 
 
-def _item_page(campaign: dict, found: dict, errors=None, values=None, status: int = 200):
-    """Render an item's page; a quote form sent back with mistakes shows them and what was typed."""
+def _item_page(campaign: dict, found: dict, sent: dict | None = None, status: int = 200):
+    """Render an item's page; a form sent back with mistakes shows them and what was typed.
+
+    sent holds the form the lead sent, by its place on the page ("quote", "redact",
+    "describe" or "quote-<id>"); every other form starts from what is stored.
+    """
     item_id = found["id"]
     db = get_db()
     if found["held"]:
@@ -272,20 +277,69 @@ def _item_page(campaign: dict, found: dict, errors=None, values=None, status: in
         for r in found["redactions"]
         if r["status"] == "confirmed"
     ]
+    words = split_words(found["text"])
+    statements = _statements(campaign)
+    page_forms = {
+        "quote": forms.QuoteForm(
+            formdata=None, id_prefix="quote", data={"statements": [found["statement_id"]]}
+        ),
+        "redact": forms.RedactionForm(formdata=None, id_prefix="redact"),
+        "describe": forms.DescriptionForm(
+            formdata=None, data={"description": found["media_description"] or ""}
+        ),
+    }
+    for quote in found["quote_list"]:
+        page_forms[f"quote-{quote['id']}"] = forms.QuoteChangeForm(
+            formdata=None,
+            id_prefix=f"q{quote['id']}",
+            data={
+                "statements": quote["statement_ids"],
+                "strength": quote["strength"] or "",
+                "english_translation": quote["english_translation"] or "",
+            },
+        )
+    page_forms.update(sent or {})
+    for form in page_forms.values():
+        _offer(form, campaign, words, statements)
     return render_template(
         "review/item.html",
         campaign=campaign,
         item=found,
         media=media,
         note=note,
-        words=split_words(found["text"]),
+        words=words,
         redacted=redaction.apply(found["text"], spans),
-        statements=_statements(campaign),
+        statements=statements,
         quotable=_quotable(found),
         next_item=reads.next_review_item_id(db, campaign["id"], item_id),
-        errors=errors or {},
-        values=values or {},
+        forms=page_forms,
+        page_errors=[form.errors for form in (sent or {}).values() if form.errors],
     ), status
+
+
+def _offer(form, campaign: dict, words=None, statements=None) -> None:
+    """Give a review form the choices this campaign and item offer."""
+    if isinstance(form, forms.QuoteForm):
+        form.offer(statements or _statements(campaign), STRENGTHS)
+    if isinstance(form, forms.RedactionForm):
+        form.kind.choices = list(REDACTION_KINDS.items())
+    if isinstance(form, (forms.QuoteForm, forms.RedactionForm)):
+        form.offer_words(words or [])
+
+
+def _checked(form, campaign: dict, found: dict | None = None) -> bool:
+    """Offer a sent form its choices and check it (refusing values no form offered)."""
+    _offer(form, campaign, split_words(found["text"]) if found else [])
+    return form.validate()
+
+
+def _span(form, found: dict) -> tuple[int, int] | None:
+    """Return the span a words form chose, or None with the problem beside the words."""
+    try:
+        return span_from_form(found["text"], request.form)
+    except SpanError as problem:
+        form.words.errors = [*form.words.errors, str(problem)]
+        return None
 
 
 @bp.post("/items/<int:item_id>/decide-again")
@@ -328,33 +382,15 @@ def mark_quote(code: str, item_id: int):
             _("This cannot be quoted yet"),
             [_("Decide every suggested redaction first. The person must have agreed to quotes.")],
         )
-    statement_ids = request.form.getlist("statements")
-    strength = request.form.get("strength") or None
-    # Values no form offers can only be tampering; mistakes go back to the lead on the form.
-    if any(s not in campaign["statement_ids"] for s in statement_ids):
-        refuse(400)
-    if strength not in (None, *STRENGTHS):
-        refuse(400)
-    translation = typed.clean(request.form.get("english_translation"))
-    errors = {}
-    try:
-        start, end = span_from_form(found["text"], request.form)
-    except SpanError as problem:
-        errors["words"] = str(problem)
-    if not statement_ids:
-        errors["statements"] = _("Tag the quote to at least one statement.")
-    if len(translation) > TEXT_LIMIT:
-        errors["english_translation"] = _("Write %(n)s characters or fewer.", n=TEXT_LIMIT)
-    if errors:
-        values = {
-            "first_word": request.form.get("first_word", ""),
-            "last_word": request.form.get("last_word", ""),
-            "words": typed.clean(request.form.get("words"))[:TEXT_LIMIT],
-            "statements": statement_ids,
-            "strength": strength or "",
-            "english_translation": translation[: TEXT_LIMIT + 100],
-        }
-        return _item_page(campaign, found, errors, values, 400)
+    form = forms.QuoteForm(id_prefix="quote")
+    valid = _checked(form, campaign, found)
+    span = _span(form, found)
+    if not valid or span is None:
+        return _item_page(campaign, found, {"quote": form}, 400)
+    start, end = span
+    statement_ids = form.statements.data
+    strength = form.strength.data or None
+    translation = form.english_translation.data
     db = get_db()
     with writes.transaction(db):
         quote = writes.mark_quote(
@@ -378,17 +414,15 @@ def update_quote(code: str, quote_id: int):
     """Change a quote's statements, strength or English translation."""
     campaign = campaign_or_404(code)
     quote = _quote(campaign, quote_id)
-    statement_ids = request.form.getlist("statements")
-    if any(s not in campaign["statement_ids"] for s in statement_ids):
-        refuse(400, _("Choose a statement"), [_("Tag the quote to this campaign's statements.")])
-    strength = request.form.get("strength") or None
-    if strength not in (None, *STRENGTHS):
-        refuse(400)
+    form = forms.QuoteChangeForm(id_prefix=f"q{quote_id}")
+    if not _checked(form, campaign):
+        found = _item(campaign, quote["review_item_id"])
+        return _item_page(campaign, found, {f"quote-{quote_id}": form}, 400)
     db = get_db()
     with writes.transaction(db):
-        writes.tag_quote(db, quote_id, statement_ids)
-        writes.set_quote_strength(db, quote_id, strength)
-        writes.set_quote_translation(db, quote_id, _text_field("english_translation"))
+        writes.tag_quote(db, quote_id, form.statements.data)
+        writes.set_quote_strength(db, quote_id, form.strength.data or None)
+        writes.set_quote_translation(db, quote_id, form.english_translation.data)
     return redirect(url_for(".item", code=code, item_id=quote["review_item_id"]) + "#quotes")
 
 
@@ -426,10 +460,10 @@ def describe(code: str, item_id: int):
     found = _item(campaign, item_id)
     if found["item_kind"] == "answer":
         refuse(400, _("Only media is described"), [_("Written answers have their own words.")])
-    description = _text_field("description")
-    if not description:
-        refuse(400, _("Write a description"), [_("Say in words what it shows or says.")])
-    writes.describe_media(get_db(), found["id"], description, _me()["email"])
+    form = forms.DescriptionForm()
+    if not form.validate():
+        return _item_page(campaign, found, {"describe": form}, 400)
+    writes.describe_media(get_db(), found["id"], form.description.data, _me()["email"])
     return redirect(_item_url(campaign, found))
 
 
@@ -454,14 +488,13 @@ def add_redaction(code: str, item_id: int):
     """Redact words the suggestions missed."""
     campaign = campaign_or_404(code)
     found = _item(campaign, item_id)
-    kind = request.form.get("kind")
-    if kind not in REDACTION_KINDS:
-        refuse(400, _("Choose what the words are"))
-    try:
-        start, end = span_from_form(found["text"], request.form)
-    except SpanError as problem:
-        refuse(400, _("Choose the words to redact"), [str(problem)])
-    writes.add_redaction(get_db(), found["id"], start, end, kind, _me()["email"])
+    form = forms.RedactionForm(id_prefix="redact")
+    valid = _checked(form, campaign, found)
+    span = _span(form, found)
+    if not valid or span is None:
+        return _item_page(campaign, found, {"redact": form}, 400)
+    start, end = span
+    writes.add_redaction(get_db(), found["id"], start, end, form.kind.data, _me()["email"])
     return redirect(_item_url(campaign, found, "#redactions"))
 
 
@@ -539,13 +572,26 @@ def triangulation(code: str):
 def exports(code: str):
     """Offer the export formats and list the exports made so far."""
     campaign = campaign_or_404(code)
+    return _exports_page(
+        campaign, forms.ExportForm(formdata=None, format=next(iter(EXPORT_FORMATS)))
+    )
+
+
+def _export_form(form: forms.ExportForm) -> forms.ExportForm:
+    form.format.choices = [(key, label) for key, (label, _mime) in EXPORT_FORMATS.items()]
+    return form
+
+
+def _exports_page(campaign: dict, form: forms.ExportForm, status: int = 200):
+    """Render the exports page with its form, as sent back when something needs fixing."""
     return render_template(
         "review/exports.html",
         campaign=campaign,
-        formats=EXPORT_FORMATS,
+        form=_export_form(form),
+        page_errors=form.errors,
         log=reads.export_log(get_db(), campaign["id"]),
         snapshot_taken_at=snapshots.taken_at(get_db(), campaign["id"]),
-    )
+    ), status
 
 
 @bp.post("/exports")
@@ -553,16 +599,17 @@ def exports(code: str):
 def download(code: str):
     """Write an export to a temporary file and stream it, logging who took it."""
     campaign = campaign_or_404(code)
-    export_format = request.form.get("format")
-    if export_format not in EXPORT_FORMATS:
-        refuse(400, _("Choose a format"))
+    form = _export_form(forms.ExportForm())
+    if not form.validate():
+        return _exports_page(campaign, form, 400)
+    export_format = form.format.data
     db = get_db()
     me = _me()
     lead = f"{me['name']} ({me['email']})"
     # Ticking the box approves this export for filing; the approval goes in the file too.
     sign_off = (
         SignOff(approved_by=lead, role=LEAD_ROLE, approved_at=writes.now())
-        if request.form.get("sign_off") == "yes"
+        if form.sign_off.data
         else None
     )
     extension = {"csv": "zip", "zip": "zip"}.get(export_format, export_format)
@@ -618,9 +665,9 @@ def we_will(code: str):
     statements = _statements(campaign)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        texts = {s.id: _text_field(f"we_will_{s.id}") for s in statements}
+        texts = {s.id: typed.clean(request.form.get(f"we_will_{s.id}")) for s in statements}
         errors = {
-            key: problems for key, text in texts.items() if (problems := sentence_problems(text))
+            key: problems for key, text in texts.items() if (problems := _we_will_problems(text))
         }
         if errors:
             return (

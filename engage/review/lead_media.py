@@ -13,14 +13,15 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from engage import auth, typed
+from engage import auth
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
 from engage.cli_narration import _base, _forget_clip, _texts
 from engage.errors import refuse
 from engage.narration import runtime
-from engage.review import pictures
+from engage.review import forms, pictures
 from engage.store import get_db, reads, writes
 from media import narration
 
@@ -29,7 +30,6 @@ bp = Blueprint("leadmedia", __name__, template_folder="templates")
 OWN_PREFIX = "own-"
 RECORDING_LIMIT = 50 * 1024 * 1024
 PICTURE_LIMIT = 20 * 1024 * 1024
-ALT_LIMIT = 200
 
 
 bp.context_processor(auth.staff_context)
@@ -50,7 +50,11 @@ def _language(campaign: dict) -> str:
 def voices(code: str):
     """List a campaign's texts in one language, saying which have a recorded voice."""
     campaign = campaign_or_404(code)
-    language = _language(campaign)
+    return _voices_page(campaign, _language(campaign), forms.VoiceForm(formdata=None))
+
+
+def _voices_page(campaign: dict, language: str, form, status: int = 200):
+    """Render the voices page; an upload sent with a mistake shows it beside the field."""
     recordings = reads.recordings_for_campaign(get_db(), campaign["id"])
     texts = [
         {
@@ -60,13 +64,16 @@ def voices(code: str):
         }
         for text in _texts(campaign, language)
     ]
+    form.key.choices = [(row["key"], row["text"]) for row in texts]
     return render_template(
         "review/voices.html",
         campaign=campaign,
         language=language,
         texts=texts,
         done=request.args.get("done", ""),
-    )
+        form=form,
+        page_errors=form.errors,
+    ), status
 
 
 @bp.post("/staff/campaigns/<code>/voices")
@@ -76,12 +83,12 @@ def record_voice(code: str):
     campaign = campaign_or_404(code)
     request.max_content_length = RECORDING_LIMIT + pictures.FORM_OVERHEAD
     language = _language(campaign)
-    key = request.form.get("key", "")
-    if key not in {narration.text_key(t, language) for t in _texts(campaign, language)}:
-        refuse(400, _("Choose a text"), [_("Choose the words the recording says.")])
-    upload = request.files.get("recording")
-    if upload is None or not upload.filename:
-        refuse(400, _("Choose a recording"), [_("Choose the sound file to use.")])
+    form = forms.VoiceForm()
+    form.key.choices = [(narration.text_key(t, language), t) for t in _texts(campaign, language)]
+    if not form.validate():
+        return _voices_page(campaign, language, form, 400)
+    key = form.key.data
+    upload = form.recording.data
     with tempfile.TemporaryDirectory(prefix="engage-voice-") as work:
         source = Path(work) / "recording"
         upload.save(source)
@@ -91,11 +98,8 @@ def record_voice(code: str):
         try:
             runtime().store.add_recording(source, clip_key)
         except narration.RecordingRejected:
-            refuse(
-                400,
-                _("We cannot use this recording"),
-                [_("Use a WAV, MP3, M4A or OGG sound file.")],
-            )
+            form.recording.errors = [_("Use a WAV, MP3, M4A or OGG sound file.")]
+            return _voices_page(campaign, language, form, 400)
     db = get_db()
     with writes.transaction(db):
         replaced = writes.set_recording(db, campaign["id"], key, _base(language), clip_key)
@@ -127,34 +131,51 @@ def own_pictures(code: str):
     """List the campaign's own pictures and take a new one, with its alt text."""
     campaign = campaign_or_404(code)
     db = get_db()
-    if request.method == "POST":
-        pictures.allow_upload(PICTURE_LIMIT)
-        alt = typed.clean(request.form.get("alt"), one_line=True)
-        if not alt or len(alt) > ALT_LIMIT:
-            refuse(
-                400,
-                _("Describe the picture"),
-                [_("Say what the picture shows, for people who cannot see it.")],
-            )
-        full, small, mime = pictures.cleaned_upload("picture")
-        with writes.transaction(db):
-            picture_id = writes.add_campaign_picture(
-                db,
-                campaign["id"],
-                alt,
-                large_sha256=full,
-                small_sha256=small,
-                mime=mime,
-                by=auth.current_user()["id"],
-            )
-            writes.audit(db, auth.current_user()["id"], "add_picture", code, str(picture_id))
-        return redirect(url_for(".own_pictures", code=code))
+    if request.method == "GET":
+        return _pictures_page(campaign, forms.OwnPictureForm(formdata=None))
+    pictures.allow_upload(PICTURE_LIMIT)
+    form = forms.OwnPictureForm()
+    kept = _kept_upload(form.picture, "picture") if form.validate() else None
+    if kept is None:
+        return _pictures_page(campaign, form, 400)
+    full, small, mime = kept
+    with writes.transaction(db):
+        picture_id = writes.add_campaign_picture(
+            db,
+            campaign["id"],
+            " ".join(form.alt.data.split()),
+            large_sha256=full,
+            small_sha256=small,
+            mime=mime,
+            by=auth.current_user()["id"],
+        )
+        writes.audit(db, auth.current_user()["id"], "add_picture", code, str(picture_id))
+    return redirect(url_for(".own_pictures", code=code))
+
+
+def _pictures_page(campaign: dict, form, status: int = 200):
+    """Render the own pictures page with its form, as sent back when something needs fixing."""
     return render_template(
         "review/pictures.html",
         campaign=campaign,
-        own=reads.campaign_pictures(db, campaign["id"]),
+        own=reads.campaign_pictures(get_db(), campaign["id"]),
         prefix=OWN_PREFIX,
-    )
+        form=form,
+        page_errors=form.errors,
+    ), status
+
+
+def _kept_upload(field, name: str):
+    """Return the cleaned picture a form sent, or None with why it was refused beside the field.
+
+    Too big or not a picture is a mistake the lead can put right on the same form; a busy
+    server still gets the "try again" page.
+    """
+    try:
+        return pictures.cleaned_upload(name)
+    except (BadRequest, RequestEntityTooLarge) as refused:
+        field.errors = [" ".join(str(line) for line in refused.easy_lines or [])]
+        return None
 
 
 @bp.get("/pictures/own/<int:picture_id>/<size>")

@@ -8,6 +8,7 @@ from engage import auth, redact_list
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
 from engage.errors import refuse
+from engage.review import forms
 from engage.store import get_db
 
 bp = Blueprint("redactnames", __name__, template_folder="templates")
@@ -16,15 +17,14 @@ bp = Blueprint("redactnames", __name__, template_folder="templates")
 bp.context_processor(auth.staff_context)
 
 
-def _page(campaign: dict, typed: str = "", error: str | None = None, status: int = 200):
+def _page(campaign: dict, form: forms.RedactNameForm, status: int = 200):
     return (
         render_template(
             "review/redact_names.html",
             campaign=campaign,
             entries=redact_list.entries(get_db(), campaign["id"]),
-            typed=typed[: redact_list.ENTRY_LIMIT * 2],
-            error=error,
-            limit=redact_list.ENTRY_LIMIT,
+            form=form,
+            page_errors=form.errors,
         ),
         status,
     )
@@ -36,12 +36,14 @@ def names(code: str):
     """List, and add to, the names and places this campaign always redacts."""
     campaign = campaign_or_404(code)
     if request.method == "GET":
-        return _page(campaign)
-    typed = request.form.get("name") or ""
+        return _page(campaign, forms.RedactNameForm(formdata=None))
+    form = forms.RedactNameForm()
     try:
-        redact_list.add(get_db(), campaign["id"], typed, auth.current_user()["id"])
+        redact_list.add(get_db(), campaign["id"], form.name.data, auth.current_user()["id"])
     except redact_list.ListError as problem:
-        return _page(campaign, typed, str(problem), 400)
+        form.name.data = form.name.data[: redact_list.ENTRY_LIMIT * 2]
+        form.name.errors = [str(problem)]
+        return _page(campaign, form, 400)
     return redirect(url_for(".names", code=code))
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
-from flask_babel import format_number
 from flask_babel import gettext as _
 
-from engage import auth, typed
+from engage import auth
 from engage.auth import require_role
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
+from engage.safeguarding import forms
 from engage.safeguarding.concern import clean_phrase, find_concern
 from engage.store import get_db, reads, writes
 from engage.vocab import (
@@ -51,7 +51,6 @@ REASONS = {
     "worried": _l("The person said they are worried"),
     "concern_words": _l("Words of concern"),
 }
-NOTE_LIMIT = 2000
 CHOICE_LABELS = {c.value: c.label for c in (*SCALE_CHOICES.values(), *ALWAYS_CHOICES)}
 
 
@@ -127,7 +126,7 @@ def leave():
 
 def exit_url() -> str:
     """Return the neutral page "exit this page" leads to (ENGAGE_EXIT_URL)."""
-    return current_app.config.get("EXIT_URL") or url_for("safety.search")
+    return current_app.config["EXIT_URL"] or url_for("safety.search")
 
 
 @safety.get("/search")
@@ -163,7 +162,14 @@ def _flag_or_404(flag_id: int) -> dict:
     return flag
 
 
-def _flag_page(flag: dict, errors: dict, values: dict, status: int = 200):
+def _flag_page(flag: dict, sent=None, status: int = 200):
+    """Render a flag's page; a form sent with a mistake comes back with what was typed."""
+    page_forms = {
+        "decide": forms.DecisionForm(formdata=None),
+        "remove": forms.RemoveFlagForm(formdata=None),
+        **(sent or {}),
+    }
+    page_forms["decide"].decision.choices = list(DECISIONS.items())
     db = get_db()
     user = auth.current_user()
     # Every view of flagged words is on the record.
@@ -190,8 +196,9 @@ def _flag_page(flag: dict, errors: dict, values: dict, status: int = 200):
             choice_labels=CHOICE_LABELS,
             groups=RESPONDENT_GROUPS,
             ways=ANSWERED_HOW,
-            errors=errors,
-            values=values,
+            decide_form=page_forms["decide"],
+            remove_form=page_forms["remove"],
+            page_errors=[form.errors for form in (sent or {}).values() if form.errors],
             removable=removable(flag),
         ),
         status,
@@ -202,7 +209,7 @@ def _flag_page(flag: dict, errors: dict, values: dict, status: int = 200):
 @require_role("lead")
 def flag_page(flag_id: int):
     """Show what was flagged and let a lead record a decision; the view is audited."""
-    return _flag_page(_flag_or_404(flag_id), {}, {})
+    return _flag_page(_flag_or_404(flag_id))
 
 
 @bp.post("/<int:flag_id>/decision")
@@ -212,19 +219,11 @@ def decide(flag_id: int):
     flag = _flag_or_404(flag_id)
     if flag["status"] not in STILL_DECIDABLE:
         refuse(400, _("This flag already has a decision"), [_("Nothing has been changed.")])
-    decision = request.form.get("decision", "")
-    note = typed.clean(request.form.get("note"))
-    errors = {}
-    if decision and decision not in DECISIONS:
-        refuse(400)
-    if not decision:
-        errors["decision"] = _("Choose a decision.")
-    if not note:
-        errors["note"] = _("Write a note about the decision.")
-    elif len(note) > NOTE_LIMIT:
-        errors["note"] = _("Write %(n)s characters or fewer.", n=format_number(NOTE_LIMIT))
-    if errors:
-        return _flag_page(flag, errors, {"decision": decision, "note": note}, 400)
+    form = forms.DecisionForm()
+    form.decision.choices = list(DECISIONS.items())
+    if not form.validate():
+        return _flag_page(flag, {"decide": form}, 400)
+    decision, note = form.decision.data, form.note.data
     user = auth.current_user()
     writes.decide_flag(get_db(), flag_id, decision, note, user["id"])
     writes.audit(get_db(), user["id"], "flag_decision", f"flag:{flag_id}", decision)
@@ -243,14 +242,10 @@ def remove(flag_id: int):
     flag = _flag_or_404(flag_id)
     if not removable(flag):
         refuse(400, _("This flag cannot be removed"), [_("Record a decision on it instead.")])
-    note = typed.clean(request.form.get("remove_note"))
-    errors = {}
-    if not note:
-        errors["remove_note"] = _("Write why it is not a real worry.")
-    elif len(note) > NOTE_LIMIT:
-        errors["remove_note"] = _("Write %(n)s characters or fewer.", n=format_number(NOTE_LIMIT))
-    if errors:
-        return _flag_page(flag, errors, {"remove_note": note}, 400)
+    form = forms.RemoveFlagForm()
+    if not form.validate():
+        return _flag_page(flag, {"remove": form}, 400)
+    note = form.remove_note.data
     user = auth.current_user()
     with writes.transaction(get_db()):
         writes.remove_flag(get_db(), flag_id)
@@ -263,23 +258,25 @@ def remove(flag_id: int):
 @require_role("lead")
 def phrases():
     """List and add the words and phrases that flag free text."""
-    error = None
-    typed = ""
+    form = forms.PhraseForm(formdata=None)
     status = 200
     if request.method == "POST":
-        typed, error = clean_phrase(request.form.get("phrase") or "")
+        form = forms.PhraseForm()
+        phrase, error = clean_phrase(form.phrase.data)
         if error is None:
             user = auth.current_user()
-            writes.add_concern_phrase(get_db(), typed, user["id"])
-            writes.audit(get_db(), user["id"], "concern_phrase_added", "", typed)
+            writes.add_concern_phrase(get_db(), phrase, user["id"])
+            writes.audit(get_db(), user["id"], "concern_phrase_added", "", phrase)
             return redirect(url_for(".phrases"))
+        form.phrase.data = phrase[:200]
+        form.phrase.errors = [error]
         status = 400
     return (
         render_template(
             "safeguarding/phrases.html",
             phrases=reads.concern_phrases(get_db()),
-            error=error,
-            typed=typed[:200],
+            form=form,
+            page_errors=form.errors,
         ),
         status,
     )

@@ -8,7 +8,7 @@ import io
 import json
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import (
     Blueprint,
@@ -65,7 +65,7 @@ def _stamp(moment: datetime) -> str:
 # --- accounts ---
 
 
-def _users_page(invite: Checked, status: int = 200, made_link: str | None = None):
+def _users_page(invite: forms.InvitationForm, status: int = 200, made_link: str | None = None):
     db = get_db()
     return (
         render_template(
@@ -73,6 +73,7 @@ def _users_page(invite: Checked, status: int = 200, made_link: str | None = None
             users=reads.users_all(db),
             pending=reads.pending_invitations(db, _stamp(datetime.now(UTC))),
             invite=invite,
+            page_errors=invite.errors,
             made_link=made_link,
             roles=auth.ROLES,
         ),
@@ -84,27 +85,28 @@ def _users_page(invite: Checked, status: int = 200, made_link: str | None = None
 @require_role("lead")
 def users():
     """List every account with its role, and offer the invitation form."""
-    return _users_page(Checked(values={"role": ""}))
+    return _users_page(forms.InvitationForm(formdata=None))
 
 
 @bp.post("/users/invite")
 @require_role("lead")
 def invite():
     """Make an invitation and show the lead its link to send (there is no e-mail server)."""
-    checked = forms.invitation(request.form)
+    form = forms.InvitationForm()
     db = get_db()
-    if not checked.errors and reads.user_by_email(db, checked.values["email"]):
-        checked.errors["email"] = _("There is already an account with this email address.")
-    if checked.errors:
-        return _users_page(checked, 400)
+    if not form.validate():
+        return _users_page(form, 400)
+    if reads.user_by_email(db, form.email.data):
+        form.email.errors = [_("There is already an account with this email address.")]
+        return _users_page(form, 400)
     token = secrets.token_urlsafe(32)
     expires = _stamp(datetime.now(UTC) + timedelta(days=INVITATION_DAYS))
     with db.atomic():
         writes.create_invitation(
             db,
             token_hash=_token_hash(token),
-            email=checked.values["email"],
-            role=checked.values["role"],
+            email=form.email.data,
+            role=form.role.data,
             invited_by=_me()["id"],
             expires_at=expires,
         )
@@ -112,11 +114,11 @@ def invite():
             db,
             _me()["id"],
             "invite_user",
-            checked.values["email"],
-            f"role {checked.values['role']}",
+            form.email.data,
+            f"role {form.role.data}",
         )
     link = links.absolute(url_for(".accept_invitation", token=token))
-    return _users_page(Checked(values={"role": ""}), 200, made_link=link)
+    return _users_page(forms.InvitationForm(formdata=None), 200, made_link=link)
 
 
 def _target_user(user_id: int) -> dict:
@@ -685,43 +687,53 @@ def check_wording(code: str):
 # --- words to avoid ---
 
 
-def _words_page(checked: Checked, status: int = 200):
+def _words_page(form: forms.WordForm, status: int = 200):
     db = get_db()
     return (
         render_template(
             "setup/words.html",
             terms=reads.all_extra_terms(db),
             built_in=easyread_checks.JARGON,
-            campaigns=reads.campaign_overview(db),
-            checked=checked,
+            form=form,
+            page_errors=form.errors,
         ),
         status,
     )
+
+
+def _word_form(campaigns: list[dict], formdata=None) -> forms.WordForm:
+    form = forms.WordForm(formdata=formdata)
+    form.scope.choices = [("all", _("Every campaign"))] + [
+        (c["code"], c["title"]) for c in campaigns
+    ]
+    return form
 
 
 @bp.route("/words", methods=["GET", "POST"])
 @require_role("lead")
 def words():
     """Keep the list of extra words and short forms the live checks flag."""
-    if request.method == "GET":
-        return _words_page(Checked(values={"term": "", "plainer": "", "scope": "all"}))
     db = get_db()
-    codes = {c["code"]: c["id"] for c in reads.campaign_overview(db)}
-    checked = forms.extra_term(request.form, codes)
-    campaign_id = codes.get(checked.values["scope"])
-    if not checked.errors and reads.extra_term_exists(db, campaign_id, checked.values["term"]):
-        checked.errors["term"] = _("That word is already on the list.")
-    if checked.errors:
-        return _words_page(checked, 400)
+    campaigns = reads.campaign_overview(db)
+    if request.method == "GET":
+        return _words_page(_word_form(campaigns))
+    form = _word_form(campaigns, request.form)
+    valid = form.validate()
+    scope = form.scope.data or "all"
+    campaign_id = {c["code"]: c["id"] for c in campaigns}.get(scope)
+    if valid and reads.extra_term_exists(db, campaign_id, form.term.data):
+        form.term.errors = [_("That word is already on the list.")]
+    if form.errors:
+        return _words_page(form, 400)
     with db.atomic():
         writes.add_extra_term(
             db,
             campaign_id=campaign_id,
-            term=checked.values["term"],
-            plainer=checked.values["plainer"],
+            term=form.term.data,
+            plainer=form.plainer.data,
             added_by=_me()["id"],
         )
-        writes.audit(db, _me()["id"], "add_word", checked.values["term"], checked.values["scope"])
+        writes.audit(db, _me()["id"], "add_word", form.term.data, scope)
     return redirect(url_for(".words"))
 
 
@@ -743,8 +755,12 @@ def remove_word(term_id: int):
 
 
 def _invitation_parts(found: dict) -> printable.Invitation:
+    closes = found["closes_at"]
     return printable.Invitation(
-        title=found["title"], link=links.campaign_link(found), help_contact=found["help_contact"]
+        title=found["title"],
+        link=links.campaign_link(found),
+        help_contact=found["help_contact"],
+        closes_on=date.fromisoformat(closes[:10]) if closes else None,
     )
 
 
@@ -779,9 +795,9 @@ def family_invitation_png(code: str):
 @bp.get("/campaigns/<code>/invitation.pdf")
 @require_role("lead")
 def family_invitation_pdf(code: str):
-    """Download the invitation as a one-page A4 PDF."""
+    """Download the invitation as a tagged A4 PDF, a page in each of the campaign's languages."""
     found = campaign_or_404(code)
-    data = printable.render_pdf(_invitation_parts(found))
+    data = printable.render_pdf(_invitation_parts(found), found["languages"])
     return send_file(
         io.BytesIO(data),
         mimetype="application/pdf",

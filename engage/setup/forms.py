@@ -12,10 +12,13 @@ from collections.abc import Mapping
 from datetime import date
 
 from flask_babel import gettext as _
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, Regexp
 
 from engage import typed
 from engage.auth import ROLES, password_problem
 from engage.errors import refuse
+from engage.forms import Form, OfferedRadioField, OfferedSelectField
 from engage.i18n import lazy_gettext as _l
 from engage.respondent.forms import Checked, choice
 from engage.vocab import RESPONDENT_GROUPS, SCALES
@@ -55,21 +58,22 @@ def _many(form, name: str, allowed) -> list[str]:
     return values
 
 
-def invitation(form) -> Checked:
-    """Check an invitation: an e-mail address and one of the roles."""
-    checked = Checked()
-    email = _text(form, "email")[:320]
-    checked.values["email"] = email
-    if not email:
-        checked.errors["email"] = _("Enter the email address of the person to invite.")
-    elif not EMAIL.match(email):
-        checked.errors["email"] = _("Enter an email address like name@example.org.")
-    role, error = choice(form, "role", ROLES, _("Choose a role."))
-    if error:
-        checked.errors["role"] = error
-    else:
-        checked.values["role"] = role
-    return checked
+class InvitationForm(Form):
+    """An invitation: the e-mail address of the person invited, and one of the roles."""
+
+    email = StringField(
+        _l("Their email address"),
+        [
+            DataRequired(_l("Enter the email address of the person to invite.")),
+            Regexp(EMAIL, message=_l("Enter an email address like name@example.org.")),
+        ],
+        filters=[lambda value: (value or "")[:320]],
+    )
+    role = OfferedRadioField(_l("Their role"), missing=_l("Choose a role."))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(role, role) for role in ROLES]
 
 
 def new_account(form, email: str = "") -> Checked:
@@ -295,16 +299,25 @@ def question(form, picture_ids) -> Checked:
     return checked
 
 
-def extra_term(form, campaign_ids) -> Checked:
-    """Check a word to add to the list of words to avoid."""
-    checked = Checked()
-    term = " ".join(_text(form, "term").split())
-    checked.values["term"] = term
-    if not term:
-        checked.errors["term"] = _("Enter the word or short form to avoid.")
-    elif len(term) > TERM_LIMIT:
-        checked.errors["term"] = _("Use %(limit)s characters or fewer.", limit=TERM_LIMIT)
-    checked.values["plainer"] = " ".join(_text(form, "plainer").split())[: TERM_LIMIT * 2]
-    scope, _error = choice(form, "scope", ["all", *campaign_ids], "")
-    checked.values["scope"] = scope or "all"
-    return checked
+def _one_line(value) -> str:
+    return " ".join((value or "").split())
+
+
+class WordForm(Form):
+    """A word or short form to avoid, what to say instead, and the campaigns it is for."""
+
+    term = StringField(
+        _l("Word, phrase or short form"),
+        [
+            DataRequired(_l("Enter the word or short form to avoid.")),
+            Length(
+                max=TERM_LIMIT, message=_l("Use %(limit)s characters or fewer.", limit=TERM_LIMIT)
+            ),
+        ],
+        filters=[_one_line],
+    )
+    plainer = StringField(
+        _l("What to say instead (you do not have to fill this in)"),
+        filters=[lambda value: _one_line(value)[: TERM_LIMIT * 2]],
+    )
+    scope = OfferedSelectField(_l("Which campaigns"), default="all")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import time
-from datetime import date
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engage import attempts, auth
 from engage.auth import require_role
-from engage.staff import audit_words
+from engage.staff import audit_words, forms
 from engage.store import get_db, reads, writes
 from engage.vocab import ANSWERED_HOW
 
@@ -32,26 +31,24 @@ def sign_in_limits(email: str) -> list:
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in_page():
     """Sign a staff member in, limiting failed attempts per account, browser and address."""
-    error = None
+    form = forms.SignInForm()
     status = 200
-    email = ""
-    if request.method == "POST":
-        email = (request.form.get("email") or "").strip()[:320]
-        password = request.form.get("password") or ""
+    if form.is_submitted():
+        email = form.email.data
         attempt = attempts.begin("sign_in", sign_in_limits(email))
         if not attempt.allowed:
-            error = _("Too many tries. Wait 15 minutes, then try again.")
+            form.email.errors = [_("Too many tries. Wait 15 minutes, then try again.")]
             status = 429
         else:
             user = reads.user_by_email(get_db(), email) if email else None
-            if auth.check_password(user, password[:1000]) and user["active"]:
+            if auth.check_password(user, form.password.data) and user["active"]:
                 attempt.succeeded()
                 auth.sign_in(user)
                 writes.audit(get_db(), user["id"], "sign_in")
                 return redirect(auth.safe_next(request.args.get("next")))
-            error = _("The email address or password is wrong.")
+            form.email.errors = [_("The email address or password is wrong.")]
             status = 400
-    return render_template("staff/sign_in.html", error=error, email=email), status
+    return render_template("staff/sign_in.html", form=form), status
 
 
 @bp.post("/sign-out")
@@ -100,14 +97,15 @@ def session_status():
 def change_password():
     """Let a staff member change their password; their other sessions end."""
     user = auth.current_user()
+    form = forms.PasswordChangeForm()
     errors: dict[str, str] = {}
     status = 200
     saved = request.args.get("saved") == "1"
-    if request.method == "POST":
+    if form.is_submitted():
         status = 400
-        current = request.form.get("current_password") or ""
-        new = request.form.get("new_password") or ""
-        again = request.form.get("new_password_again") or ""
+        current = form.current_password.data or ""
+        new = form.new_password.data or ""
+        again = form.new_password_again.data or ""
         attempt = attempts.begin("sign_in", sign_in_limits(user["email"]))
         if not attempt.allowed:
             errors["current_password"] = _("Too many tries. Wait 15 minutes, then try again.")
@@ -129,7 +127,9 @@ def change_password():
             writes.audit(db, user["id"], "change_password")
             auth.sign_in(reads.user_by_id(db, user["id"]))
             return redirect(url_for(".change_password", saved=1))
-    return render_template("staff/password.html", errors=errors, saved=saved), status
+    for name, message in errors.items():
+        form[name].errors = [message]
+    return render_template("staff/password.html", form=form, saved=saved), status
 
 
 @bp.get("/")
@@ -137,6 +137,20 @@ def change_password():
 def dashboard():
     """List the campaigns with their links and how many people have answered."""
     return render_template("staff/dashboard.html", campaigns=reads.campaign_overview(get_db()))
+
+
+@bp.get("/patterns")
+@require_role(*auth.ROLES)
+def patterns():
+    """Show every form component once, one of them with a mistake, to check them together."""
+    form = forms.PatternsForm(formdata=None, data={"role": "lead", "statements": ["QS1"]})
+    form.role.choices = list(auth.ROLE_NAMES.items())
+    form.statements.choices = [("QS1", "QS1"), ("QS2", "QS2")]
+    form.how.choices = [("", _("Not known"))] + [
+        (way.value, way.label) for way in ANSWERED_HOW.values()
+    ]
+    form.phrase.errors = [str(forms.TOO_SHORT)]
+    return render_template("staff/patterns.html", form=form)
 
 
 @bp.get("/audit")
@@ -162,17 +176,22 @@ def erase_find():
     from engage.respondent.forms import normalise_resume_code
 
     found = None
-    errors: dict[str, str] = {}
-    typed = ""
-    described = {"phrase": "", "day": "", "how": ""}
     matches = None
     words: list[str] = []
     status = 200
+    by_code = forms.EraseCodeForm(formdata=None)
+    described = forms.EraseDescribedForm(formdata=None)
+    described.how.choices = [("", _("Not known"))] + [
+        (way.value, way.label) for way in ANSWERED_HOW.values()
+    ]
     if request.method == "POST" and request.form.get("find") == "described":
-        described, errors = _described(request.form)
-        if not errors:
+        described.process(request.form)
+        if described.validate():
             ids = reads.sessions_matching(
-                get_db(), described["phrase"], described["day"], described["how"]
+                get_db(),
+                described.phrase.data,
+                described.day.data.isoformat(),
+                described.how.data or "",
             )
             matches = len(ids)
             if matches == 1:
@@ -186,46 +205,20 @@ def erase_find():
         else:
             status = 400
     elif request.method == "POST":
-        typed = (request.form.get("resume_code") or "")[:40]
-        code = normalise_resume_code(typed)
+        by_code.process(request.form)
+        code = normalise_resume_code(by_code.resume_code.data)
         found = reads.sessions_by_resume_code(get_db(), code) if code else []
         if not found:
-            errors["resume_code"] = _("No one has that code. Check it and try again.")
+            by_code.resume_code.errors = [_("No one has that code. Check it and try again.")]
             status = 404
     return render_template(
         "staff/erase.html",
         found=found,
-        errors=errors,
-        typed=typed,
+        by_code=by_code,
         described=described,
         matches=matches,
         words=words,
-        ways=ANSWERED_HOW,
     ), status
-
-
-PHRASE_SHORTEST = 4
-
-
-def _described(form) -> tuple[dict, dict]:
-    """Check what a person remembers: a phrase they wrote, the day, and how they answered."""
-    values = {
-        "phrase": " ".join((form.get("phrase") or "").split())[:200],
-        "day": (form.get("day") or "").strip()[:10],
-        "how": form.get("how") or "",
-    }
-    errors = {}
-    if len(values["phrase"]) < PHRASE_SHORTEST:
-        errors["phrase"] = _(
-            "Type at least %(n)s letters of something they wrote.", n=PHRASE_SHORTEST
-        )
-    try:
-        date.fromisoformat(values["day"])
-    except ValueError:
-        errors["day"] = _("Enter the day they answered, like 2026-03-31.")
-    if values["how"] and values["how"] not in ANSWERED_HOW:
-        abort(400)
-    return values, errors
 
 
 @bp.post("/erase/<int:session_id>")

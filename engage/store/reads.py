@@ -90,13 +90,19 @@ def answers_for_session(db: Database, session_id: int) -> dict[str, dict]:
 
 
 def answer_to(db: Database, session_id: int, question_id: str) -> dict | None:
-    """Return a session's answer to one question, with whether it has media answers too."""
+    """Return a session's answer to one question, with whether it has media answers too.
+
+    A draft, left when the person went elsewhere before saving, wins over the saved answer.
+    """
     return _one(
         db,
-        "SELECT value, free_text, EXISTS (SELECT 1 FROM media_items m "
+        "SELECT COALESCE(d.value, a.value) AS value, "
+        "CASE WHEN d.session_id IS NULL THEN a.free_text ELSE d.free_text END AS free_text, "
+        "EXISTS (SELECT 1 FROM media_items m "
         "WHERE m.session_id = :session AND m.question_id = :question) AS has_media "
         "FROM (SELECT 1) LEFT JOIN answers a "
-        "ON a.session_id = :session AND a.question_id = :question",
+        "ON a.session_id = :session AND a.question_id = :question "
+        "LEFT JOIN answer_drafts d ON d.session_id = :session AND d.question_id = :question",
         {"session": session_id, "question": question_id},
     )
 

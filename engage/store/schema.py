@@ -70,6 +70,25 @@ def _campaigns_sessions_answers(db: Database) -> None:
     )
 
 
+@core(name="0002_answer_drafts")
+def _answer_drafts(db: Database) -> None:
+    # What a person chose or typed on a question they left by Back, settings or "I am worried"
+    # before saving it: shown again when they come back, never exported or counted.
+    run_script(
+        db,
+        """
+        CREATE TABLE answer_drafts (
+            session_id INTEGER NOT NULL REFERENCES respondent_sessions(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            value TEXT,
+            free_text TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (session_id, question_id)
+        );
+        """,
+    )
+
+
 def run_script(db: Database, script: str) -> None:
     """Run each statement of a script inside the migration's transaction.
 

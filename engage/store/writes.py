@@ -224,18 +224,36 @@ def save_answer(
             ],
         )
         db.execute(
+            "DELETE FROM answer_drafts WHERE session_id = ? AND question_id = ?",
+            [session_id, question_id],
+        )
+        db.execute(
             "UPDATE respondent_sessions SET updated_at = ? WHERE id = ?", [stamp, session_id]
         )
 
 
-def finish_session(db: Database, session_id: int) -> None:
-    """Mark a session as sent."""
-    stamp = now()
+def keep_draft(
+    db: Database, session_id: int, question_id: str, value: str | None, free_text: str
+) -> None:
+    """Keep what a person chose or typed on a question they left before saving it."""
     db.execute(
-        "UPDATE respondent_sessions SET finished_at = COALESCE(finished_at, ?), updated_at = ? "
-        "WHERE id = ?",
-        [stamp, stamp, session_id],
+        "INSERT INTO answer_drafts (session_id, question_id, value, free_text, updated_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, question_id) DO UPDATE SET "
+        "value = excluded.value, free_text = excluded.free_text, updated_at = excluded.updated_at",
+        [session_id, question_id, value, free_text, now()],
     )
+
+
+def finish_session(db: Database, session_id: int) -> None:
+    """Mark a session as sent; words never saved as an answer are not kept past it."""
+    stamp = now()
+    with transaction(db):
+        db.execute(
+            "UPDATE respondent_sessions SET finished_at = COALESCE(finished_at, ?), "
+            "updated_at = ? WHERE id = ?",
+            [stamp, stamp, session_id],
+        )
+        db.execute("DELETE FROM answer_drafts WHERE session_id = ?", [session_id])
 
 
 def erase_session(db: Database, session_id: int) -> None:

@@ -162,14 +162,13 @@ def check_page(page) -> None:
 def agree_and_start(page, base: str, quote: str = "yes", media: str = "yes") -> str:
     """Agree, say who is answering, and land on the first question; return its id."""
     page.goto(f"{base}/consent")
-    for name, value in (("take_part", "yes"), ("quote", quote), ("media", media)):
+    answers = [("take_part", "yes"), ("quote", quote), ("media", media)]
+    answers += [("respondent_group", "person"), ("answered_how", "own")]
+    # One question a page: choose, then Continue, five times.
+    for name, value in answers:
         page.locator(f"label[for='{name}-{value}']").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue", exact=True).click()
-    page.locator("label[for='respondent_group-person']").click()
-    page.locator("label[for='answered_how-own']").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue", exact=True).click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue", exact=True).click()
     return page.url.rsplit("/", 1)[-1]
 
 

@@ -40,8 +40,11 @@ def _collect_pages(client, make_campaign) -> dict[str, str]:
     keep("resume-error", person.post("/resume", {"resume_code": "AAAA-AAAA"}))
     keep("csrf-error", person.post("/consent", {"take_part": "yes"}, token=False))
     person.consent()
+    keep("consent-words", client.get(f"/s/{code}/consent/words"))
+    keep("consent-pictures", client.get(f"/s/{code}/consent/pictures"))
     keep("who", client.get(f"/s/{code}/who"))
     keep("who-error", person.who("person", ""))
+    keep("who-how", client.get(f"/s/{code}/who/how"))
     person.who()
     first = client.get(f"/s/{code}/who", follow_redirects=False)
     assert first.status_code == 200

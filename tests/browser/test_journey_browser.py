@@ -62,10 +62,12 @@ def test_complete_journey_by_touch_with_axe_on_every_page(live_server, new_page,
     check_page(page)
     for name, value in (("take_part", "yes"), ("quote", "yes"), ("media", "no")):
         _choose(page, name, value, touch)
-    _press(page, "Continue", touch)
+        _press(page, "Continue", touch)
+        check_page(page)
 
-    check_page(page)
     _choose(page, "respondent_group", "person", touch)
+    _press(page, "Continue", touch)
+    check_page(page)
     _choose(page, "answered_how", "helped", touch)
     _press(page, "Continue", touch)
 
@@ -106,8 +108,9 @@ def test_stop_resume_and_error_pages_pass_axe(live_server, new_page):
     page.goto(f"{base}/consent")
     for name, value in (("take_part", "yes"), ("quote", "no"), ("media", "no")):
         _choose(page, name, value, True)
-    _press(page, "Continue", True)
+        _press(page, "Continue", True)
     _choose(page, "respondent_group", "family", True)
+    _press(page, "Continue", True)
     _choose(page, "answered_how", "answered_for", True)
     _press(page, "Continue", True)
     _choose(page, "answer", "very_good", True)
@@ -171,11 +174,11 @@ def test_complete_journey_with_the_keyboard_only(live_server, new_page):
     ids = _question_ids(live_server, campaign)
     page.goto(f"{live_server.url}/s/{campaign['code']}/")
     _key_activate(page, "Start")
-    _key_choose(page, "take_part", "yes")
-    _key_choose(page, "quote", "no")
-    _key_choose(page, "media", "no")
-    _key_activate(page, "Continue")
+    for name, value in (("take_part", "yes"), ("quote", "no"), ("media", "no")):
+        _key_choose(page, name, value)
+        _key_activate(page, "Continue")
     _key_choose(page, "respondent_group", "staff")
+    _key_activate(page, "Continue")
     _key_choose(page, "answered_how", "own")
     _key_activate(page, "Continue")
     for question_id in ids:
@@ -196,8 +199,9 @@ def test_complete_journey_with_javascript_off(live_server, new_page):
     _press(page, "Start", False)
     for name, value in (("take_part", "yes"), ("quote", "yes"), ("media", "yes")):
         _choose(page, name, value, False)
-    _press(page, "Continue", False)
+        _press(page, "Continue", False)
     _choose(page, "respondent_group", "advocate", False)
+    _press(page, "Continue", False)
     _choose(page, "answered_how", "own", False)
     _press(page, "Continue", False)
     for question_id in ids:
@@ -221,8 +225,9 @@ def test_pages_reflow_without_sideways_scrolling(live_server, new_page, width):
     assert sideways_overflow(page) <= 0
     for name, value in (("take_part", "yes"), ("quote", "yes"), ("media", "no")):
         _choose(page, name, value, False)
-    _press(page, "Continue", False)
+        _press(page, "Continue", False)
     _choose(page, "respondent_group", "partner", False)
+    _press(page, "Continue", False)
     _choose(page, "answered_how", "own", False)
     _press(page, "Continue", False)
     assert sideways_overflow(page) <= 0

@@ -69,10 +69,12 @@ def test_whole_journey_in_each_language(live_server, new_page, language):
     check_page(page)
     for name, value in (("take_part", "yes"), ("quote", "yes"), ("media", "no")):
         _choose(page, name, value)
-    _submit(page, "main form button.button[type=submit]")
+        _submit(page, "main form button.button[type=submit]")
 
     check_page(page)
     _choose(page, "respondent_group", "person")
+    _submit(page, "main form button.button[type=submit]")
+    check_page(page)
     _choose(page, "answered_how", "own")
     _submit(page, "main form button.button[type=submit]")
 

@@ -102,14 +102,11 @@ def _start_in(live_server, page, language: str, context=TABLET) -> tuple[str, st
     with page.expect_navigation():
         page.locator(f"button.languages__button[value='{language}']").click()
     page.goto(f"{base}/consent")
-    for name, value in (("take_part", "yes"), ("quote", "yes"), ("media", "no")):
+    answers = [("take_part", "yes"), ("quote", "yes"), ("media", "no")]
+    for name, value in [*answers, ("respondent_group", "person"), ("answered_how", "own")]:
         page.locator(f"label[for='{name}-{value}']").click()
-    with page.expect_navigation():
-        page.locator("main form button.button[type=submit]").first.click()
-    page.locator("label[for='respondent_group-person']").click()
-    page.locator("label[for='answered_how-own']").click()
-    with page.expect_navigation():
-        page.locator("main form button.button[type=submit]").first.click()
+        with page.expect_navigation():
+            page.locator("main form button.button[type=submit]").first.click()
     return base, page.url.rsplit("/", 1)[-1]
 
 

@@ -84,15 +84,12 @@ def _visit_journey(page, base: str, on_page) -> list[str]:
     page.get_by_role("button", name="Continue", exact=True).click()
     page.wait_for_selector(".error-summary")
     visit()
-    for name, value in (("take_part", "yes"), ("quote", "no"), ("media", "no")):
+    answers = [("take_part", "yes"), ("quote", "no"), ("media", "no")]
+    for name, value in [*answers, ("respondent_group", "person"), ("answered_how", "own")]:
         page.locator(f"label[for='{name}-{value}']").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue", exact=True).click()
-    visit()
-    page.locator("label[for='respondent_group-person']").click()
-    page.locator("label[for='answered_how-own']").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue", exact=True).click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue", exact=True).click()
+        visit()
     first = True
     while "/q/" in page.url:
         if first:
@@ -231,14 +228,11 @@ def test_axe_passes_in_every_combination_of_settings(
     page.get_by_role("button", name="Continue", exact=True).click()
     page.wait_for_selector(".error-summary")
     check_page(page)
-    for name, value in (("take_part", "yes"), ("quote", "yes"), ("media", "no")):
+    answers = [("take_part", "yes"), ("quote", "yes"), ("media", "no")]
+    for name, value in [*answers, ("respondent_group", "family"), ("answered_how", "helped")]:
         page.locator(f"label[for='{name}-{value}']").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue", exact=True).click()
-    page.locator("label[for='respondent_group-family']").click()
-    page.locator("label[for='answered_how-helped']").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue", exact=True).click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue", exact=True).click()
     assert "/q/" in page.url
     assert (page.locator("main img").count() == 0) == (pictures == "off")
     check_page(page)

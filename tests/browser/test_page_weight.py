@@ -57,10 +57,13 @@ def test_respondent_pages_fit_the_budget(live_server, new_page):
     seen["consent"] = _visit(page, f"{base}/consent")
     for name, value in (("take_part", "yes"), ("quote", "no"), ("media", "no")):
         page.locator(f"label[for='{name}-{value}']").click()
-    page.get_by_role("button", name="Continue", exact=True).click()
-    page.wait_for_url("**/who")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue", exact=True).click()
+    assert page.url.endswith("/who")
     seen["who"] = _visit(page, page.url)
     page.locator("label[for='respondent_group-person']").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue", exact=True).click()
     page.locator("label[for='answered_how-own']").click()
     page.get_by_role("button", name="Continue", exact=True).click()
     page.wait_for_url("**/q/*")

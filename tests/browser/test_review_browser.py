@@ -90,9 +90,9 @@ def test_a_lead_redacts_and_quotes_with_the_keyboard(live_server, new_page):
             page.keyboard.press("Enter")
     expect(page.get_by_text("(waiting for you)")).to_have_count(0)
     check_page(page)
-    page.locator("#quote-first").focus()
-    page.locator("#quote-first").select_option("1")
-    page.locator("#quote-last").select_option("6")
+    page.locator("#quote-first_word").focus()
+    page.locator("#quote-first_word").select_option("1")
+    page.locator("#quote-last_word").select_option("6")
     page.get_by_role("button", name="Mark the quote", exact=True).focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -126,7 +126,7 @@ def test_photos_and_pictures_upload_and_pass_the_checks(live_server, new_page, t
     page.goto(f"{live_server.url}/staff/groups/{group}/")
     check_page(page)
     page.locator("#flipchart-photo").set_input_files(str(_jpeg(tmp_path / "flip.jpg")))
-    page.locator("#photo-description").fill("Ideas about the bus, drawn on a flip-chart")
+    page.locator("#flipchart-description").fill("Ideas about the bus, drawn on a flip-chart")
     page.get_by_role("button", name="Add the photo", exact=True).click()
     expect(page.get_by_text("1 photo added.", exact=False)).to_be_visible()
     item = live_server.query(

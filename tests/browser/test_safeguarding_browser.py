@@ -160,8 +160,8 @@ def test_hand_over_and_take_back_on_a_tablet(live_server, new_page):
         page.get_by_role("link", name="Start", exact=True).tap()
     for name in ("take_part-yes", "quote-yes", "media-no"):
         page.locator(f"label[for='{name}']").tap()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue", exact=True).tap()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue", exact=True).tap()
     check_page(page)
     assert page.locator("input[name='answered_how']").count() == 0
     page.locator("label[for='respondent_group-person']").tap()

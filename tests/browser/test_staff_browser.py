@@ -39,6 +39,9 @@ def test_staff_pages_pass_axe(live_server, new_page):
     check_page(page)
     page.goto(f"{live_server.url}/staff/audit")
     check_page(page)
+    page.goto(f"{live_server.url}/staff/patterns")
+    assert page.locator(".error-summary a").get_attribute("href") == "#phrase"
+    check_page(page)
     page.goto(f"{live_server.url}/staff/password")
     check_page(page)
     page.get_by_role("button", name="Change the password", exact=True).click()

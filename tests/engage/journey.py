@@ -22,12 +22,27 @@ class Respondent:
         return self.client.post(self.base + path, data=form, **kwargs)
 
     def consent(self, take_part="yes", quote="yes", media="no"):
-        form = {"take_part": take_part, "quote": quote, "media": media}
-        return self.post("/consent", {k: v for k, v in form.items() if v is not None})
+        """Answer the three consent pages in turn; return the last page's reply."""
+        reply = None
+        for path, name, value in (
+            ("/consent", "take_part", take_part),
+            ("/consent/words", "quote", quote),
+            ("/consent/pictures", "media", media),
+        ):
+            if reply is not None and not reply.location.endswith(path):
+                return reply
+            reply = self.post(path, {name: value} if value is not None else {})
+            if reply.status_code != 302:
+                return reply
+        return reply
 
     def who(self, group="person", how="own", change=False):
-        path = "/who?change=1" if change else "/who"
-        return self.post(path, {"respondent_group": group, "answered_how": how})
+        """Say who is answering, then how (a supporter's session skips "how")."""
+        query = "?change=1" if change else ""
+        reply = self.post("/who" + query, {"respondent_group": group})
+        if reply.status_code != 302 or not reply.location.endswith("/who/how" + query):
+            return reply
+        return self.post("/who/how" + query, {"answered_how": how} if how is not None else {})
 
     def answer(self, question_id: str, value: str | None, free_text: str = "", **extra):
         form = {"free_text": free_text, "action": "continue", **extra}

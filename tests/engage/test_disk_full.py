@@ -43,16 +43,16 @@ def test_a_full_disk_during_an_upload_is_refused_cleanly(tmp_path):
         browser = Browser("127.0.0.1", port)
         _, _, page, _ = browser.request("GET", f"/s/{code}/consent")
         token = TOKEN.search(page).group(1)
-        browser.request(
-            "POST",
-            f"/s/{code}/consent",
-            {"csrf_token": token, "take_part": "yes", "quote": "yes", "media": "yes"},
-        )
-        _, location, _, _ = browser.request(
-            "POST",
-            f"/s/{code}/who",
-            {"csrf_token": token, "respondent_group": "person", "answered_how": "own"},
-        )
+        for path, field, value in (
+            ("consent", "take_part", "yes"),
+            ("consent/words", "quote", "yes"),
+            ("consent/pictures", "media", "yes"),
+            ("who", "respondent_group", "person"),
+            ("who/how", "answered_how", "own"),
+        ):
+            _, location, _, _ = browser.request(
+                "POST", f"/s/{code}/{path}", {"csrf_token": token, field: value}
+            )
         question = urllib.parse.urlsplit(location).path.rsplit("/", 1)[1]
 
         body, content_type = multipart_body({"csrf_token": token}, big, "big.jpg")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 
 import openpyxl
@@ -59,3 +60,27 @@ def test_zip_holds_consented_media_files_only(app, client, make_campaign, runner
     assert "A garden with flowers" in flat
     assert "My garden" not in flat
     assert media[0] in flat
+
+
+def test_a_name_the_lead_redacted_leaves_their_description_too(
+    app, client, make_campaign, runner, tmp_path
+):
+    campaign = make_campaign(statement_ids=["QS1"])
+    with app.app_context():
+        question_id = get_db().execute("SELECT question_id FROM campaign_questions").fetchone()[0]
+    person = MediaRespondent(client, campaign["code"], question_id)
+    person.consent(take_part="yes", quote="yes", media="yes")
+    person.who()
+    _send_photo(person, client, app, tmp_path, "garden.jpg", "report", "Sharon took me out")
+    with app.app_context():
+        db = get_db()
+        item = db.execute("SELECT id, text FROM review_items WHERE item_kind = 'media'").fetchone()
+        assert item["text"].startswith("Sharon")
+        writes.add_redaction(db, item["id"], 0, 6, "name", "lead")
+        writes.describe_media(db, item["id"], "Sharon and the person in a garden", "lead")
+    target = tmp_path / "evidence.json"
+    result = runner.invoke(args=["export", campaign["code"], "--format", "json", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    (media,) = json.loads(target.read_text(encoding="utf-8"))["media"]
+    assert "Sharon" not in media["description"]
+    assert "the person in a garden" in media["description"]

@@ -225,8 +225,9 @@ def test_a_group_tally_counts_in_every_export_and_page(
     page = lead.get(f"/staff/campaigns/{campaign['code']}/evidence/triangulation")
     html = page.get_data(as_text=True)
     assert GROUP_HOW in html and GROUP_COLUMN in html
-    assert html.count("12 people") == 2  # the group columns of both tables
-    assert "45% positive" in html
+    # The group columns of both tables, and of both charts in their text and descriptions.
+    assert html.count("from 12 people") == 6
+    assert "45% of answers positive" in html
     assert "counted from the advocate's tally" in html
 
     assert client.get(f"/s/{campaign['code']}/you-said").status_code == 404

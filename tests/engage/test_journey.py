@@ -100,7 +100,7 @@ def test_consent_choices_are_recorded_and_can_change(client, campaign, app):
     with app.app_context():
         row = get_db().execute("SELECT * FROM respondent_sessions").fetchone()
     assert (row["consent_take_part"], row["consent_quote"], row["consent_media"]) == (1, 0, 1)
-    page = client.get(f"/s/{campaign['code']}/consent").get_data(as_text=True)
+    page = client.get(f"/s/{campaign['code']}/consent/words").get_data(as_text=True)
     assert 'id="quote-no" name="quote" value="no" checked' in page
     person.consent("yes", "yes", "no")
     with app.app_context():

@@ -274,7 +274,7 @@ def test_chunk_for_someone_elses_upload_is_refused(person, app, make_campaign):
         other.finish(url),
     ):
         assert reply.status_code == 403
-        assert reply.get_json()["lines"] == ["That upload is not yours."]
+        assert reply.get_json()["lines"][0] == "That upload is not yours."
     part_file = Path(app.instance_path) / "media" / "uploads" / f"{created['upload']}.part"
     assert part_file.stat().st_size == 0
     # Without any session at all, nothing is accepted either.

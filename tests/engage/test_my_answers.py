@@ -93,12 +93,15 @@ def test_a_lead_finds_one_session_from_a_phrase_and_a_day(app, client, staff_cli
     today = datetime.now(UTC).date().isoformat()
 
     def find(phrase, day=today, how=""):
+        year, month, date = (day.split("-") + ["", ""])[:3]
         return lead.post(
             "/staff/erase",
             data={
                 "find": "described",
                 "phrase": phrase,
-                "day": day,
+                "day-day": date,
+                "day-month": month,
+                "day-year": year,
                 "how": how,
                 "csrf_token": token,
             },

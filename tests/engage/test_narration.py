@@ -97,6 +97,9 @@ def test_every_text_on_every_respondent_page_has_a_play_control(client, app, cam
     pages.append(person.post("/consent", {}))
     person.consent()
     pages += [client.get(f"/s/{code}/consent"), person.post("/who", {})]
+    pages += [client.get(f"/s/{code}/consent/words"), client.get(f"/s/{code}/consent/pictures")]
+    person.post("/who", {"respondent_group": "person"})
+    pages += [client.get(f"/s/{code}/who/how"), person.post("/who/how", {})]
     person.who()
     for question_id in _question_ids(app, campaign):
         pages.append(client.get(f"/s/{code}/q/{question_id}"))
@@ -249,8 +252,9 @@ def test_settings_changed_mid_journey_are_saved_to_the_session(client, app, camp
     person = Respondent(client, code)
     person.start()
     question_id = _question_ids(app, campaign)[0]
-    page = client.get(f"/s/{code}/q/{question_id}").get_data(as_text=True)
-    link = BeautifulSoup(page, "html.parser").select_one("a.settings-link")["href"]
+    # The question page's settings control submits its form first, then goes to the settings.
+    leaving = person.post(f"/q/{question_id}", {"free_text": "", "action": "settings"})
+    link = leaving.headers["Location"]
     assert client.get(link).status_code == 200
     response = person.post(
         "/settings",
@@ -296,8 +300,10 @@ def test_narrate_renders_everything_once_then_nothing(runner, app, campaign):
         assert db.execute("SELECT COUNT(*) FROM respondent_sessions").fetchone()[0] == 0
     for expected in (
         "Tell us what you think",
-        "Before we start",
-        "Choose yes or no: do you want to take part?",
+        "Do you want to answer our questions?",
+        "May we use your words?",
+        "Choose yes or no: do you want to answer our questions?",
+        "How are you answering?",
         "Who is answering?",
         "Check your answers",
         "Thank you",

@@ -204,10 +204,10 @@ def test_a_typo_in_a_quote_shows_the_form_again_with_everything_chosen(staff_cli
     summary = soup.select_one(".error-summary")
     assert summary is not None and summary.find("a")["href"] == "#quote-words"
     assert soup.select_one("#quote-words")["value"] == "carer Dafyd is kind"
-    assert soup.select_one("#new-QS7").has_attr("checked")
-    assert not soup.select_one("#new-QS1").has_attr("checked")
-    assert soup.select_one("#new-strength option[value=improve]").has_attr("selected")
-    assert soup.select_one("#new-translation").get_text() == "My carer is kind"
+    assert soup.select_one("#quote-statements-QS7").has_attr("checked")
+    assert not soup.select_one("#quote-statements-QS1").has_attr("checked")
+    assert soup.select_one("#quote-strength option[value=improve]").has_attr("selected")
+    assert soup.select_one("#quote-english_translation").get_text() == "My carer is kind"
     with app.app_context():
         assert reads.item_quotes(get_db(), item_id) == []
 

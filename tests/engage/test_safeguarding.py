@@ -43,7 +43,11 @@ def test_every_respondent_page_offers_worried_and_exit(client, app, campaign):
         html = client.get(base + path).get_data(as_text=True)
         assert 'href="/leave"' in html, path
         assert "data-exit-page" in html, path
-        assert f'href="{base}/worried?then=' in html, path
+        # A question page's "I am worried" submits its form, so the answer is kept on the way.
+        worried = f'href="{base}/worried?then='
+        if "/q/" in path:
+            worried = 'name="action" value="worried"'
+        assert worried in html, path
         assert "js/exit-page.js" in html, path
 
 

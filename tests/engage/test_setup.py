@@ -4,6 +4,7 @@ and the family invitation."""
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 import shutil
@@ -571,6 +572,11 @@ def test_the_invitation_page_has_the_link_qr_and_help(app, staff_client, make_ca
     page = lead.get(f"/staff/campaigns/{code}/invitation").get_data(as_text=True)
     assert link in page
     assert "Call Jo on 0300 123 4567" in page
+    assert "answer until" not in page
+    with app.app_context():
+        get_db().execute("UPDATE campaigns SET closes_at = '2026-03-31'")
+    page = lead.get(f"/staff/campaigns/{code}/invitation").get_data(as_text=True)
+    assert "You can answer until March 31, 2026." in page
     assert 'src="data:image/svg+xml' in page
     assert f"/staff/campaigns/{code}/invitation.pdf" in page
 
@@ -583,6 +589,9 @@ def test_the_invitation_png_is_a4_and_its_qr_opens_the_campaign(
 
     code = make_campaign()["code"]
     link = _with_help(app, code)
+    # With a closing date the page holds one more line, and the QR code is drawn smaller.
+    with app.app_context():
+        get_db().execute("UPDATE campaigns SET closes_at = '2026-03-31'")
     response = staff_client("lead").get(f"/staff/campaigns/{code}/invitation.png")
     assert response.mimetype == "image/png"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -598,16 +607,105 @@ def test_the_invitation_png_is_a4_and_its_qr_opens_the_campaign(
     assert decoded.stdout.strip() == link
 
 
-def test_the_invitation_pdf_is_one_a4_page(app, staff_client, make_campaign):
-    code = make_campaign()["code"]
-    _with_help(app, code)
-    response = staff_client("lead").get(f"/staff/campaigns/{code}/invitation.pdf")
+# What each page of the invitation must say, typed here from the catalogues' intent, not read
+# back from them: the closing date in the language's own words, and a sentence in its script.
+INVITATION_WORDS = {
+    "en": ("March 31, 2026", "Or type this link:"),
+    "cy": ("31 Mawrth 2026", "Neu teipiwch y ddolen hon:"),
+    "pl": ("31 marca 2026", "Albo wpisz ten link:"),
+    "ur": ("31 مارچ، 2026", "یا یہ لنک لکھیں:"),
+    "ar": ("31 مارس 2026", "أو اكتب هذا الرابط:"),
+}
+
+
+def _holds(text: str, words: str, *, right_to_left: bool) -> bool:
+    """Say whether extracted text holds the words.
+
+    Extraction may break a line anywhere, so spaces do not count. In right-to-left text the
+    letters come out in reading order, but the extractor moves numbers and end punctuation
+    within their line: there each word must be on one line, in any order.
+    """
+    if not right_to_left:
+        return re.sub(r"\s+", "", words) in re.sub(r"\s+", "", text)
+    tokens = [token.strip(".:،؟?") for token in words.split()]
+    return any(all(token in line for token in tokens) for line in text.splitlines())
+
+
+def test_the_invitation_pdf_is_tagged_text_in_every_campaign_language(
+    app, staff_client, make_campaign
+):
+    from pypdf import PdfReader
+
+    languages = ["en", "cy", "pl", "ur", "ar"]
+    code = make_campaign(languages=languages)["code"]
+    link = _with_help(app, code)
+    lead = staff_client("lead")
+    with app.app_context():
+        get_db().execute("UPDATE campaigns SET closes_at = '2026-03-31'")
+    assert "invitation.pdf" in lead.get(f"/staff/campaigns/{code}/invitation").get_data(
+        as_text=True
+    )
+    response = lead.get(f"/staff/campaigns/{code}/invitation.pdf")
     assert response.mimetype == "application/pdf"
-    data = response.data
-    assert data.startswith(b"%PDF-")
-    assert data.rstrip().endswith(b"%%EOF")
-    assert re.findall(rb"/Type\s*/Page\b", data) == [b"/Type /Page"]
-    assert b"/Count 1" in data
-    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
-    width_mm, height_mm = (float(v) / 72 * 25.4 for v in box.groups())
-    assert abs(width_mm - 210) < 1 and abs(height_mm - 297) < 1
+    assert "attachment" in response.headers["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(response.data))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert reader.metadata.title == "Invitation: How is your support?"
+    assert reader.pdf_header == "%PDF-1.7"
+    assert len(reader.pages) == len(languages)
+    # Each page's section of the structure carries its language, for a screen reader's voice.
+    document = root["/StructTreeRoot"]["/K"].get_object()
+    document = document[0].get_object() if isinstance(document, list) else document
+    sections = [k.get_object() for k in document["/K"] if k.get_object()["/S"] == "/Sect"]
+    pages = [page.get_object() for page in reader.pages]
+    assert [s["/Lang"] for s in sections] == languages
+    assert [s["/Pg"].get_object() for s in sections] == pages
+    for page, language in zip(reader.pages, languages, strict=True):
+        width_mm, height_mm = (float(v) / 72 * 25.4 for v in page.mediabox[2:])
+        assert abs(width_mm - 210) < 1 and abs(height_mm - 297) < 1
+        text = page.extract_text()
+        for words in (
+            "How is your support?",
+            link,
+            "Call Jo on 0300 123 4567",
+            *INVITATION_WORDS[language],
+        ):
+            assert _holds(text, words, right_to_left=language in ("ar", "ur")), (language, words)
+
+
+def test_the_invitation_pdf_without_a_closing_date_or_help_says_whom_to_ask(
+    app, staff_client, make_campaign
+):
+    from pypdf import PdfReader
+
+    code = make_campaign(languages=["en"])["code"]
+    response = staff_client("lead").get(f"/staff/campaigns/{code}/invitation.pdf")
+    reader = PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "Ask the person who gave you this paper." in " ".join(text.split())
+    assert "answer until" not in text
+
+
+def test_the_invitation_pdf_shows_a_hostile_title_as_words_and_reads_no_other_file(
+    app, staff_client, make_campaign
+):
+    from pypdf import PdfReader
+
+    from engage.setup import printable
+
+    title = '<img src="file:///etc/passwd"> <style>@import "http://evil.example/x.css"</style>'
+    code = make_campaign(title=title, languages=["en"])["code"]
+    response = staff_client("lead").get(f"/staff/campaigns/{code}/invitation.pdf")
+    assert response.status_code == 200
+    text = " ".join(PdfReader(io.BytesIO(response.data)).pages[0].extract_text().split())
+    assert '<img src="file:///etc/passwd">' in text
+    # Whatever reached the renderer, it fetches only the library's own pictures.
+    fetcher = printable._PictureFetcher()
+    for url in ("file:///etc/passwd", "http://evil.example/x.css", "data:text/css,x{}"):
+        with pytest.raises(ValueError, match="not an invitation picture"):
+            fetcher.fetch(url)

@@ -7,6 +7,7 @@ downloaded by a lead and from the triangulation page.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -21,14 +22,20 @@ def campaign(make_campaign):
     return make_campaign(statement_ids=["QS1"], code="snap")
 
 
-def _answer(app, value: str, group: str = "person") -> None:
+def _first_question(app) -> str:
+    with app.app_context():
+        db = get_db()
+        return reads.campaign_questions(db, reads.campaign_by_code(db, "snap")["id"])[0][
+            "question_id"
+        ]
+
+
+def _answer(app, value: str, group: str = "person") -> Respondent:
     """Send one new person through consent, who and the first question, over HTTP."""
     person = Respondent(app.test_client(), "snap")
     person.start(group, "own")
-    with app.app_context():
-        db = get_db()
-        questions = reads.campaign_questions(db, reads.campaign_by_code(db, "snap")["id"])
-    assert person.answer(questions[0]["question_id"], value).status_code == 302
+    assert person.answer(_first_question(app), value).status_code == 302
+    return person
 
 
 def _export(lead) -> dict:
@@ -67,6 +74,9 @@ def test_exports_either_side_of_one_new_respondent_on_the_same_day_are_identical
     lead = staff_client("lead")
     before = _export(lead)
     assert _everyone(before) == 12
+    # A campaign without dates covers the days people answered, up to its snapshot.
+    today = datetime.now(UTC).date().isoformat()
+    assert before["campaign"]["period"] == f"{today} to {today}"
     _answer(app, "not_good")
     after = _export(lead)
     assert after == before
@@ -109,6 +119,7 @@ def test_the_snapshot_at_close_includes_everyone(app, campaign, staff_client, ru
     with app.app_context():
         snapshot = get_db().execute("SELECT at_close, people FROM published_snapshots").fetchone()
     assert tuple(snapshot) == (1, 19)
+    assert _export(lead) == closed  # nothing changed since the close: the same snapshot
 
 
 def test_erasure_and_holds_apply_at_once(app, campaign, staff_client):
@@ -126,3 +137,90 @@ def test_erasure_and_holds_apply_at_once(app, campaign, staff_client):
     document = _export(lead)
     assert _everyone(document) == 12
     assert _all_row(document)["people"] == 12
+
+
+def test_people_who_change_their_answers_count_towards_a_new_snapshot(app, campaign, staff_client):
+    people = [_answer(app, "good") for _ in range(12)]
+    lead = staff_client("lead")
+    assert _all_row(_export(lead))["good"] == 12
+    question = _first_question(app)
+    for person in people[:4]:
+        assert person.answer(question, "not_good").status_code == 302
+    _yesterday(app)
+    assert _all_row(_export(lead))["good"] == 12  # four changed are fewer than five
+    assert people[4].answer(question, "not_good").status_code == 302
+    _yesterday(app)
+    row = _all_row(_export(lead))
+    assert (row["people"], row["good"], row["not_good"]) == (12, 7, 5)
+
+
+def _set_closing_date(app, days_from_today: int) -> None:
+    closes = (datetime.now(UTC).date() + timedelta(days=days_from_today)).isoformat()
+    with app.app_context():
+        get_db().execute("UPDATE campaigns SET closes_at = ? WHERE code = 'snap'", [closes])
+
+
+def test_a_campaign_closes_the_day_after_its_closing_date(app, campaign, staff_client):
+    for _ in range(12):
+        _answer(app, "good")
+    lead = staff_client("lead")
+    assert _everyone(_export(lead)) == 12
+    _answer(app, "ok")
+    _set_closing_date(app, 0)
+    assert _everyone(_export(lead)) == 12  # open all of its closing day
+    _set_closing_date(app, -1)
+    assert _everyone(_export(lead)) == 13
+    with app.app_context():
+        at_close = (
+            get_db()
+            .execute("SELECT at_close FROM published_snapshots ORDER BY id DESC LIMIT 1")
+            .fetchone()[0]
+        )
+    assert at_close == 1
+
+
+def test_the_page_seen_before_any_export_publishes_everyone_who_took_part(
+    app, campaign, staff_client
+):
+    for _ in range(12):
+        _answer(app, "good")
+    lead = staff_client("lead")
+    page = lead.get("/staff/campaigns/snap/evidence/triangulation").get_data(as_text=True)
+    assert "12 people" in page
+    assert _everyone(_export(lead)) == 12  # the same snapshot, taken by the page
+
+
+def test_a_hold_leaves_the_page_at_once(app, campaign, staff_client):
+    for n in range(13):
+        _answer(app, "good" if n % 2 else "ok")
+    lead = staff_client("lead")
+    triangulation = "/staff/campaigns/snap/evidence/triangulation"
+    assert "13 people" in lead.get(triangulation).get_data(as_text=True)
+    with app.app_context():
+        db = get_db()
+        first = db.execute("SELECT MIN(id) FROM respondent_sessions").fetchone()[0]
+        writes.raise_flag(db, campaign_id=campaign["id"], reason="worried", session_id=first)
+    page = lead.get(triangulation).get_data(as_text=True)
+    assert "12 people" in page
+    assert "13 people" not in page
+
+
+def test_the_period_ends_when_the_published_snapshot_was_taken(app, campaign, staff_client):
+    with app.app_context():
+        get_db().execute("UPDATE campaigns SET opens_at = '2000-01-01' WHERE code = 'snap'")
+    for _ in range(12):
+        _answer(app, "good")
+    lead = staff_client("lead")
+    _export(lead)
+    with app.app_context():
+        get_db().execute(
+            "UPDATE published_snapshots SET taken_on = '2000-01-03', "
+            "taken_at = '2000-01-03T12:00:00+00:00'"
+        )
+    _answer(app, "ok")  # one new person: the snapshot stays, so its date is the period's end
+    document = _export(lead)
+    assert document["campaign"]["figures_from"] == "2000-01-03T12:00:00+00:00"
+    assert document["campaign"]["period"] == "2000-01-01 to 2000-01-03"
+    rows = [r for table in ("scores", "triangulation", "engagement") for r in document[table]]
+    assert rows
+    assert {r["period"] for r in rows} == {"2000-01-01 to 2000-01-03"}

@@ -598,6 +598,7 @@ def test_the_read_me_states_the_method_and_the_rules(tmp_path):
         "Opened": "2026-11-01T09:00:00+00:00",
         "Closed": "2026-11-20T17:00:00+00:00",
         "Exported": "2026-11-23T10:00:00+00:00",
+        "Figures from": "2026-11-23T10:00:00+00:00",
         "Period": "2026-11-01 to 2026-11-20",
         "Owner": "Ann Lead (ann@council.example)",
         "Signed off": "Ann Lead (ann@council.example) (Lead), 2026-11-23T10:00:00+00:00",
@@ -638,7 +639,7 @@ def test_the_read_me_states_the_method_and_the_rules(tmp_path):
         "statements.",
         "Engagement record": "Who took part, how many, in which ways and languages, and each "
         "advocates' group session with its place, date and the people counted from its tally.",
-        "Schema version": "2.0",
+        "Schema version": "2.1",
     }
     demo = replace(CAMPAIGN, is_demo=True, opens_at=None, closes_at=None, differ_margin=0.3)
     data = known_input(tmp_path)
@@ -702,7 +703,7 @@ def test_json_is_written_to_a_path_or_an_open_file_alike(tmp_path):
     from_path = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
     assert json.loads(handle.getvalue()) == from_path
     assert from_path["schema"] == "engage-export"
-    assert from_path["schema_version"] == "2.0"
+    assert from_path["schema_version"] == "2.1"
     assert from_path["campaign"] == {
         "code": "known",
         "title": "Known campaign",
@@ -714,6 +715,7 @@ def test_json_is_written_to_a_path_or_an_open_file_alike(tmp_path):
         "opens_at": "2026-11-01T09:00:00+00:00",
         "closes_at": "2026-11-20T17:00:00+00:00",
         "exported_at": "2026-11-23T10:00:00+00:00",
+        "figures_from": "2026-11-23T10:00:00+00:00",
         "period": "2026-11-01 to 2026-11-20",
         "owner": "Ann Lead (ann@council.example)",
         "is_demo": False,
@@ -959,3 +961,29 @@ def test_the_zip_charts_are_whole_pages_with_their_own_ids(tmp_path):
     )
     assert page.endswith("</body></html>")
     assert "67%" in page
+
+
+def test_media_from_a_way_of_answering_the_engagement_record_hides_names_no_one(tmp_path):
+    data = _roomy_input(tmp_path)
+    # Two people were helped: too few for their line in the Engagement record.
+    data.participants = [
+        *data.participants,
+        *(ParticipantRecord(f"h{n}", "person", "helped", "en") for n in range(2)),
+    ]
+    data.media = [
+        MediaRecord(
+            "EV-MEDIA-0001", "drawing", "A bus", True, respondent_group="person", answered_how=how
+        )
+        for how in ("helped", "own")
+    ]
+    sheet = next(s for s in build_sheets(data) if s.key == "media")
+    helped, own = ([_text(v) for v in row] for row in sheet.rows)
+    assert helped[8:10] == [
+        "Easy-read survey or advocate group session: drawing",
+        "Answered on their own, with help, by someone for the person, or in a group session; "
+        "easy-read 3-point faces scale",
+    ]
+    assert own[8:10] == [
+        "Person who draws on care: easy-read survey, drawing",
+        "Answered on their own; easy-read 3-point faces scale",
+    ]

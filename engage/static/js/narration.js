@@ -5,6 +5,9 @@
   var buttons = Array.prototype.slice.call(document.querySelectorAll(".say__button"));
   var current = null;
   var queue = [];
+  // True while the page reads itself on opening, before the person has touched anything.
+  var autoplaying = false;
+  var tapToHear = document.querySelector("[data-tap-to-hear]");
 
   function audioFor(button) {
     var next = button.nextElementSibling;
@@ -18,6 +21,7 @@
 
   function stopAll() {
     queue = [];
+    autoplaying = false;
     if (current) {
       var audio = audioFor(current);
       audio.pause();
@@ -35,7 +39,15 @@
     var started = audio.play();
     if (started && started.catch) {
       // A browser may refuse to start sound before the person has touched the page.
-      started.catch(function () { stopAll(); });
+      // Reading the page on opening then asks for one tap, rather than failing silently.
+      started.catch(function () {
+        var refusedOnOpening = autoplaying;
+        stopAll();
+        if (refusedOnOpening && tapToHear) {
+          tapToHear.hidden = false;
+          tapToHear.focus();
+        }
+      });
     }
   }
 
@@ -87,9 +99,22 @@
     document.addEventListener(type, function (event) {
       var target = event.target;
       if (target.closest && target.closest(".say__button, .read-page")) { return; }
+      autoplaying = false;
       if (current || queue.length) { stopAll(); }
     }, true);
   });
 
-  if (readPage && readPage.hasAttribute("data-autoplay")) { startReading(); }
+  if (tapToHear && readPage && buttons.length) {
+    tapToHear.addEventListener("click", function (event) {
+      event.stopPropagation();
+      tapToHear.hidden = true;
+      stopAll();
+      startReading();
+    });
+  }
+
+  if (readPage && readPage.hasAttribute("data-autoplay")) {
+    startReading();
+    autoplaying = true;
+  }
 })();
