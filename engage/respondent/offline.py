@@ -36,7 +36,9 @@ from engage.auth import require_role
 from engage.campaigns import is_open
 from engage.errors import refuse
 from engage.mediaanswers import keep_offline_file
-from engage.mediaanswers.kinds import KINDS, STAMPS
+from engage.mediaanswers.kinds import KINDS, STAMPS, limit_words
+from engage.respondent import CONSENT_STEPS
+from engage.respondent import _consent_item as consent_item
 from engage.respondent.forms import FREE_TEXT_LIMIT, Checked
 from engage.safeguarding import check_free_text
 from engage.store import get_db, outbox, reads
@@ -317,10 +319,16 @@ def prepare(code: str):
     )
 
 
+# The consent questions, one a page, in the journey's order.
+CONSENT_PAGES = ("/consent", "/consent/words", "/consent/pictures")
+
+
 def journey_paths(campaign: dict, questions: list[dict]) -> list[str]:
     """Return the address of every page a person can reach with no connection."""
     base = f"/s/{campaign['code']}"
-    paths = [f"{base}/", f"{base}/consent", f"{base}/no-thanks", f"{base}/who"]
+    paths = [f"{base}/"]
+    paths += [f"{base}{step}" for step in CONSENT_PAGES]
+    paths += [f"{base}/no-thanks", f"{base}/who", f"{base}/who/how"]
     for question in questions:
         paths.append(f"{base}/q/{question['question_id']}")
         for kind in OFFLINE_ADD_KINDS:
@@ -390,17 +398,31 @@ def _blank_page(campaign: dict, questions: list[dict], page: str) -> str:
     if page == "/":
         minutes = max(5, round(len(questions) * 0.75))
         return render_template("respondent/welcome.html", minutes=minutes, carry_on=None)
-    if page == "/consent":
-        return render_template("respondent/consent.html", checked=Checked(), respondent=None)
+    if page in CONSENT_PAGES:
+        step = CONSENT_PAGES.index(page)
+        name = CONSENT_STEPS[step][0]
+        return render_template(
+            "respondent/consent.html",
+            checked=Checked(values={name: ""}),
+            item=consent_item(name),
+            step=step,
+            back=f"/s/{campaign['code']}" + (CONSENT_PAGES[step - 1] if step else "/"),
+        )
     if page == "/no-thanks":
         return render_template("respondent/no_thanks.html")
     if page == "/who":
         return render_template(
             "respondent/who.html",
-            checked=Checked(values={"respondent_group": "", "answered_how": ""}),
+            checked=Checked(values={"respondent_group": ""}),
             groups=groups.values(),
-            ways=ANSWERED_HOW.values(),
             assisted=None,
+            changing=False,
+        )
+    if page == "/who/how":
+        return render_template(
+            "respondent/who_how.html",
+            checked=Checked(values={"answered_how": ""}),
+            ways=ANSWERED_HOW.values(),
             changing=False,
         )
     if page.startswith("/q/"):
@@ -428,7 +450,7 @@ def _blank_page(campaign: dict, questions: list[dict], page: str) -> str:
             question=question,
             error=None,
             back=f"/s/{campaign['code']}/q/{question_id}",
-            limit_mb=int(campaign[kind.limit_column]) // (1024 * 1024),
+            limit_words=limit_words(kind, int(campaign[kind.limit_column])),
             stamps=STAMPS,
             place={"q": question_id, "change": None},
         )

@@ -67,15 +67,13 @@ def open_tablet(browser, folder: Path):
 def answer_offline(page, base: str, questions: list[str], words: str, photo: Path | None):
     """Go through the whole journey as one person, with the connection off."""
     page.goto(f"{base}/consent")
-    for name in ("take_part", "quote", "media"):
-        page.locator(f"label[for='{name}-yes']").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue", exact=True).click()
-    assert page.url.endswith("/who")
-    page.locator("label[for='respondent_group-person']").click()
-    page.locator("label[for='answered_how-helped']").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue", exact=True).click()
+    answers = [("take_part", "yes"), ("quote", "yes"), ("media", "yes")]
+    answers += [("respondent_group", "person"), ("answered_how", "helped")]
+    # One question a page, as online: choose, then Continue.
+    for name, value in answers:
+        page.locator(f"label[for='{name}-{value}']").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue", exact=True).click()
     for number, question_id in enumerate(questions):
         assert page.url.endswith(f"/q/{question_id}")
         # Every picture shown comes from the tablet, in the size this screen asks for.

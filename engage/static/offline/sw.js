@@ -88,6 +88,7 @@ function answerOffline(request, prepared, draft, code, rest, url) {
       var next = String(form.get("next") || "");
       return saving.then(function () { return goTo(next.indexOf(base + "/") === 0 ? next : base + "/"); });
     }
+    // Consent, one question a page: nothing is kept until "take part" is yes.
     if (rest === "/consent") {
       if (form.get("take_part") !== "yes") {
         return engageStore.remove("drafts", code).then(function () { return goTo(base + "/no-thanks"); });
@@ -95,11 +96,11 @@ function answerOffline(request, prepared, draft, code, rest, url) {
       return engageStore.put("drafts", {
         code: code,
         language: prepared.language || prepared.languages[0],
-        consent: { take_part: true, quote: form.get("quote") === "yes", media: form.get("media") === "yes" },
+        consent: { take_part: true, quote: false, media: false },
         started_at: now(),
         answers: {},
         media: []
-      }).then(function () { return goTo(base + "/who"); });
+      }).then(function () { return goTo(base + "/consent/words"); });
     }
     if (rest === "/thanks/done" || rest === "/stop/done") return goTo(base + "/");
     if (!draft) {
@@ -110,11 +111,22 @@ function answerOffline(request, prepared, draft, code, rest, url) {
                 consent: { take_part: true, quote: false, media: false },
                 started_at: now(), answers: {}, media: [] };
     }
-    if (rest === "/who") {
-      draft.respondent_group = form.get("respondent_group");
-      draft.answered_how = form.get("answered_how");
-      if (!draft.respondent_group || !draft.answered_how) return goTo(base + "/who");
-      return engageStore.put("drafts", draft).then(function () { return goTo(base + "/q/" + questions[0]); });
+    if (rest === "/consent/words" || rest === "/consent/pictures") {
+      var words = rest === "/consent/words";
+      var choice = form.get(words ? "quote" : "media");
+      if (!choice) return goTo(base + rest);
+      draft.consent[words ? "quote" : "media"] = choice === "yes";
+      return engageStore.put("drafts", draft).then(function () {
+        return goTo(base + (words ? "/consent/pictures" : "/who"));
+      });
+    }
+    if (rest === "/who" || rest === "/who/how") {
+      var field = rest === "/who" ? "respondent_group" : "answered_how";
+      if (!form.get(field)) return goTo(base + rest);
+      draft[field] = form.get(field);
+      return engageStore.put("drafts", draft).then(function () {
+        return goTo(base + (rest === "/who" ? "/who/how" : "/q/" + questions[0]));
+      });
     }
     if (rest.indexOf("/q/") === 0) {
       var questionId = rest.slice(3);
