@@ -250,6 +250,10 @@ def _cannot_take(campaign: dict, bundle: dict) -> str | None:
         return "closed"
     if not bundle["consent"]["take_part"]:
         return "no_consent"
+    # The connection went in the middle of a journey begun online: the device kept the rest,
+    # without who was answering; a lead joins it to the session the server holds.
+    if not bundle["respondent_group"] or not bundle["answered_how"]:
+        return "joined"
     if bundle["respondent_group"] not in campaign["respondent_groups"]:
         return "changed"
     if bundle["answered_how"] not in ANSWERED_HOW:

@@ -160,8 +160,10 @@ def test_a_prepared_tablet_answers_offline_and_sends_each_person_once(
     context, page = open_tablet(browser, folder)
     page.goto(f"{base}/")
     # The outbox sends itself; the damaged item is refused by the server and stays.
-    left = wait_for_outbox(page, lambda items: [i["id"] for i in items] == [EMPTY_ID])
-    assert left[0]["refused"] == 400
+    left = wait_for_outbox(
+        page, lambda items: [(i["id"], i["refused"]) for i in items] == [(EMPTY_ID, 400)]
+    )
+    assert [(i["id"], i["refused"]) for i in left] == [(EMPTY_ID, 400)]
     sessions = live_server.query(
         "SELECT id, answered_offline, finished_at FROM respondent_sessions WHERE campaign_id = ?",
         [campaign["id"]],

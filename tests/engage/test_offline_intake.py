@@ -275,3 +275,12 @@ def test_words_of_concern_given_offline_flag_the_person_for_a_lead(app, client, 
     with app.app_context():
         flags = get_db().execute("SELECT reason, matched, question_id FROM safeguarding_flags")
         assert [tuple(row) for row in flags] == [("concern_words", "hits me", questions[0])]
+
+
+def test_the_rest_of_a_journey_begun_online_is_kept_for_the_lead(app, client, survey):
+    campaign, questions = survey
+    bundle = bundle_for(campaign, questions[1:], respondent_group="", answered_how="")
+    assert send(client, campaign["code"], str(uuid.uuid4()), bundle).json["status"] == "held"
+    with app.app_context():
+        assert outbox.held_bundles(get_db(), campaign["id"])[0]["reason"] == "joined"
+    assert sessions_of(app, campaign["id"]) == []

@@ -59,6 +59,10 @@ function surveyRequest(request, url, code, rest) {
       var offline = draft ? Promise.reject(new Error("person started offline"))
         : fetch(request.method === "GET" ? request : request.clone());
       return offline.catch(function () {
+        // "Stop" ends this person's turn: what they gave waits in the outbox, the draft goes.
+        if (request.method === "GET" && rest === "/stop" && draft) {
+          return queue(draft).then(function () { return keptPage(prepared, null, url); });
+        }
         if (request.method === "GET") return keptPage(prepared, draft, url);
         return answerOffline(request, prepared, draft, code, rest, url);
       });
@@ -90,17 +94,20 @@ function answerOffline(request, prepared, draft, code, rest, url) {
     }
     // Consent, one question a page: nothing is kept until "take part" is yes.
     if (rest === "/consent") {
+      // Someone who walked away part-way is not lost: what they gave goes to the outbox.
+      var before = draft && Object.keys(draft.answers).length ? queue(draft) : Promise.resolve();
       if (form.get("take_part") !== "yes") {
-        return engageStore.remove("drafts", code).then(function () { return goTo(base + "/no-thanks"); });
+        return before.then(function () { return engageStore.remove("drafts", code); })
+          .then(function () { return goTo(base + "/no-thanks"); });
       }
-      return engageStore.put("drafts", {
+      return before.then(function () { return engageStore.put("drafts", {
         code: code,
         language: prepared.language || prepared.languages[0],
         consent: { take_part: true, quote: false, media: false },
         started_at: now(),
         answers: {},
         media: []
-      }).then(function () { return goTo(base + "/consent/words"); });
+      }); }).then(function () { return goTo(base + "/consent/words"); });
     }
     if (rest === "/thanks/done" || rest === "/stop/done") return goTo(base + "/");
     if (!draft) {
