@@ -29,9 +29,9 @@ QUOTE_TEXT = (
 
 def seed(instance: Path, answers: int, quotes: int) -> dict:
     """Fill a demo campaign with synthetic answers and decided, quoted free text."""
-    from engage import create_app
-    from engage.campaigns import ensure_demo
-    from engage.store import get_db, reads, writes
+    from engage import create_app, store
+    from engage.services.demo import ensure_campaign
+    from engage.store import get_db
     from exports import redaction
 
     app = create_app({"INSTANCE_PATH": str(instance)})
@@ -39,8 +39,10 @@ def seed(instance: Path, answers: int, quotes: int) -> dict:
     with app.app_context():
         db = get_db()
         db.execute("PRAGMA synchronous = OFF")  # seeding only: the export reads normally
-        campaign = ensure_demo(db)
-        questions = [q["question_id"] for q in reads.campaign_questions(db, campaign["id"])]
+        campaign = ensure_campaign(db)
+        questions = [
+            q["question_id"] for q in store.campaigns.campaign_questions(db, campaign["id"])
+        ]
         groups = ("person", "family", "advocate", "staff", "partner")
         values = ("good", "ok", "not_good", "not_sure")
         sessions, texts_left, made = [], quotes, 0
@@ -65,12 +67,12 @@ def seed(instance: Path, answers: int, quotes: int) -> dict:
                     "answers": rows,
                 }
             )
-        writes.add_synthetic_sessions(db, campaign["id"], sessions)
+        store.respondents.add_synthetic_sessions(db, campaign["id"], sessions)
         spans = [(s.start, s.end, s.kind) for s in redaction.suggest(QUOTE_TEXT)]
         with db.atomic():
-            for item in reads.items_needing_suggestions(db, campaign["id"]):
-                writes.record_redaction_suggestions(db, item["id"], spans)
-                writes.mark_quote(db, item["id"], 0, len(QUOTE_TEXT), strength="improve")
+            for item in store.review.items_needing_suggestions(db, campaign["id"]):
+                store.review.record_redaction_suggestions(db, item["id"], spans)
+                store.review.mark_quote(db, item["id"], 0, len(QUOTE_TEXT), strength="improve")
             db.execute(
                 "UPDATE redactions SET status = 'confirmed', decided_by = 'benchmark', "
                 "decided_at = '2026-01-01'"
@@ -85,13 +87,13 @@ def seed(instance: Path, answers: int, quotes: int) -> dict:
 
 def run_one(instance: Path, export_format: str, output: Path) -> dict:
     """Export the seeded demo campaign once, in this process, and measure it."""
-    from engage import create_app, evidence
-    from engage.store import get_db, reads
+    from engage import create_app, evidence, store
+    from engage.store import get_db
 
     app = create_app({"INSTANCE_PATH": str(instance)})
     with app.app_context():
         db = get_db()
-        campaign = reads.campaign_by_code(db, "demo")
+        campaign = store.campaigns.campaign_by_code(db, "demo")
         before_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started, cpu_started = time.perf_counter(), time.process_time()
         tally = evidence.export_campaign(db, campaign, export_format, output, by="benchmark")

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from flask import request, session
 
-from engage.store import get_db, writes
+from engage import store
+from engage.store import get_db
 
 MINUTE = 60.0
 HOUR = 60 * MINUTE
@@ -41,7 +42,7 @@ class Attempt:
 
     def succeeded(self) -> None:
         """Remove the attempt: only failures count against the limits."""
-        writes.settle_attempt(get_db(), self.claim)
+        store.staff.settle_attempt(get_db(), self.claim)
 
 
 def browser_id() -> str:
@@ -65,12 +66,12 @@ def begin(kind: str, subjects: list[tuple[str, tuple[tuple[int, float], ...]]]) 
     """
     db = get_db()
     at = time.time()
-    writes.forget_old_attempts(db, at - _LONGEST)
+    store.staff.forget_old_attempts(db, at - _LONGEST)
     claim = secrets.token_hex(16)
     limits = [
         (f"{kind}:{subject}", most, window) for subject, steps in subjects for most, window in steps
     ]
-    allowed, filled = writes.claim_attempt(db, limits, at, claim)
+    allowed, filled = store.staff.claim_attempt(db, limits, at, claim)
     for subject in filled:
-        writes.audit(db, None, "attempts_limit_reached", subject, kind)
+        store.staff.audit(db, None, "attempts_limit_reached", subject, kind)
     return Attempt(allowed, claim)

@@ -13,9 +13,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
+from engage import store
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 
 ROLES = ("lead", "supporter", "advocate")
 ROLE_NAMES = {"lead": _l("Lead"), "supporter": _l("Supporter"), "advocate": _l("Advocate")}
@@ -64,7 +65,7 @@ def check_password(user: dict | None, password: str) -> bool:
     if user is None:
         return False
     if hasher.check_needs_rehash(user["password_hash"]):
-        writes.set_password_hash(get_db(), user["id"], hash_password(password))
+        store.staff.set_password_hash(get_db(), user["id"], hash_password(password))
     return True
 
 
@@ -168,8 +169,8 @@ def sign_in(user: dict) -> None:
     db = get_db()
     at = time.time()
     token = secrets.token_urlsafe(32)
-    writes.forget_old_staff_sessions(db, at - _KEEP_ENDED_SECONDS)
-    writes.start_staff_session(
+    store.staff.forget_old_staff_sessions(db, at - _KEEP_ENDED_SECONDS)
+    store.staff.start_staff_session(
         db,
         token_hash=_token_hash(token),
         user_id=user["id"],
@@ -186,14 +187,14 @@ def _held_session() -> dict | None:
     token = held.get("token") if isinstance(held, dict) else None
     if not isinstance(token, str):
         return None
-    return reads.staff_session_by_token_hash(get_db(), _token_hash(token[:100]))
+    return store.staff.staff_session_by_token_hash(get_db(), _token_hash(token[:100]))
 
 
 def sign_out() -> None:
     """End this browser's staff session, on the server as well as in the cookie."""
     row = _held_session()
     if row is not None:
-        writes.end_staff_session(get_db(), row["id"], time.time())
+        store.staff.end_staff_session(get_db(), row["id"], time.time())
     session.pop("staff", None)
     g.pop("staff_user", None)
     g.pop("staff_session", None)
@@ -214,7 +215,7 @@ def current_user() -> dict | None:
     if "staff" in session:
         row = _held_session()
         at = time.time()
-        candidate = reads.user_by_id(get_db(), row["user_id"]) if row else None
+        candidate = store.staff.user_by_id(get_db(), row["user_id"]) if row else None
         live = (
             row is not None
             and row["ended_at"] is None
@@ -229,11 +230,11 @@ def current_user() -> dict | None:
             if request.endpoint != "staff.session_status" and (
                 at - row["seen_at"] >= _TOUCH_EVERY_SECONDS
             ):
-                writes.touch_staff_session(get_db(), row["id"], at)
+                store.staff.touch_staff_session(get_db(), row["id"], at)
                 row = {**row, "seen_at": at}
         else:
             if row is not None and row["ended_at"] is None:
-                writes.end_staff_session(get_db(), row["id"], at)
+                store.staff.end_staff_session(get_db(), row["id"], at)
             row = None
             session.pop("staff", None)
     g.staff_user = user

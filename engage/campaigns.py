@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from engage import content
+from engage import content, store
 from engage.errors import refuse
 from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from engage.narration import texts as narration_texts
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from engage.vocab import RESPONDENT_GROUPS, SCALES
 
 DEMO_CODE = "demo"
@@ -18,7 +18,7 @@ DEMO_CODE = "demo"
 
 def campaign_or_404(code: str) -> dict:
     """Return the campaign a staff page's address names, or answer 404."""
-    found = reads.campaign_by_code(get_db(), code)
+    found = store.campaigns.campaign_by_code(get_db(), code)
     if found is None:
         refuse(404)
     return found
@@ -81,7 +81,7 @@ def create(
         raise CampaignError(f"Languages must include en and be among {', '.join(LANGUAGES)}.")
     if not title.strip():
         raise CampaignError("A campaign needs a title.")
-    if code is not None and reads.campaign_by_code(db, code):
+    if code is not None and store.campaigns.campaign_by_code(db, code):
         raise CampaignError(f"The code {code!r} is already used.")
     chosen = framework.questions_for(statement_ids)
     if first_question_only:
@@ -90,7 +90,7 @@ def create(
             firsts.setdefault(question.statement_id, question)
         chosen = list(firsts.values())
     questions = [content.question_copy(q) for q in chosen]
-    campaign = writes.create_campaign(
+    campaign = store.campaigns.create_campaign(
         db,
         title=title.strip(),
         framework_id=framework_id,
@@ -105,26 +105,3 @@ def create(
     # Recorded now, so every question's clip can be rendered ahead of the first respondent.
     narration_texts.register_campaign(db, campaign["code"])
     return campaign
-
-
-def ensure_demo(db: Database, full: bool = False) -> dict:
-    """Return the demo campaign, creating it the first time.
-
-    It covers every statement; unless `full`, with one question each (nine questions, a few
-    minutes), since trying the whole set of 27 takes about twenty.
-    """
-    existing = reads.campaign_by_code(db, DEMO_CODE)
-    if existing:
-        return existing
-    create(
-        db,
-        framework_id="cqc-la",
-        statement_ids=[],
-        title="Demo: tell us about your care and support",
-        code=DEMO_CODE,
-        is_demo=True,
-        first_question_only=not full,
-        # The demo shows every language the app ships, so a lead can try each one.
-        languages=list(LANGUAGES),
-    )
-    return reads.campaign_by_code(db, DEMO_CODE)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from engage.store import reads, writes
+from engage import store
+from engage.services import media_files
 
 
 @dataclass
@@ -27,22 +28,22 @@ def erase_respondent(db: Database, session_id: int, by: int | None, reason: str)
     never rows that point at missing files. A safeguarding flag is kept, unlinked, because a
     disclosure of harm must stay on record for the leads.
     """
-    from engage import mediaanswers, narration
+    from engage import narration
     from engage.respondent.forms import spell_code
 
-    held = reads.session_personal_files(db, session_id)
-    respondent = reads.respondent_session(db, session_id)
+    held = store.media.session_personal_files(db, session_id)
+    respondent = store.respondents.respondent_session(db, session_id)
     # The code spelt out for its play button is a narrated text too: it goes with the rest.
     spoken = held["words"] | ({spell_code(respondent["resume_code"])} if respondent else set())
-    clip_keys = reads.narration_keys_for_texts(db, spoken)
-    with writes.transaction(db):
-        writes.forget_narration(db, clip_keys)
-        writes.erase_session(db, session_id)
-        writes.audit(db, by, "erase", f"session:{session_id}", reason)
-    writes.scrub_erased(db)
-    files = mediaanswers.sweep_blobs(sorted(held["digests"]))
+    clip_keys = store.narration.narration_keys_for_texts(db, spoken)
+    with store.transaction(db):
+        store.narration.forget_narration(db, clip_keys)
+        store.respondents.erase_session(db, session_id)
+        store.staff.audit(db, by, "erase", f"session:{session_id}", reason)
+    store.respondents.scrub_erased(db)
+    files = media_files.sweep_blobs(sorted(held["digests"]))
     for upload_id in held["uploads"]:
-        part = mediaanswers.part_path(upload_id)
+        part = media_files.part_path(upload_id)
         if part.exists():
             part.unlink()
             files += 1
@@ -60,8 +61,8 @@ def forget_changed_words(db: Database, before: str | None, after: str | None) ->
 
     if not before or before == after:
         return 0
-    keys = reads.narration_keys_for_texts(db, {before})
+    keys = store.narration.narration_keys_for_texts(db, {before})
     if keys:
-        writes.forget_narration(db, keys)
+        store.narration.forget_narration(db, keys)
         narration.runtime().forget(keys)
     return len(keys)

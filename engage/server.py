@@ -57,7 +57,7 @@ class _Gunicorn(BaseApplication):
 def load_engage():
     """Make the app in the master, tidy what a crash left on disk and warm it up."""
     from engage import create_app
-    from engage.mediaanswers import sweep
+    from engage.services.media_files import sweep
 
     app = create_app()
     # Before any request: clear what a crash (even kill -9) left half-done on disk.

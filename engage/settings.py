@@ -12,8 +12,9 @@ from collections.abc import Mapping
 
 from flask import Flask, current_app, g, session
 
+from engage import store
 from engage.errors import refuse
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 
 # Each setting: its allowed values, the first being the default.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -119,17 +120,17 @@ def bound_respondent() -> dict | None:
     """Return the campaign's respondent session this browser holds, or None (never edit it).
 
     Several parts of a page ask for it; it is read once, and again only after this request has
-    written something, which `total_changes` (a count of the connection's writes) tells.
+    written something, which `store.changes_made` (a count of the connection's writes) tells.
     """
     session_id = bound_session_id()
     if session_id is None:
         return None
     db = get_db()
-    read_at = (session_id, db.conn.total_changes)
+    read_at = (session_id, store.changes_made(db))
     request_g = g._get_current_object()
     held = getattr(request_g, "bound_respondent", None)
     if held is None or held[0] != read_at:
-        respondent = reads.respondent_session(db, session_id)
+        respondent = store.respondents.respondent_session(db, session_id)
         if respondent is not None and respondent["campaign_id"] != request_g.campaign["id"]:
             respondent = None
         held = request_g.bound_respondent = (read_at, respondent)
@@ -150,13 +151,13 @@ def save(settings: dict[str, str]) -> None:
     session["settings"] = settings
     session_id = bound_session_id()
     if session_id is not None:
-        writes.set_session_settings(get_db(), session_id, settings)
+        store.respondents.set_session_settings(get_db(), session_id, settings)
     g.settings = settings
 
 
 def carry_into_session(session_id: int) -> None:
     """Copy the settings chosen before consent into a newly started respondent session."""
-    writes.set_session_settings(get_db(), session_id, clean(session.get("settings")))
+    store.respondents.set_session_settings(get_db(), session_id, clean(session.get("settings")))
 
 
 def page_classes() -> str:

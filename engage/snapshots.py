@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from engage.store import snapshots as store
+from engage import store
 from exports.content import published_tables
 from exports.records import AnswerRecord, ExportInput, ParticipantRecord
 from exports.triangulation import Tables
@@ -73,7 +73,7 @@ def current(db: Database, campaign: dict, live: ExportInput) -> dict:
     The live answers are read only when a new snapshot may be due.
     """
     participants = list(live.participants)
-    snapshot = store.latest(db, campaign["id"])
+    snapshot = store.evidence.latest_snapshot(db, campaign["id"])
     closed = is_closed(campaign)
     today = datetime.now(UTC).date().isoformat()
     take = snapshot is None
@@ -95,7 +95,7 @@ def current(db: Database, campaign: dict, live: ExportInput) -> dict:
         live = dataclasses.replace(live, answers=answers)
     if take:
         answers = list(live.answers)
-        snapshot = store.take(
+        snapshot = store.evidence.take_snapshot(
             db,
             campaign["id"],
             at_close=closed,
@@ -162,5 +162,5 @@ def tables(db: Database, campaign: dict, live: ExportInput) -> Tables:
 
 def taken_at(db: Database, campaign_id: int) -> str | None:
     """Return when the snapshot now published was taken, or None before the first."""
-    snapshot = store.latest(db, campaign_id)
+    snapshot = store.evidence.latest_snapshot(db, campaign_id)
     return snapshot["taken_at"] if snapshot else None

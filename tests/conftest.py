@@ -77,19 +77,19 @@ def make_user(app):
     """Create a staff account and return its row."""
 
     def make(role: str = "lead", email: str | None = None, name: str | None = None) -> dict:
+        from engage import store
         from engage.auth import hash_password
-        from engage.store import reads, writes
 
         with app.app_context():
             db = get_db()
-            user_id = writes.create_user(
+            user_id = store.staff.create_user(
                 db,
-                email=email or f"{role}-{reads.count_users(db) + 1}@example.org",
+                email=email or f"{role}-{store.staff.count_users(db) + 1}@example.org",
                 name=name or f"Test {role}",
                 role=role,
                 password_hash=hash_password(STAFF_PASSWORD),
             )
-            return reads.user_by_id(db, user_id)
+            return store.staff.user_by_id(db, user_id)
 
     return make
 

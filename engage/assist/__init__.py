@@ -20,14 +20,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from engage import attempts, auth
+from engage import attempts, auth, store
 from engage import settings as personal
 from engage.assist import forms
 from engage.auth import require_role
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
 from engage.safeguarding import clear_exit_hold
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 
 bp = Blueprint("assist", __name__, url_prefix="/staff", template_folder="templates")
 
@@ -82,7 +82,7 @@ def live_handover(marker: dict | None) -> dict | None:
     cached = g.get("assist_handover")
     if cached is not None and cached[0] == marker["handover"]:
         return cached[1]
-    row = reads.handover_by_token_hash(get_db(), _token_hash(marker["handover"][:100]))
+    row = store.staff.handover_by_token_hash(get_db(), _token_hash(marker["handover"][:100]))
     if (
         row is None
         or row["taken_back_at"] is not None
@@ -125,7 +125,7 @@ def note_session(campaign: dict, respondent: dict) -> None:
     marker = _marker_for(campaign)
     if marker and respondent.get("supporter_id") == marker["supporter"]:
         session["assist"] = {**marker, "session": respondent["id"]}
-        writes.note_handover_session(get_db(), live_handover(marker)["id"], respondent["id"])
+        store.staff.note_handover_session(get_db(), live_handover(marker)["id"], respondent["id"])
 
 
 # --- PINs ---
@@ -176,7 +176,7 @@ def _own_session(session_id: int) -> dict:
     the person's words are then for the safeguarding lead alone.
     """
     db = get_db()
-    respondent = reads.respondent_session(db, session_id)
+    respondent = store.respondents.respondent_session(db, session_id)
     if respondent is None or respondent["supporter_id"] is None:
         refuse(404)
     user = auth.current_user()
@@ -186,13 +186,13 @@ def _own_session(session_id: int) -> dict:
             _("This is another supporter's session"),
             [_("Only the supporter who started it can open it.")],
         )
-    if reads.session_ever_flagged(db, session_id):
+    if store.safeguarding.session_ever_flagged(db, session_id):
         refuse(
             403,
             _("This session is with the safeguarding lead"),
             [_("The safeguarding lead will look after it."), _("You do not need to do anything.")],
         )
-    handover = reads.latest_handover(db, user["id"], session_id)
+    handover = store.staff.latest_handover(db, user["id"], session_id)
     now = time.time()
     if handover is None or not (
         (handover["taken_back_at"] is None and handover["expires_at"] > now)
@@ -219,7 +219,7 @@ def _hand_over(user: dict, code: str, help_value: str, respondent: dict | None) 
         personal.bind(code, respondent["id"])
     token = secrets.token_urlsafe(32)
     at = time.time()
-    writes.start_handover(
+    store.staff.start_handover(
         get_db(),
         token_hash=_token_hash(token),
         supporter_id=user["id"],
@@ -245,7 +245,7 @@ def start():
     """Start helping a person answer: choose the campaign and how you help, then hand over."""
     db = get_db()
     user = auth.current_user()
-    campaigns = reads.open_campaigns(db)
+    campaigns = store.campaigns.open_campaigns(db)
     errors: dict[str, str] = {}
     values = {"campaign": "", "help": ""}
     if request.method == "POST":
@@ -261,7 +261,7 @@ def start():
             errors["help"] = _("Choose how you are helping.")
         if not errors:
             campaign = codes[values["campaign"]]
-            writes.audit(
+            store.staff.audit(
                 db, user["id"], "assist_start", f"campaign:{campaign['id']}", values["help"]
             )
             _hand_over(user, campaign["code"], values["help"], None)
@@ -273,7 +273,7 @@ def start():
             helps=HELP.values(),
             errors=errors,
             values=values,
-            sessions=reads.supporter_sessions(
+            sessions=store.staff.supporter_sessions(
                 db, user["id"], now=time.time(), open_after=time.time() - REOPEN_SECONDS
             ),
             has_pin=bool(user["pin_hash"]),
@@ -288,13 +288,13 @@ def detail(session_id: int):
     """Show an assisted session to the supporter who started it."""
     respondent = _own_session(session_id)
     db = get_db()
-    campaign = reads.campaign_by_id(db, respondent["campaign_id"])
+    campaign = store.campaigns.campaign_by_id(db, respondent["campaign_id"])
     return render_template(
         "assist/session.html",
         respondent=respondent,
         campaign=campaign,
-        answered=len(reads.answers_for_session(db, session_id)),
-        total=len(reads.campaign_questions(db, respondent["campaign_id"])),
+        answered=len(store.respondents.answers_for_session(db, session_id)),
+        total=len(store.campaigns.campaign_questions(db, respondent["campaign_id"])),
         help=HELP.get(respondent["help_detail"]),
     )
 
@@ -306,9 +306,9 @@ def hand_over(session_id: int):
     respondent = _own_session(session_id)
     if respondent["finished_at"]:
         refuse(400, _("These answers are already sent"), [_("Start a new session instead.")])
-    campaign = reads.campaign_by_id(get_db(), respondent["campaign_id"])
+    campaign = store.campaigns.campaign_by_id(get_db(), respondent["campaign_id"])
     user = auth.current_user()
-    writes.audit(get_db(), user["id"], "assist_hand_over", f"session:{session_id}")
+    store.staff.audit(get_db(), user["id"], "assist_hand_over", f"session:{session_id}")
     _hand_over(user, campaign["code"], respondent["help_detail"], respondent)
     return redirect(url_for("respondent.welcome", code=campaign["code"]))
 
@@ -319,8 +319,8 @@ def finish(session_id: int):
     """Send the answers of an assisted session."""
     _own_session(session_id)
     user = auth.current_user()
-    writes.finish_session(get_db(), session_id)
-    writes.audit(get_db(), user["id"], "assist_finish", f"session:{session_id}")
+    store.respondents.finish_session(get_db(), session_id)
+    store.staff.audit(get_db(), user["id"], "assist_finish", f"session:{session_id}")
     return redirect(url_for(".detail", session_id=session_id))
 
 
@@ -339,8 +339,8 @@ def pin():
         elif new != form.pin_again.data:
             form.pin_again.errors = [_("The two PINs are not the same.")]
         else:
-            writes.set_pin_hash(get_db(), user["id"], auth.password_hasher().hash(new))
-            writes.audit(get_db(), user["id"], "pin_set")
+            store.staff.set_pin_hash(get_db(), user["id"], auth.password_hasher().hash(new))
+            store.staff.audit(get_db(), user["id"], "pin_set")
             return redirect(url_for(".pin", saved=1))
     return (
         render_template("assist/pin.html", form=form, has_pin=bool(user["pin_hash"]), saved=saved),
@@ -356,14 +356,14 @@ def _forget_marker(marker: dict) -> None:
 
 def _use_up(handover: dict, marker: dict) -> None:
     """End the hand-over, refusing if another request took the tablet back first."""
-    if not writes.end_handover(get_db(), handover["id"], time.time()):
+    if not store.staff.end_handover(get_db(), handover["id"], time.time()):
         _ended_handover(marker)
 
 
 def _taken_back(user: dict, marker: dict, how: str):
     """Finish taking the tablet back: the person's session is closed on this device."""
     _forget_marker(marker)
-    writes.audit(
+    store.staff.audit(
         get_db(), user["id"], "assist_take_back", f"session:{marker.get('session') or ''}", how
     )
     if marker.get("session"):
@@ -415,7 +415,7 @@ def take_back():
             error = _("Too many wrong PINs. Sign in with your password instead.")
             status = 429
         else:
-            supporter = reads.user_by_id(get_db(), handover["supporter_id"])
+            supporter = store.staff.user_by_id(get_db(), handover["supporter_id"])
             if check_pin(supporter, request.form.get("pin", "")):
                 attempt.succeeded()
                 _use_up(handover, marker)

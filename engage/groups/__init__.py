@@ -10,12 +10,12 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 
-from engage import auth, typed
+from engage import auth, store, typed
 from engage.auth import require_role
 from engage.errors import refuse
 from engage.groups import forms
 from engage.safeguarding import check_free_text
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from engage.vocab import RESPONDENT_GROUPS, SPEAKER_ROLES, answer_choices
 
 bp = Blueprint("groups", __name__, url_prefix="/staff/groups", template_folder="templates")
@@ -30,12 +30,12 @@ bp.context_processor(auth.staff_context)
 
 
 def _campaign(campaign_id: int) -> dict:
-    return reads.campaign_by_id(get_db(), campaign_id)
+    return store.campaigns.campaign_by_id(get_db(), campaign_id)
 
 
 def _own_group(group_id: int) -> dict:
     """Return a group session the signed-in advocate started, refusing anyone else's."""
-    group = reads.group_session(get_db(), group_id)
+    group = store.groups.group_session(get_db(), group_id)
     if group is None:
         refuse(404)
     if group["advocate_id"] != auth.current_user()["id"]:
@@ -51,17 +51,18 @@ def _group_question(group: dict, question_id: str) -> tuple[int, dict]:
     if question_id not in group["question_ids"]:
         refuse(404)
     questions = {
-        q["question_id"]: q for q in reads.campaign_questions(get_db(), group["campaign_id"])
+        q["question_id"]: q
+        for q in store.campaigns.campaign_questions(get_db(), group["campaign_id"])
     }
     return group["question_ids"].index(question_id), questions[question_id]
 
 
 def _audit_flagged_notes(group: dict, notes: list[dict]) -> None:
     """Record a view of flagged words when a page shows a note that raised a flag."""
-    flagged = reads.group_flag_ids(get_db(), group["id"])
+    flagged = store.safeguarding.group_flag_ids(get_db(), group["id"])
     shown = sorted({flagged[n["note"]] for n in notes if n["note"] in flagged})
     for flag_id in shown:
-        writes.audit(get_db(), auth.current_user()["id"], "view_flagged", f"flag:{flag_id}")
+        store.staff.audit(get_db(), auth.current_user()["id"], "view_flagged", f"flag:{flag_id}")
 
 
 def _scale(group: dict) -> list:
@@ -74,7 +75,7 @@ def index():
     """List this advocate's group sessions."""
     user = auth.current_user()
     return render_template(
-        "groups/index.html", groups=reads.advocate_group_sessions(get_db(), user["id"])
+        "groups/index.html", groups=store.groups.advocate_group_sessions(get_db(), user["id"])
     )
 
 
@@ -84,7 +85,7 @@ def new():
     """Start a group session: campaign first, then place, group size and questions."""
     db = get_db()
     user = auth.current_user()
-    campaigns = {c["code"]: c for c in reads.open_campaigns(db)}
+    campaigns = {c["code"]: c for c in store.campaigns.open_campaigns(db)}
     code = request.values.get("campaign", "")
     if code and code not in campaigns:
         refuse(400)
@@ -97,8 +98,8 @@ def new():
             400 if missing else 200,
         )
     campaign = campaigns[code]
-    questions = reads.campaign_questions(db, campaign["id"])
-    recent = reads.recent_group_details(db, user["id"])
+    questions = store.campaigns.campaign_questions(db, campaign["id"])
+    recent = store.groups.recent_group_details(db, user["id"])
     last = recent["last"] or {}
     # Details typed for an earlier group are offered again, not asked for twice (WCAG 3.3.7).
     values = {
@@ -132,7 +133,7 @@ def new():
         if not values["questions"]:
             errors["questions"] = _("Choose at least one question.")
         if not errors:
-            group_id = writes.create_group_session(
+            group_id = store.groups.create_group_session(
                 db,
                 campaign_id=campaign["id"],
                 advocate_id=user["id"],
@@ -141,7 +142,7 @@ def new():
                 respondent_group=values["respondent_group"],
                 question_ids=[qid for qid in known if qid in values["questions"]],
             )
-            writes.audit(db, user["id"], "group_start", f"group:{group_id}")
+            store.staff.audit(db, user["id"], "group_start", f"group:{group_id}")
             return redirect(url_for(".overview", group_id=group_id))
     return (
         render_template(
@@ -169,16 +170,17 @@ def _overview_page(group: dict, photo_form, status: int = 200):
     """Render a group's overview; a photo form sent with a mistake shows it beside the field."""
     group_id = group["id"]
     questions = {
-        q["question_id"]: q for q in reads.campaign_questions(get_db(), group["campaign_id"])
+        q["question_id"]: q
+        for q in store.campaigns.campaign_questions(get_db(), group["campaign_id"])
     }
-    notes = reads.group_notes(get_db(), group_id)
+    notes = store.groups.group_notes(get_db(), group_id)
     _audit_flagged_notes(group, notes)
     return render_template(
         "groups/overview.html",
         group=group,
         campaign=_campaign(group["campaign_id"]),
         questions=[questions[qid] for qid in group["question_ids"]],
-        tallies=reads.group_tallies(get_db(), group_id),
+        tallies=store.groups.group_tallies(get_db(), group_id),
         notes=notes,
         speakers=SPEAKER_ROLES,
         respondent_group=RESPONDENT_GROUPS[group["respondent_group"]].label,
@@ -251,7 +253,7 @@ def _note_language(group: dict) -> str:
 def _tally_page(group: dict, question_id: str, status: int = 200, **overrides):
     index, question = _group_question(group, question_id)
     choices = _scale(group)
-    saved = reads.group_tallies(get_db(), group["id"]).get(question_id)
+    saved = store.groups.group_tallies(get_db(), group["id"]).get(question_id)
     page = {
         "typed": {c.value: str(saved["counts"].get(c.value, 0)) for c in choices} if saved else {},
         "errors": {},
@@ -260,7 +262,11 @@ def _tally_page(group: dict, question_id: str, status: int = 200, **overrides):
         "flagged": False,
         **overrides,
     }
-    notes = [n for n in reads.group_notes(get_db(), group["id"]) if n["question_id"] == question_id]
+    notes = [
+        n
+        for n in store.groups.group_notes(get_db(), group["id"])
+        if n["question_id"] == question_id
+    ]
     _audit_flagged_notes(group, notes)
     targets = {"total": f"count-{choices[0].value}", "speaker_role": "speaker_role-person"}
     targets.update({c.value: f"count-{c.value}" for c in choices}, note="note")
@@ -296,7 +302,9 @@ def tally(group_id: int, question_id: str):
     if errors:
         typed = {c.value: request.form.get(f"count-{c.value}", "")[:10] for c in choices}
         return _tally_page(group, question_id, 400, typed=typed, errors=errors)
-    writes.save_group_tally(get_db(), group_id, question_id, counts, auth.current_user()["id"])
+    store.groups.save_group_tally(
+        get_db(), group_id, question_id, counts, auth.current_user()["id"]
+    )
     following = group["question_ids"][index + 1 : index + 2]
     if following:
         return redirect(url_for(".screen", group_id=group_id, question_id=following[0]))
@@ -327,7 +335,7 @@ def add_note(group_id: int, question_id: str):
     if errors:
         values = {"speaker_role": speaker, "note": note[: NOTE_LIMIT + 100], "language": language}
         return _tally_page(group, question_id, 400, note_errors=errors, note_values=values)
-    writes.add_group_note(get_db(), group_id, question_id, speaker, note, language)
+    store.groups.add_group_note(get_db(), group_id, question_id, speaker, note, language)
     flagged = check_free_text(
         group["campaign_id"], note, group_session_id=group_id, question_id=question_id
     )
@@ -343,7 +351,7 @@ def change_note(group_id: int, note_id: int):
     A lead decides again about any quote taken from the note before it goes out.
     """
     group = _own_group(group_id)
-    note = reads.group_note(get_db(), note_id)
+    note = store.groups.group_note(get_db(), note_id)
     if note is None or note["group_session_id"] != group["id"]:
         refuse(404)
     if note["question_id"]:
@@ -360,7 +368,7 @@ def change_note(group_id: int, note_id: int):
         elif len(words) > NOTE_LIMIT:
             errors["note"] = _("Write %(n)s characters or fewer.", n=format_number(NOTE_LIMIT))
         if not errors:
-            writes.update_group_note(get_db(), note_id, words, language)
+            store.groups.update_group_note(get_db(), note_id, words, language)
             check_free_text(
                 group["campaign_id"],
                 words,
@@ -391,8 +399,8 @@ def change_note(group_id: int, note_id: int):
 def finish(group_id: int):
     """Finish a group session: its counts are then fixed."""
     _own_group(group_id)
-    writes.finish_group_session(get_db(), group_id)
-    writes.audit(get_db(), auth.current_user()["id"], "group_finish", f"group:{group_id}")
+    store.groups.finish_group_session(get_db(), group_id)
+    store.staff.audit(get_db(), auth.current_user()["id"], "group_finish", f"group:{group_id}")
     return redirect(url_for(".overview", group_id=group_id))
 
 
@@ -406,13 +414,14 @@ def add_photo(group_id: int):
     from engage.review import pictures
 
     group = _own_group(group_id)
-    pictures.allow_upload(_campaign(group["campaign_id"])["max_photo_bytes"])
+    max_bytes = _campaign(group["campaign_id"])["max_photo_bytes"]
+    pictures.allow_upload(max_bytes)
     form = forms.FlipchartPhotoForm(id_prefix="flipchart")
     if not form.validate():
         return _overview_page(group, form, 400)
     description = form.description.data
-    full, small, mime = pictures.cleaned_upload("photo")
-    writes.add_group_photo(
+    full, small, mime = pictures.cleaned_upload("photo", max_bytes)
+    store.media.add_group_photo(
         get_db(),
         group_id,
         description,

@@ -6,16 +6,10 @@ session that made it. A refused file leaves nothing behind: no row, no part file
 
 from __future__ import annotations
 
-import fcntl
 import os
-import re
 import secrets
 import shutil
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
@@ -36,15 +30,15 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from wtforms import ValidationError
 
-from engage import csrf
+from engage import csrf, store
 from engage.erasure import forget_changed_words
 from engage.errors import is_disk_full, refuse
 from engage.mediaanswers.kinds import CONSENT_CHOICES, KINDS, MESSAGES, STAMPS, Kind, limit_words
 from engage.respondent import _add_code, _bound_session, _load_campaign, forms
 from engage.safeguarding import check_free_text
-from engage.store import get_db, reads, writes
-from media import av, images, pictures
-from media.blobs import BlobStore
+from engage.services import media_files
+from engage.store import get_db
+from media import pictures
 from media.probe import MediaRefused
 from media.work import media_slot
 
@@ -57,66 +51,16 @@ CHUNK_MAX = 8 * 1024 * 1024
 READ_BLOCK = 256 * 1024
 # Room for the multipart boundaries and the small form fields around a file.
 FORM_OVERHEAD = 64 * 1024
-UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
 DESCRIPTION_LIMIT = 2000
 # A person sends one file at a time; two leaves room for one that was dropped.
 OPEN_UPLOADS = 2
-# An upload nobody has added to for this long is dropped, with its part file.
-STALLED_AFTER = timedelta(hours=6)
 # A person's own upload that has not moved for this long makes way for a new one.
 ABANDONED_AFTER = timedelta(minutes=5)
 # How often each server process drops stalled uploads by itself.
 SWEEP_EVERY_SECONDS = 600
-# A blob this new may belong to an answer still being recorded, so a full sweep leaves it.
-BLOB_GRACE_SECONDS = 3600
 
 
 # --- places on disk ---
-
-
-def media_root() -> Path:
-    """Return the instance folder for media, outside static/ so nothing is served by name."""
-    return Path(current_app.instance_path) / "media"
-
-
-def blob_store() -> BlobStore:
-    """Return the content-addressed store of cleaned files."""
-    return BlobStore(media_root() / "blobs")
-
-
-def part_path(upload_id: str) -> Path:
-    if not UPLOAD_ID.match(upload_id):
-        raise ValueError("bad upload id")
-    return media_root() / "uploads" / f"{upload_id}.part"
-
-
-def _work_dir() -> Path:
-    """Make a processing folder of this request's own; no route ever writes into it."""
-    root = media_root() / "work"
-    root.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=root))
-
-
-@contextmanager
-def _claim(part: Path) -> Iterator[BinaryIO | None]:
-    """Hold the right to change a part file: yield it open, or None if it is gone or held.
-
-    Every chunk takes it before it reads a byte, and `finish` before it takes the file away,
-    so a second chunk at the same offset (or a finish while a chunk is arriving) is refused
-    and cannot write. The lock is the kernel's, so it goes with a dead process.
-    """
-    try:
-        handle = open(part, "r+b")  # noqa: SIM115 - held for the whole block
-    except FileNotFoundError:
-        yield None
-        return
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield None
-            return
-        yield handle
 
 
 # --- who may see what ---
@@ -140,7 +84,7 @@ def _page_respondent():
 
 
 def _own_item(item_id: int, respondent: dict) -> dict:
-    item = reads.media_item(get_db(), item_id)
+    item = store.media.media_item(get_db(), item_id)
     if item is None or item["session_id"] != respondent["id"]:
         refuse(404)
     return item
@@ -193,7 +137,7 @@ def send_item(item: dict, variant: str):
         mime, ext = ("image/png", "png") if item["mime"] == "image/png" else ("image/jpeg", "jpg")
     if not digest:
         refuse(404)
-    path = blob_store().path(digest)
+    path = media_files.blob_store().path(digest)
     if not path.exists():
         refuse(404)
     response = send_file(
@@ -308,7 +252,7 @@ def _form_upload(kind: Kind, respondent: dict, question_id: str | None, changing
     upload = files[0]
     if _bad_name(upload.filename):
         return "bad_name"
-    work = _work_dir()
+    work = media_files.work_dir()
     source = work / "source"
     try:
         upload.save(source)
@@ -319,8 +263,10 @@ def _form_upload(kind: Kind, respondent: dict, question_id: str | None, changing
             return "quota"
         # A drawing done on paper arrives as a photo, so it is checked as one.
         processing = "photo" if kind.key == "drawing" else kind.key
-        with media_slot(busy_wait()):
-            return _store(processing, kind.key, source, work, respondent, question_id)
+        with media_slot(media_files.busy_wait()):
+            return media_files.keep_answer_file(
+                processing, kind.key, source, work, respondent["id"], question_id
+            )
     except MediaRefused as refused:
         return refused.reason
     except OSError as error:
@@ -329,11 +275,6 @@ def _form_upload(kind: Kind, respondent: dict, question_id: str | None, changing
         raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def busy_wait() -> float:
-    """Return how long a request waits for a free processing slot."""
-    return float(current_app.config["MEDIA_BUSY_WAIT"])
 
 
 def _quota() -> int:
@@ -346,163 +287,8 @@ def _quota() -> int:
 
 
 def _over_quota(respondent: dict, more: int) -> bool:
-    _, used = reads.media_bytes_held(get_db(), respondent["id"])
+    _, used = store.media.media_bytes_held(get_db(), respondent["id"])
     return used + more > _quota()
-
-
-def _store(
-    processing: str,
-    kind: str,
-    source: Path,
-    work: Path,
-    respondent: dict,
-    question_id: str | None,
-):
-    """Check and clean a finished upload, keep its files and record it; return the item id.
-
-    `source` and everything made from it stay in `work`, the request's own folder.
-    """
-    store = blob_store()
-    digests: list[str] = []
-    try:
-        item = {"session_id": respondent["id"], "kind": kind, "question_id": question_id}
-        if processing in ("drawing", "photo"):
-            safe = (
-                images.process_drawing(source)
-                if processing == "drawing"
-                else images.process_image(source)
-            )
-            digests.append(store.put_bytes(safe.full.data, work / "full"))
-            digests.append(store.put_bytes(safe.thumb.data, work / "thumb"))
-            item.update(
-                sha256=digests[0],
-                thumb_sha256=digests[1],
-                mime=safe.full.mime,
-                ext=safe.full.ext,
-                size_bytes=len(safe.full.data),
-                width=safe.full.width,
-                height=safe.full.height,
-            )
-        elif processing == "video":
-            clean = av.clean_video(source, work)
-            poster = av.poster_frame(clean, work / "poster.jpg")
-            size = clean.path.stat().st_size
-            digests.append(store.put_file(clean.path))
-            digests.append(store.put_file(poster))
-            item.update(
-                sha256=digests[0],
-                poster_sha256=digests[1],
-                mime=clean.mime,
-                ext=clean.ext,
-                size_bytes=size,
-                width=clean.width,
-                height=clean.height,
-                duration_seconds=clean.duration,
-            )
-        else:
-            clean = av.clean_audio(source, work)
-            size = clean.path.stat().st_size
-            digests.append(store.put_file(clean.path))
-            item.update(
-                sha256=digests[0],
-                mime=clean.mime,
-                ext=clean.ext,
-                size_bytes=size,
-                duration_seconds=clean.duration,
-            )
-        return writes.add_media_item(get_db(), item)
-    except BaseException:
-        sweep_blobs(digests)
-        raise
-
-
-def keep_offline_file(kind: str, source: Path, session_id: int, question_id: str | None) -> int:
-    """Check, clean and keep a file a person gave on a device without a connection.
-
-    The same checks as an upload from the page; return the item id, or raise MediaRefused.
-    """
-    work = _work_dir()
-    try:
-        shutil.copyfile(source, work / "source")
-        # A drawing done on paper arrives as a photo, so it is checked as one.
-        processing = "photo" if kind == "drawing" else kind
-        with media_slot(busy_wait()):
-            return _store(processing, kind, work / "source", work, {"id": session_id}, question_id)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def sweep_blobs(candidates: list[str] | None = None) -> int:
-    """Delete blobs no media item refers to (only the candidates, if given); return how many.
-
-    A full sweep leaves blobs made within the last hour: one may belong to an answer whose row
-    is still being written.
-    """
-    store = blob_store()
-    in_use = reads.media_digests_in_use(get_db())
-    if candidates is not None:
-        pool = set(candidates)
-    else:
-        settled = time.time() - BLOB_GRACE_SECONDS
-        pool = {d for d in store.digests() if store.path(d).stat().st_mtime < settled}
-    gone = [digest for digest in pool if digest not in in_use]
-    for digest in gone:
-        store.delete(digest)
-    return len(gone)
-
-
-@dataclass
-class Swept:
-    """What a sweep removed."""
-
-    stale_uploads: int
-    part_files: int
-    unused_files: int
-    work_folders: int
-
-
-def sweep(stale_after: timedelta = STALLED_AFTER, starting: bool = False) -> Swept:
-    """Delete stalled uploads, untracked part files and files no answer refers to.
-
-    `starting` also clears every processing folder: before the server takes requests, any
-    left there belonged to a request a crash cut short.
-    """
-    stale, stray = sweep_uploads(stale_after)
-    work = media_root() / "work"
-    folders = [f for f in work.iterdir() if f.is_dir()] if starting and work.exists() else []
-    for folder in folders:
-        shutil.rmtree(folder, ignore_errors=True)
-    return Swept(stale, stray, sweep_blobs(), len(folders))
-
-
-def sweep_uploads(stale_after: timedelta = STALLED_AFTER) -> tuple[int, int]:
-    """Drop uploads nobody has added to for a while, and part files with no upload.
-
-    Safe while serving: an upload with a chunk arriving is left alone. Return how many
-    uploads and stray part files went.
-    """
-    db = get_db()
-    cutoff = (datetime.now(UTC) - stale_after).replace(microsecond=0).isoformat()
-    dropped = sum(
-        _drop_upload(upload_id) for upload_id in reads.media_uploads_untouched_since(db, cutoff)
-    )
-    live = reads.media_upload_ids(db)
-    parts = media_root() / "uploads"
-    stray = [p for p in parts.glob("*.part") if p.stem not in live] if parts.exists() else []
-    for part in stray:
-        part.unlink(missing_ok=True)
-    return dropped, len(stray)
-
-
-def _drop_upload(upload_id: str) -> bool:
-    """Forget an unfinished upload and its part file, unless a chunk is arriving."""
-    part = part_path(upload_id)
-    with _claim(part) as handle:
-        if handle is None and part.exists():
-            return False
-        writes.delete_media_upload(get_db(), upload_id)
-        part.unlink(missing_ok=True)
-        return True
 
 
 _last_sweep = 0.0
@@ -515,7 +301,7 @@ def _sweep_now_and_then() -> None:
     if now - _last_sweep < SWEEP_EVERY_SECONDS:
         return
     _last_sweep = now
-    sweep_uploads()
+    media_files.sweep_uploads()
 
 
 # --- the chunked upload protocol (JavaScript) ---
@@ -529,7 +315,11 @@ def _api_respondent() -> dict:
 
 
 def _own_upload(upload_id: str, respondent: dict) -> dict | None:
-    upload = reads.media_upload(get_db(), upload_id) if UPLOAD_ID.match(upload_id) else None
+    upload = (
+        store.media.media_upload(get_db(), upload_id)
+        if media_files.UPLOAD_ID.match(upload_id)
+        else None
+    )
     if upload is None or upload["session_id"] != respondent["id"]:
         return None
     return upload
@@ -553,13 +343,13 @@ def create_upload():
         return _json_refusal("bad_name", kind)
     _sweep_now_and_then()
     db = get_db()
-    if reads.media_bytes_held(db, respondent["id"])[0] >= OPEN_UPLOADS:
+    if store.media.media_bytes_held(db, respondent["id"])[0] >= OPEN_UPLOADS:
         # The person's own upload that stopped a while ago makes way for this one.
         cutoff = (datetime.now(UTC) - ABANDONED_AFTER).replace(microsecond=0).isoformat()
-        for abandoned in reads.media_uploads_untouched_since(db, cutoff, respondent["id"]):
-            _drop_upload(abandoned)
+        for abandoned in store.media.media_uploads_untouched_since(db, cutoff, respondent["id"]):
+            media_files.drop_upload(abandoned)
     upload_id = secrets.token_urlsafe(24)
-    if not writes.create_media_upload(
+    if not store.media.create_media_upload(
         db,
         upload_id,
         respondent["id"],
@@ -569,10 +359,10 @@ def create_upload():
         max_open=OPEN_UPLOADS,
         quota=_quota(),
     ):
-        too_many = reads.media_bytes_held(db, respondent["id"])[0] >= OPEN_UPLOADS
+        too_many = store.media.media_bytes_held(db, respondent["id"])[0] >= OPEN_UPLOADS
         return _json_refusal("too_many" if too_many else "quota", kind)
     # The row comes first, so a sweep running now never takes the new file for a stray.
-    part = part_path(upload_id)
+    part = media_files.part_path(upload_id)
     part.parent.mkdir(parents=True, exist_ok=True)
     part.touch(mode=0o600)
     return jsonify(
@@ -610,7 +400,7 @@ def upload_chunk(upload_id: str):
         return _json_refusal("out_of_order", kind, received=upload["received"])
     if not length or length > CHUNK_MAX or offset + length > upload["size"]:
         return _json_refusal("bad_chunk", kind, received=upload["received"])
-    with _claim(part_path(upload_id)) as handle:
+    with media_files.claim_part(media_files.part_path(upload_id)) as handle:
         # Checked again under the claim: another chunk may have landed since the first look.
         current = _own_upload(upload_id, respondent)
         if handle is None or current is None or current["received"] != offset:
@@ -636,14 +426,14 @@ def _write_chunk(handle: BinaryIO, upload: dict, kind: Kind, offset: int, length
             handle.truncate(offset)
             return _json_refusal("interrupted", kind, received=offset)
         # No room: the upload cannot finish, so nothing of it is kept.
-        part_path(upload["id"]).unlink(missing_ok=True)
-        writes.delete_media_upload(get_db(), upload["id"])
+        media_files.part_path(upload["id"]).unlink(missing_ok=True)
+        store.media.delete_media_upload(get_db(), upload["id"])
         return _json_refusal("disk_full", kind)
     except ClientDisconnected:
         # Whatever part of the chunk arrived is dropped: the next try starts at the old offset.
         handle.truncate(offset)
         return _json_refusal("interrupted", kind, received=offset)
-    if not writes.advance_media_upload(get_db(), upload["id"], offset, offset + written):
+    if not store.media.advance_media_upload(get_db(), upload["id"], offset, offset + written):
         handle.truncate(offset)
         return _json_refusal("out_of_order", kind, received=offset)
     return jsonify({"received": offset + written, "size": upload["size"]})
@@ -666,12 +456,12 @@ def finish_upload(upload_id: str):
     work = None
     try:
         # The slot first: a person told "busy" keeps their upload and can finish it later.
-        with media_slot(busy_wait()):
+        with media_slot(media_files.busy_wait()):
             work = _take_private(upload_id, respondent)
             if work is None:
                 return _json_refusal("out_of_order", kind, received=upload["received"])
-            item_id = _store(
-                kind.key, kind.key, work / "source", work, respondent, upload["question_id"]
+            item_id = media_files.keep_answer_file(
+                kind.key, kind.key, work / "source", work, respondent["id"], upload["question_id"]
             )
     except MediaRefused as refused:
         return _json_refusal(refused.reason, kind)
@@ -693,13 +483,13 @@ def _take_private(upload_id: str, respondent: dict) -> Path | None:
     claim the file, and the file leaves the uploads folder by a rename. From here on, what
     ffprobe checks is exactly what ffmpeg reads.
     """
-    part = part_path(upload_id)
-    with _claim(part) as handle:
+    part = media_files.part_path(upload_id)
+    with media_files.claim_part(part) as handle:
         current = _own_upload(upload_id, respondent)
         if handle is None or current is None or current["received"] != current["size"]:
             return None
-        writes.delete_media_upload(get_db(), upload_id)
-        work = _work_dir()
+        store.media.delete_media_upload(get_db(), upload_id)
+        work = media_files.work_dir()
         os.replace(part, work / "source")
         return work
 
@@ -731,7 +521,7 @@ def item(item_id: int):
         if text_error or len(text) > DESCRIPTION_LIMIT:
             checked.errors["description"] = _("Please write less.")
         if not checked.errors:
-            writes.set_media_consent(get_db(), item_id, consent, text)
+            store.media.set_media_consent(get_db(), item_id, consent, text)
             forget_changed_words(get_db(), item_["description"], text)
             onward = _return_url(item_["question_id"], bool(request.args.get("change")))
             # A person's words about their picture can hold a disclosure as much as an answer.
@@ -772,9 +562,11 @@ def remove(item_id: int):
             kind=KINDS[item_["kind"]],
             place=_place_args(),
         )
-    writes.delete_media_item(get_db(), item_id)
+    store.media.delete_media_item(get_db(), item_id)
     forget_changed_words(get_db(), item_["description"], None)
-    sweep_blobs([d for d in (item_["sha256"], item_["thumb_sha256"], item_["poster_sha256"]) if d])
+    media_files.sweep_blobs(
+        [d for d in (item_["sha256"], item_["thumb_sha256"], item_["poster_sha256"]) if d]
+    )
     return redirect(_return_url(item_["question_id"], bool(request.args.get("change"))))
 
 
@@ -793,7 +585,7 @@ def anything():
     respondent, away = _page_respondent()
     if away:
         return away
-    answered = reads.answers_for_session(get_db(), respondent["id"])
+    answered = store.respondents.answers_for_session(get_db(), respondent["id"])
     carry_on = next(
         (
             url_for("respondent.question", question_id=q["question_id"])
@@ -804,7 +596,7 @@ def anything():
     )
     return render_template(
         "mediaanswers/anything.html",
-        items=reads.media_items_for(get_db(), respondent["id"], None),
+        items=store.media.media_items_for(get_db(), respondent["id"], None),
         carry_on=carry_on,
     )
 
@@ -814,7 +606,7 @@ def media_for_question(question_id: str | None) -> list[dict]:
     respondent = _bound_session()
     if respondent is None:
         return []
-    return reads.media_items_for(get_db(), respondent["id"], question_id)
+    return store.media.media_items_for(get_db(), respondent["id"], question_id)
 
 
 def init_app(app) -> None:

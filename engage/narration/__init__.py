@@ -17,10 +17,10 @@ from pathlib import Path
 from flask import Blueprint, Flask, current_app, g, request, send_file
 from markupsafe import Markup, escape
 
-from engage import settings
+from engage import settings, store
 from engage.errors import refuse
 from engage.i18n import direction, translate
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from media import narration
 
 bp = Blueprint("narration", __name__, url_prefix="/audio")
@@ -68,10 +68,10 @@ class Narration:
         ]
         with self._lock:
             if self._known is None:
-                self._known = reads.narration_clip_keys(db)
+                self._known = store.narration.narration_clip_keys(db)
             new = [row for row in rows if row["clip_key"] not in self._known]
         if new:
-            writes.record_narration_texts(db, new)
+            store.narration.record_narration_texts(db, new)
             with self._lock:
                 self._known.update(row["clip_key"] for row in new)
         return new
@@ -184,7 +184,7 @@ def clip_for(text: str, language: str | None = None) -> str:
     campaign = g.get("campaign")
     if campaign is not None:
         if "recordings" not in g:
-            g.recordings = reads.recordings_for_campaign(get_db(), campaign["id"])
+            g.recordings = store.narration.recordings_for_campaign(get_db(), campaign["id"])
         base = narration.voice_for(language).language
         recorded = g.recordings.get((narration.text_key(text, language), base))
         if recorded:
@@ -240,13 +240,13 @@ def say(text: str, class_: str = "", language: str | None = None, label: str | N
 @bp.get("/<key>.<fmt>")
 def clip(key: str, fmt: str):
     """Send a clip, rendering it first if it is registered but not made yet."""
-    store = runtime().store
+    clips = runtime().store
     try:
-        path = store.path(key, fmt)
+        path = clips.path(key, fmt)
     except ValueError:
         refuse(404)
     if not path.is_file():
-        row = reads.narration_text(get_db(), key)
+        row = store.narration.narration_text(get_db(), key)
         if row is None:
             refuse(404)
         try:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from engage import store
 from engage.content import localise
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from media.narration import normalise_text
 
 
@@ -30,8 +31,8 @@ def register_campaign(db, code: str) -> int:
     """Record the texts of a campaign; return how many clips were new."""
     from engage.narration import runtime
 
-    campaign = reads.campaign_by_code(db, code)
-    questions = reads.campaign_questions(db, campaign["id"])
+    campaign = store.campaigns.campaign_by_code(db, code)
+    questions = store.campaigns.campaign_questions(db, campaign["id"])
     return len(runtime().register(db, campaign_texts(campaign, questions)))
 
 
@@ -47,7 +48,7 @@ def journey_texts(app: Flask, code: str) -> set[tuple[str, str]]:
     app.config["WTF_CSRF_ENABLED"] = False
     base = f"/s/{code}"
     with app.app_context():
-        languages = reads.campaign_by_code(get_db(), code)["languages"]
+        languages = store.campaigns.campaign_by_code(get_db(), code)["languages"]
     try:
         # Every page once in each of the campaign's languages, each in its own voice.
         for language in languages:
@@ -99,8 +100,8 @@ def _forget_walker(session_id: int) -> None:
     from engage.respondent.forms import spell_code
 
     db = get_db()
-    respondent = reads.respondent_session(db, session_id)
-    writes.erase_session(db, session_id)
+    respondent = store.respondents.respondent_session(db, session_id)
+    store.respondents.erase_session(db, session_id)
     if respondent is None:
         return
     spoken = spell_code(respondent["resume_code"])
@@ -108,8 +109,8 @@ def _forget_walker(session_id: int) -> None:
     if state.collecting is not None:
         said = normalise_text(spoken)
         state.collecting = {item for item in state.collecting if item[0] != said}
-    keys = reads.narration_keys_for_texts(db, {spoken})
-    writes.forget_narration(db, keys)
+    keys = store.narration.narration_keys_for_texts(db, {spoken})
+    store.narration.forget_narration(db, keys)
     state.forget(keys)
 
 
@@ -120,14 +121,14 @@ def _walker_session(walker, code: str) -> int | None:
 
 def _walk_session(walker, base: str) -> None:
     walker.get(base + "/consent")
-    campaign = reads.campaign_by_code(get_db(), base.rsplit("/", 1)[1])
+    campaign = store.campaigns.campaign_by_code(get_db(), base.rsplit("/", 1)[1])
     walker.post(base + "/who", data={})
     walker.post(base + "/who", data={"respondent_group": campaign["respondent_groups"][0]})
     walker.post(base + "/who/how", data={})
     walker.post(base + "/who/how", data={"answered_how": "own"})
     walker.get(base + "/who")
     walker.get(base + "/who/how")
-    questions = reads.campaign_questions(get_db(), campaign["id"])
+    questions = store.campaigns.campaign_questions(get_db(), campaign["id"])
     for question in questions:
         path = f"{base}/q/{question['question_id']}"
         walker.post(path, data={"action": "continue"})

@@ -9,14 +9,15 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 from flask_babel import format_date, refresh
 from flask_babel import gettext as _
 
-from engage import assist, attempts, i18n, links
+from engage import assist, attempts, i18n, store
 from engage import settings as personal
 from engage.campaigns import is_open, opens_later
 from engage.erasure import erase_respondent, forget_changed_words
 from engage.errors import refuse
 from engage.respondent import forms, pages
 from engage.safeguarding import check_free_text
-from engage.store import get_db, reads, writes
+from engage.services import links
+from engage.store import get_db
 from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS, answer_choices
 
 bp = Blueprint("respondent", __name__, url_prefix="/s/<code>", template_folder="templates")
@@ -111,7 +112,7 @@ def _resume_point(respondent: dict) -> str:
         return url_for(".thanks")
     if not respondent["respondent_group"]:
         return url_for(".who")
-    answered = reads.answers_for_session(get_db(), respondent["id"])
+    answered = store.respondents.answers_for_session(get_db(), respondent["id"])
     for question in g.questions:
         if question["question_id"] not in answered:
             return url_for(".question", question_id=question["question_id"])
@@ -148,7 +149,7 @@ def choose_language():
     _remember_language(language)
     respondent = _bound_session()
     if respondent is not None:
-        writes.set_session_language(get_db(), respondent["id"], language)
+        store.respondents.set_session_language(get_db(), respondent["id"], language)
     # A page outside the journey ("you said") asks to come back to itself.
     return redirect(_same_campaign_page(request.form.get("next", "")))
 
@@ -222,7 +223,7 @@ def _consent_answered(step: int, respondent: dict | None, answered: dict):
     if respondent:
         if step:
             choices = {key: answered[key] == "yes" for key in forms.CONSENT_KEYS}
-            writes.update_consent(get_db(), respondent["id"], choices)
+            store.respondents.update_consent(get_db(), respondent["id"], choices)
         if last:
             return redirect(_resume_point(respondent))
         return redirect(url_for(CONSENT_STEPS[step + 1][1]))
@@ -231,7 +232,7 @@ def _consent_answered(step: int, respondent: dict | None, answered: dict):
         return redirect(url_for(CONSENT_STEPS[step + 1][1]))
     _hold("consent", None)
     choices = {key: answered[key] == "yes" for key in forms.CONSENT_KEYS}
-    respondent = writes.start_session(
+    respondent = store.respondents.start_session(
         get_db(), g.campaign["id"], choices, g.language, **assist.start_fields(g.campaign)
     )
     assist.note_session(g.campaign, respondent)
@@ -369,11 +370,11 @@ def who_how():
 
 
 def _who_answered(respondent: dict, group: str, how: str, changing: bool):
-    writes.set_who(get_db(), respondent["id"], group, how)
+    store.respondents.set_who(get_db(), respondent["id"], group, how)
     _hold("who", None)
     if changing:
         return redirect(url_for(".check"))
-    return redirect(_resume_point(reads.respondent_session(get_db(), respondent["id"])))
+    return redirect(_resume_point(store.respondents.respondent_session(get_db(), respondent["id"])))
 
 
 @bp.route("/q/<question_id>", methods=["GET", "POST"])
@@ -408,7 +409,7 @@ def question(question_id: str):
         if not checked.errors:
             held = "answer" in checked.values or checked.values["free_text"]
             if held and (elsewhere is not None or "answer" not in checked.values):
-                writes.keep_draft(
+                store.respondents.keep_draft(
                     get_db(),
                     respondent["id"],
                     question_id,
@@ -418,9 +419,11 @@ def question(question_id: str):
             if elsewhere is not None:
                 return redirect(elsewhere)
             if "answer" in checked.values:
-                before = reads.answer_to(get_db(), respondent["id"], question_id)["free_text"]
+                before = store.respondents.answer_to(get_db(), respondent["id"], question_id)[
+                    "free_text"
+                ]
                 forget_changed_words(get_db(), before, checked.values["free_text"])
-                writes.save_answer(
+                store.respondents.save_answer(
                     get_db(),
                     respondent["id"],
                     question_id,
@@ -452,7 +455,7 @@ def question(question_id: str):
             return redirect(onward)
         status = 400
     else:
-        saved = reads.answer_to(get_db(), respondent["id"], question_id)
+        saved = store.respondents.answer_to(get_db(), respondent["id"], question_id)
         has_media = bool(saved["has_media"])
         checked = forms.Checked(values={"free_text": saved["free_text"] or ""})
         if saved["value"] is not None:
@@ -520,16 +523,16 @@ def check():
     if not respondent["respondent_group"]:
         return redirect(url_for(".who"))
     if request.method == "POST":
-        writes.finish_session(get_db(), respondent["id"])
+        store.respondents.finish_session(get_db(), respondent["id"])
         _unbind()
         _remember_finished_code(respondent["resume_code"])
         return redirect(url_for(".thanks"))
-    answers = reads.answers_for_session(get_db(), respondent["id"])
+    answers = store.respondents.answers_for_session(get_db(), respondent["id"])
     choices = {c.value: c for c in answer_choices(g.campaign["scale_points"])}
     # Drawings, photos, video and voice show beside the answer they belong to; None holds
     # what the person added on "tell us anything else".
     media = {
-        question_id: reads.media_items_for(get_db(), respondent["id"], question_id)
+        question_id: store.media.media_items_for(get_db(), respondent["id"], question_id)
         for question_id in [q["question_id"] for q in g.questions] + [None]
     }
     return render_template(
@@ -598,7 +601,9 @@ def my_answers():
     typed = request.form.get("resume_code", "")[:40]
     code = forms.normalise_resume_code(typed)
     attempt = _code_attempt() if code else None
-    respondent = reads.session_by_resume_code(get_db(), g.campaign["id"], code) if code else None
+    respondent = (
+        store.respondents.session_by_resume_code(get_db(), g.campaign["id"], code) if code else None
+    )
     if respondent is None:
         return render_template(
             "respondent/my_answers_code.html",
@@ -621,7 +626,7 @@ def my_answers():
         "respondent/my_answers.html",
         respondent=respondent,
         resume_code=code,
-        answers=reads.answers_for_session(get_db(), respondent["id"]),
+        answers=store.respondents.answers_for_session(get_db(), respondent["id"]),
         choices={c.value: c for c in answer_choices(g.campaign["scale_points"])},
         groups=RESPONDENT_GROUPS,
         ways=ANSWERED_HOW,
@@ -662,7 +667,7 @@ def resume():
                 "respondent/resume.html", error=forms.resume_code_problem(typed), typed=typed
             ), 400
         attempt = _code_attempt()
-        respondent = reads.session_by_resume_code(get_db(), g.campaign["id"], code)
+        respondent = store.respondents.session_by_resume_code(get_db(), g.campaign["id"], code)
         if respondent is None:
             return render_template(
                 "respondent/resume.html",
@@ -685,7 +690,7 @@ def resume_link(resume_code: str):
     if request.method == "GET":
         return render_template("respondent/resume_link.html", resume_code=resume_code[:40])
     attempt = _code_attempt()
-    respondent = reads.session_by_resume_code(
+    respondent = store.respondents.session_by_resume_code(
         get_db(), g.campaign["id"], forms.normalise_resume_code(resume_code)
     )
     if respondent is None:

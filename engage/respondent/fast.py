@@ -22,14 +22,14 @@ from collections.abc import Callable, Iterable
 from flask import Flask, request_finished, request_started
 from werkzeug.http import parse_cookie
 
-from engage import i18n
+from engage import i18n, store
 from engage import settings as personal
 from engage.campaigns import is_open
 from engage.respondent.pages import can_keep, question_key, rendered_pages
 from engage.safeguarding import exited_recently
 from engage.security import new_nonce, page_headers, published_on_https
 from engage.signing import csrf_secret, signed_csrf
-from engage.store import get_db, reads
+from engage.store import get_db
 
 # Link codes and question ids are short and plain; anything else goes to Flask.
 _QUESTION_PATH = re.compile(r"/s/([A-Za-z0-9_-]{1,64})/q/([A-Za-z0-9_.-]{1,64})")
@@ -129,7 +129,7 @@ class KeptQuestionPages:
             if campaign is None or not is_open(campaign):
                 return None
             db = get_db()
-            respondent = reads.respondent_session(db, session_id)
+            respondent = store.respondents.respondent_session(db, session_id)
             if (
                 respondent is None
                 or respondent["campaign_id"] != campaign["id"]
@@ -142,7 +142,7 @@ class KeptQuestionPages:
                 return None
             if not can_keep():
                 return None
-            saved = reads.answer_to(db, session_id, question_id)
+            saved = store.respondents.answer_to(db, session_id, question_id)
             if saved["has_media"]:
                 return None
             stored = respondent["settings"]

@@ -35,15 +35,17 @@ from engage.assist import ASSIST_ROLES
 from engage.auth import require_role
 from engage.campaigns import is_open
 from engage.errors import refuse
-from engage.mediaanswers import keep_offline_file
 from engage.mediaanswers.kinds import KINDS, STAMPS, limit_words
 from engage.respondent import CONSENT_STEPS
 from engage.respondent import _consent_item as consent_item
 from engage.respondent.forms import FREE_TEXT_LIMIT, Checked
 from engage.safeguarding import check_free_text
-from engage.store import get_db, outbox, reads
+from engage.services import media_files
+from engage.store import campaigns as campaign_store
+from engage.store import get_db, outbox
 from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS, answer_choices
 from media.probe import MediaRefused
+from media.work import media_slot
 
 bp = Blueprint("offline", __name__, template_folder="templates")
 bp.context_processor(auth.staff_context)
@@ -77,7 +79,7 @@ def service_worker():
 
 
 def _campaign(code: str) -> dict:
-    campaign = reads.campaign_by_code(get_db(), code)
+    campaign = campaign_store.campaign_by_code(get_db(), code)
     if campaign is None:
         refuse(404)
     return campaign
@@ -260,7 +262,9 @@ def _cannot_take(campaign: dict, bundle: dict) -> str | None:
         return "changed"
     if bundle["language"] not in campaign["languages"]:
         return "changed"
-    questions = {q["question_id"] for q in reads.campaign_questions(get_db(), campaign["id"])}
+    questions = {
+        q["question_id"] for q in campaign_store.campaign_questions(get_db(), campaign["id"])
+    }
     values = {choice.value for choice in answer_choices(campaign["scale_points"])}
     for answer in bundle["answers"]:
         if answer["question_id"] not in questions or answer["value"] not in values:
@@ -287,11 +291,26 @@ def _keep_held_file(item_id: str, number: int, path: Path) -> None:
     shutil.copyfile(path, folder / f"file-{number}")
 
 
+def _keep_file(kind: str, source: Path, session_id: int, question_id: str) -> int:
+    """Check, clean and keep one of a person's files as an upload from the page would be."""
+    work = media_files.work_dir()
+    try:
+        shutil.copyfile(source, work / "source")
+        # A drawing done on paper arrives as a photo, so it is checked as one.
+        processing = "photo" if kind == "drawing" else kind
+        with media_slot(media_files.busy_wait()):
+            return media_files.keep_answer_file(
+                processing, kind, work / "source", work, session_id, question_id
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def _after_taking(campaign: dict, bundle: dict, files: list[dict], row: dict) -> None:
     """Keep the person's files and look for concerns in their words, as the online pages do."""
     for number, item in enumerate(files):
         try:
-            keep_offline_file(item["kind"], item["path"], row["session_id"], item["question_id"])
+            _keep_file(item["kind"], item["path"], row["session_id"], item["question_id"])
         except MediaRefused:
             # A file the checks refuse is still the person's: the lead decides about it.
             _keep_held_file(row["id"], number, item["path"])
@@ -346,7 +365,7 @@ def journey_paths(campaign: dict, questions: list[dict]) -> list[str]:
 def manifest(code: str):
     """List what a device keeps: each page in each language, and every file the pages use."""
     campaign = _campaign(code)
-    questions = reads.campaign_questions(get_db(), campaign["id"])
+    questions = campaign_store.campaign_questions(get_db(), campaign["id"])
     pages = [
         {
             "path": path,
@@ -369,7 +388,7 @@ def manifest(code: str):
         files=files,
         worker=url_for(".service_worker"),
         # The same for every device, so a device prepared before a change can tell.
-        version=reads.content_generation(get_db()),
+        version=campaign_store.content_generation(get_db()),
     )
 
 
@@ -382,7 +401,7 @@ def blank(code: str, language: str):
     """
     campaign = _campaign(code)
     path = request.args.get("path", "")
-    questions = reads.campaign_questions(get_db(), campaign["id"])
+    questions = campaign_store.campaign_questions(get_db(), campaign["id"])
     if path not in journey_paths(campaign, questions) or language not in campaign["languages"]:
         refuse(404)
     g.campaign = campaign

@@ -8,7 +8,7 @@ Rendering costs most of a question page's time; filling three holes costs almost
 
 What is kept is tagged with the store's content generation, which a trigger changes whenever a
 campaign, its questions, pictures or recorded voices change, or a narration text is erased
-(engage.store.schema_pages). Every process reads it once per request, whatever the page, so an
+(engage.store.campaigns). Every process reads it once per request, whatever the page, so an
 edit in one shows in all of them at once: pages, campaigns and questions from before it are
 dropped, and the narration registry is read again, so no page links to an erased clip.
 """
@@ -24,10 +24,10 @@ from collections.abc import Callable, Hashable
 from flask import Flask, current_app, g, request
 from markupsafe import escape
 
-from engage import narration
+from engage import narration, store
 from engage.security import csp_nonce
 from engage.signing import csrf_token
-from engage.store import get_db, reads
+from engage.store import get_db
 
 # A page is about 13,000 characters (13 KB in English, up to twice that held in Arabic or Urdu
 # script): tens of megabytes a process at most, and far more pages than a campaign's questions
@@ -55,7 +55,7 @@ class RenderedPages:
         generation = getattr(request_g, "content_generation", None)
         if generation is not None:
             return generation
-        generation = reads.content_generation(get_db())
+        generation = store.campaigns.content_generation(get_db())
         with self._lock:
             changed = self._generation is not None and generation != self._generation
             if generation != self._generation:
@@ -74,7 +74,7 @@ class RenderedPages:
         key = (self.refresh(), code)
         found = self._campaigns.get(key)
         if found is None:
-            found = reads.campaign_by_code(get_db(), code)
+            found = store.campaigns.campaign_by_code(get_db(), code)
             # Only real campaigns are kept, so made-up codes cannot fill the memory.
             if found is not None:
                 with self._lock:
@@ -86,7 +86,7 @@ class RenderedPages:
         key = (self.refresh(), campaign_id)
         found = self._questions.get(key)
         if found is None:
-            found = reads.campaign_questions(get_db(), campaign_id)
+            found = store.campaigns.campaign_questions(get_db(), campaign_id)
             with self._lock:
                 self._questions[key] = found
         return found

@@ -27,14 +27,14 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 
 from easyread.checks import sentence_problems
-from engage import auth, content, evidence, i18n, snapshots, typed
+from engage import auth, content, evidence, i18n, snapshots, store, typed
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
 from engage.review import forms
 from engage.review.words import SpanError, span_from_form, split_words
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS
 from exports import redaction
 from exports.charts import matrix_svg
@@ -131,14 +131,14 @@ def _statements(campaign: dict) -> list:
 
 
 def _item(campaign: dict, item_id: int) -> dict:
-    item = reads.review_item(get_db(), item_id)
+    item = store.review.review_item(get_db(), item_id)
     if item is None or item["campaign_id"] != campaign["id"]:
         refuse(404)
     return item
 
 
 def _quote(campaign: dict, quote_id: int) -> dict:
-    quote = reads.review_quote(get_db(), quote_id)
+    quote = store.review.review_quote(get_db(), quote_id)
     if quote is None or quote["campaign_id"] != campaign["id"]:
         refuse(404)
     return quote
@@ -179,7 +179,7 @@ def queue(code: str):
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         refuse(400)
-    items = reads.review_queue(
+    items = store.review.review_queue(
         db,
         campaign["id"],
         item_kind=kind,
@@ -216,7 +216,7 @@ def search(code: str):
     """Search every item's words and descriptions, matching inside words."""
     campaign = campaign_or_404(code)
     query = (request.args.get("q") or "").strip()[:200]
-    items = reads.search_items(get_db(), campaign["id"], query) if query else []
+    items = store.review.search_items(get_db(), campaign["id"], query) if query else []
     _audit_flagged_words_shown(get_db(), campaign, items)
     return render_template(
         "review/search.html",
@@ -232,7 +232,7 @@ def _audit_flagged_words_shown(db, campaign: dict, items: list[dict]) -> None:
     held = [str(item["id"]) for item in items if item["held"]]
     if held:
         subject = f"review items {', '.join(held)}"
-        writes.audit(db, _me()["id"], "view_flagged", subject, campaign["code"])
+        store.staff.audit(db, _me()["id"], "view_flagged", subject, campaign["code"])
 
 
 def _as_listed(items: list[dict]) -> list[dict]:
@@ -267,11 +267,17 @@ def _item_page(campaign: dict, found: dict, sent: dict | None = None, status: in
     item_id = found["id"]
     db = get_db()
     if found["held"]:
-        writes.audit(db, _me()["id"], "view_flagged", f"review item {item_id}", campaign["code"])
+        store.staff.audit(
+            db, _me()["id"], "view_flagged", f"review item {item_id}", campaign["code"]
+        )
     media = None
     if found["item_kind"] == "media":
-        media = reads.media_item(db, found["item_id"])
-    note = reads.group_note(db, found["item_id"]) if found["item_kind"] == "group_note" else None
+        media = store.media.media_item(db, found["item_id"])
+    note = (
+        store.groups.group_note(db, found["item_id"])
+        if found["item_kind"] == "group_note"
+        else None
+    )
     spans = [
         redaction.Span(r["start_offset"], r["end_offset"], r["kind"])
         for r in found["redactions"]
@@ -311,7 +317,7 @@ def _item_page(campaign: dict, found: dict, sent: dict | None = None, status: in
         redacted=redaction.apply(found["text"], spans),
         statements=statements,
         quotable=_quotable(found),
-        next_item=reads.next_review_item_id(db, campaign["id"], item_id),
+        next_item=store.review.next_review_item_id(db, campaign["id"], item_id),
         forms=page_forms,
         page_errors=[form.errors for form in (sent or {}).values() if form.errors],
     ), status
@@ -352,10 +358,10 @@ def decide_again(code: str, item_id: int):
         return redirect(_item_url(campaign, found))
     db = get_db()
     try:
-        with writes.transaction(db):
-            writes.decide_words_again(db, found["id"], _me()["email"])
-            writes.audit(db, _me()["id"], "decide_again", f"review item {item_id}", code)
-    except writes.EvidenceError:
+        with store.transaction(db):
+            store.review.decide_words_again(db, found["id"], _me()["email"])
+            store.staff.audit(db, _me()["id"], "decide_again", f"review item {item_id}", code)
+    except store.review.EvidenceError:
         refuse(
             409, _("Decide the redactions first"), [_("Decide every suggested redaction first.")]
         )
@@ -392,8 +398,8 @@ def mark_quote(code: str, item_id: int):
     strength = form.strength.data or None
     translation = form.english_translation.data
     db = get_db()
-    with writes.transaction(db):
-        quote = writes.mark_quote(
+    with store.transaction(db):
+        quote = store.review.mark_quote(
             db,
             found["id"],
             start,
@@ -404,7 +410,7 @@ def mark_quote(code: str, item_id: int):
             english_translation=translation,
             by=_me()["email"],
         )
-        writes.audit(db, _me()["id"], "mark_quote", quote["evidence_ref"], campaign["code"])
+        store.staff.audit(db, _me()["id"], "mark_quote", quote["evidence_ref"], campaign["code"])
     return redirect(_item_url(campaign, found, "#quotes"))
 
 
@@ -419,10 +425,10 @@ def update_quote(code: str, quote_id: int):
         found = _item(campaign, quote["review_item_id"])
         return _item_page(campaign, found, {f"quote-{quote_id}": form}, 400)
     db = get_db()
-    with writes.transaction(db):
-        writes.tag_quote(db, quote_id, form.statements.data)
-        writes.set_quote_strength(db, quote_id, form.strength.data or None)
-        writes.set_quote_translation(db, quote_id, form.english_translation.data)
+    with store.transaction(db):
+        store.review.tag_quote(db, quote_id, form.statements.data)
+        store.review.set_quote_strength(db, quote_id, form.strength.data or None)
+        store.review.set_quote_translation(db, quote_id, form.english_translation.data)
     return redirect(url_for(".item", code=code, item_id=quote["review_item_id"]) + "#quotes")
 
 
@@ -433,9 +439,11 @@ def withdraw_quote(code: str, quote_id: int):
     campaign = campaign_or_404(code)
     quote = _quote(campaign, quote_id)
     db = get_db()
-    with writes.transaction(db):
-        writes.withdraw_quote(db, quote_id, "withdrawn in review")
-        writes.audit(db, _me()["id"], "withdraw_quote", quote["evidence_ref"], campaign["code"])
+    with store.transaction(db):
+        store.review.withdraw_quote(db, quote_id, "withdrawn in review")
+        store.staff.audit(
+            db, _me()["id"], "withdraw_quote", quote["evidence_ref"], campaign["code"]
+        )
     return redirect(url_for(".item", code=code, item_id=quote["review_item_id"]) + "#quotes")
 
 
@@ -448,7 +456,7 @@ def set_included(code: str, item_id: int):
     choice = request.form.get("included")
     if choice not in ("yes", "no"):
         refuse(400, _("Choose include or leave out"))
-    writes.set_item_included(get_db(), found["id"], choice == "yes", _me()["email"])
+    store.review.set_item_included(get_db(), found["id"], choice == "yes", _me()["email"])
     return redirect(_item_url(campaign, found))
 
 
@@ -463,7 +471,7 @@ def describe(code: str, item_id: int):
     form = forms.DescriptionForm()
     if not form.validate():
         return _item_page(campaign, found, {"describe": form}, 400)
-    writes.describe_media(get_db(), found["id"], form.description.data, _me()["email"])
+    store.review.describe_media(get_db(), found["id"], form.description.data, _me()["email"])
     return redirect(_item_url(campaign, found))
 
 
@@ -478,7 +486,7 @@ def decide_redaction(code: str, item_id: int, redaction_id: int):
     decision = request.form.get("decision")
     if decision not in ("confirm", "reject"):
         refuse(400, _("Choose confirm or reject"))
-    writes.decide_redaction(get_db(), redaction_id, decision == "confirm", _me()["email"])
+    store.review.decide_redaction(get_db(), redaction_id, decision == "confirm", _me()["email"])
     return redirect(_item_url(campaign, found, "#redactions"))
 
 
@@ -494,7 +502,7 @@ def add_redaction(code: str, item_id: int):
     if not valid or span is None:
         return _item_page(campaign, found, {"redact": form}, 400)
     start, end = span
-    writes.add_redaction(get_db(), found["id"], start, end, form.kind.data, _me()["email"])
+    store.review.add_redaction(get_db(), found["id"], start, end, form.kind.data, _me()["email"])
     return redirect(_item_url(campaign, found, "#redactions"))
 
 
@@ -510,13 +518,17 @@ def media_file(code: str, item_id: int, variant: str):
         refuse(404)
     db = get_db()
     action = "view_flagged" if found["held"] else "view_media"
-    writes.audit(db, _me()["id"], action, f"review item {item_id}", variant)
+    store.staff.audit(db, _me()["id"], action, f"review item {item_id}", variant)
     if found["item_kind"] == "media":
-        media = reads.media_item(db, found["item_id"])
+        media = store.media.media_item(db, found["item_id"])
         if media is None:
             refuse(404)
         return mediaanswers.send_item(media, variant)
-    note = reads.group_note(db, found["item_id"]) if found["item_kind"] == "group_note" else None
+    note = (
+        store.groups.group_note(db, found["item_id"])
+        if found["item_kind"] == "group_note"
+        else None
+    )
     if note is None or not note["photo_sha256"] or variant == "poster":
         refuse(404)
     return mediaanswers.send_item(
@@ -589,7 +601,7 @@ def _exports_page(campaign: dict, form: forms.ExportForm, status: int = 200):
         campaign=campaign,
         form=_export_form(form),
         page_errors=form.errors,
-        log=reads.export_log(get_db(), campaign["id"]),
+        log=store.evidence.export_log(get_db(), campaign["id"]),
         snapshot_taken_at=snapshots.taken_at(get_db(), campaign["id"]),
     ), status
 
@@ -608,7 +620,7 @@ def download(code: str):
     lead = f"{me['name']} ({me['email']})"
     # Ticking the box approves this export for filing; the approval goes in the file too.
     sign_off = (
-        SignOff(approved_by=lead, role=LEAD_ROLE, approved_at=writes.now())
+        SignOff(approved_by=lead, role=LEAD_ROLE, approved_at=store.now())
         if form.sign_off.data
         else None
     )
@@ -627,7 +639,7 @@ def download(code: str):
             sign_off=sign_off,
             user_id=me["id"],
         )
-        writes.audit(
+        store.staff.audit(
             db,
             _me()["id"],
             "export",
@@ -681,19 +693,19 @@ def we_will(code: str):
                 ),
                 400,
             )
-        with writes.transaction(db):
+        with store.transaction(db):
             for statement_id, text in texts.items():
-                writes.set_we_will(db, campaign["id"], statement_id, text, _me()["email"])
+                store.evidence.set_we_will(db, campaign["id"], statement_id, text, _me()["email"])
             publish = request.form.get("published")
             if publish in ("yes", "no"):
-                writes.set_you_said_published(db, campaign["id"], publish == "yes")
-                writes.audit(db, _me()["id"], "publish_you_said", campaign["code"], publish)
+                store.campaigns.set_you_said_published(db, campaign["id"], publish == "yes")
+                store.staff.audit(db, _me()["id"], "publish_you_said", campaign["code"], publish)
         return redirect(url_for(".we_will", code=code, saved=1))
     return render_template(
         "review/we_will.html",
         campaign=campaign,
         statements=statements,
-        texts=reads.we_will(db, campaign["id"]),
+        texts=store.evidence.we_will(db, campaign["id"]),
         errors=errors,
         saved=request.args.get("saved") == "1",
     )
@@ -719,7 +731,7 @@ public = Blueprint("yousaid", __name__, template_folder="templates")
 @public.get("/s/<code>/you-said")
 def you_said(code: str):
     """Tell the people who took part what they said and what will happen, in easy read."""
-    campaign = reads.campaign_by_code(get_db(), code)
+    campaign = store.campaigns.campaign_by_code(get_db(), code)
     if campaign is None or not campaign.get("you_said_published_at"):
         refuse(404)
     # In the language the person chose for this campaign's pages, which they can change here.
@@ -734,5 +746,5 @@ def you_said(code: str):
         statements=_statements(campaign),
         shares=shares,
         quotes=you_said_quotes(campaign),
-        texts=reads.we_will(get_db(), campaign["id"]),
+        texts=store.evidence.we_will(get_db(), campaign["id"]),
     )

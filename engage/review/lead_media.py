@@ -1,13 +1,12 @@
 """A lead's own media for a campaign: recorded voices for its texts, and its own pictures.
 
-A recorded voice replaces generated speech for one text (the same work as
-`engage narration record`). A lead's own picture is cleaned like any upload and can then be
+A recorded voice replaces generated speech for one text (engage.services.recordings, as
+`engage narration record` does). A lead's own picture is cleaned like any upload and can then be
 chosen for a question: its picture id is "own-<number>", which the picture macro resolves.
 """
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from pathlib import Path
 
@@ -15,14 +14,13 @@ from flask import Blueprint, Flask, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from engage import auth
+from engage import auth, store
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
-from engage.cli_narration import _base, _forget_clip, _texts
 from engage.errors import refuse
-from engage.narration import runtime
 from engage.review import forms, pictures
-from engage.store import get_db, reads, writes
+from engage.services import recordings
+from engage.store import get_db
 from media import narration
 
 bp = Blueprint("leadmedia", __name__, template_folder="templates")
@@ -55,14 +53,15 @@ def voices(code: str):
 
 def _voices_page(campaign: dict, language: str, form, status: int = 200):
     """Render the voices page; an upload sent with a mistake shows it beside the field."""
-    recordings = reads.recordings_for_campaign(get_db(), campaign["id"])
+    db = get_db()
+    recorded = store.narration.recordings_for_campaign(db, campaign["id"])
     texts = [
         {
             "key": (key := narration.text_key(text, language)),
             "text": text,
-            "recorded": (key, _base(language)) in recordings,
+            "recorded": (key, recordings.base_language(language)) in recorded,
         }
-        for text in _texts(campaign, language)
+        for text in recordings.campaign_texts(db, campaign, language)
     ]
     form.key.choices = [(row["key"], row["text"]) for row in texts]
     return render_template(
@@ -84,7 +83,11 @@ def record_voice(code: str):
     request.max_content_length = RECORDING_LIMIT + pictures.FORM_OVERHEAD
     language = _language(campaign)
     form = forms.VoiceForm()
-    form.key.choices = [(narration.text_key(t, language), t) for t in _texts(campaign, language)]
+    db = get_db()
+    form.key.choices = [
+        (narration.text_key(t, language), t)
+        for t in recordings.campaign_texts(db, campaign, language)
+    ]
     if not form.validate():
         return _voices_page(campaign, language, form, 400)
     key = form.key.data
@@ -92,19 +95,11 @@ def record_voice(code: str):
     with tempfile.TemporaryDirectory(prefix="engage-voice-") as work:
         source = Path(work) / "recording"
         upload.save(source)
-        digest = hashlib.sha256(source.read_bytes())
-        digest.update(f"\n{campaign['id']}\n{key}\n{language}".encode())
-        clip_key = digest.hexdigest()[:32]
         try:
-            runtime().store.add_recording(source, clip_key)
+            recordings.record(db, campaign, key, language, source, auth.current_user()["id"])
         except narration.RecordingRejected:
             form.recording.errors = [_("Use a WAV, MP3, M4A or OGG sound file.")]
             return _voices_page(campaign, language, form, 400)
-    db = get_db()
-    with writes.transaction(db):
-        replaced = writes.set_recording(db, campaign["id"], key, _base(language), clip_key)
-        writes.audit(db, auth.current_user()["id"], "record_voice", campaign["code"], key)
-    _forget_clip(replaced, keep=clip_key)
     return redirect(url_for(".voices", code=code, language=language, done="recorded"))
 
 
@@ -115,10 +110,8 @@ def remove_voice(code: str):
     campaign = campaign_or_404(code)
     language = _language(campaign)
     key = request.form.get("key", "")
-    removed = writes.remove_recording(get_db(), campaign["id"], key, _base(language))
-    if removed is None:
+    if not recordings.remove(get_db(), campaign, key, language, auth.current_user()["id"]):
         refuse(404)
-    _forget_clip(removed)
     return redirect(url_for(".voices", code=code, language=language, done="removed"))
 
 
@@ -135,12 +128,12 @@ def own_pictures(code: str):
         return _pictures_page(campaign, forms.OwnPictureForm(formdata=None))
     pictures.allow_upload(PICTURE_LIMIT)
     form = forms.OwnPictureForm()
-    kept = _kept_upload(form.picture, "picture") if form.validate() else None
+    kept = _kept_upload(form.picture, "picture", PICTURE_LIMIT) if form.validate() else None
     if kept is None:
         return _pictures_page(campaign, form, 400)
     full, small, mime = kept
-    with writes.transaction(db):
-        picture_id = writes.add_campaign_picture(
+    with store.transaction(db):
+        picture_id = store.media.add_campaign_picture(
             db,
             campaign["id"],
             " ".join(form.alt.data.split()),
@@ -149,7 +142,7 @@ def own_pictures(code: str):
             mime=mime,
             by=auth.current_user()["id"],
         )
-        writes.audit(db, auth.current_user()["id"], "add_picture", code, str(picture_id))
+        store.staff.audit(db, auth.current_user()["id"], "add_picture", code, str(picture_id))
     return redirect(url_for(".own_pictures", code=code))
 
 
@@ -158,21 +151,21 @@ def _pictures_page(campaign: dict, form, status: int = 200):
     return render_template(
         "review/pictures.html",
         campaign=campaign,
-        own=reads.campaign_pictures(get_db(), campaign["id"]),
+        own=store.media.campaign_pictures(get_db(), campaign["id"]),
         prefix=OWN_PREFIX,
         form=form,
         page_errors=form.errors,
     ), status
 
 
-def _kept_upload(field, name: str):
+def _kept_upload(field, name: str, max_bytes: int):
     """Return the cleaned picture a form sent, or None with why it was refused beside the field.
 
     Too big or not a picture is a mistake the lead can put right on the same form; a busy
     server still gets the "try again" page.
     """
     try:
-        return pictures.cleaned_upload(name)
+        return pictures.cleaned_upload(name, max_bytes)
     except (BadRequest, RequestEntityTooLarge) as refused:
         field.errors = [" ".join(str(line) for line in refused.easy_lines or [])]
         return None
@@ -181,7 +174,7 @@ def _kept_upload(field, name: str):
 @bp.get("/pictures/own/<int:picture_id>/<size>")
 def own_picture_file(picture_id: int, size: str):
     """Send a lead's own picture (questions show it to respondents, so it is public)."""
-    found = reads.campaign_picture(get_db(), picture_id)
+    found = store.media.campaign_picture(get_db(), picture_id)
     if found is None or size not in ("large", "small"):
         refuse(404)
     digest = found["large_sha256"] if size == "large" else found["small_sha256"]
@@ -192,7 +185,7 @@ def own_choices(campaign_id: int) -> list[tuple[str, str]]:
     """Return (picture id, alt text) for each of a campaign's own pictures."""
     return [
         (f"{OWN_PREFIX}{row['id']}", row["alt"])
-        for row in reads.campaign_pictures(get_db(), campaign_id)
+        for row in store.media.campaign_pictures(get_db(), campaign_id)
     ]
 
 

@@ -1,23 +1,17 @@
-"""Clean and keep pictures that staff upload: a group's flip-chart photo, a lead's own picture.
+"""Take the pictures that staff upload over the web: a group's photo, a lead's own picture.
 
-Each is checked and re-encoded by media.images (JPEG, PNG or WebP only, a guard against
-decompression bombs, no EXIF), kept at two sizes in the instance folder's blob store.
+The cleaning and keeping is engage.services.pictures; this refuses in easy-read words.
 """
 
 from __future__ import annotations
-
-import shutil
-import tempfile
-from pathlib import Path
 
 from flask import request
 from flask_babel import gettext as _
 
 from engage import mediaanswers
 from engage.errors import refuse
-from media import images
+from engage.services.pictures import FileTooLarge, keep_picture
 from media.probe import MediaRefused
-from media.work import media_slot
 
 FORM_OVERHEAD = 64 * 1024
 
@@ -34,39 +28,25 @@ def refusal_lines(reason: str) -> list[str]:
 def allow_upload(max_bytes: int) -> None:
     """Let this request carry a picture of up to max_bytes; call before reading the form."""
     request.max_content_length = max_bytes + FORM_OVERHEAD
-    request.environ["engage.max_picture_bytes"] = max_bytes
 
 
-def cleaned_upload(field: str) -> tuple[str, str, str]:
+def cleaned_upload(field: str, max_bytes: int) -> tuple[str, str, str]:
     """Clean the picture sent in a form field; return (full digest, small digest, mime).
 
-    Refuse (400, 413) when there is no file, it is too large, or it is not a safe picture.
+    Refuse (400, 413, 503) when there is no file, it is too large, it is not a safe picture,
+    or every processing slot is busy.
     """
-    max_bytes = request.environ["engage.max_picture_bytes"]
     upload = request.files.get(field)
     if upload is None or not upload.filename:
         refuse(400, _("Choose a photo"), [_("Choose the photo to add.")])
-    root = mediaanswers.media_root() / "work"
-    root.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(dir=root))
-    store = mediaanswers.blob_store()
     try:
-        source = work / "upload"
-        upload.save(source)
-        if source.stat().st_size > max_bytes:
-            refuse(413, _("The picture is too big"), refusal_lines("too_big"))
-        try:
-            with media_slot(mediaanswers.busy_wait()):
-                safe = images.process_image(source)
-        except MediaRefused as problem:
-            if problem.reason == "busy":
-                refuse(503, _("Sorry, we are busy right now"), refusal_lines("busy"))
-            refuse(400, _("We cannot use this picture"), refusal_lines(problem.reason))
-        full = store.put_bytes(safe.full.data, work / "full")
-        small = store.put_bytes(safe.thumb.data, work / "small")
-        return full, small, safe.full.mime
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        return keep_picture(upload.save, max_bytes)
+    except FileTooLarge:
+        refuse(413, _("The picture is too big"), refusal_lines("too_big"))
+    except MediaRefused as problem:
+        if problem.reason == "busy":
+            refuse(503, _("Sorry, we are busy right now"), refusal_lines("busy"))
+        refuse(400, _("We cannot use this picture"), refusal_lines(problem.reason))
 
 
 def picture_file(digest: str, mime: str, name: str):

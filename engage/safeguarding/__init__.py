@@ -11,13 +11,13 @@ import time
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from engage import auth
+from engage import auth, store
 from engage.auth import require_role
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
 from engage.safeguarding import forms
 from engage.safeguarding.concern import clean_phrase, find_concern
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from engage.vocab import (
     ALWAYS_CHOICES,
     ANSWERED_HOW,
@@ -60,7 +60,7 @@ bp.context_processor(auth.staff_context)
 @bp.app_context_processor
 def _flag_count() -> dict:
     # A function, so only staff pages that show the count run the query.
-    return {"open_flag_count": lambda: reads.open_flag_count(get_db())}
+    return {"open_flag_count": lambda: store.safeguarding.open_flag_count(get_db())}
 
 
 def check_free_text(
@@ -75,13 +75,13 @@ def check_free_text(
     if not text:
         return False
     db = get_db()
-    matched = find_concern(text, [row["phrase"] for row in reads.concern_phrases(db)])
+    matched = find_concern(text, [row["phrase"] for row in store.safeguarding.concern_phrases(db)])
     if matched is None:
         return False
-    if reads.flag_exists(db, session_id, group_session_id, question_id, text):
+    if store.safeguarding.flag_exists(db, session_id, group_session_id, question_id, text):
         # Saving the same words again (a change of answer, say) raises nothing new.
         return False
-    writes.raise_flag(
+    store.safeguarding.raise_flag(
         db,
         campaign_id=campaign_id,
         reason="concern_words",
@@ -144,19 +144,19 @@ def search():
 def flagged():
     """List the flags, those awaiting a decision first, without what was said."""
     user = auth.current_user()
-    rows = reads.flags(get_db())
+    rows = store.safeguarding.flags(get_db())
     return render_template(
         "safeguarding/flagged.html",
         flags=rows,
         reasons=REASONS,
         decisions=DECISIONS,
         waiting=sum(1 for row in rows if row["status"] == "open"),
-        mine=reads.open_flag_count(get_db(), user["id"]),
+        mine=store.safeguarding.open_flag_count(get_db(), user["id"]),
     )
 
 
 def _flag_or_404(flag_id: int) -> dict:
-    flag = reads.flag(get_db(), flag_id)
+    flag = store.safeguarding.flag(get_db(), flag_id)
     if flag is None:
         refuse(404)
     return flag
@@ -173,12 +173,20 @@ def _flag_page(flag: dict, sent=None, status: int = 200):
     db = get_db()
     user = auth.current_user()
     # Every view of flagged words is on the record.
-    writes.audit(db, user["id"], "view_flagged", f"flag:{flag['id']}")
-    questions = {q["question_id"]: q for q in reads.campaign_questions(db, flag["campaign_id"])}
-    respondent = reads.respondent_session(db, flag["session_id"]) if flag["session_id"] else None
-    answers = reads.answers_for_session(db, respondent["id"]) if respondent else {}
-    group = reads.group_session(db, flag["group_session_id"]) if flag["group_session_id"] else None
-    notes = reads.group_notes(db, group["id"]) if group else []
+    store.staff.audit(db, user["id"], "view_flagged", f"flag:{flag['id']}")
+    questions = {
+        q["question_id"]: q for q in store.campaigns.campaign_questions(db, flag["campaign_id"])
+    }
+    respondent = (
+        store.respondents.respondent_session(db, flag["session_id"]) if flag["session_id"] else None
+    )
+    answers = store.respondents.answers_for_session(db, respondent["id"]) if respondent else {}
+    group = (
+        store.groups.group_session(db, flag["group_session_id"])
+        if flag["group_session_id"]
+        else None
+    )
+    notes = store.groups.group_notes(db, group["id"]) if group else []
     return (
         render_template(
             "safeguarding/flag.html",
@@ -225,8 +233,8 @@ def decide(flag_id: int):
         return _flag_page(flag, {"decide": form}, 400)
     decision, note = form.decision.data, form.note.data
     user = auth.current_user()
-    writes.decide_flag(get_db(), flag_id, decision, note, user["id"])
-    writes.audit(get_db(), user["id"], "flag_decision", f"flag:{flag_id}", decision)
+    store.safeguarding.decide_flag(get_db(), flag_id, decision, note, user["id"])
+    store.staff.audit(get_db(), user["id"], "flag_decision", f"flag:{flag_id}", decision)
     return redirect(url_for(".flagged"))
 
 
@@ -247,10 +255,10 @@ def remove(flag_id: int):
         return _flag_page(flag, {"remove": form}, 400)
     note = form.remove_note.data
     user = auth.current_user()
-    with writes.transaction(get_db()):
-        writes.remove_flag(get_db(), flag_id)
+    with store.transaction(get_db()):
+        store.safeguarding.remove_flag(get_db(), flag_id)
         # The record keeps who removed it and why, never the words that were sent.
-        writes.audit(get_db(), user["id"], "flag_removed", f"flag:{flag_id}", note)
+        store.staff.audit(get_db(), user["id"], "flag_removed", f"flag:{flag_id}", note)
     return redirect(url_for(".flagged"))
 
 
@@ -265,8 +273,8 @@ def phrases():
         phrase, error = clean_phrase(form.phrase.data)
         if error is None:
             user = auth.current_user()
-            writes.add_concern_phrase(get_db(), phrase, user["id"])
-            writes.audit(get_db(), user["id"], "concern_phrase_added", "", phrase)
+            store.safeguarding.add_concern_phrase(get_db(), phrase, user["id"])
+            store.staff.audit(get_db(), user["id"], "concern_phrase_added", "", phrase)
             return redirect(url_for(".phrases"))
         form.phrase.data = phrase[:200]
         form.phrase.errors = [error]
@@ -274,7 +282,7 @@ def phrases():
     return (
         render_template(
             "safeguarding/phrases.html",
-            phrases=reads.concern_phrases(get_db()),
+            phrases=store.safeguarding.concern_phrases(get_db()),
             form=form,
             page_errors=form.errors,
         ),
@@ -287,12 +295,12 @@ def phrases():
 def remove_phrase(phrase_id: int):
     """Stop a word or phrase flagging free text."""
     db = get_db()
-    known = {row["id"]: row["phrase"] for row in reads.concern_phrases(db)}
+    known = {row["id"]: row["phrase"] for row in store.safeguarding.concern_phrases(db)}
     if phrase_id not in known:
         refuse(404)
-    writes.remove_concern_phrase(db, phrase_id)
+    store.safeguarding.remove_concern_phrase(db, phrase_id)
     user = auth.current_user()
-    writes.audit(db, user["id"], "concern_phrase_removed", "", known[phrase_id])
+    store.staff.audit(db, user["id"], "concern_phrase_removed", "", known[phrase_id])
     return redirect(url_for(".phrases"))
 
 
@@ -301,8 +309,8 @@ def remove_phrase(phrase_id: int):
 def leads():
     """Choose, per campaign, the named lead who receives its flags."""
     db = get_db()
-    people = reads.active_users(db, "lead")
-    campaigns = reads.all_campaigns(db)
+    people = store.staff.active_users(db, "lead")
+    campaigns = store.campaigns.all_campaigns(db)
     if request.method == "POST":
         campaign_id = request.form.get("campaign_id", type=int)
         lead_id = request.form.get("lead_id", "")
@@ -314,9 +322,9 @@ def leads():
             chosen = int(lead_id)
         else:
             refuse(400)
-        writes.set_safeguarding_lead(db, campaign_id, chosen)
+        store.safeguarding.set_safeguarding_lead(db, campaign_id, chosen)
         user = auth.current_user()
-        writes.audit(
+        store.staff.audit(
             db, user["id"], "safeguarding_lead_set", f"campaign:{campaign_id}", str(chosen or "")
         )
         return redirect(url_for(".leads"))

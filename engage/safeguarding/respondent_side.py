@@ -9,13 +9,13 @@ from __future__ import annotations
 from flask import g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from engage import attempts, typed
+from engage import attempts, store, typed
 from engage.assist import check_pin, supporter_pin_limits
 from engage.errors import refuse
 from engage.respondent import _bound_session, bp
 from engage.respondent.forms import free_text
 from engage.safeguarding import clear_exit_hold, exit_hold_active, exit_url
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from engage.vocab import Choice
 
 
@@ -40,7 +40,7 @@ def reopen():
     email = ""
     if request.method == "POST":
         email = typed.clean(request.form.get("email"), one_line=True)[:254]
-        supporter = reads.user_by_email(get_db(), email) if email else None
+        supporter = store.staff.user_by_email(get_db(), email) if email else None
         # An unknown address still counts against the limits, as a guess at someone's PIN.
         attempt = attempts.begin(
             "pin", supporter_pin_limits(supporter["id"] if supporter else f"unknown:{email}")
@@ -51,7 +51,7 @@ def reopen():
         elif supporter is not None and check_pin(supporter, request.form.get("pin", "")):
             attempt.succeeded()
             clear_exit_hold()
-            writes.audit(get_db(), supporter["id"], "exit_hold_reopened", g.campaign["code"])
+            store.staff.audit(get_db(), supporter["id"], "exit_hold_reopened", g.campaign["code"])
             return redirect(url_for(".welcome"))
         else:
             error = _("That e-mail address or PIN is wrong.")
@@ -79,7 +79,7 @@ def worried():
         if error is None:
             if respondent is None:
                 _limit_worries_from_nobody()
-            flag_id = writes.raise_flag(
+            flag_id = store.safeguarding.raise_flag(
                 get_db(),
                 campaign_id=g.campaign["id"],
                 reason="worried",
@@ -175,7 +175,7 @@ def talk():
                 errors[key] = _("Use %(n)s letters or fewer.", n=CONTACT_LIMIT)
         if not errors:
             if values["way"]:
-                writes.add_worry_contact(
+                store.safeguarding.add_worry_contact(
                     get_db(), flag_id, values["name"], values["way"], values["details"]
                 )
             session.pop("worry_flag", None)

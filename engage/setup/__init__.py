@@ -23,14 +23,15 @@ from flask import (
 from flask_babel import gettext as _
 
 from easyread import checks as easyread_checks
-from engage import auth, campaigns, content, links
+from engage import auth, campaigns, content, store
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
 from engage.errors import error_page, refuse
 from engage.respondent.forms import Checked
 from engage.review import lead_media
+from engage.services import links
 from engage.setup import forms, printable
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from engage.vocab import RESPONDENT_GROUPS, SCALE_CHOICES, Choice, answer_choices
 from media import pictures
 
@@ -70,8 +71,8 @@ def _users_page(invite: forms.InvitationForm, status: int = 200, made_link: str 
     return (
         render_template(
             "setup/users.html",
-            users=reads.users_all(db),
-            pending=reads.pending_invitations(db, _stamp(datetime.now(UTC))),
+            users=store.staff.users_all(db),
+            pending=store.staff.pending_invitations(db, _stamp(datetime.now(UTC))),
             invite=invite,
             page_errors=invite.errors,
             made_link=made_link,
@@ -96,13 +97,13 @@ def invite():
     db = get_db()
     if not form.validate():
         return _users_page(form, 400)
-    if reads.user_by_email(db, form.email.data):
+    if store.staff.user_by_email(db, form.email.data):
         form.email.errors = [_("There is already an account with this email address.")]
         return _users_page(form, 400)
     token = secrets.token_urlsafe(32)
     expires = _stamp(datetime.now(UTC) + timedelta(days=INVITATION_DAYS))
     with db.atomic():
-        writes.create_invitation(
+        store.staff.create_invitation(
             db,
             token_hash=_token_hash(token),
             email=form.email.data,
@@ -110,7 +111,7 @@ def invite():
             invited_by=_me()["id"],
             expires_at=expires,
         )
-        writes.audit(
+        store.staff.audit(
             db,
             _me()["id"],
             "invite_user",
@@ -122,7 +123,7 @@ def invite():
 
 
 def _target_user(user_id: int) -> dict:
-    user = reads.user_by_id(get_db(), user_id)
+    user = store.staff.user_by_id(get_db(), user_id)
     if user is None:
         refuse(404)
     return user
@@ -150,9 +151,11 @@ def change_role(user_id: int):
         refuse(400)
     db = get_db()
     if role != user["role"]:
-        if not writes.set_user_role(db, user_id, role):
+        if not store.staff.set_user_role(db, user_id, role):
             return _last_lead_refusal()
-        writes.audit(db, _me()["id"], "change_role", user["email"], f"{user['role']} to {role}")
+        store.staff.audit(
+            db, _me()["id"], "change_role", user["email"], f"{user['role']} to {role}"
+        )
     return redirect(url_for(".users"))
 
 
@@ -167,10 +170,10 @@ def change_active(user_id: int):
     db = get_db()
     active = wanted == "1"
     if active != bool(user["active"]):
-        if not writes.set_user_active(db, user_id, active):
+        if not store.staff.set_user_active(db, user_id, active):
             return _last_lead_refusal()
         action = "reactivate_user" if active else "deactivate_user"
-        writes.audit(db, _me()["id"], action, user["email"])
+        store.staff.audit(db, _me()["id"], action, user["email"])
     return redirect(url_for(".users"))
 
 
@@ -179,21 +182,21 @@ def change_active(user_id: int):
 def revoke_invitation(invitation_id: int):
     """Cancel an invitation that has not been used, so its link stops working."""
     db = get_db()
-    invitation = reads.invitation_by_id(db, invitation_id)
+    invitation = store.staff.invitation_by_id(db, invitation_id)
     if invitation is None:
         refuse(404)
-    if writes.revoke_invitation(db, invitation_id):
-        writes.audit(db, _me()["id"], "revoke_invitation", invitation["email"])
+    if store.staff.revoke_invitation(db, invitation_id):
+        store.staff.audit(db, _me()["id"], "revoke_invitation", invitation["email"])
     return redirect(url_for(".users"))
 
 
 def _inviter_can_invite(invitation: dict) -> bool:
-    inviter = reads.user_by_id(get_db(), invitation["invited_by"])
+    inviter = store.staff.user_by_id(get_db(), invitation["invited_by"])
     return bool(inviter and inviter["active"] and inviter["role"] == "lead")
 
 
 def _usable_invitation(token: str) -> dict:
-    invitation = reads.invitation_by_token_hash(get_db(), _token_hash(token[:200]))
+    invitation = store.staff.invitation_by_token_hash(get_db(), _token_hash(token[:200]))
     if invitation is None or invitation["revoked_at"] or not _inviter_can_invite(invitation):
         refuse(
             404,
@@ -222,10 +225,10 @@ def accept_invitation(token: str):
     if request.method == "POST":
         checked = forms.new_account(request.form, invitation["email"])
         db = get_db()
-        if not checked.errors and reads.user_by_email(db, invitation["email"]):
+        if not checked.errors and store.staff.user_by_email(db, invitation["email"]):
             refuse(410, _("This invitation has already been used or is too old"))
         if not checked.errors:
-            user_id = writes.accept_invitation(
+            user_id = store.staff.accept_invitation(
                 db,
                 invitation,
                 name=checked.values["name"],
@@ -233,9 +236,9 @@ def accept_invitation(token: str):
             )
             if user_id is None:
                 refuse(410, _("This invitation has already been used or is too old"))
-            writes.audit(db, user_id, "accept_invitation", invitation["email"])
+            store.staff.audit(db, user_id, "accept_invitation", invitation["email"])
             auth.sign_out()
-            auth.sign_in(reads.user_by_id(db, user_id))
+            auth.sign_in(store.staff.user_by_id(db, user_id))
             return redirect(url_for("staff.dashboard"))
         status = 400
     checked.values.pop("password", None)
@@ -319,8 +322,8 @@ def new_campaign():
             scale_points=checked.values["scale"],
             respondent_groups=checked.values["groups"],
         )
-        writes.update_campaign_settings(db, campaign["id"], forms.settings_from(checked))
-        writes.audit(
+        store.campaigns.update_campaign_settings(db, campaign["id"], forms.settings_from(checked))
+        store.staff.audit(
             db,
             _me()["id"],
             "create_campaign",
@@ -349,7 +352,7 @@ def campaign(code: str):
         campaign=found,
         framework=framework,
         statements=[framework.statement(s) for s in found["statement_ids"]],
-        questions=reads.campaign_questions(get_db(), found["id"]),
+        questions=store.campaigns.campaign_questions(get_db(), found["id"]),
         link=links.campaign_link(found),
     )
 
@@ -384,7 +387,7 @@ def campaign_settings(code: str):
     db = get_db()
     if "statements" not in checked.errors:
         removed = set(found["statement_ids"]) - set(checked.values["statements"])
-        answered = sorted(removed & reads.answered_statements(db, found["id"]))
+        answered = sorted(removed & store.campaigns.answered_statements(db, found["id"]))
         if answered:
             checked.errors["statements"] = _(
                 "People have already answered about %(statements)s. Keep it in.",
@@ -398,16 +401,16 @@ def campaign_settings(code: str):
         if checked.values["statements"] != found["statement_ids"]:
             added = [s for s in checked.values["statements"] if s not in found["statement_ids"]]
             framework = library.frameworks[found["framework_id"]]
-            writes.set_campaign_statements(
+            store.campaigns.set_campaign_statements(
                 db,
                 found["id"],
                 checked.values["statements"],
                 [content.question_copy(q) for q in framework.questions_for(added)],
             )
             changes["statement_ids"] = checked.values["statements"]
-        writes.update_campaign_settings(db, found["id"], settings)
+        store.campaigns.update_campaign_settings(db, found["id"], settings)
         if changes:
-            writes.audit(
+            store.staff.audit(
                 db, _me()["id"], "edit_campaign", code, json.dumps(changes, ensure_ascii=False)
             )
     return redirect(url_for(".campaign", code=code))
@@ -424,9 +427,9 @@ def campaign_status(code: str):
     if status != found["status"]:
         db = get_db()
         with db.atomic():
-            writes.set_campaign_status(db, found["id"], status)
+            store.campaigns.set_campaign_status(db, found["id"], status)
             action = "open_campaign" if status == "open" else "close_campaign"
-            writes.audit(db, _me()["id"], action, code)
+            store.staff.audit(db, _me()["id"], action, code)
     return redirect(url_for(".campaign", code=code))
 
 
@@ -434,7 +437,7 @@ def campaign_status(code: str):
 
 
 def _extra_terms(campaign_id: int | None) -> list[str]:
-    return [row["term"] for row in reads.extra_terms(get_db(), campaign_id)]
+    return [row["term"] for row in store.campaigns.extra_terms(get_db(), campaign_id)]
 
 
 def wording_checks(values: dict[str, str], terms: list[str]) -> dict[str, list[str]]:
@@ -499,7 +502,7 @@ def questions(code: str):
     found = campaign_or_404(code)
     framework = content.library().frameworks[found["framework_id"]]
     by_statement = {s: [] for s in found["statement_ids"]}
-    for question in reads.campaign_questions(get_db(), found["id"]):
+    for question in store.campaigns.campaign_questions(get_db(), found["id"]):
         by_statement.setdefault(question["statement_id"], []).append(question)
     return render_template(
         "setup/questions.html",
@@ -534,7 +537,7 @@ def _with_english(question_content: dict, values: dict) -> dict:
 def edit_question(code: str, question_id: str):
     """Change the wording and picture of the campaign's copy of a question."""
     found = campaign_or_404(code)
-    question = reads.campaign_question(get_db(), found["id"], question_id)
+    question = store.campaigns.campaign_question(get_db(), found["id"], question_id)
     if question is None:
         refuse(404)
     statement = (
@@ -566,11 +569,11 @@ def edit_question(code: str, question_id: str):
     if after != before:
         db = get_db()
         with db.atomic():
-            writes.update_question_content(
+            store.campaigns.update_question_content(
                 db, found["id"], question_id, _with_english(question["content"], after)
             )
             changed = {k: after[k] for k in after if after[k] != before[k]}
-            writes.audit(
+            store.staff.audit(
                 db,
                 _me()["id"],
                 "edit_question",
@@ -612,7 +615,9 @@ def new_question(code: str, statement_id: str):
         )
     db = get_db()
     with db.atomic():
-        question_id = _next_question_id(reads.campaign_questions(db, found["id"]), statement_id)
+        question_id = _next_question_id(
+            store.campaigns.campaign_questions(db, found["id"]), statement_id
+        )
         new_content = {
             "id": question_id,
             "framework_id": found["framework_id"],
@@ -624,8 +629,8 @@ def new_question(code: str, statement_id: str):
             "tell_us_more": {"en": checked.values["tell_us_more"]},
             "reversed": False,
         }
-        writes.add_campaign_question(db, found["id"], found["statement_ids"], new_content)
-        writes.audit(
+        store.campaigns.add_campaign_question(db, found["id"], found["statement_ids"], new_content)
+        store.staff.audit(
             db,
             _me()["id"],
             "add_question",
@@ -641,11 +646,11 @@ def preview_question(code: str, question_id: str):
     """Show the question exactly as a respondent sees it; answering here saves nothing."""
     found = campaign_or_404(code)
     db = get_db()
-    question = reads.campaign_question(db, found["id"], question_id)
+    question = store.campaigns.campaign_question(db, found["id"], question_id)
     if question is None:
         refuse(404)
     g.campaign = found
-    g.questions = reads.campaign_questions(db, found["id"])
+    g.questions = store.campaigns.campaign_questions(db, found["id"])
     # The lead hears the question as a respondent would.
     g.narration_page = True
     number = next(
@@ -692,7 +697,7 @@ def _words_page(form: forms.WordForm, status: int = 200):
     return (
         render_template(
             "setup/words.html",
-            terms=reads.all_extra_terms(db),
+            terms=store.campaigns.all_extra_terms(db),
             built_in=easyread_checks.JARGON,
             form=form,
             page_errors=form.errors,
@@ -714,26 +719,26 @@ def _word_form(campaigns: list[dict], formdata=None) -> forms.WordForm:
 def words():
     """Keep the list of extra words and short forms the live checks flag."""
     db = get_db()
-    campaigns = reads.campaign_overview(db)
+    campaigns = store.campaigns.campaign_overview(db)
     if request.method == "GET":
         return _words_page(_word_form(campaigns))
     form = _word_form(campaigns, request.form)
     valid = form.validate()
     scope = form.scope.data or "all"
     campaign_id = {c["code"]: c["id"] for c in campaigns}.get(scope)
-    if valid and reads.extra_term_exists(db, campaign_id, form.term.data):
+    if valid and store.campaigns.extra_term_exists(db, campaign_id, form.term.data):
         form.term.errors = [_("That word is already on the list.")]
     if form.errors:
         return _words_page(form, 400)
     with db.atomic():
-        writes.add_extra_term(
+        store.campaigns.add_extra_term(
             db,
             campaign_id=campaign_id,
             term=form.term.data,
             plainer=form.plainer.data,
             added_by=_me()["id"],
         )
-        writes.audit(db, _me()["id"], "add_word", form.term.data, scope)
+        store.staff.audit(db, _me()["id"], "add_word", form.term.data, scope)
     return redirect(url_for(".words"))
 
 
@@ -742,12 +747,12 @@ def words():
 def remove_word(term_id: int):
     """Take a word off the list."""
     db = get_db()
-    term = next((t for t in reads.all_extra_terms(db) if t["id"] == term_id), None)
+    term = next((t for t in store.campaigns.all_extra_terms(db) if t["id"] == term_id), None)
     if term is None:
         refuse(404)
     with db.atomic():
-        writes.remove_extra_term(db, term_id)
-        writes.audit(db, _me()["id"], "remove_word", term["term"])
+        store.campaigns.remove_extra_term(db, term_id)
+        store.staff.audit(db, _me()["id"], "remove_word", term["term"])
     return redirect(url_for(".words"))
 
 

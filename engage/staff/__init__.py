@@ -7,10 +7,10 @@ import time
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engage import attempts, auth
+from engage import attempts, auth, store
 from engage.auth import require_role
 from engage.staff import audit_words, forms
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from engage.vocab import ANSWERED_HOW
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
@@ -40,11 +40,11 @@ def sign_in_page():
             form.email.errors = [_("Too many tries. Wait 15 minutes, then try again.")]
             status = 429
         else:
-            user = reads.user_by_email(get_db(), email) if email else None
+            user = store.staff.user_by_email(get_db(), email) if email else None
             if auth.check_password(user, form.password.data) and user["active"]:
                 attempt.succeeded()
                 auth.sign_in(user)
-                writes.audit(get_db(), user["id"], "sign_in")
+                store.staff.audit(get_db(), user["id"], "sign_in")
                 return redirect(auth.safe_next(request.args.get("next")))
             form.email.errors = [_("The email address or password is wrong.")]
             status = 400
@@ -56,7 +56,7 @@ def sign_out():
     """Sign out of this browser, ending the session on the server too."""
     user = auth.current_user()
     if user:
-        writes.audit(get_db(), user["id"], "sign_out")
+        store.staff.audit(get_db(), user["id"], "sign_out")
     auth.sign_out()
     return redirect(url_for("staff.sign_in_page"))
 
@@ -67,9 +67,9 @@ def sign_out_everywhere():
     """End every session of this account, on every device."""
     user = auth.current_user()
     db = get_db()
-    writes.bump_session_generation(db, user["id"])
-    writes.end_staff_sessions_of(db, user["id"], time.time())
-    writes.audit(db, user["id"], "sign_out_everywhere")
+    store.staff.bump_session_generation(db, user["id"])
+    store.staff.end_staff_sessions_of(db, user["id"], time.time())
+    store.staff.audit(db, user["id"], "sign_out_everywhere")
     auth.sign_out()
     return redirect(url_for("staff.sign_in_page"))
 
@@ -121,11 +121,11 @@ def change_password():
                 errors["new_password_again"] = _("The two new passwords are not the same.")
         if not errors:
             db = get_db()
-            writes.set_password_hash(db, user["id"], auth.hash_password(new))
-            writes.bump_session_generation(db, user["id"])
-            writes.end_staff_sessions_of(db, user["id"], time.time())
-            writes.audit(db, user["id"], "change_password")
-            auth.sign_in(reads.user_by_id(db, user["id"]))
+            store.staff.set_password_hash(db, user["id"], auth.hash_password(new))
+            store.staff.bump_session_generation(db, user["id"])
+            store.staff.end_staff_sessions_of(db, user["id"], time.time())
+            store.staff.audit(db, user["id"], "change_password")
+            auth.sign_in(store.staff.user_by_id(db, user["id"]))
             return redirect(url_for(".change_password", saved=1))
     for name, message in errors.items():
         form[name].errors = [message]
@@ -136,7 +136,9 @@ def change_password():
 @require_role(*auth.ROLES)
 def dashboard():
     """List the campaigns with their links and how many people have answered."""
-    return render_template("staff/dashboard.html", campaigns=reads.campaign_overview(get_db()))
+    return render_template(
+        "staff/dashboard.html", campaigns=store.campaigns.campaign_overview(get_db())
+    )
 
 
 @bp.get("/patterns")
@@ -158,7 +160,7 @@ def patterns():
 def audit_log():
     """Show the audit log, newest first."""
     page = max(1, request.args.get("page", 1, type=int))
-    entries = reads.audit_entries(get_db(), limit=100, offset=(page - 1) * 100)
+    entries = store.staff.audit_entries(get_db(), limit=100, offset=(page - 1) * 100)
     return render_template(
         "staff/audit.html",
         entries=entries,
@@ -187,7 +189,7 @@ def erase_find():
     if request.method == "POST" and request.form.get("find") == "described":
         described.process(request.form)
         if described.validate():
-            ids = reads.sessions_matching(
+            ids = store.respondents.sessions_matching(
                 get_db(),
                 described.phrase.data,
                 described.day.data.isoformat(),
@@ -196,10 +198,10 @@ def erase_find():
             matches = len(ids)
             if matches == 1:
                 # Only this one session's own words are shown, and the view is on the record.
-                found = [reads.session_for_erasure(get_db(), ids[0])]
-                answers = reads.answers_for_session(get_db(), ids[0])
+                found = [store.respondents.session_for_erasure(get_db(), ids[0])]
+                answers = store.respondents.answers_for_session(get_db(), ids[0])
                 words = [a["free_text"] for a in answers.values() if a["free_text"]]
-                writes.audit(
+                store.staff.audit(
                     get_db(), auth.current_user()["id"], "erase_lookup", f"session:{ids[0]}"
                 )
         else:
@@ -207,7 +209,7 @@ def erase_find():
     elif request.method == "POST":
         by_code.process(request.form)
         code = normalise_resume_code(by_code.resume_code.data)
-        found = reads.sessions_by_resume_code(get_db(), code) if code else []
+        found = store.respondents.sessions_by_resume_code(get_db(), code) if code else []
         if not found:
             by_code.resume_code.errors = [_("No one has that code. Check it and try again.")]
             status = 404
@@ -227,7 +229,7 @@ def erase_session(session_id: int):
     """Erase everything one person told us, at their request."""
     from engage.erasure import erase_respondent
 
-    if reads.respondent_session(get_db(), session_id) is None:
+    if store.respondents.respondent_session(get_db(), session_id) is None:
         abort(404)
     erased = erase_respondent(
         get_db(), session_id, auth.current_user()["id"], "erased at the person's request"

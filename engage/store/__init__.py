@@ -1,19 +1,27 @@
-"""The store: one SQLite file in the instance folder, read here and written in `writes`."""
+"""The store: one SQLite file in the instance folder, and the only code that holds SQL.
+
+Each subject has one module with its reads, writes and migrations together: `campaigns`,
+`respondents`, `staff`, `review`, `evidence`, `groups`, `safeguarding`, `media` and `narration`.
+This package holds what they share: the connection, `transaction()` and the row helpers.
+"""
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from flask import Flask, current_app, g
 from sqlite_utils import Database
 
-from engage.store.schema_review import WORD_OFFSETS, word_offsets
-from engage.store.sets import MIGRATION_SETS
-
 
 def connect(path: str) -> Database:
     """Open the database with the settings every connection needs."""
+    from engage.store.review import WORD_OFFSETS, word_offsets
+
     conn = sqlite3.connect(path, timeout=15, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     # The review triggers find where redacted and quoted words are now with it.
@@ -30,6 +38,8 @@ def connect(path: str) -> Database:
 
 def migrate(path: str) -> None:
     """Create the database if needed, switch it to WAL and apply pending migrations."""
+    from engage.store.sets import MIGRATION_SETS
+
     db = connect(path)
     try:
         db.enable_wal()
@@ -37,6 +47,71 @@ def migrate(path: str) -> None:
             migrations.apply(db)
     finally:
         db.close()
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """Group writes, taking the write lock at the start.
+
+    A deferred transaction that reads before it writes fails at once with "database is locked"
+    when another connection wrote in between; BEGIN IMMEDIATE waits its turn instead.
+    Nested use becomes a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def now() -> str:
+    """Return the current UTC time as ISO 8601 with seconds."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def random_code(alphabet: str, length: int) -> str:
+    """Return a random code of `length` characters drawn from `alphabet`."""
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def fetch_one(db: Database, sql: str, params: list | dict = ()) -> dict | None:
+    """Return the first row of a query as a dict, or None."""
+    row = db.execute(sql, params).fetchone()
+    return dict(row) if row else None
+
+
+def fetch_all(db: Database, sql: str, params: list | dict = ()) -> list[dict]:
+    """Return every row of a query as a dict."""
+    return [dict(row) for row in db.execute(sql, params).fetchall()]
+
+
+def changes_made(db: Database) -> int:
+    """Return how many rows this connection has changed since it opened."""
+    return db.conn.total_changes
+
+
+def run_script(db: Database, script: str) -> None:
+    """Run each statement of a script inside the migration's transaction.
+
+    sqlite3's executescript() would commit first and so escape the transaction. Pieces are
+    joined until SQLite calls them complete, so triggers with inner semicolons stay whole.
+    """
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                db.execute(pending)
+            pending = ""
+    if pending.strip(" \n;"):
+        db.execute(pending)
 
 
 _per_thread = threading.local()
@@ -80,3 +155,29 @@ def init_app(app: Flask) -> None:
     """Migrate the app's database at start-up and close connections after each request."""
     migrate(app.config["DATABASE"])
     app.teardown_appcontext(close_db)
+
+
+# The subject modules use the helpers above, so they are loaded after them.
+from engage.store import (  # noqa: E402
+    campaigns,
+    evidence,
+    groups,
+    media,
+    narration,
+    respondents,
+    review,
+    safeguarding,
+    staff,
+)
+
+__all__ = [
+    "campaigns",
+    "evidence",
+    "groups",
+    "media",
+    "narration",
+    "respondents",
+    "review",
+    "safeguarding",
+    "staff",
+]

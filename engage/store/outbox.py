@@ -13,8 +13,7 @@ import json
 
 from sqlite_utils import Database, Migrations
 
-from engage.store import writes
-from engage.store.schema import run_script
+from engage.store import now, respondents, run_script, transaction
 
 outbox = Migrations("engage.outbox")
 
@@ -56,15 +55,17 @@ def take_bundle(db: Database, item_id: str, campaign_id: int, bundle: dict) -> d
     none, so a retry after a failure starts again cleanly and a retry after success does nothing.
     Each answer keeps the time it was given on the device.
     """
-    with writes.transaction(db):
+    with transaction(db):
         seen = intake_row(db, item_id)
         if seen is not None:
             return seen
-        respondent = writes.start_session(db, campaign_id, bundle["consent"], bundle["language"])
+        respondent = respondents.start_session(
+            db, campaign_id, bundle["consent"], bundle["language"]
+        )
         session_id = respondent["id"]
-        writes.set_who(db, session_id, bundle["respondent_group"], bundle["answered_how"])
+        respondents.set_who(db, session_id, bundle["respondent_group"], bundle["answered_how"])
         for answer in bundle["answers"]:
-            writes.save_answer(
+            respondents.save_answer(
                 db, session_id, answer["question_id"], answer["value"], answer["free_text"]
             )
             db.execute(
@@ -72,7 +73,7 @@ def take_bundle(db: Database, item_id: str, campaign_id: int, bundle: dict) -> d
                 "WHERE session_id = ? AND question_id = ?",
                 [answer["given_at"], answer["given_at"], session_id, answer["question_id"]],
             )
-        writes.finish_session(db, session_id)
+        respondents.finish_session(db, session_id)
         db.execute(
             "UPDATE respondent_sessions SET answered_offline = 1, started_at = ?, "
             "finished_at = ? WHERE id = ?",
@@ -81,21 +82,21 @@ def take_bundle(db: Database, item_id: str, campaign_id: int, bundle: dict) -> d
         db.execute(
             "INSERT INTO offline_intake (id, campaign_id, received_at, status, session_id) "
             "VALUES (?, ?, ?, 'taken', ?)",
-            [item_id, campaign_id, writes.now(), session_id],
+            [item_id, campaign_id, now(), session_id],
         )
         return intake_row(db, item_id)
 
 
 def hold_bundle(db: Database, item_id: str, campaign_id: int, bundle: dict, reason: str) -> dict:
     """Keep a bundle the campaign cannot take now, whole, for the lead; return the intake row."""
-    with writes.transaction(db):
+    with transaction(db):
         seen = intake_row(db, item_id)
         if seen is not None:
             return seen
         db.execute(
             "INSERT INTO offline_intake (id, campaign_id, received_at, status, reason, bundle) "
             "VALUES (?, ?, ?, 'held', ?, ?)",
-            [item_id, campaign_id, writes.now(), reason, json.dumps(bundle, ensure_ascii=False)],
+            [item_id, campaign_id, now(), reason, json.dumps(bundle, ensure_ascii=False)],
         )
         return intake_row(db, item_id)
 

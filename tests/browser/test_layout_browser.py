@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from engage import store
 from engage.auth import hash_password
 from engage.i18n import LANGUAGES
-from engage.store import get_db, writes
+from engage.store import get_db
 from tests.browser.conftest import PHONE, TABLET, sideways_overflow, start_journey
 
 pytestmark = pytest.mark.browser
@@ -24,7 +25,7 @@ VISIBLE_PLAYERS_JS = """
 
 def _signed_in_lead(server, page, email: str) -> None:
     with server.app.app_context():
-        writes.create_user(
+        store.staff.create_user(
             get_db(),
             email=email,
             name="Lena Lead",

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from engage import evidence
-from engage.store import get_db, reads, writes
+from engage import evidence, store
+from engage.store import get_db
 from tests.browser.conftest import PHONE, TABLET, check_page
 from tests.browser.test_review_browser import _signed_in_lead
 
@@ -28,17 +28,17 @@ def _seed(server, code: str) -> int:
     campaign = server.campaign(title=f"Review-{code}-{'Pembrokeshire' * 4}", code=code)
     with server.app.app_context():
         db = get_db()
-        question = reads.campaign_questions(db, campaign["id"])[0]["question_id"]
+        question = store.campaigns.campaign_questions(db, campaign["id"])[0]["question_id"]
         for n in range(12):
-            session = writes.start_session(
+            session = store.respondents.start_session(
                 db, campaign["id"], {"take_part": True, "quote": True, "media": False}, "en"
             )
-            writes.set_who(db, session["id"], "person", "own")
+            store.respondents.set_who(db, session["id"], "person", "own")
             text = f"Look at {LONG_WORD} or write to {LONG_EMAIL}" if n == 0 else ""
-            writes.save_answer(db, session["id"], question, "good", text)
+            store.respondents.save_answer(db, session["id"], question, "good", text)
         evidence.suggest_redactions(db, campaign["id"])
-        item = reads.search_items(db, campaign["id"], "example")[0]["id"]
-        writes.audit(
+        item = store.review.search_items(db, campaign["id"], "example")[0]["id"]
+        store.staff.audit(
             db,
             None,
             "backup",

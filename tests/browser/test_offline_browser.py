@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from engage.auth import hash_password
-from engage.store import get_db, writes
+from engage.store import get_db, staff
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET, check_page
 from tests.media import samples
 
@@ -36,7 +36,7 @@ def supporter(live_server):
     email = "offline-supporter@example.org"
     with live_server.app.app_context():
         if not get_db().execute("SELECT 1 FROM users WHERE email = ?", [email]).fetchone():
-            writes.create_user(
+            staff.create_user(
                 get_db(),
                 email=email,
                 name="Sam Supporter",

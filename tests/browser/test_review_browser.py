@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from engage import evidence
+from engage import evidence, store
 from engage.auth import hash_password
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from tests.browser.conftest import PHONE, TABLET, check_page
 
 pytestmark = pytest.mark.browser
@@ -20,25 +20,29 @@ def _seed(server, code: str) -> dict:
     campaign = server.campaign(title=f"Evidence {code}", code=code)
     with server.app.app_context():
         db = get_db()
-        question = reads.campaign_questions(db, campaign["id"])[0]["question_id"]
+        question = store.campaigns.campaign_questions(db, campaign["id"])[0]["question_id"]
         for n in range(14):
-            session = writes.start_session(
+            session = store.respondents.start_session(
                 db, campaign["id"], {"take_part": True, "quote": True, "media": False}, "en"
             )
-            writes.set_who(db, session["id"], "person" if n < 11 else "staff", "own")
+            store.respondents.set_who(db, session["id"], "person" if n < 11 else "staff", "own")
             text = WORDS if n == 0 else ("Mae fy ngofalwr yn garedig." if n == 1 else "")
-            writes.save_answer(db, session["id"], question, "good" if n % 3 else "ok", text)
-        writes.add_redaction_name(db, campaign["id"], "Dafydd")
+            store.respondents.save_answer(
+                db, session["id"], question, "good" if n % 3 else "ok", text
+            )
+        store.review.add_redaction_name(db, campaign["id"], "Dafydd")
         evidence.suggest_redactions(db, campaign["id"])
-        item = reads.search_items(db, campaign["id"], "Dafydd")[0]["id"]
-        writes.set_we_will(db, campaign["id"], "QS1", "We will ring you back the same day.", "lead")
-        writes.set_you_said_published(db, campaign["id"], True)
+        item = store.review.search_items(db, campaign["id"], "Dafydd")[0]["id"]
+        store.evidence.set_we_will(
+            db, campaign["id"], "QS1", "We will ring you back the same day.", "lead"
+        )
+        store.campaigns.set_you_said_published(db, campaign["id"], True)
     return {"code": code, "item": item}
 
 
 def _signed_in_lead(server, new_page, email: str, **context):
     with server.app.app_context():
-        writes.create_user(
+        store.staff.create_user(
             get_db(),
             email=email,
             name="Rhian Lead",
@@ -112,9 +116,9 @@ def test_photos_and_pictures_upload_and_pass_the_checks(live_server, new_page, t
     page = _signed_in_lead(live_server, new_page, "review-photos@example.org", **PHONE)
     with live_server.app.app_context():
         db = get_db()
-        lead = reads.user_by_email(db, "review-photos@example.org")
-        campaign = reads.campaign_by_code(db, "evphotos")
-        group = writes.create_group_session(
+        lead = store.staff.user_by_email(db, "review-photos@example.org")
+        campaign = store.campaigns.campaign_by_code(db, "evphotos")
+        group = store.groups.create_group_session(
             db,
             campaign_id=campaign["id"],
             advocate_id=lead["id"],
@@ -156,25 +160,27 @@ def test_words_changed_pages_pass_the_checks_and_decide_again_by_keyboard(
     said = "Sharon on nights is always late with my tablets."
     with live_server.app.app_context():
         db = get_db()
-        session = writes.start_session(
+        session = store.respondents.start_session(
             db, campaign["id"], {"take_part": True, "quote": True, "media": False}, "en"
         )
-        writes.set_who(db, session["id"], "person", "own")
-        question = reads.campaign_questions(db, campaign["id"])[0]["question_id"]
-        writes.save_answer(db, session["id"], question, "not_good", said)
-        item = reads.review_queue(db, campaign["id"])[0]["id"]
-        writes.record_redaction_suggestions(db, item, [])
-        writes.add_redaction(db, item, 0, 6, "name", "lead")
-        writes.mark_quote(db, item, 0, len(said))
-        writes.save_answer(db, session["id"], question, "not_good", said + " Ask Sharon why.")
-        advocate = writes.create_user(
+        store.respondents.set_who(db, session["id"], "person", "own")
+        question = store.campaigns.campaign_questions(db, campaign["id"])[0]["question_id"]
+        store.respondents.save_answer(db, session["id"], question, "not_good", said)
+        item = store.review.review_queue(db, campaign["id"])[0]["id"]
+        store.review.record_redaction_suggestions(db, item, [])
+        store.review.add_redaction(db, item, 0, 6, "name", "lead")
+        store.review.mark_quote(db, item, 0, len(said))
+        store.respondents.save_answer(
+            db, session["id"], question, "not_good", said + " Ask Sharon why."
+        )
+        advocate = store.staff.create_user(
             db,
             email=f"changed-advocate-{suffix}@example.org",
             name="Ade Advocate",
             role="advocate",
             password_hash=hash_password(PASSWORD),
         )
-        group = writes.create_group_session(
+        group = store.groups.create_group_session(
             db,
             campaign_id=campaign["id"],
             advocate_id=advocate,
@@ -183,7 +189,7 @@ def test_words_changed_pages_pass_the_checks_and_decide_again_by_keyboard(
             respondent_group="person",
             question_ids=[question],
         )
-        note = writes.add_group_note(db, group, question, "person", said, "en")
+        note = store.groups.add_group_note(db, group, question, "person", said, "en")
     # The advocate's tally page lists the note with a link to change it.
     page = new_page(**context)
     page.goto(f"{live_server.url}/staff/sign-in")

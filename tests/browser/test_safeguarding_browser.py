@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from engage import store
 from engage.auth import hash_password
-from engage.store import get_db, writes
+from engage.store import get_db
 from tests.browser.conftest import TABLET, check_page
 
 pytestmark = pytest.mark.browser
@@ -15,7 +16,7 @@ PASSWORD = "a long enough password"
 
 def _user(server, role: str, email: str) -> dict:
     with server.app.app_context():
-        user_id = writes.create_user(
+        user_id = store.staff.create_user(
             get_db(),
             email=email,
             name=f"Sam {role}",
@@ -247,7 +248,7 @@ def test_safeguarding_pages_pass_axe(live_server, new_page):
     campaign = live_server.campaign(title="Flags in the browser")
     lead = _user(live_server, "lead", "browser-lead@example.org")
     with live_server.app.app_context():
-        flag_id = writes.raise_flag(
+        flag_id = store.safeguarding.raise_flag(
             get_db(),
             campaign_id=campaign["id"],
             reason="concern_words",
@@ -306,7 +307,7 @@ def test_new_pages_pass_the_nu_html_checker(app, staff_client, make_campaign, tm
     pages["next"] = person_client.get(f"/s/{code}/what-happens-next").get_data(as_text=True)
     pages["search"] = person_client.get("/search?q=rain").get_data(as_text=True)
     with app.app_context():
-        flag_id = writes.raise_flag(
+        flag_id = store.safeguarding.raise_flag(
             get_db(), campaign_id=campaign["id"], reason="worried", excerpt="help"
         )
     lead = staff_client("lead")

@@ -8,8 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from engage import store
 from engage.auth import hash_password
-from engage.store import get_db, writes
+from engage.store import get_db
 from tests.browser.conftest import PHONE, TABLET, check_page
 
 pytestmark = pytest.mark.browser
@@ -18,7 +19,7 @@ PASSWORD = "a long enough password"
 
 def _signed_in_lead(server, new_page, email: str, **context):
     with server.app.app_context():
-        writes.create_user(
+        store.staff.create_user(
             get_db(),
             email=email,
             name="Lena Lead",

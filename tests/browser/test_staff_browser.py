@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from engage import store
 from engage.auth import hash_password
-from engage.store import get_db, writes
+from engage.store import get_db
 from tests.browser.conftest import TABLET, check_page
 
 pytestmark = pytest.mark.browser
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 def _lead(server, email: str) -> dict:
     with server.app.app_context():
-        writes.create_user(
+        store.staff.create_user(
             get_db(),
             email=email,
             name="Lena Lead",

@@ -1,4 +1,4 @@
-"""Back up and restore a small instance with engage/backup.py alone, under any Python.
+"""Back up and restore a small instance with engage/store/backup.py alone, under any Python.
 
 Run by tests/engage/test_backup.py with an older interpreter than the test's own (Debian 12's
 3.11.2, whose tarfile has no `filter`), which has none of engage's packages: the module is

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from engage.store import get_db, reads
+from engage import store
+from engage.store import get_db
 from tests.engage.journey import Respondent
 
 # The capture pages and what each may ask the browser for.
@@ -20,7 +21,7 @@ def walk_every_route(app, client, make_campaign, staff_client) -> list[tuple]:
     """Return (rule, kind, path, response) for every GET route, as a respondent or a lead."""
     campaign = make_campaign(statement_ids=["QS1"])
     with app.app_context():
-        question_id = reads.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
+        question_id = store.campaigns.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
     Respondent(client, campaign["code"]).start()
     lead = staff_client("lead")
     values = {

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engage.store import get_db, reads, writes
+from engage import store
+from engage.store import get_db
 from tests.conftest import STAFF_PASSWORD, csrf_token, sign_in
 from tests.engage.journey import Respondent
 
@@ -53,7 +54,9 @@ def _answers(app) -> list[dict]:
 
 def _question_ids(app, campaign) -> list[str]:
     with app.app_context():
-        return [q["question_id"] for q in reads.campaign_questions(get_db(), campaign["id"])]
+        return [
+            q["question_id"] for q in store.campaigns.campaign_questions(get_db(), campaign["id"])
+        ]
 
 
 @pytest.mark.parametrize(
@@ -77,7 +80,7 @@ def test_a_bad_pin_is_refused(staff_client, app, pin, again, message):
 
 def reads_pin(app, user_id):
     with app.app_context():
-        return reads.user_by_id(get_db(), user_id)["pin_hash"]
+        return store.staff.user_by_id(get_db(), user_id)["pin_hash"]
 
 
 def test_a_pin_is_stored_as_argon2id(staff_client, app):
@@ -162,8 +165,8 @@ def test_save_answer_keeps_its_old_signature(app, campaign):
     with app.app_context():
         db = get_db()
         consent = {"take_part": True, "quote": False, "media": False}
-        session = writes.start_session(db, campaign["id"], consent, "en")
-        writes.save_answer(db, session["id"], "q1", "good", "")
+        session = store.respondents.start_session(db, campaign["id"], consent, "en")
+        store.respondents.save_answer(db, session["id"], "q1", "good", "")
         row = db.execute("SELECT answered_how, supporter_id FROM answers").fetchone()
     assert tuple(row) == (None, None)
 

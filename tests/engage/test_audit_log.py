@@ -7,8 +7,9 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from engage import store
 from engage.staff.audit_words import ACTIONS, detail_words, uk_time
-from engage.store import get_db, writes
+from engage.store import get_db
 
 ENGAGE = Path(__file__).resolve().parents[2] / "engage"
 
@@ -48,7 +49,7 @@ def test_times_are_uk_time_and_details_are_not_raw_json():
 def test_the_page_shows_words_not_codes(app, staff_client):
     lead = staff_client("lead")
     with app.app_context():
-        writes.audit(get_db(), lead.user["id"], "view_flagged", "flag:3")
+        store.staff.audit(get_db(), lead.user["id"], "view_flagged", "flag:3")
     html = lead.get("/staff/audit").get_data(as_text=True)
     soup = BeautifulSoup(html, "html.parser")
     cells = [row.find_all("td") for row in soup.select("tbody tr")]

@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from engage import create_app
-from engage.store import get_db, reads
+from engage import create_app, store
+from engage.store import get_db
 from tests.conftest import STAFF_PASSWORD, csrf_token, sign_in
 from tests.engage.journey import Respondent, follow_resume_link
 
@@ -62,7 +62,7 @@ def _copy(app, client):
 
 def _audit(app, action: str) -> list[dict]:
     with app.app_context():
-        return [e for e in reads.audit_entries(get_db(), limit=1000) if e["action"] == action]
+        return [e for e in store.staff.audit_entries(get_db(), limit=1000) if e["action"] == action]
 
 
 @pytest.fixture
@@ -75,11 +75,11 @@ def slow_app(tmp_path):
 
 
 def test_a_burst_of_sign_ins_verifies_no_more_than_the_limit(slow_app):
+    from engage import store
     from engage.auth import hash_password
-    from engage.store import writes
 
     with slow_app.app_context():
-        writes.create_user(
+        store.staff.create_user(
             get_db(),
             email="lead@example.org",
             name="Lead",
@@ -294,7 +294,7 @@ def _accept(client, path: str, password: str = GOOD_PASSWORD):
 
 def _accounts(app) -> int:
     with app.app_context():
-        return reads.count_users(get_db())
+        return store.staff.count_users(get_db())
 
 
 def test_a_lead_cancels_an_invitation_from_the_users_page(app, staff_client):
@@ -424,7 +424,7 @@ def test_a_refused_password_change_keeps_nothing_secret(
 ):
     client = staff_client("supporter")
     with app.app_context():
-        before = reads.user_by_id(get_db(), client.user["id"])["password_hash"]
+        before = store.staff.user_by_id(get_db(), client.user["id"])["password_hash"]
     response = _change(client, current, new, again)
     assert response.status_code == 400
     text = response.get_data(as_text=True)
@@ -433,7 +433,7 @@ def test_a_refused_password_change_keeps_nothing_secret(
     for secret in {current, new, again or new}:
         assert f'value="{secret}"' not in text
     with app.app_context():
-        assert reads.user_by_id(get_db(), client.user["id"])["password_hash"] == before
+        assert store.staff.user_by_id(get_db(), client.user["id"])["password_hash"] == before
 
 
 # --- files readable by the owner only ---
@@ -503,7 +503,7 @@ def test_the_cli_writes_backups_and_exports_for_the_owner_only(tmp_path):
 
 
 def test_a_restore_keeps_the_instances_own_signing_key(tmp_path):
-    from engage.backup import create_backup, restore_backup
+    from engage.store.backup import create_backup, restore_backup
 
     instance = tmp_path / "keyed"
     app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance)})

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from engage import backup
-from engage.store import get_db, writes
+from engage import store
+from engage.store import backup, get_db
 from tests.engage.journey import Respondent
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,10 +90,10 @@ def test_backup_while_writes_continue_is_consistent(app, make_campaign, runner, 
 
         db = connect(app.config["DATABASE"])
         while not stop.is_set():
-            session = writes.start_session(
+            session = store.respondents.start_session(
                 db, campaign["id"], {"take_part": True, "quote": True, "media": False}, "en"
             )
-            writes.save_answer(db, session["id"], "QS1-01", "good", "")
+            store.respondents.save_answer(db, session["id"], "QS1-01", "good", "")
         db.close()
 
     writer = threading.Thread(target=keep_writing)
@@ -218,7 +218,7 @@ def test_backup_and_restore_under_a_python_without_tarfile_filter(tmp_path):
         [
             python,
             str(ROOT / "tests" / "engage" / "restore_child.py"),
-            str(ROOT / "engage" / "backup.py"),
+            str(ROOT / "engage" / "store" / "backup.py"),
             str(tmp_path),
         ],
         capture_output=True,

@@ -14,7 +14,8 @@ import re
 
 import pytest
 
-from engage.store import get_db, reads
+from engage import store
+from engage.store import get_db
 from tests.conftest import CheckedClient, sign_in
 from tests.engage.journey import Respondent
 
@@ -69,7 +70,7 @@ def world(app, client, make_campaign, make_user):
     """A campaign with a person part-way through it, and one signed-in browser per role."""
     campaign = make_campaign(statement_ids=["QS1"])
     with app.app_context():
-        question_id = reads.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
+        question_id = store.campaigns.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
     person = Respondent(client, campaign["code"])
     person.consent(media="yes")
     person.who()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
+from engage import store
 from engage.narration import runtime as narration_runtime
-from engage.store import get_db, reads
+from engage.store import get_db
 from media.narration import duration
 from tests.conftest import csrf_token
 from tests.engage.journey import Respondent
@@ -21,7 +22,7 @@ def campaign(make_campaign):
 
 def _first_question(app, campaign) -> str:
     with app.app_context():
-        return reads.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
+        return store.campaigns.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
 
 
 def _started(app, campaign) -> str:
@@ -75,7 +76,7 @@ def test_opening_a_resume_link_binds_nothing(client, app, campaign):
     carried_on = client.post(link, data={"csrf_token": csrf_token(text)})
     assert carried_on.status_code == 302
     with app.app_context():
-        second = reads.campaign_questions(get_db(), campaign["id"])[1]["question_id"]
+        second = store.campaigns.campaign_questions(get_db(), campaign["id"])[1]["question_id"]
     assert carried_on.headers["Location"].endswith(f"/q/{second}")
     assert _sees_the_answers(client, app, campaign)
 
@@ -192,8 +193,8 @@ def test_clips_differ_by_speed_and_by_language(client, app, make_campaign):
     clips = [_fetched(client, url) for url in urls]
     assert all(clip.startswith(b"OggS") for clip in clips)
     assert len(set(clips)) == 4
-    store = app.extensions["narration"].store
-    assert duration(store.path(keys[0], "ogg")) > duration(store.path(keys[1], "ogg"))
+    clips = app.extensions["narration"].store
+    assert duration(clips.path(keys[0], "ogg")) > duration(clips.path(keys[1], "ogg"))
 
 
 # --- found by fuzzing every route ---

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from engage.store import get_db, reads, writes
+from engage import store
+from engage.store import get_db
 from media import narration as media_narration
 from tests.conftest import csrf_token
 from tests.engage.test_media_answers import MediaRespondent
@@ -20,7 +21,7 @@ def person_with_everything(app, client, make_campaign, tmp_path):
     """A person with written words, a quote, a photo, an unfinished upload and a spoken clip."""
     campaign = make_campaign(statement_ids=["QS1"])
     with app.app_context():
-        question_id = reads.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
+        question_id = store.campaigns.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
     person = MediaRespondent(client, campaign["code"], question_id)
     person.start()
     person.answer(question_id, "good", free_text=f"My helper {UNIQUE} is kind")
@@ -34,15 +35,15 @@ def person_with_everything(app, client, make_campaign, tmp_path):
         db = get_db()
         session_id = db.execute("SELECT id FROM respondent_sessions").fetchone()[0]
         item = db.execute("SELECT id, text FROM review_items WHERE item_kind = 'answer'").fetchone()
-        writes.record_redaction_suggestions(db, item["id"], [])
+        store.review.record_redaction_suggestions(db, item["id"], [])
         start = item["text"].index(UNIQUE)
-        writes.mark_quote(db, item["id"], start, start + len(UNIQUE), statement_id="QS1")
+        store.review.mark_quote(db, item["id"], start, start + len(UNIQUE), statement_id="QS1")
         # A clip made from the person's own words, as a recorded narration might be.
         runtime = app.extensions["narration"]
         runtime.register(db, [(item["text"], "en")])
         row = runtime.clips(item["text"], "en")[0]
         runtime.render(row)
-        resume_code = reads.respondent_session(db, session_id)["resume_code"]
+        resume_code = store.respondents.respondent_session(db, session_id)["resume_code"]
     clip = runtime.store.path(row["clip_key"], "ogg")
     assert clip.exists()
     return {"session_id": session_id, "clip": clip, "resume_code": resume_code}
@@ -140,12 +141,12 @@ def test_withdrawing_consent_also_removes_files(app, person_with_everything, cli
 
 
 def test_clip_store_forget_removes_both_formats(tmp_path):
-    store = media_narration.ClipStore(tmp_path)
+    clips = media_narration.ClipStore(tmp_path)
     key = media_narration.clip_key("A clip to forget.", media_narration.voice_for("en"))
     for fmt in ("ogg", "mp3"):
-        path = store.path(key, fmt)
+        path = clips.path(key, fmt)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"x")
-    store.forget(key)
-    assert not store.has(key)
+    clips.forget(key)
+    assert not clips.has(key)
     assert list(tmp_path.rglob("*.ogg")) == []

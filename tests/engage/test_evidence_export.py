@@ -9,20 +9,22 @@ import jsonschema
 import openpyxl
 import pytest
 
-from engage import evidence
-from engage.store import get_db, reads, writes
+from engage import evidence, store
+from engage.store import get_db
 from exports.writers import SCHEMA_PATH
 
 
 def _respond(db, campaign_id, group, how, value, text="", quote=True, held=False) -> int:
-    session = writes.start_session(
+    session = store.respondents.start_session(
         db, campaign_id, {"take_part": True, "quote": quote, "media": False}, "en"
     )
-    writes.set_who(db, session["id"], group, how)
-    question = reads.campaign_questions(db, campaign_id)[0]["question_id"]
-    writes.save_answer(db, session["id"], question, value, text)
+    store.respondents.set_who(db, session["id"], group, how)
+    question = store.campaigns.campaign_questions(db, campaign_id)[0]["question_id"]
+    store.respondents.save_answer(db, session["id"], question, value, text)
     if held:
-        writes.raise_flag(db, campaign_id=campaign_id, reason="worried", session_id=session["id"])
+        store.safeguarding.raise_flag(
+            db, campaign_id=campaign_id, reason="worried", session_id=session["id"]
+        )
     return session["id"]
 
 
@@ -43,12 +45,12 @@ def seeded(app, make_campaign):
             _respond(db, campaign["id"], "family", "own", value)
         for _ in range(10):
             _respond(db, campaign["id"], "staff", "own", "good")
-        writes.add_redaction_name(db, campaign["id"], "Dafydd")
+        store.review.add_redaction_name(db, campaign["id"], "Dafydd")
         assert evidence.suggest_redactions(db, campaign["id"]) == 3
-        for item in reads.review_queue(db, campaign["id"]):
-            writes.mark_quote(db, item["id"], 0, len(item["text"]), strength="strength")
-            for redaction in reads.item_redactions(db, item["id"]):
-                writes.decide_redaction(db, redaction["id"], True, "lead")
+        for item in store.review.review_queue(db, campaign["id"]):
+            store.review.mark_quote(db, item["id"], 0, len(item["text"]), strength="strength")
+            for redaction in store.review.item_redactions(db, item["id"]):
+                store.review.decide_redaction(db, redaction["id"], True, "lead")
     return campaign
 
 
@@ -94,7 +96,7 @@ def test_every_format_from_the_command(runner, app, seeded, tmp_path):
     with zipfile.ZipFile(tmp_path / "out.zip") as archive:
         assert "known-evidence.xlsx" in archive.namelist()
     with app.app_context():
-        log = reads.export_log(get_db(), seeded["id"])
+        log = store.evidence.export_log(get_db(), seeded["id"])
     assert [entry["format"] for entry in log] == ["zip", "json", "csv", "xlsx"]
     assert all(entry["quotes"] == 1 for entry in log)
 
@@ -102,9 +104,9 @@ def test_every_format_from_the_command(runner, app, seeded, tmp_path):
 def test_a_pending_redaction_keeps_a_quote_out(app, seeded, tmp_path):
     with app.app_context():
         db = get_db()
-        item = reads.review_queue(db, seeded["id"])[0]
-        writes.record_redaction_suggestions(db, item["id"], [(0, 2, "other")])
-        campaign = reads.campaign_by_code(db, "known")
+        item = store.review.review_queue(db, seeded["id"])[0]
+        store.review.record_redaction_suggestions(db, item["id"], [(0, 2, "other")])
+        campaign = store.campaigns.campaign_by_code(db, "known")
         tally = evidence.export_campaign(db, campaign, "json", tmp_path / "e.json")
     assert tally.quotes == 0
     assert json.loads((tmp_path / "e.json").read_text())["quotes"] == []
@@ -124,7 +126,7 @@ def test_demo_responses_are_synthetic_idempotent_and_end_with_the_link(runner, a
     assert first.output.strip().splitlines()[-1] == "http://127.0.0.1:5000/s/demo/"
     with app.app_context():
         db = get_db()
-        campaign = reads.campaign_by_code(db, "demo")
+        campaign = store.campaigns.campaign_by_code(db, "demo")
         assert campaign["is_demo"] == 1
         sessions = db.execute(
             "SELECT respondent_group, is_synthetic FROM respondent_sessions"
@@ -137,9 +139,9 @@ def test_demo_responses_are_synthetic_idempotent_and_end_with_the_link(runner, a
             "staff",
             "partner",
         }
-        items = reads.review_queue(db, campaign["id"], limit=1000)
+        items = store.review.review_queue(db, campaign["id"], limit=1000)
         assert items and all(item["suggested_at"] for item in items)
-        kinds = {r["kind"] for item in items for r in reads.item_redactions(db, item["id"])}
+        kinds = {r["kind"] for item in items for r in store.review.item_redactions(db, item["id"])}
         assert {"name", "phone"} <= kinds
     more = runner.invoke(args=["demo", "--responses", "80"])
     assert "Synthetic demo respondents: 80" in more.output

@@ -7,7 +7,8 @@ import zipfile
 
 import openpyxl
 
-from engage.store import get_db, writes
+from engage import store
+from engage.store import get_db
 from tests.conftest import csrf_token
 from tests.engage.test_media_answers import MediaRespondent
 from tests.media import samples
@@ -41,7 +42,7 @@ def test_zip_holds_consented_media_files_only(app, client, make_campaign, runner
             "SELECT id FROM review_items WHERE item_kind = 'media'"
         ).fetchall():
             # The sheet carries the lead's description, never the person's unreviewed words.
-            writes.describe_media(db, review_item_id, "A garden with flowers", "lead")
+            store.review.describe_media(db, review_item_id, "A garden with flowers", "lead")
     target = tmp_path / "evidence.zip"
     result = runner.invoke(args=["export", campaign["code"], "--format", "zip", "-o", str(target)])
     assert result.exit_code == 0, result.output
@@ -76,8 +77,8 @@ def test_a_name_the_lead_redacted_leaves_their_description_too(
         db = get_db()
         item = db.execute("SELECT id, text FROM review_items WHERE item_kind = 'media'").fetchone()
         assert item["text"].startswith("Sharon")
-        writes.add_redaction(db, item["id"], 0, 6, "name", "lead")
-        writes.describe_media(db, item["id"], "Sharon and the person in a garden", "lead")
+        store.review.add_redaction(db, item["id"], 0, 6, "name", "lead")
+        store.review.describe_media(db, item["id"], "Sharon and the person in a garden", "lead")
     target = tmp_path / "evidence.json"
     result = runner.invoke(args=["export", campaign["code"], "--format", "json", "-o", str(target)])
     assert result.exit_code == 0, result.output

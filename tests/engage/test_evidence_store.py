@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engage.store import connect, migrate, reads, writes
-from engage.store.writes import EvidenceError
+from engage import store
+from engage.store import connect, migrate
+from engage.store.review import EvidenceError
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def db(tmp_path):
 
 
 def campaign(db, code=None) -> dict:
-    return writes.create_campaign(
+    return store.campaigns.create_campaign(
         db,
         title="T",
         framework_id="cqc-la",
@@ -33,24 +34,24 @@ def campaign(db, code=None) -> dict:
 
 
 def session(db, campaign_id, quote=True) -> int:
-    row = writes.start_session(
+    row = store.respondents.start_session(
         db, campaign_id, {"take_part": True, "quote": quote, "media": False}, "cy"
     )
-    writes.set_who(db, row["id"], "person", "helped")
+    store.respondents.set_who(db, row["id"], "person", "helped")
     return row["id"]
 
 
 def item_for(db, campaign_id) -> dict:
-    (item,) = reads.review_queue(db, campaign_id)
+    (item,) = store.review.review_queue(db, campaign_id)
     return item
 
 
 def test_a_free_text_answer_joins_the_queue_with_its_context(db):
     c = campaign(db)
     s = session(db, c["id"])
-    writes.save_answer(db, s, "QS1-01", "good", "")
-    assert reads.review_queue(db, c["id"]) == []
-    writes.save_answer(db, s, "QS1-01", "good", "Mae fy ngofalwr yn dda.")
+    store.respondents.save_answer(db, s, "QS1-01", "good", "")
+    assert store.review.review_queue(db, c["id"]) == []
+    store.respondents.save_answer(db, s, "QS1-01", "good", "Mae fy ngofalwr yn dda.")
     item = item_for(db, c["id"])
     assert item["item_kind"] == "answer"
     assert item["statement_id"] == "QS1"
@@ -67,21 +68,21 @@ def test_a_free_text_answer_joins_the_queue_with_its_context(db):
 def test_blanking_an_answer_removes_its_item_and_search_entry(db):
     c = campaign(db)
     s = session(db, c["id"])
-    writes.save_answer(db, s, "QS1-01", "good", "Words about Dafydd")
-    writes.save_answer(db, s, "QS1-01", "good", "")
-    assert reads.review_queue(db, c["id"]) == []
-    assert reads.search_items(db, c["id"], "Dafydd") == []
+    store.respondents.save_answer(db, s, "QS1-01", "good", "Words about Dafydd")
+    store.respondents.save_answer(db, s, "QS1-01", "good", "")
+    assert store.review.review_queue(db, c["id"]) == []
+    assert store.review.search_items(db, c["id"], "Dafydd") == []
 
 
 def test_erasing_a_session_removes_items_quotes_and_the_search_index(db):
     c = campaign(db)
     s = session(db, c["id"])
-    writes.save_answer(db, s, "QS1-01", "good", "Bethan helps me every day.")
+    store.respondents.save_answer(db, s, "QS1-01", "good", "Bethan helps me every day.")
     item = item_for(db, c["id"])
-    quote = writes.mark_quote(db, item["id"], 0, 6)
-    assert reads.search_items(db, c["id"], "Bethan")
-    writes.erase_session(db, s)
-    assert reads.search_items(db, c["id"], "Bethan") == []
+    quote = store.review.mark_quote(db, item["id"], 0, 6)
+    assert store.review.search_items(db, c["id"], "Bethan")
+    store.respondents.erase_session(db, s)
+    assert store.review.search_items(db, c["id"], "Bethan") == []
     assert db.execute("SELECT COUNT(*) FROM review_items").fetchone()[0] == 0
     assert db.execute("SELECT COUNT(*) FROM quotes").fetchone()[0] == 0
     fts_rows = db.execute(
@@ -90,8 +91,8 @@ def test_erasing_a_session_removes_items_quotes_and_the_search_index(db):
     assert fts_rows == 0
     # The reference is never given out again.
     s2 = session(db, c["id"])
-    writes.save_answer(db, s2, "QS1-01", "good", "Other words here.")
-    again = writes.mark_quote(db, item_for(db, c["id"])["id"], 0, 5)
+    store.respondents.save_answer(db, s2, "QS1-01", "good", "Other words here.")
+    again = store.review.mark_quote(db, item_for(db, c["id"])["id"], 0, 5)
     assert quote["evidence_ref"] == "EV-QS1-0001"
     assert again["evidence_ref"] == "EV-QS1-0002"
 
@@ -101,51 +102,53 @@ def test_evidence_refs_count_per_campaign_and_statement(db):
     refs = []
     for c in (first, second):
         s = session(db, c["id"])
-        writes.save_answer(db, s, "QS1-01", "good", "One two three four.")
+        store.respondents.save_answer(db, s, "QS1-01", "good", "One two three four.")
         item = item_for(db, c["id"])
-        refs.append(writes.mark_quote(db, item["id"], 0, 3)["evidence_ref"])
-        refs.append(writes.mark_quote(db, item["id"], 4, 7)["evidence_ref"])
-        refs.append(writes.mark_quote(db, item["id"], 8, 13, statement_id="QS7")["evidence_ref"])
+        refs.append(store.review.mark_quote(db, item["id"], 0, 3)["evidence_ref"])
+        refs.append(store.review.mark_quote(db, item["id"], 4, 7)["evidence_ref"])
+        refs.append(
+            store.review.mark_quote(db, item["id"], 8, 13, statement_id="QS7")["evidence_ref"]
+        )
     assert refs == ["EV-QS1-0001", "EV-QS1-0002", "EV-QS7-0001"] * 2
 
 
 def test_quotes_are_tagged_and_marked(db):
     c = campaign(db)
     s = session(db, c["id"])
-    writes.save_answer(db, s, "QS1-01", "good", "I feel safe at home.")
+    store.respondents.save_answer(db, s, "QS1-01", "good", "I feel safe at home.")
     item = item_for(db, c["id"])
-    quote = writes.mark_quote(
+    quote = store.review.mark_quote(
         db, item["id"], 0, 11, also_statements=("QS7",), strength="strength", by="lead"
     )
     assert quote["original_text"] == "I feel safe"
-    writes.set_quote_translation(db, quote["id"], " I feel safe ")
-    writes.set_quote_strength(db, quote["id"], "improve")
-    writes.tag_quote(db, quote["id"], ["QS7"])
-    (stored,) = reads.item_quotes(db, item["id"])
+    store.review.set_quote_translation(db, quote["id"], " I feel safe ")
+    store.review.set_quote_strength(db, quote["id"], "improve")
+    store.review.tag_quote(db, quote["id"], ["QS7"])
+    (stored,) = store.review.item_quotes(db, item["id"])
     assert stored["statement_ids"] == ["QS1", "QS7"]
     assert (stored["strength"], stored["english_translation"]) == ("improve", "I feel safe")
-    assert reads.quote_by_ref(db, c["id"], "EV-QS1-0001")["id"] == quote["id"]
+    assert store.review.quote_by_ref(db, c["id"], "EV-QS1-0001")["id"] == quote["id"]
     with pytest.raises(EvidenceError):
-        writes.mark_quote(db, item["id"], 5, 99)
+        store.review.mark_quote(db, item["id"], 5, 99)
     with pytest.raises(EvidenceError):
-        writes.mark_quote(db, item["id"], 0, 3, statement_id="QS9")
+        store.review.mark_quote(db, item["id"], 0, 3, statement_id="QS9")
     with pytest.raises(EvidenceError):
-        writes.set_quote_strength(db, quote["id"], "great")
+        store.review.set_quote_strength(db, quote["id"], "great")
 
 
 def test_changing_the_words_withdraws_quotes_that_no_longer_match(db):
     c = campaign(db)
     s = session(db, c["id"])
-    writes.save_answer(db, s, "QS1-01", "good", "Staff are kind. Food is bad.")
+    store.respondents.save_answer(db, s, "QS1-01", "good", "Staff are kind. Food is bad.")
     item = item_for(db, c["id"])
-    kept = writes.mark_quote(db, item["id"], 0, 15)
-    lost = writes.mark_quote(db, item["id"], 16, 28)
-    writes.record_redaction_suggestions(db, item["id"], [(0, 5, "name")])
-    writes.save_answer(db, s, "QS1-01", "good", "Staff are kind. Food is fine now.")
-    quotes = {q["id"]: q for q in reads.item_quotes(db, item["id"])}
+    kept = store.review.mark_quote(db, item["id"], 0, 15)
+    lost = store.review.mark_quote(db, item["id"], 16, 28)
+    store.review.record_redaction_suggestions(db, item["id"], [(0, 5, "name")])
+    store.respondents.save_answer(db, s, "QS1-01", "good", "Staff are kind. Food is fine now.")
+    quotes = {q["id"]: q for q in store.review.item_quotes(db, item["id"])}
     assert quotes[kept["id"]]["withdrawn_at"] is None
     assert quotes[lost["id"]]["withdrawn_reason"] == "words changed"
-    changed = reads.review_item(db, item["id"])
+    changed = store.review.review_item(db, item["id"])
     assert changed["text"].endswith("fine now.")
     assert changed["suggested_at"] is None and changed["redactions"] == []
 
@@ -153,65 +156,73 @@ def test_changing_the_words_withdraws_quotes_that_no_longer_match(db):
 def test_redactions_are_suggested_then_decided(db):
     c = campaign(db)
     s = session(db, c["id"])
-    writes.save_answer(db, s, "QS1-01", "good", "Ring Sian on 07700 900123.")
+    store.respondents.save_answer(db, s, "QS1-01", "good", "Ring Sian on 07700 900123.")
     item = item_for(db, c["id"])
-    writes.record_redaction_suggestions(db, item["id"], [(5, 9, "name"), (13, 25, "phone")])
-    item = reads.review_item(db, item["id"])
+    store.review.record_redaction_suggestions(db, item["id"], [(5, 9, "name"), (13, 25, "phone")])
+    item = store.review.review_item(db, item["id"])
     assert [r["words"] for r in item["redactions"]] == ["Sian", "07700 900123"]
     assert item["pending_redactions"] == 2 and not item["quotable"]
-    assert [i["id"] for i in reads.review_queue(db, c["id"], state="to_redact")] == [item["id"]]
+    assert [i["id"] for i in store.review.review_queue(db, c["id"], state="to_redact")] == [
+        item["id"]
+    ]
     name, phone = item["redactions"]
-    writes.decide_redaction(db, name["id"], True, "lead@council")
-    writes.decide_redaction(db, phone["id"], False, "lead@council")
-    item = reads.review_item(db, item["id"])
+    store.review.decide_redaction(db, name["id"], True, "lead@council")
+    store.review.decide_redaction(db, phone["id"], False, "lead@council")
+    item = store.review.review_item(db, item["id"])
     assert item["quotable"]
-    assert reads.review_queue(db, c["id"], state="to_redact") == []
+    assert store.review.review_queue(db, c["id"], state="to_redact") == []
     decided = {r["kind"]: r for r in item["redactions"]}
     assert decided["name"]["status"] == "confirmed"
     assert decided["phone"]["status"] == "rejected"
     assert decided["name"]["decided_by"] == "lead@council" and decided["name"]["decided_at"]
     # Suggesting again keeps decisions and does not duplicate them.
-    writes.record_redaction_suggestions(db, item["id"], [(5, 9, "name")])
-    assert len(reads.item_redactions(db, item["id"])) == 2
-    own = writes.add_redaction(db, item["id"], 0, 4, "other", "lead")
-    assert {r["id"]: r["status"] for r in reads.item_redactions(db, item["id"])}[own] == (
+    store.review.record_redaction_suggestions(db, item["id"], [(5, 9, "name")])
+    assert len(store.review.item_redactions(db, item["id"])) == 2
+    own = store.review.add_redaction(db, item["id"], 0, 4, "other", "lead")
+    assert {r["id"]: r["status"] for r in store.review.item_redactions(db, item["id"])}[own] == (
         "confirmed"
     )
     with pytest.raises(EvidenceError):
-        writes.decide_redaction(db, 999, True, "lead")
+        store.review.decide_redaction(db, 999, True, "lead")
 
 
 def test_include_describe_hold_names_we_will_and_log(db):
     c = campaign(db)
     s = session(db, c["id"])
-    writes.save_answer(db, s, "QS1-01", "good", "Some words.")
+    store.respondents.save_answer(db, s, "QS1-01", "good", "Some words.")
     item = item_for(db, c["id"])
-    writes.set_item_included(db, item["id"], False, "lead")
-    assert [i["id"] for i in reads.review_queue(db, c["id"], state="excluded")] == [item["id"]]
-    media = writes.add_review_item(db, c["id"], "media", 7, consent_media=True)
-    writes.describe_media(db, media, "A drawing of a bus", "lead")
-    assert reads.evidence_media(db, c["id"])[0]["media_description"] == "A drawing of a bus"
-    assert reads.search_items(db, c["id"], "drawing")[0]["id"] == media
-    writes.raise_flag(db, campaign_id=c["id"], reason="worried", session_id=s)
-    assert reads.review_item(db, item["id"])["held"] == 1
-    writes.add_redaction_name(db, c["id"], " Dafydd ")
-    writes.add_redaction_name(db, c["id"], "Dafydd")
-    assert reads.redaction_names(db, c["id"]) == ["Dafydd"]
-    writes.set_we_will(db, c["id"], "QS1", "We will call you back.", "lead")
-    writes.set_we_will(db, c["id"], "QS1", "We will call within a week.", "lead")
-    assert reads.we_will(db, c["id"]) == {"QS1": "We will call within a week."}
-    writes.log_export(db, c["id"], "xlsx", "e.xlsx", quotes=3, media=1, by="lead")
-    (logged,) = reads.export_log(db, c["id"])
+    store.review.set_item_included(db, item["id"], False, "lead")
+    assert [i["id"] for i in store.review.review_queue(db, c["id"], state="excluded")] == [
+        item["id"]
+    ]
+    media = store.review.add_review_item(db, c["id"], "media", 7, consent_media=True)
+    store.review.describe_media(db, media, "A drawing of a bus", "lead")
+    assert (
+        store.evidence.evidence_media(db, c["id"])[0]["media_description"] == "A drawing of a bus"
+    )
+    assert store.review.search_items(db, c["id"], "drawing")[0]["id"] == media
+    store.safeguarding.raise_flag(db, campaign_id=c["id"], reason="worried", session_id=s)
+    assert store.review.review_item(db, item["id"])["held"] == 1
+    store.review.add_redaction_name(db, c["id"], " Dafydd ")
+    store.review.add_redaction_name(db, c["id"], "Dafydd")
+    assert store.review.redaction_names(db, c["id"]) == ["Dafydd"]
+    store.evidence.set_we_will(db, c["id"], "QS1", "We will call you back.", "lead")
+    store.evidence.set_we_will(db, c["id"], "QS1", "We will call within a week.", "lead")
+    assert store.evidence.we_will(db, c["id"]) == {"QS1": "We will call within a week."}
+    store.evidence.log_export(db, c["id"], "xlsx", "e.xlsx", quotes=3, media=1, by="lead")
+    (logged,) = store.evidence.export_log(db, c["id"])
     assert (logged["format"], logged["quotes"], logged["requested_by"]) == ("xlsx", 3, "lead")
-    writes.remove_review_item(db, "media", 7)
-    assert reads.search_items(db, c["id"], "drawing") == []
+    store.review.remove_review_item(db, "media", 7)
+    assert store.review.search_items(db, c["id"], "drawing") == []
 
 
 def test_sessions_are_not_held_or_synthetic_by_default(db):
     c = campaign(db)
-    row = reads.respondent_session(db, session(db, c["id"]))
+    row = store.respondents.respondent_session(db, session(db, c["id"]))
     assert row["is_synthetic"] == 0
-    assert reads.held_for_safeguarding(db, c["id"]) == reads.Held(frozenset(), frozenset())
+    assert store.safeguarding.held_for_safeguarding(db, c["id"]) == store.safeguarding.Held(
+        frozenset(), frozenset()
+    )
 
 
 # --- search ---
@@ -229,14 +240,14 @@ def seeded_search(db) -> dict:
     ]
     for text in texts:
         s = session(db, c["id"])
-        writes.save_answer(db, s, "QS1-01", "good", text)
+        store.respondents.save_answer(db, s, "QS1-01", "good", text)
     s = session(db, other["id"])
-    writes.save_answer(db, s, "QS1-01", "good", "gofal elsewhere")
+    store.respondents.save_answer(db, s, "QS1-01", "good", "gofal elsewhere")
     return c
 
 
 def found(db, c, query) -> list[str]:
-    return [item["text"] for item in reads.search_items(db, c["id"], query)]
+    return [item["text"] for item in store.review.search_items(db, c["id"], query)]
 
 
 def test_search_matches_inside_welsh_words(db):

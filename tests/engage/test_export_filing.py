@@ -13,7 +13,8 @@ import json
 
 import pytest
 
-from engage.store import get_db, reads
+from engage import store
+from engage.store import get_db
 from tests.conftest import CheckedClient, csrf_token
 from tests.engage.journey import Respondent
 from tests.engage.test_evidence_media_zip import _send_photo
@@ -39,7 +40,7 @@ def campaign(make_campaign):
 
 def _question(app, campaign, statement_id: str) -> str:
     with app.app_context():
-        questions = reads.campaign_questions(get_db(), campaign["id"])
+        questions = store.campaigns.campaign_questions(get_db(), campaign["id"])
     return next(q["question_id"] for q in questions if q["statement_id"] == statement_id)
 
 
@@ -200,7 +201,7 @@ def test_every_format_is_ready_to_file_and_its_references_are_stable(
 
     with app.app_context():
         db = get_db()
-        log = reads.export_log(db, campaign["id"])
+        log = store.evidence.export_log(db, campaign["id"])
         audits = db.execute(
             "SELECT subject, detail FROM audit_log WHERE action = 'export_sign_off'"
         ).fetchall()
@@ -225,7 +226,7 @@ def test_an_export_the_lead_did_not_approve_says_so_and_records_no_sign_off(
     ]
     with app.app_context():
         db = get_db()
-        [entry] = reads.export_log(db, campaign["id"])
+        [entry] = store.evidence.export_log(db, campaign["id"])
         signed = db.execute(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'export_sign_off'"
         ).fetchone()[0]
@@ -246,7 +247,7 @@ def test_the_command_records_who_signed_off(runner, app, campaign, tmp_path):
     assert {row["owner"] for row in document["scores"]} == {"Ann Lead"}
     with app.app_context():
         db = get_db()
-        [entry] = reads.export_log(db, campaign["id"])
+        [entry] = store.evidence.export_log(db, campaign["id"])
         audit = db.execute(
             "SELECT user_id, subject FROM audit_log WHERE action = 'export_sign_off'"
         ).fetchone()

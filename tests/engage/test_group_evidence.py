@@ -14,7 +14,8 @@ import zipfile
 
 import pytest
 
-from engage.store import get_db, reads, writes
+from engage import store
+from engage.store import get_db
 from tests.conftest import CheckedClient, csrf_token
 from tests.engage.journey import Respondent
 from tests.exports.test_writers import read_csv_zip, read_json, read_xlsx
@@ -32,7 +33,9 @@ def campaign(make_campaign):
 
 def _questions(app, campaign) -> list[str]:
     with app.app_context():
-        return [q["question_id"] for q in reads.campaign_questions(get_db(), campaign["id"])][:2]
+        return [
+            q["question_id"] for q in store.campaigns.campaign_questions(get_db(), campaign["id"])
+        ][:2]
 
 
 def _run_group(
@@ -88,7 +91,7 @@ def _quote(lead, app, campaign, texts: list[str]) -> None:
     base = f"/staff/campaigns/{campaign['code']}/evidence"
     lead.get(f"{base}/")  # opening the queue suggests redactions
     with app.app_context():
-        items = reads.review_queue(get_db(), campaign["id"], limit=100)
+        items = store.review.review_queue(get_db(), campaign["id"], limit=100)
     chosen = [item for item in items if item["text"] in texts]
     assert len(chosen) == len(texts)
     for item in chosen:
@@ -332,7 +335,7 @@ def test_what_safeguarding_holds_stays_out_of_everything(
         for flag_id in flags:
             _decide(lead, flag_id, decision)
     with app.app_context():
-        held = reads.held_for_safeguarding(get_db(), campaign["id"])
+        held = store.safeguarding.held_for_safeguarding(get_db(), campaign["id"])
     shown = decision == "no_concern"
     assert (group_id in held.group_sessions, len(held.sessions)) == (
         (False, 0) if shown else (True, 2)
@@ -403,7 +406,7 @@ def test_a_snapshot_holds_group_sessions_and_a_hold_on_one_applies_at_once(
     with app.app_context():
         (frozen,) = get_db().execute("SELECT people FROM published_snapshots").fetchall()
         assert frozen[0] == 13  # twelve people and one group session
-        writes.raise_flag(
+        store.safeguarding.raise_flag(
             get_db(), campaign_id=campaign["id"], reason="worried", group_session_id=first
         )
     # A hold on the frozen session leaves its tally and its lines out at once.

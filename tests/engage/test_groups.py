@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from engage.store import get_db, reads
+from engage import store
+from engage.store import get_db
 from tests.conftest import csrf_token
 
 
@@ -17,7 +18,9 @@ def campaign(make_campaign):
 
 def _question_ids(app, campaign) -> list[str]:
     with app.app_context():
-        return [q["question_id"] for q in reads.campaign_questions(get_db(), campaign["id"])]
+        return [
+            q["question_id"] for q in store.campaigns.campaign_questions(get_db(), campaign["id"])
+        ]
 
 
 def _rows(app, table: str) -> list[dict]:
@@ -251,7 +254,9 @@ def test_a_concerning_note_flags_the_group_session(staff_client, app, campaign):
     [flag] = _rows(app, "safeguarding_flags")
     assert (flag["group_session_id"], flag["matched"]) == (group_id, "shouts at me")
     with app.app_context():
-        assert reads.held_for_safeguarding(get_db(), campaign["id"]).group_sessions == {group_id}
+        assert store.safeguarding.held_for_safeguarding(
+            get_db(), campaign["id"]
+        ).group_sessions == {group_id}
         views = [
             tuple(row)
             for row in get_db().execute(

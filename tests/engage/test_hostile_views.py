@@ -1,6 +1,6 @@
 """Hostile text typed into every field stays inert in every staff page, "you said" and every export.
 
-One campaign is seeded through the real forms (and `store.writes` only where no form exists) so
+One campaign is seeded through the real forms (and the store's writes only where no form exists) so
 that everything a person, an advocate or a lead can type carries script, attribute and link
 payloads and spreadsheet formulas. Every GET route under /staff/ is then walked with real ids,
 and every export format is downloaded and taken apart.
@@ -24,7 +24,8 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from engage.store import get_db, reads, writes
+from engage import store
+from engage.store import get_db
 from exports.writers import SCHEMA_PATH
 from media import narration
 from tests.conftest import STAFF_PASSWORD, CheckedClient, csrf_token, sign_in
@@ -299,7 +300,7 @@ def _campaign(app, lead, sweep) -> tuple[str, int]:
     location = sweep.post(lead, "/staff/campaigns/new", form, 302)
     code = location.rstrip("/").split("/")[-1]
     with app.app_context():
-        return code, reads.campaign_by_code(get_db(), code)["id"]
+        return code, store.campaigns.campaign_by_code(get_db(), code)["id"]
 
 
 def _lead_setup(world: World, app, lead_user: dict) -> None:
@@ -313,7 +314,7 @@ def _lead_setup(world: World, app, lead_user: dict) -> None:
         content_type="multipart/form-data",
     )
     with app.app_context():
-        picture_id = reads.campaign_pictures(get_db(), world.campaign_id)[0]["id"]
+        picture_id = store.media.campaign_pictures(get_db(), world.campaign_id)[0]["id"]
     sweep.post(lead, "/staff/words", {"term": TERM + "x" * 60, "plainer": PLAINER}, 400)
     sweep.post(lead, "/staff/words", {"term": TERM, "plainer": PLAINER, "scope": code}, 302)
     wording = {
@@ -374,7 +375,7 @@ def _respondents(world: World, app) -> None:
     with app.app_context():
         db = get_db()
         # The campaign's always-redact list holds a hostile name; its page shows it escaped.
-        writes.add_redaction_name(db, world.campaign_id, REDACT_NAME)
+        store.review.add_redaction_name(db, world.campaign_id, REDACT_NAME)
     first = MediaRespondent(app.test_client(), code, "QS1-01")
     assert first.consent(take_part="yes", quote="yes", media="yes").status_code == 302
     assert first.who("person", "own").status_code == 302
@@ -462,14 +463,14 @@ def _review(world: World, app) -> None:
     sweep.get(lead, f"{base}/")  # suggests redactions for everything new
     with app.app_context():
         db = get_db()
-        queue = reads.review_queue(db, world.campaign_id, limit=100)
+        queue = store.review.review_queue(db, world.campaign_id, limit=100)
         world.items = {item["text"]: item["id"] for item in queue}
         world.media_items = [
             item["id"]
             for item in queue
             if item["item_kind"] == "media" or item["text"] == FLIP_CHART
         ]
-        redactions = {i: reads.item_redactions(db, i) for i in world.items.values()}
+        redactions = {i: store.review.item_redactions(db, i) for i in world.items.values()}
     for item_id, found in redactions.items():
         for redaction in found:
             # Only the listed name is redacted, so the payloads themselves reach the exports.
@@ -497,8 +498,8 @@ def _review(world: World, app) -> None:
     )
     with app.app_context():
         db = get_db()
-        one = {q["original_text"]: q["id"] for q in reads.item_quotes(db, items[ANSWER_ONE])}
-        two = reads.item_quotes(db, items[ANSWER_TWO])[0]["id"]
+        one = {q["original_text"]: q["id"] for q in store.review.item_quotes(db, items[ANSWER_ONE])}
+        two = store.review.item_quotes(db, items[ANSWER_TWO])[0]["id"]
     sweep.post(lead, f"{base}/quotes/{one['Xanswerone']}/withdraw", {}, 302)
     changed = {"statements": ["QS1"], "strength": "improve", "english_translation": TRANSLATION_TWO}
     sweep.post(lead, f"{base}/quotes/{two}", changed, 302)
@@ -542,9 +543,11 @@ def world(app, make_user, tmp_path) -> World:
 def _route_values(world: World, app) -> dict[str, list[str]]:
     with app.app_context():
         db = get_db()
-        questions = [q["question_id"] for q in reads.campaign_questions(db, world.campaign_id)]
-        flags = [str(f["id"]) for f in reads.flags(db)]
-        notes = [str(n["id"]) for n in reads.group_notes(db, world.group_id)]
+        questions = [
+            q["question_id"] for q in store.campaigns.campaign_questions(db, world.campaign_id)
+        ]
+        flags = [str(f["id"]) for f in store.safeguarding.flags(db)]
+        notes = [str(n["id"]) for n in store.groups.group_notes(db, world.group_id)]
     return {
         "code": [world.code],
         "question_id": questions,
@@ -797,4 +800,4 @@ def test_every_export_neutralises_hostile_text(app, world, tmp_path):
         assert result.exit_code == 0, result.output
         check(target.read_bytes(), f"engage export {fmt}")
     with app.app_context():
-        assert len(reads.export_log(get_db(), world.campaign_id)) == 8
+        assert len(store.evidence.export_log(get_db(), world.campaign_id)) == 8

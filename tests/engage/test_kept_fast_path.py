@@ -8,10 +8,10 @@ import time
 import pytest
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from engage import create_app
+from engage import create_app, store
 from engage.erasure import erase_respondent
 from engage.respondent.fast import KeptQuestionPages, hooks_known
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from tests.conftest import CheckedClient, csrf_token
 from tests.engage.journey import Respondent
 
@@ -24,7 +24,9 @@ def campaign(make_campaign):
 @pytest.fixture
 def questions(app, campaign) -> list[str]:
     with app.app_context():
-        return [q["question_id"] for q in reads.campaign_questions(get_db(), campaign["id"])]
+        return [
+            q["question_id"] for q in store.campaigns.campaign_questions(get_db(), campaign["id"])
+        ]
 
 
 def _person(app, campaign) -> Respondent:
@@ -133,7 +135,7 @@ def test_anything_but_a_plain_visit_in_good_order_goes_to_flask(
     with app.app_context():
         session_id = get_db().execute("SELECT MAX(id) FROM respondent_sessions").fetchone()[0]
         # A media answer to the question lists it on the page.
-        writes.add_media_item(
+        store.media.add_media_item(
             get_db(),
             {
                 "session_id": session_id,
@@ -152,15 +154,15 @@ def test_anything_but_a_plain_visit_in_good_order_goes_to_flask(
 
     # The campaign closed.
     with app.app_context():
-        writes.set_campaign_status(get_db(), campaign["id"], "closed")
+        store.campaigns.set_campaign_status(get_db(), campaign["id"], "closed")
     assert not _same_as_flask(app, first, cookie)
     with app.app_context():
-        writes.set_campaign_status(get_db(), campaign["id"], "open")
+        store.campaigns.set_campaign_status(get_db(), campaign["id"], "open")
     assert _served_once_kept(app, first, cookie)
 
     # The answers were sent.
     with app.app_context():
-        writes.finish_session(get_db(), session_id)
+        store.respondents.finish_session(get_db(), session_id)
     assert not _same_as_flask(app, first, cookie)
     with app.app_context():
         get_db().execute(
@@ -196,7 +198,7 @@ def test_a_hook_it_does_not_know_turns_the_front_path_off(tmp_path):
         campaign = create_campaign(
             get_db(), framework_id="cqc-la", statement_ids=["QS1"], title="Hooks"
         )
-        question_id = reads.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
+        question_id = store.campaigns.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
     person = _person(app, campaign)
     path = f"{person.base}/q/{question_id}"
     for _ in range(3):

@@ -7,9 +7,9 @@ import re
 import pytest
 from flask import g
 
-from engage import create_app, settings
-from engage.store import get_db, reads, writes
-from engage.store.schema_pages import SOURCES
+from engage import create_app, settings, store
+from engage.store import get_db
+from engage.store.campaigns import SOURCES
 from tests.conftest import CheckedClient, csrf_token
 from tests.engage.journey import Respondent
 
@@ -21,7 +21,7 @@ def campaign(make_campaign):
 
 def _first_question(app, campaign) -> str:
     with app.app_context():
-        return reads.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
+        return store.campaigns.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
 
 
 def _person(app, campaign) -> Respondent:
@@ -98,9 +98,9 @@ def test_an_edit_in_another_process_shows_at_once(app, campaign):
     other = create_app({"TESTING": True, "INSTANCE_PATH": app.instance_path})
     with other.app_context():
         db = get_db()
-        content = reads.campaign_questions(db, campaign["id"])[0]["content"]
+        content = store.campaigns.campaign_questions(db, campaign["id"])[0]["content"]
         content["text"] = {"en": "Is the new wording here?"}
-        writes.update_question_content(db, campaign["id"], question_id, content)
+        store.campaigns.update_question_content(db, campaign["id"], question_id, content)
     after = person.client.get(f"{person.base}/q/{question_id}").get_data(as_text=True)
     assert "Is the new wording here?" in after
 
@@ -113,29 +113,29 @@ def test_narration_erased_by_another_process_is_made_again(app, campaign):
     key = clip.rsplit("/", 1)[1].removesuffix(".ogg")
     other = create_app({"TESTING": True, "INSTANCE_PATH": app.instance_path})
     with other.app_context():
-        writes.forget_narration(get_db(), [key])
+        store.narration.forget_narration(get_db(), [key])
     page = person.client.get(f"{person.base}/q/{question_id}").get_data(as_text=True)
     assert clip in page
     # This process registers the text again rather than linking to a clip it cannot make.
     with app.app_context():
-        assert reads.narration_text(get_db(), key) is not None
+        assert store.narration.narration_text(get_db(), key) is not None
 
 
 def test_a_page_outside_the_survey_never_links_to_a_clip_erased_elsewhere(app, client, campaign):
     with app.app_context():
-        writes.set_you_said_published(get_db(), campaign["id"], True)
+        store.campaigns.set_you_said_published(get_db(), campaign["id"], True)
     address = f"/s/{campaign['code']}/you-said"
     page = client.get(address).get_data(as_text=True)
     clip = re.search(r'src="(/audio/[0-9a-f]+\.ogg)"', page).group(1)
     key = clip.rsplit("/", 1)[1].removesuffix(".ogg")
     other = create_app({"TESTING": True, "INSTANCE_PATH": app.instance_path})
     with other.app_context():
-        writes.forget_narration(get_db(), [key])
+        store.narration.forget_narration(get_db(), [key])
     # No respondent page comes in between: the "you said" page itself notices the erasure.
     page = client.get(address).get_data(as_text=True)
     assert clip in page
     with app.app_context():
-        assert reads.narration_text(get_db(), key) is not None
+        assert store.narration.narration_text(get_db(), key) is not None
 
 
 def test_a_campaign_closed_in_another_process_is_closed_at_once(app, campaign):
@@ -155,10 +155,10 @@ def test_every_source_of_a_page_changes_the_generation_and_answers_do_not(app, c
     person = _person(app, campaign)
     with app.app_context():
         db = get_db()
-        before = reads.content_generation(db)
+        before = store.campaigns.content_generation(db)
         person.answer(question_id, "good", "Some words")
-        assert reads.content_generation(db) == before
-        writes.record_narration_texts(
+        assert store.campaigns.content_generation(db) == before
+        store.narration.record_narration_texts(
             db,
             [
                 {
@@ -169,7 +169,7 @@ def test_every_source_of_a_page_changes_the_generation_and_answers_do_not(app, c
                 }
             ],
         )
-        assert reads.content_generation(db) == before
+        assert store.campaigns.content_generation(db) == before
         for table, changes in SOURCES.items():
             for change in changes:
                 trigger = f"{table}_{change.lower()}_generation"
@@ -181,7 +181,7 @@ def test_every_source_of_a_page_changes_the_generation_and_answers_do_not(app, c
             "UPDATE campaign_questions SET position = position WHERE campaign_id = ?",
             [campaign["id"]],
         )
-        assert reads.content_generation(db) != before
+        assert store.campaigns.content_generation(db) != before
 
 
 def test_a_page_with_a_media_answer_lists_it(app, campaign):
@@ -191,7 +191,7 @@ def test_a_page_with_a_media_answer_lists_it(app, campaign):
     assert "What you added" not in plain
     with app.app_context():
         respondent_id = get_db().execute("SELECT max(id) FROM respondent_sessions").fetchone()[0]
-        writes.add_media_item(
+        store.media.add_media_item(
             get_db(),
             {
                 "session_id": respondent_id,
@@ -222,7 +222,7 @@ def test_the_persons_session_is_read_once_until_the_request_writes(app, campaign
         db.conn.set_trace_callback(reads_before.append)
         assert settings.bound_respondent() is first
         assert reads_before == []
-        writes.set_session_settings(db, respondent_id, {"text_size": "largest"})
+        store.respondents.set_session_settings(db, respondent_id, {"text_size": "largest"})
         after = settings.bound_respondent()
         assert after is not first
         assert after["settings"] == {"text_size": "largest"}

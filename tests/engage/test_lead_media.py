@@ -8,7 +8,8 @@ import wave
 
 from PIL import Image
 
-from engage.store import get_db, reads, writes
+from engage import store
+from engage.store import get_db
 from media import narration
 from tests.conftest import csrf_token
 
@@ -44,7 +45,9 @@ def _jpeg_with_exif() -> bytes:
 
 def _question_text(app, campaign) -> str:
     with app.app_context():
-        return reads.campaign_questions(get_db(), campaign["id"])[0]["content"]["text"]["en"]
+        return store.campaigns.campaign_questions(get_db(), campaign["id"])[0]["content"]["text"][
+            "en"
+        ]
 
 
 def test_a_lead_uploads_and_removes_a_recorded_voice(app, staff_client, make_campaign):
@@ -66,10 +69,10 @@ def test_a_lead_uploads_and_removes_a_recorded_voice(app, staff_client, make_cam
     assert send(b"not a sound at all", key=key).status_code == 400
     assert send(_tone(), key=key, language="xx").status_code == 400
     with app.app_context():
-        assert reads.recordings_for_campaign(get_db(), campaign["id"]) == {}
+        assert store.narration.recordings_for_campaign(get_db(), campaign["id"]) == {}
     assert send(_tone(), key=key).status_code == 302
     with app.app_context():
-        assert (key, "en") in reads.recordings_for_campaign(get_db(), campaign["id"])
+        assert (key, "en") in store.narration.recordings_for_campaign(get_db(), campaign["id"])
     page = lead.get(f"/staff/campaigns/{code}/voices?done=recorded").get_data(as_text=True)
     assert "The recording is in use." in page and "Use the computer voice" in page
     removed = lead.post(
@@ -77,7 +80,13 @@ def test_a_lead_uploads_and_removes_a_recorded_voice(app, staff_client, make_cam
     )
     assert removed.status_code == 302
     with app.app_context():
-        assert reads.recordings_for_campaign(get_db(), campaign["id"]) == {}
+        assert store.narration.recordings_for_campaign(get_db(), campaign["id"]) == {}
+        entries = [
+            (entry["subject"], entry["detail"])
+            for entry in store.staff.audit_entries(get_db())
+            if entry["action"] == "record_voice" and entry["user_id"] is not None
+        ]
+    assert entries == [(code, f"{key} removed"), (code, key)]
 
 
 def test_a_lead_adds_a_picture_and_chooses_it_for_a_question(app, staff_client, make_campaign):
@@ -97,10 +106,10 @@ def test_a_lead_adds_a_picture_and_chooses_it_for_a_question(app, staff_client, 
     assert send(b"GIF89a not allowed", "A gif").status_code == 400
     assert send(b"<svg xmlns='http://www.w3.org/2000/svg'/>", "An svg").status_code == 400
     with app.app_context():
-        assert reads.campaign_pictures(get_db(), campaign["id"]) == []
+        assert store.media.campaign_pictures(get_db(), campaign["id"]) == []
     assert send(_jpeg_with_exif(), "The front door of the day centre").status_code == 302
     with app.app_context():
-        picture = reads.campaign_pictures(get_db(), campaign["id"])[0]
+        picture = store.media.campaign_pictures(get_db(), campaign["id"])[0]
     page = lead.get(path).get_data(as_text=True)
     assert 'alt="The front door of the day centre"' in page
     for size in ("large", "small"):
@@ -116,7 +125,7 @@ def test_a_lead_adds_a_picture_and_chooses_it_for_a_question(app, staff_client, 
     form = lead.get(f"/staff/campaigns/{code}/questions/QS1-01").get_data(as_text=True)
     assert f'value="{own_id}"' in form
     with app.app_context():
-        question = reads.campaign_question(get_db(), campaign["id"], "QS1-01")
+        question = store.campaigns.campaign_question(get_db(), campaign["id"], "QS1-01")
     values = {
         "text": question["content"]["text"]["en"],
         "hint": question["content"]["hint"].get("en", ""),
@@ -129,7 +138,7 @@ def test_a_lead_adds_a_picture_and_chooses_it_for_a_question(app, staff_client, 
     )
     assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
     with app.app_context():
-        question = reads.campaign_question(get_db(), campaign["id"], "QS1-01")
+        question = store.campaigns.campaign_question(get_db(), campaign["id"], "QS1-01")
     assert question["content"]["picture"] == own_id
 
 
@@ -138,7 +147,7 @@ def test_an_advocate_adds_a_flip_chart_photo_for_review(app, staff_client, make_
     advocate = staff_client("advocate")
     token = csrf_token(advocate.get("/staff/sign-in").get_data(as_text=True))
     with app.app_context():
-        group = writes.create_group_session(
+        group = store.groups.create_group_session(
             get_db(),
             campaign_id=campaign["id"],
             advocate_id=advocate.user["id"],
@@ -166,7 +175,7 @@ def test_an_advocate_adds_a_flip_chart_photo_for_review(app, staff_client, make_
     assert send(b"not a picture", "Our ideas").status_code == 400
     assert send(_jpeg_with_exif(), "Our ideas about the bus").status_code == 302
     with app.app_context():
-        items = reads.review_queue(get_db(), campaign["id"], item_kind="group_note")
+        items = store.review.review_queue(get_db(), campaign["id"], item_kind="group_note")
     assert [i["text"] for i in items] == ["Our ideas about the bus"]
     lead = _lead(staff_client)
     item_path = f"/staff/campaigns/flip/evidence/items/{items[0]['id']}"

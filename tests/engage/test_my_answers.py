@@ -6,14 +6,17 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from engage.store import get_db, reads, writes
+from engage import store
+from engage.store import get_db
 from tests.conftest import csrf_token
 from tests.engage.journey import Respondent
 
 
 def _question_ids(app, campaign) -> list[str]:
     with app.app_context():
-        return [q["question_id"] for q in reads.campaign_questions(get_db(), campaign["id"])]
+        return [
+            q["question_id"] for q in store.campaigns.campaign_questions(get_db(), campaign["id"])
+        ]
 
 
 def _finish(client, app, campaign, words: str) -> str:
@@ -174,7 +177,9 @@ def test_an_old_code_with_look_alike_letters_still_works(app, client, make_campa
 def test_a_campaign_not_open_yet_says_when_it_opens(app, client, make_campaign):
     campaign = make_campaign()
     with app.app_context():
-        writes.update_campaign_settings(get_db(), campaign["id"], {"opens_at": "2999-06-01"})
+        store.campaigns.update_campaign_settings(
+            get_db(), campaign["id"], {"opens_at": "2999-06-01"}
+        )
     response = client.get(f"/s/{campaign['code']}/")
     assert response.status_code == 403
     page = response.get_data(as_text=True)

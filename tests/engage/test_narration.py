@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from engage import store
 from engage.narration import texts as narration_texts
-from engage.store import get_db, reads
+from engage.store import get_db
 from media import narration
 from tests.engage.journey import Respondent, follow_resume_link
 from tests.narration_faults import MESSAGE, FlakyEngine
@@ -122,7 +123,7 @@ def test_every_text_on_every_respondent_page_has_a_play_control(client, app, cam
 
 
 def test_a_clip_is_rendered_on_first_request_then_served_from_the_cache(client, app, campaign):
-    store = _store(app)
+    clips = _store(app)
     html = client.get(f"/s/{campaign['code']}/").get_data(as_text=True)
     url = _clips(html)["Tell us what you think"]
     response = _fetch(client, url)
@@ -130,13 +131,13 @@ def test_a_clip_is_rendered_on_first_request_then_served_from_the_cache(client, 
     assert response.mimetype == "audio/ogg"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "immutable" in response.headers["Cache-Control"]
-    assert store.renders == 1
+    assert clips.renders == 1
     mp3 = _fetch(client, url.replace(".ogg", ".mp3"))
     assert mp3.mimetype == "audio/mpeg"
     assert _fetch(client, url).status_code == 200
-    assert store.renders == 1
+    assert clips.renders == 1
     key = url.rsplit("/", 1)[1].split(".")[0]
-    assert narration.duration(store.path(key, "ogg")) > 0.5
+    assert narration.duration(clips.path(key, "ogg")) > 0.5
 
 
 def test_clips_answer_range_requests_for_safari(client, app, campaign):
@@ -361,6 +362,14 @@ def test_a_recorded_voice_replaces_generated_narration_until_removed(
     assert generated != url
     assert generated.endswith(narration.clip_key(question, narration.voice_for("en")) + ".ogg")
     assert _fetch(client, url).status_code == 404
+    # The shell's recordings are audited as the voices page's are, by no one.
+    with app.app_context():
+        entries = [
+            (entry["user_id"], entry["subject"], entry["detail"])
+            for entry in store.staff.audit_entries(get_db())
+            if entry["action"] == "record_voice"
+        ]
+    assert entries == [(None, code, f"{key} removed"), (None, code, key)]
 
 
 def test_a_bad_recording_is_refused_and_stores_nothing(runner, app, campaign, tmp_path):
@@ -386,9 +395,9 @@ def _narrate_rows(app, code: str) -> list[dict]:
     """Return every clip `engage narrate CODE` makes, found the way the command finds them."""
     with app.app_context():
         db = get_db()
-        campaign = reads.campaign_by_code(db, code)
+        campaign = store.campaigns.campaign_by_code(db, code)
         found = narration_texts.journey_texts(app, code)
-        questions = reads.campaign_questions(db, campaign["id"])
+        questions = store.campaigns.campaign_questions(db, campaign["id"])
         found |= set(narration_texts.campaign_texts(campaign, questions))
         state = app.extensions["narration"]
         return [row for text, language in sorted(found) for row in state.clips(text, language)]
@@ -396,14 +405,14 @@ def _narrate_rows(app, code: str) -> list[dict]:
 
 def _made_already_but(app, rows: list[dict], left: list[dict]) -> None:
     """Put a real clip's files in place for every row but `left`, so only those render."""
-    store = _store(app)
-    sample, _ = store.ensure("A clip made earlier.", narration.voice_for("en"))
+    clips = _store(app)
+    sample, _ = clips.ensure("A clip made earlier.", narration.voice_for("en"))
     for row in rows:
         if row not in left:
             for fmt in narration.FORMATS:
-                target = store.path(row["clip_key"], fmt)
+                target = clips.path(row["clip_key"], fmt)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(store.path(sample, fmt), target)
+                shutil.copyfile(clips.path(sample, fmt), target)
 
 
 def _spread(rows: list[dict], count: int) -> list[dict]:
@@ -423,9 +432,9 @@ def test_narrate_makes_every_clip_though_the_engine_fails_now_and_then(runner, a
         (language, speed) for language in ("en", "pl") for speed in narration.RATES
     }
     _made_already_but(app, rows, left)
-    store = _store(app)
+    clips = _store(app)
     engine = FlakyEngine(every=3)
-    store.speak, store.pauses = engine, (0.01, 0.02, 0.04)
+    clips.speak, clips.pauses = engine, (0.01, 0.02, 0.04)
 
     result = runner.invoke(args=["narrate", code, "--jobs", "2"])
 
@@ -437,8 +446,8 @@ def test_narrate_makes_every_clip_though_the_engine_fails_now_and_then(runner, a
     assert f"The speech engine failed {engine.faults} times and was tried again" in result.output
     assert sorted(engine.rendered) == sorted(row["text"] for row in left)
     for row in left:
-        assert narration.duration(store.path(row["clip_key"], "mp3")) > 0.3
-    assert all(store.has(row["clip_key"]) for row in rows)
+        assert narration.duration(clips.path(row["clip_key"], "mp3")) > 0.3
+    assert all(clips.has(row["clip_key"]) for row in rows)
 
 
 def test_a_clip_that_keeps_failing_is_reported_and_narrate_exits_non_zero(runner, app, campaign):
@@ -447,14 +456,14 @@ def test_a_clip_that_keeps_failing_is_reported_and_narrate_exits_non_zero(runner
     left = _spread(rows, 4)
     doomed = left[1]
     _made_already_but(app, rows, left)
-    store = _store(app)
+    clips = _store(app)
     engine = FlakyEngine(doomed=frozenset({doomed["text"]}))
-    store.speak, store.pauses = engine, (0.01, 0.01, 0.01)
+    clips.speak, clips.pauses = engine, (0.01, 0.01, 0.01)
 
     result = runner.invoke(args=["narrate", code])
 
     assert result.exit_code != 0
-    tries = len(store.pauses) + 1
+    tries = len(clips.pauses) + 1
     failed = [row for row in left if row["text"] == doomed["text"]]
     made = len(left) - len(failed)
     assert f"{len(rows)} clips: {made} made now, {len(rows) - 4} already there, " in result.output
@@ -463,13 +472,13 @@ def test_a_clip_that_keeps_failing_is_reported_and_narrate_exits_non_zero(runner
     for row in failed:
         line = f"- {row['text']!r} ({row['language']}, {row['speed']}): "
         assert f"{line}The speech engine failed: {MESSAGE}" in result.output
-        assert not store.has(row["clip_key"])
+        assert not clips.has(row["clip_key"])
     assert f"Error: {len(failed)} of {len(rows)} clips are missing." in result.output
     for row in left:
         if row not in failed:
-            assert store.has(row["clip_key"])
+            assert clips.has(row["clip_key"])
 
-    store.speak = narration.speak_to_wav
+    clips.speak = narration.speak_to_wav
     again = runner.invoke(args=["narrate", code])
     assert again.exit_code == 0, again.output
     assert f"{len(failed)} made now, {len(rows) - len(failed)} already there, 0 failed" in (
@@ -479,10 +488,10 @@ def test_a_clip_that_keeps_failing_is_reported_and_narrate_exits_non_zero(runner
 
 def test_the_background_pre_render_tries_again_logs_a_failure_and_play_still_makes_it(app, caplog):
     state = app.extensions["narration"]
-    store = state.store
+    clips = state.store
     flaky, doomed = "Rydym yn gwrando arnoch chi.", "Diolch am ddweud wrthym."
     engine = FlakyEngine(first=1, doomed=frozenset({doomed}))
-    store.speak, store.pauses = engine, (0.01, 0.01, 0.01)
+    clips.speak, clips.pauses = engine, (0.01, 0.01, 0.01)
     state.prerender = True
     with app.app_context():
         keys = {text: state.key_for(text, "cy", "slower") for text in (flaky, doomed)}
@@ -495,29 +504,29 @@ def test_the_background_pre_render_tries_again_logs_a_failure_and_play_still_mak
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(logged()) < 2:
         time.sleep(0.05)
-    assert all(store.has(row["clip_key"]) for row in rows if row["text"] == flaky)
-    assert engine.faults == 1 + 2 * (len(store.pauses) + 1)
+    assert all(clips.has(row["clip_key"]) for row in rows if row["text"] == flaky)
+    assert engine.faults == 1 + 2 * (len(clips.pauses) + 1)
     assert logged() == [
         f"Narration failed in the background for {doomed!r} (cy, {speed}): "
         f"The speech engine failed: {MESSAGE}"
         for speed in sorted(narration.RATES)
     ]
 
-    store.speak = narration.speak_to_wav
+    clips.speak = narration.speak_to_wav
     response = _fetch(app.test_client(), f"/audio/{keys[doomed]}.ogg")
     assert response.status_code == 200
-    assert narration.duration(store.path(keys[doomed], "ogg")) > 1
-    assert store.renders == 3
+    assert narration.duration(clips.path(keys[doomed], "ogg")) > 1
+    assert clips.renders == 3
 
 
 def test_two_plays_at_once_make_a_missing_clip_once_and_both_get_it(app):
     """Two people press play on a clip nobody has made: one render, one file, both served."""
     state = app.extensions["narration"]
-    store = state.store
+    clips = state.store
     with app.app_context():
         key = state.key_for("Press play to hear this question.", "ur", "normal")
     engine = FlakyEngine(first=1)
-    store.speak, store.pauses = engine, (0.05, 0.05, 0.05)
+    clips.speak, clips.pauses = engine, (0.05, 0.05, 0.05)
     start = threading.Barrier(2)
 
     def play(_) -> tuple[int, bytes]:
@@ -529,8 +538,8 @@ def test_two_plays_at_once_make_a_missing_clip_once_and_both_get_it(app):
     with ThreadPoolExecutor(max_workers=2) as pool:
         answers = list(pool.map(play, range(2)))
     assert [status for status, _ in answers] == [200, 200]
-    assert answers[0][1] == answers[1][1] == store.path(key, "ogg").read_bytes()
-    assert (engine.faults, len(engine.rendered), store.renders) == (1, 1, 1)
-    assert narration.duration(store.path(key, "ogg")) > 1
+    assert answers[0][1] == answers[1][1] == clips.path(key, "ogg").read_bytes()
+    assert (engine.faults, len(engine.rendered), clips.renders) == (1, 1, 1)
+    assert narration.duration(clips.path(key, "ogg")) > 1
     assert _fetch(app.test_client(), f"/audio/{key}.mp3").status_code == 200
-    assert store.renders == 1
+    assert clips.renders == 1

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engage.store import get_db, outbox, reads, writes
+from engage.store import campaigns, get_db, outbox, respondents
 from tests.media import samples
 
 OUTBOX_HEADERS = {"X-Engage-Outbox": "1"}
@@ -63,7 +63,9 @@ def send(client, code: str, item_id: str, bundle: dict | None, files=(), overrid
 def survey(app, make_campaign):
     campaign = make_campaign()
     with app.app_context():
-        questions = [q["question_id"] for q in reads.campaign_questions(get_db(), campaign["id"])]
+        questions = [
+            q["question_id"] for q in campaigns.campaign_questions(get_db(), campaign["id"])
+        ]
     return campaign, questions
 
 
@@ -88,7 +90,7 @@ def test_the_same_person_sent_twice_is_one_person_with_times_from_the_device(app
     assert sessions[0]["answered_offline"] == 1
     assert sessions[0]["finished_at"] == "2026-11-02T10:12:00+00:00"
     with app.app_context():
-        answers = reads.answers_for_session(get_db(), sessions[0]["id"])
+        answers = respondents.answers_for_session(get_db(), sessions[0]["id"])
         rows = (
             get_db()
             .execute(
@@ -181,7 +183,7 @@ def test_a_send_without_the_outbox_header_is_refused(app, client, survey):
 def test_a_closed_campaign_keeps_the_answers_for_the_lead(app, client, survey, staff_client):
     campaign, questions = survey
     with app.app_context():
-        writes.set_campaign_status(get_db(), campaign["id"], "closed")
+        campaigns.set_campaign_status(get_db(), campaign["id"], "closed")
     item_id = str(uuid.uuid4())
     response = send(client, campaign["code"], item_id, bundle_for(campaign, questions))
     assert response.status_code == 200

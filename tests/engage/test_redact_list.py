@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from engage import store
 from engage.i18n import LANGUAGES
-from engage.store import get_db, reads
+from engage.store import get_db
 from tests.conftest import csrf_token
 from tests.engage.journey import Respondent
 
@@ -29,7 +30,9 @@ def _answer(client, code: str, language: str, words: str) -> None:
     assert person.post("/language", {"language": language}).status_code == 302
     person.start()
     with client.application.app_context():
-        question = reads.campaign_questions(get_db(), reads.campaign_by_code(get_db(), code)["id"])
+        question = store.campaigns.campaign_questions(
+            get_db(), store.campaigns.campaign_by_code(get_db(), code)["id"]
+        )
     response = person.answer(question[0]["question_id"], "good", words)
     assert response.status_code == 302
 
@@ -41,9 +44,10 @@ def _queue_redactions(lead, app, campaign_id: int) -> dict[str, list[tuple[str, 
         db = get_db()
         return {
             item["text"]: [
-                (r["words"], r["kind"]) for r in reads.review_item(db, item["id"])["redactions"]
+                (r["words"], r["kind"])
+                for r in store.review.review_item(db, item["id"])["redactions"]
             ]
-            for item in reads.review_queue(db, campaign_id)
+            for item in store.review.review_queue(db, campaign_id)
         }
 
 
@@ -81,10 +85,11 @@ def test_a_lead_adds_and_removes_names_and_places_and_the_queue_follows(
     html = lead.get(page).get_data(as_text=True)
     assert "Tŷ Gwyn" in html and "A place" in html
     with app.app_context():
-        assert reads.redaction_names(get_db(), campaign["id"]) == ["Tŷ Gwyn"]
-        item = reads.review_queue(get_db(), campaign["id"])[0]
+        assert store.review.redaction_names(get_db(), campaign["id"]) == ["Tŷ Gwyn"]
+        item = store.review.review_queue(get_db(), campaign["id"])[0]
         suggested = [
-            (r["words"], r["kind"]) for r in reads.review_item(get_db(), item["id"])["redactions"]
+            (r["words"], r["kind"])
+            for r in store.review.review_item(get_db(), item["id"])["redactions"]
         ]
     # Suggested again at once: the mutated form "Nhŷ Gwyn" is found.
     assert suggested == [("Nhŷ Gwyn", "other"), ("Carys", "name")]
@@ -115,7 +120,7 @@ def test_bad_entries_get_a_clear_error_and_store_nothing(
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     with app.app_context():
-        assert reads.redaction_names(get_db(), campaign["id"]) == []
+        assert store.review.redaction_names(get_db(), campaign["id"]) == []
 
 
 def test_a_name_already_on_the_list_is_refused_in_any_case(staff_client, app, campaign):
@@ -159,6 +164,6 @@ def test_the_command_adds_shows_and_removes(runner, app, campaign):
     assert missing.exit_code == 1 and "not on the list" in missing.output
     assert runner.invoke(args=["redact-list", "show", "nope"]).exit_code == 1
     with app.app_context():
-        assert reads.redaction_names(get_db(), campaign["id"]) == ["Ward 7"]
+        assert store.review.redaction_names(get_db(), campaign["id"]) == ["Ward 7"]
         details = [r["detail"] for r in get_db().execute("SELECT detail FROM audit_log")]
     assert "Sharon Evans" in details

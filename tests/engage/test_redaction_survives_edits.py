@@ -18,8 +18,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from engage import evidence
-from engage.store import get_db, reads, writes
+from engage import evidence, store
+from engage.store import get_db
 from tests.conftest import CheckedClient, csrf_token
 from tests.engage.journey import Respondent
 from tests.engage.test_media_answers import MediaRespondent
@@ -58,7 +58,7 @@ def _device(app):
 
 def _first_question(app, campaign) -> str:
     with app.app_context():
-        return reads.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
+        return store.campaigns.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
 
 
 def _resume_code(app, campaign) -> str:
@@ -78,7 +78,7 @@ def _resume(app, campaign) -> Respondent:
 
 def _only_item(app, campaign, kind: str) -> dict:
     with app.app_context():
-        (item,) = reads.review_queue(get_db(), campaign["id"], item_kind=kind)
+        (item,) = store.review.review_queue(get_db(), campaign["id"], item_kind=kind)
     return item
 
 
@@ -99,7 +99,9 @@ def _redact_and_quote(lead, item_id: int, quote_words: str, translation: str = "
 def _decide_suggestions(lead, item_id: int) -> None:
     with lead.application.app_context():
         waiting = [
-            r["id"] for r in reads.item_redactions(get_db(), item_id) if r["status"] == "suggested"
+            r["id"]
+            for r in store.review.item_redactions(get_db(), item_id)
+            if r["status"] == "suggested"
         ]
     for redaction_id in waiting:
         _post(lead, f"{BASE}/items/{item_id}/redactions/{redaction_id}", decision="confirm")
@@ -208,7 +210,7 @@ def _assert_goes_out_redacted(app, lead, ref: str, words: str) -> dict:
 
 def _quote_ref(app, item_id: int) -> str:
     with app.app_context():
-        (quote,) = reads.item_quotes(get_db(), item_id)
+        (quote,) = store.review.item_quotes(get_db(), item_id)
     return quote["evidence_ref"]
 
 
@@ -262,7 +264,7 @@ def test_an_answer_whose_redacted_name_is_gone_waits_for_the_lead(app, client, c
         question, "not_good", "Night staff are always late with my tablets."
     )
     with app.app_context():
-        item = reads.review_item(get_db(), item_id)
+        item = store.review.review_item(get_db(), item_id)
     assert item["redactions"] == [] and item["previous_text"] == SAID + " Ask Sharon."
     _assert_nothing_goes_out(app, lead, ref, "Sharon")
     _assert_waiting_in_the_queue(lead, item_id)
@@ -272,7 +274,7 @@ def test_an_answer_whose_redacted_name_is_gone_waits_for_the_lead(app, client, c
     # Words that are gone take their quote with them: withdrawn, never exported again.
     _resume(app, campaign).answer(question, "good", "It is better now.")
     with app.app_context():
-        (quote,) = reads.item_quotes(get_db(), item_id)
+        (quote,) = store.review.item_quotes(get_db(), item_id)
     assert quote["withdrawn_reason"] == "words changed"
     assert ref not in _export_texts(lead)["json"]
 
@@ -378,7 +380,9 @@ WELSH = "Mae Sharon ar y nos bob amser yn hwyr gyda fy nhabledi."
 def test_a_translated_quote_keeps_its_redaction_and_its_words_language(app, client, campaign, lead):
     questions = []
     with app.app_context():
-        questions = [q["question_id"] for q in reads.campaign_questions(get_db(), campaign["id"])]
+        questions = [
+            q["question_id"] for q in store.campaigns.campaign_questions(get_db(), campaign["id"])
+        ]
     person = Respondent(client, CODE)
     person.start()
     person.answer(questions[0], "good", "The food is good.")
@@ -386,7 +390,7 @@ def test_a_translated_quote_keeps_its_redaction_and_its_words_language(app, clie
     assert person.post("/language", {"language": "cy"}).status_code == 302
     person.answer(questions[1], "not_good", WELSH)
     with app.app_context():
-        items = {i["text"]: i for i in reads.review_queue(get_db(), campaign["id"])}
+        items = {i["text"]: i for i in store.review.review_queue(get_db(), campaign["id"])}
     english, welsh = items["The food is good."], items[WELSH]
     assert (english["language"], welsh["language"]) == ("en", "cy")
     _redact_and_quote(lead, welsh["id"], WELSH, translation=SAID)
@@ -404,7 +408,7 @@ def test_a_translated_quote_keeps_its_redaction_and_its_words_language(app, clie
     again = _resume(app, campaign)
     again.answer(questions[1], "not_good", WELSH + " Mae'r staff dydd yn garedig.")
     with app.app_context():
-        (quote,) = reads.item_quotes(get_db(), welsh["id"])
+        (quote,) = store.review.item_quotes(get_db(), welsh["id"])
     _post(
         lead,
         f"{BASE}/quotes/{quote['id']}",
@@ -428,33 +432,37 @@ def test_a_translated_quote_keeps_its_redaction_and_its_words_language(app, clie
 
 
 def _answer_item(db, campaign, words: str, language: str = "en") -> tuple[int, int, str]:
-    session = writes.start_session(
+    session = store.respondents.start_session(
         db, campaign["id"], {"take_part": True, "quote": True, "media": False}, language
     )
-    writes.set_who(db, session["id"], "person", "own")
-    question = reads.campaign_questions(db, campaign["id"])[0]["question_id"]
-    writes.save_answer(db, session["id"], question, "good", words)
+    store.respondents.set_who(db, session["id"], "person", "own")
+    question = store.campaigns.campaign_questions(db, campaign["id"])[0]["question_id"]
+    store.respondents.save_answer(db, session["id"], question, "good", words)
     (item,) = [
-        i for i in reads.review_queue(db, campaign["id"]) if i["session_id"] == session["id"]
+        i for i in store.review.review_queue(db, campaign["id"]) if i["session_id"] == session["id"]
     ]
     return item["id"], session["id"], question
 
 
 def _spans(db, item_id: int) -> list[tuple[str, str, str]]:
-    return [(r["words"], r["status"], r["source"]) for r in reads.item_redactions(db, item_id)]
+    return [
+        (r["words"], r["status"], r["source"]) for r in store.review.item_redactions(db, item_id)
+    ]
 
 
 def test_a_redaction_follows_its_words_everywhere_but_inside_longer_words(app, campaign):
     with app.app_context():
         db = get_db()
         item_id, session_id, question = _answer_item(db, campaign, "Al said no.")
-        writes.record_redaction_suggestions(db, item_id, [(3, 7, "other"), (8, 10, "other")])
-        said, no = [r["id"] for r in reads.item_redactions(db, item_id)]
-        writes.decide_redaction(db, said, True, "lead")
-        writes.decide_redaction(db, no, False, "lead")
-        writes.add_redaction(db, item_id, 0, 2, "name", "lead")
-        writes.save_answer(db, session_id, question, "good", "Then Al said Also, Al: no.")
-        item = reads.review_item(db, item_id)
+        store.review.record_redaction_suggestions(db, item_id, [(3, 7, "other"), (8, 10, "other")])
+        said, no = [r["id"] for r in store.review.item_redactions(db, item_id)]
+        store.review.decide_redaction(db, said, True, "lead")
+        store.review.decide_redaction(db, no, False, "lead")
+        store.review.add_redaction(db, item_id, 0, 2, "name", "lead")
+        store.respondents.save_answer(
+            db, session_id, question, "good", "Then Al said Also, Al: no."
+        )
+        item = store.review.review_item(db, item_id)
         # "Al" twice, never inside "Also"; the decided suggestion stays, the rejected one goes
         # (it is suggested afresh for the new words); nothing was quoted or lost, so no flag.
         assert sorted(_spans(db, item_id)) == [
@@ -470,18 +478,20 @@ def test_deciding_again_waits_for_every_suggestion(app, campaign):
     with app.app_context():
         db = get_db()
         item_id, session_id, question = _answer_item(db, campaign, "Ring 07700 900123 now.")
-        writes.record_redaction_suggestions(db, item_id, [])
-        writes.mark_quote(db, item_id, 0, 4)
-        writes.save_answer(db, session_id, question, "good", "Ring 07700 900123 now please.")
-        with pytest.raises(writes.EvidenceError):
-            writes.decide_words_again(db, item_id, "lead")
-        writes.record_redaction_suggestions(db, item_id, [(5, 17, "phone")])
-        with pytest.raises(writes.EvidenceError):
-            writes.decide_words_again(db, item_id, "lead")
-        (waiting,) = reads.item_redactions(db, item_id)
-        writes.decide_redaction(db, waiting["id"], True, "lead")
-        writes.decide_words_again(db, item_id, "lead")
-        item = reads.review_item(db, item_id)
+        store.review.record_redaction_suggestions(db, item_id, [])
+        store.review.mark_quote(db, item_id, 0, 4)
+        store.respondents.save_answer(
+            db, session_id, question, "good", "Ring 07700 900123 now please."
+        )
+        with pytest.raises(store.review.EvidenceError):
+            store.review.decide_words_again(db, item_id, "lead")
+        store.review.record_redaction_suggestions(db, item_id, [(5, 17, "phone")])
+        with pytest.raises(store.review.EvidenceError):
+            store.review.decide_words_again(db, item_id, "lead")
+        (waiting,) = store.review.item_redactions(db, item_id)
+        store.review.decide_redaction(db, waiting["id"], True, "lead")
+        store.review.decide_words_again(db, item_id, "lead")
+        item = store.review.review_item(db, item_id)
         assert item["words_changed_at"] is None and item["previous_text"] is None
         assert item["quotable"]
 
@@ -494,11 +504,11 @@ def test_a_media_consent_change_alone_asks_nothing_again(app, campaign):
         _item_id, session_id, _question = _answer_item(db, campaign, "Hello.")
         media_id = _media(db, session_id, "words", "Sharon in my garden")
         item = _only_item(app, campaign, "media")
-        writes.record_redaction_suggestions(db, item["id"], [])
-        writes.add_redaction(db, item["id"], 0, 6, "name", "lead")
-        writes.mark_quote(db, item["id"], 0, 19, statement_id="QS1")
-        writes.set_media_consent(db, media_id, "report", "Sharon in my garden")
-        item = reads.review_item(db, item["id"])
+        store.review.record_redaction_suggestions(db, item["id"], [])
+        store.review.add_redaction(db, item["id"], 0, 6, "name", "lead")
+        store.review.mark_quote(db, item["id"], 0, 19, statement_id="QS1")
+        store.media.set_media_consent(db, media_id, "report", "Sharon in my garden")
+        item = store.review.review_item(db, item["id"])
         assert item["words_changed_at"] is None and item["consent_media"] == 1
         assert _spans(db, item["id"]) == [("Sharon", "confirmed", "reviewer")]
 
@@ -546,7 +556,7 @@ def test_the_migration_brings_an_existing_database_along(tmp_path):
         [stamp],
     )
     item_id = db.execute("SELECT id FROM review_items WHERE item_kind = 'answer'").fetchone()[0]
-    writes.add_redaction(db, item_id, 4, 10, "name", "lead")
+    store.review.add_redaction(db, item_id, 4, 10, "name", "lead")
     db.close()
 
     migrate(path)
@@ -555,16 +565,16 @@ def test_the_migration_brings_an_existing_database_along(tmp_path):
     assert db.execute("SELECT language FROM group_notes").fetchone()[0] == "cy"
     languages = dict(db.execute("SELECT item_kind, language FROM review_items").fetchall())
     assert languages == {"answer": "cy", "group_note": "cy"}
-    writes.save_answer(db, 1, "QS1-01", "good", "Helo. " + WELSH)
+    store.respondents.save_answer(db, 1, "QS1-01", "good", "Helo. " + WELSH)
     assert _spans(db, item_id) == [("Sharon", "confirmed", "reviewer")]
-    writes.update_group_note(db, 1, "Sharon is always late.", "en")
-    note_item = reads.review_queue(db, 1, item_kind="group_note")[0]
+    store.groups.update_group_note(db, 1, "Sharon is always late.", "en")
+    note_item = store.review.review_queue(db, 1, item_kind="group_note")[0]
     assert note_item["language"] == "en" and note_item["text"] == "Sharon is always late."
     db.close()
 
 
 def test_words_are_found_whole_in_any_script():
-    from engage.store.schema_review import word_offsets
+    from engage.store.review import word_offsets
 
     assert json.loads(word_offsets("Al said Also, Al's", "Al", 1)) == [0, 14]
     assert json.loads(word_offsets("Al said Also", "Al", 0)) == [0, 8]

@@ -11,22 +11,25 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
+from engage import store
 from engage.review.words import SpanError, span_from_form, split_words
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from tests.conftest import csrf_token
 
 WORDS = "My carer Dafydd is kind and ring 07700 900123 please."
 
 
 def _respond(db, campaign_id, group, how, value, text="", quote=True, media=False, held=False):
-    session = writes.start_session(
+    session = store.respondents.start_session(
         db, campaign_id, {"take_part": True, "quote": quote, "media": media}, "en"
     )
-    writes.set_who(db, session["id"], group, how)
-    question = reads.campaign_questions(db, campaign_id)[0]["question_id"]
-    writes.save_answer(db, session["id"], question, value, text)
+    store.respondents.set_who(db, session["id"], group, how)
+    question = store.campaigns.campaign_questions(db, campaign_id)[0]["question_id"]
+    store.respondents.save_answer(db, session["id"], question, value, text)
     if held:
-        writes.raise_flag(db, campaign_id=campaign_id, reason="worried", session_id=session["id"])
+        store.safeguarding.raise_flag(
+            db, campaign_id=campaign_id, reason="worried", session_id=session["id"]
+        )
     return session["id"]
 
 
@@ -45,8 +48,8 @@ def seeded(app, make_campaign):
             _respond(db, campaign["id"], "family", "own", "good")
         for _ in range(10):
             _respond(db, campaign["id"], "staff", "own", "good")
-        writes.add_redaction_name(db, campaign["id"], "Dafydd")
-        items = {item["text"]: item["id"] for item in reads.review_queue(db, campaign["id"])}
+        store.review.add_redaction_name(db, campaign["id"], "Dafydd")
+        items = {item["text"]: item["id"] for item in store.review.review_queue(db, campaign["id"])}
     return {**campaign, "items": items}
 
 
@@ -62,7 +65,7 @@ def _post(client, path, **data):
 
 def _decide_all(client, item_id):
     with client.application.app_context():
-        redactions = reads.item_redactions(get_db(), item_id)
+        redactions = store.review.item_redactions(get_db(), item_id)
     for r in redactions:
         response = _post(
             client,
@@ -107,7 +110,7 @@ def test_queue_shows_items_with_context_and_suggests_redactions(staff_client, se
     item_page = client.get(f"/staff/campaigns/review/evidence/items/{held_item}")
     assert "Quotes: no" in item_page.get_data(as_text=True)
     with app.app_context():
-        item = reads.review_item(get_db(), seeded["items"][WORDS])
+        item = store.review.review_item(get_db(), seeded["items"][WORDS])
     assert item["suggested_at"] and {r["kind"] for r in item["redactions"]} >= {"name", "phone"}
     only_media = client.get("/staff/campaigns/review/evidence/?kind=media").get_data(as_text=True)
     assert "Nothing to review here." in only_media
@@ -152,14 +155,14 @@ def test_nothing_is_quotable_until_redactions_are_decided(staff_client, seeded, 
     )
     assert response.status_code == 302
     with app.app_context():
-        quote = reads.item_quotes(get_db(), item_id)[0]
+        quote = store.review.item_quotes(get_db(), item_id)[0]
     assert quote["evidence_ref"] == "EV-QS1-0001"
     assert quote["original_text"] == "My carer Dafydd is kind"
     assert quote["statement_ids"] == ["QS1", "QS7"] and quote["strength"] == "strength"
     # Typed words find their place in the text.
     _post(client, f"{path}/quote", words="ring 07700", statements="QS7")
     with app.app_context():
-        typed = reads.item_quotes(get_db(), item_id)[1]
+        typed = store.review.item_quotes(get_db(), item_id)[1]
     assert typed["original_text"] == "ring 07700" and typed["evidence_ref"] == "EV-QS7-0001"
 
 
@@ -181,7 +184,7 @@ def test_bad_quote_input_is_refused_and_stores_nothing(staff_client, seeded, app
     ):
         assert _post(client, path, **data).status_code == 400, data
     with app.app_context():
-        assert reads.item_quotes(get_db(), item_id) == []
+        assert store.review.item_quotes(get_db(), item_id) == []
 
 
 def test_a_typo_in_a_quote_shows_the_form_again_with_everything_chosen(staff_client, seeded, app):
@@ -209,7 +212,7 @@ def test_a_typo_in_a_quote_shows_the_form_again_with_everything_chosen(staff_cli
     assert soup.select_one("#quote-strength option[value=improve]").has_attr("selected")
     assert soup.select_one("#quote-english_translation").get_text() == "My carer is kind"
     with app.app_context():
-        assert reads.item_quotes(get_db(), item_id) == []
+        assert store.review.item_quotes(get_db(), item_id) == []
 
 
 def test_no_quote_consent_and_held_items_cannot_be_quoted(staff_client, seeded, app):
@@ -239,7 +242,7 @@ def test_quote_tagging_strength_translation_and_withdrawal(staff_client, seeded,
     base = "/staff/campaigns/review/evidence"
     _post(client, f"{base}/items/{item_id}/quote", words="kind", statements="QS1")
     with app.app_context():
-        quote = reads.item_quotes(get_db(), item_id)[0]
+        quote = store.review.item_quotes(get_db(), item_id)[0]
     response = client.post(
         f"{base}/quotes/{quote['id']}",
         data={
@@ -251,14 +254,14 @@ def test_quote_tagging_strength_translation_and_withdrawal(staff_client, seeded,
     )
     assert response.status_code == 302
     with app.app_context():
-        changed = reads.review_quote(get_db(), quote["id"])
+        changed = store.review.review_quote(get_db(), quote["id"])
     assert set(changed["statement_ids"]) == {"QS1", "QS7"}
     assert changed["strength"] == "improve" and changed["english_translation"] == "Kind"
     assert _post(client, f"{base}/quotes/{quote['id']}", statements="QS4").status_code == 400
     assert _post(client, f"{base}/quotes/{quote['id']}", strength="bad").status_code == 400
     assert _post(client, f"{base}/quotes/{quote['id']}/withdraw").status_code == 302
     with app.app_context():
-        assert reads.review_quote(get_db(), quote["id"])["withdrawn_at"]
+        assert store.review.review_quote(get_db(), quote["id"])["withdrawn_at"]
 
 
 def test_reviewer_redaction_include_and_describe(staff_client, seeded, app):
@@ -273,12 +276,14 @@ def test_reviewer_redaction_include_and_describe(staff_client, seeded, app):
         == 400
     )
     with app.app_context():
-        added = [r for r in reads.item_redactions(get_db(), item_id) if r["source"] == "reviewer"]
+        added = [
+            r for r in store.review.item_redactions(get_db(), item_id) if r["source"] == "reviewer"
+        ]
     assert [(r["words"], r["status"]) for r in added] == [("kind", "confirmed")]
     assert _post(client, f"{base}/included", included="no").status_code == 302
     assert _post(client, f"{base}/included", included="maybe").status_code == 400
     with app.app_context():
-        assert not reads.review_item(get_db(), item_id)["included"]
+        assert not store.review.review_item(get_db(), item_id)["included"]
     # Written answers are not described; their words are their own.
     assert _post(client, f"{base}/describe", description="A note").status_code == 400
     assert _post(client, f"{base}/redactions/999999", decision="confirm").status_code == 404
@@ -289,9 +294,9 @@ def test_another_campaigns_items_and_quotes_are_not_found(staff_client, seeded, 
     with app.app_context():
         db = get_db()
         _respond(db, other["id"], "person", "own", "good", "Other campaign words.")
-        other_item = reads.review_queue(db, other["id"])[0]["id"]
-        writes.record_redaction_suggestions(db, other_item, [])
-        other_quote = writes.mark_quote(db, other_item, 0, 5)["id"]
+        other_item = store.review.review_queue(db, other["id"])[0]["id"]
+        store.review.record_redaction_suggestions(db, other_item, [])
+        other_quote = store.review.mark_quote(db, other_item, 0, 5)["id"]
     client = _lead(staff_client)
     base = "/staff/campaigns/review/evidence"
     assert client.get(f"{base}/items/{other_item}").status_code == 404
@@ -302,7 +307,7 @@ def test_another_campaigns_items_and_quotes_are_not_found(staff_client, seeded, 
     own = seeded["items"][WORDS]
     assert client.get(f"{base}/items/{own}/media/main").status_code == 404
     with app.app_context():
-        assert reads.review_item(get_db(), other_item)["included"]
+        assert store.review.review_item(get_db(), other_item)["included"]
 
 
 def test_search_matches_inside_words(staff_client, seeded, app):
@@ -321,7 +326,7 @@ def test_search_matches_inside_words(staff_client, seeded, app):
 
 
 def _media(db, session_id, consent, description="A drawing of my garden"):
-    item_id = writes.add_media_item(
+    item_id = store.media.add_media_item(
         db,
         {
             "session_id": session_id,
@@ -333,7 +338,7 @@ def _media(db, session_id, consent, description="A drawing of my garden"):
             "size_bytes": 10,
         },
     )
-    writes.set_media_consent(db, item_id, consent, description)
+    store.media.set_media_consent(db, item_id, consent, description)
     return item_id
 
 
@@ -345,20 +350,26 @@ def test_media_answers_feed_the_queue_with_combined_consent(app, seeded):
         shown = _media(db, agreed, "report")
         words_only = _media(db, agreed, "words")
         session_says_no = _media(db, refused, "report")
-        items = {i["item_id"]: i for i in reads.review_queue(db, seeded["id"], item_kind="media")}
+        items = {
+            i["item_id"]: i for i in store.review.review_queue(db, seeded["id"], item_kind="media")
+        }
         assert items[shown]["media_consent"] == 1 and items[shown]["quote_consent"] == 1
         assert items[words_only]["media_consent"] == 0 and items[words_only]["quote_consent"] == 1
         assert items[session_says_no]["media_consent"] == 0
         assert items[shown]["text"] == "A drawing of my garden"
-        writes.set_media_consent(db, shown, "private", "My garden")
-        changed = reads.review_queue(db, seeded["id"], item_kind="media")[0]
+        store.media.set_media_consent(db, shown, "private", "My garden")
+        changed = store.review.review_queue(db, seeded["id"], item_kind="media")[0]
         assert changed["text"] == "My garden" and changed["media_consent"] == 0
         assert changed["quote_consent"] == 0 and changed["suggested_at"] is None
-        writes.delete_media_item(db, shown)
-        left = {i["item_id"] for i in reads.review_queue(db, seeded["id"], item_kind="media")}
+        store.media.delete_media_item(db, shown)
+        left = {
+            i["item_id"] for i in store.review.review_queue(db, seeded["id"], item_kind="media")
+        }
         assert left == {words_only, session_says_no}
-        writes.erase_session(db, agreed)
-        left = {i["item_id"] for i in reads.review_queue(db, seeded["id"], item_kind="media")}
+        store.respondents.erase_session(db, agreed)
+        left = {
+            i["item_id"] for i in store.review.review_queue(db, seeded["id"], item_kind="media")
+        }
         assert left == {session_says_no}
 
 
@@ -368,7 +379,7 @@ def test_group_notes_feed_the_queue_and_are_held_with_their_session(
     advocate = make_user("advocate")
     with app.app_context():
         db = get_db()
-        group = writes.create_group_session(
+        group = store.groups.create_group_session(
             db,
             campaign_id=seeded["id"],
             advocate_id=advocate["id"],
@@ -377,30 +388,30 @@ def test_group_notes_feed_the_queue_and_are_held_with_their_session(
             respondent_group="person",
             question_ids=["QS1-01"],
         )
-        note = writes.add_group_note(db, group, "QS1-01", "person", "The bus is always late.")
-        item = reads.review_queue(db, seeded["id"], item_kind="group_note")[0]
+        note = store.groups.add_group_note(db, group, "QS1-01", "person", "The bus is always late.")
+        item = store.review.review_queue(db, seeded["id"], item_kind="group_note")[0]
         assert item["item_id"] == note and item["statement_id"] == "QS1"
         assert item["respondent_group"] == "person" and item["answered_how"] == "group"
         assert item["quote_consent"] == 1 and not item["held"]
-        writes.raise_flag(
+        store.safeguarding.raise_flag(
             db, campaign_id=seeded["id"], reason="concern_words", group_session_id=group
         )
-        assert reads.review_item(db, item["id"])["held"]
+        assert store.review.review_item(db, item["id"])["held"]
     client = _lead(staff_client)
     html = client.get("/staff/campaigns/review/evidence/?kind=group_note").get_data(as_text=True)
     assert "The bus is always late." in html and "Held for safeguarding" in html
 
 
 def test_lead_describes_media_and_views_it_with_an_audit(app, seeded, staff_client):
-    from engage import mediaanswers
+    from engage.services import media_files
 
     png = b"\x89PNG\r\n\x1a\n" + b"0" * 40
     with app.app_context():
         db = get_db()
         session_id = _respond(db, seeded["id"], "person", "own", "good", media=True)
-        mediaanswers.media_root().mkdir(parents=True, exist_ok=True)
-        digest = mediaanswers.blob_store().put_bytes(png, mediaanswers.media_root() / "scratch.png")
-        media_id = writes.add_media_item(
+        media_files.media_root().mkdir(parents=True, exist_ok=True)
+        digest = media_files.blob_store().put_bytes(png, media_files.media_root() / "scratch.png")
+        media_id = store.media.add_media_item(
             db,
             {
                 "session_id": session_id,
@@ -412,8 +423,8 @@ def test_lead_describes_media_and_views_it_with_an_audit(app, seeded, staff_clie
                 "size_bytes": len(png),
             },
         )
-        item_id = reads.review_queue(db, seeded["id"], item_kind="media")[0]["id"]
-        assert reads.review_item(db, item_id)["item_id"] == media_id
+        item_id = store.review.review_queue(db, seeded["id"], item_kind="media")[0]["id"]
+        assert store.review.review_item(db, item_id)["item_id"] == media_id
     client = _lead(staff_client)
     base = f"/staff/campaigns/review/evidence/items/{item_id}"
     page = client.get(base).get_data(as_text=True)
@@ -485,7 +496,7 @@ def test_exports_download_parse_and_are_logged(staff_client, seeded, app):
     )
     with app.app_context():
         db = get_db()
-        assert len(reads.export_log(db, seeded["id"])) == 4
+        assert len(store.evidence.export_log(db, seeded["id"])) == 4
         audited = db.execute("SELECT detail FROM audit_log WHERE action = 'export'").fetchall()
     assert len(audited) == 4
     page = client.get("/staff/campaigns/review/evidence/exports").get_data(as_text=True)
@@ -502,7 +513,7 @@ def test_we_will_and_the_published_you_said_page(staff_client, client, seeded, a
     refused = _post(lead, "/staff/campaigns/review/evidence/we-will", we_will_QS1=long)
     assert refused.status_code == 400
     with app.app_context():
-        assert reads.we_will(get_db(), seeded["id"]) == {}
+        assert store.evidence.we_will(get_db(), seeded["id"]) == {}
     item_id = seeded["items"][WORDS]
     lead.get("/staff/campaigns/review/evidence/")
     _decide_all(lead, item_id)
@@ -554,7 +565,7 @@ def test_a_lead_sets_the_media_size_limits(app, staff_client, make_campaign):
     )
     assert response.status_code == 302
     with app.app_context():
-        campaign = reads.campaign_by_code(get_db(), code)
+        campaign = store.campaigns.campaign_by_code(get_db(), code)
     assert campaign["max_photo_bytes"] == 5 * 1024 * 1024
     assert campaign["max_video_bytes"] == 100 * 1024 * 1024
     assert campaign["max_audio_bytes"] == 10 * 1024 * 1024

@@ -481,12 +481,13 @@ def _client(role, app, staff_client):
 @pytest.fixture
 def fill(app, make_campaign, make_user):
     """Return a function that turns a rule into a real path, with things that exist."""
-    from engage.store import get_db, writes
+    from engage import store
+    from engage.store import get_db
 
     make_campaign(code=MATRIX_CODE)
     target = make_user("supporter", email="target@example.org")
     with app.app_context():
-        term_id = writes.add_extra_term(
+        term_id = store.campaigns.add_extra_term(
             get_db(), campaign_id=None, term="widget", plainer="", added_by=target["id"]
         )
     values = {
@@ -529,7 +530,8 @@ def test_staff_post_matrix(role, app, staff_client, fill):
 @pytest.fixture
 def records(app, make_user, make_campaign):
     """Make one of every record a page is about, owned by staff other than the client."""
-    from engage.store import get_db, reads, writes
+    from engage import store
+    from engage.store import get_db
 
     campaign = make_campaign()
     supporter = make_user("supporter", email="owner-supporter@example.org")
@@ -537,11 +539,11 @@ def records(app, make_user, make_campaign):
     with app.app_context():
         db = get_db()
         consent = {"take_part": True, "quote": True, "media": False}
-        session = writes.start_session(
+        session = store.respondents.start_session(
             db, campaign["id"], consent, "en", supporter_id=supporter["id"], answered_how="helped"
         )
-        question = reads.campaign_questions(db, campaign["id"])[0]["question_id"]
-        group = writes.create_group_session(
+        question = store.campaigns.campaign_questions(db, campaign["id"])[0]["question_id"]
+        group = store.groups.create_group_session(
             db,
             campaign_id=campaign["id"],
             advocate_id=advocate["id"],
@@ -550,17 +552,19 @@ def records(app, make_user, make_campaign):
             respondent_group="person",
             question_ids=[question],
         )
-        flag = writes.raise_flag(
+        flag = store.safeguarding.raise_flag(
             db, campaign_id=campaign["id"], reason="worried", session_id=session["id"]
         )
-        phrase = reads.concern_phrases(db)[0]["id"]
-        note = writes.add_group_note(db, group, question, "person", "The bus is late.")
+        phrase = store.safeguarding.concern_phrases(db)[0]["id"]
+        note = store.groups.add_group_note(db, group, question, "person", "The bus is late.")
         # A written answer in the review queue, with one quote and one undecided redaction.
-        writes.save_answer(db, session["id"], question, "good", "Ring me on 07700 900123.")
-        item = reads.review_queue(db, campaign["id"])[0]["id"]
-        quote = writes.mark_quote(db, item, 0, 4)["id"]
-        writes.record_redaction_suggestions(db, item, [(11, 23, "phone")])
-        redaction = reads.item_redactions(db, item)[0]["id"]
+        store.respondents.save_answer(
+            db, session["id"], question, "good", "Ring me on 07700 900123."
+        )
+        item = store.review.review_queue(db, campaign["id"])[0]["id"]
+        quote = store.review.mark_quote(db, item, 0, 4)["id"]
+        store.review.record_redaction_suggestions(db, item, [(11, 23, "phone")])
+        redaction = store.review.item_redactions(db, item)[0]["id"]
     return {
         "code": campaign["code"],
         "item": item,

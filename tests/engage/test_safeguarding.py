@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from engage.store import get_db, reads, writes
+from engage import store
+from engage.store import get_db
 from tests.conftest import csrf_token, sign_in
 from tests.engage.journey import Respondent
 
@@ -18,7 +19,9 @@ def campaign(make_campaign):
 
 def _question_ids(app, campaign) -> list[str]:
     with app.app_context():
-        return [q["question_id"] for q in reads.campaign_questions(get_db(), campaign["id"])]
+        return [
+            q["question_id"] for q in store.campaigns.campaign_questions(get_db(), campaign["id"])
+        ]
 
 
 def _flags(app) -> list[dict]:
@@ -117,7 +120,7 @@ def test_worried_raises_a_flag_and_shows_what_happens_next(client, app, campaign
     assert flag["excerpt"] == "I do not feel safe"
     assert flag["status"] == "open"
     with app.app_context():
-        session_id = reads.session_by_resume_code(
+        session_id = store.respondents.session_by_resume_code(
             get_db(), campaign["id"], _resume_code(app, campaign)
         )["id"]
     assert flag["session_id"] == session_id
@@ -172,7 +175,7 @@ def test_concern_words_in_free_text_flag_the_session(client, app, campaign):
     )
     # The answer itself is saved as usual: nothing is lost.
     with app.app_context():
-        answers = reads.answers_for_session(get_db(), flag["session_id"])
+        answers = store.respondents.answers_for_session(get_db(), flag["session_id"])
     assert answers[first]["free_text"] == "My carer HITS me, sometimes."
     # Saving the same words again raises no second flag and carries straight on.
     again = person.answer(first, "not_good", "My carer HITS me, sometimes.")
@@ -197,7 +200,7 @@ def test_held_sessions_until_a_lead_decides(app, staff_client, campaign):
     person.answer(first, "not_good", "I am scared of the night staff")
     [flag] = _flags(app)
     with app.app_context():
-        assert reads.held_for_safeguarding(get_db(), campaign["id"]).sessions == {
+        assert store.safeguarding.held_for_safeguarding(get_db(), campaign["id"]).sessions == {
             flag["session_id"]
         }
     page = client.get(f"/staff/safeguarding/{flag['id']}").get_data(as_text=True)
@@ -229,7 +232,7 @@ def test_held_sessions_until_a_lead_decides(app, staff_client, campaign):
     assert decided["status"] == "no_concern"
     assert decided["decided_by"] == client.user["id"]
     with app.app_context():
-        assert reads.held_for_safeguarding(get_db(), campaign["id"]).sessions == set()
+        assert store.safeguarding.held_for_safeguarding(get_db(), campaign["id"]).sessions == set()
     again = client.post(
         f"/staff/safeguarding/{flag['id']}/decision",
         data={"decision": "referred", "note": "changed my mind", "csrf_token": token},
@@ -242,9 +245,9 @@ def test_referred_sessions_stay_held(app, staff_client, campaign):
     with app.app_context():
         db = get_db()
         consent = {"take_part": True, "quote": True, "media": True}
-        held = writes.start_session(db, campaign["id"], consent, "en")
-        free = writes.start_session(db, campaign["id"], consent, "en")
-        flag_id = writes.raise_flag(
+        held = store.respondents.start_session(db, campaign["id"], consent, "en")
+        free = store.respondents.start_session(db, campaign["id"], consent, "en")
+        flag_id = store.safeguarding.raise_flag(
             db, campaign_id=campaign["id"], reason="worried", session_id=held["id"]
         )
     token = csrf_token(client.get(f"/staff/safeguarding/{flag_id}").get_data(as_text=True))
@@ -257,14 +260,19 @@ def test_referred_sessions_stay_held(app, staff_client, campaign):
         },
     )
     with app.app_context():
-        assert reads.held_for_safeguarding(get_db(), campaign["id"]).sessions == {held["id"]}
-        assert free["id"] not in reads.held_for_safeguarding(get_db(), campaign["id"]).sessions
+        assert store.safeguarding.held_for_safeguarding(get_db(), campaign["id"]).sessions == {
+            held["id"]
+        }
+        assert (
+            free["id"]
+            not in store.safeguarding.held_for_safeguarding(get_db(), campaign["id"]).sessions
+        )
 
 
 def test_every_view_of_flagged_content_is_audited(app, staff_client, campaign):
     client = staff_client("lead")
     with app.app_context():
-        flag_id = writes.raise_flag(
+        flag_id = store.safeguarding.raise_flag(
             get_db(), campaign_id=campaign["id"], reason="worried", excerpt="private words"
         )
     listing = client.get("/staff/safeguarding/").get_data(as_text=True)
@@ -285,7 +293,7 @@ def test_every_view_of_flagged_content_is_audited(app, staff_client, campaign):
 
 def test_only_leads_see_flags(app, staff_client, campaign):
     with app.app_context():
-        flag_id = writes.raise_flag(
+        flag_id = store.safeguarding.raise_flag(
             get_db(), campaign_id=campaign["id"], reason="worried", excerpt="private words"
         )
     for role in ("supporter", "advocate"):
@@ -327,7 +335,9 @@ def test_leads_maintain_the_concern_list(app, staff_client, campaign):
     assert _flags(app)[-1]["matched"] == "Pinches me"
     with app.app_context():
         phrase_id = next(
-            row["id"] for row in reads.concern_phrases(get_db()) if row["phrase"] == "Pinches me"
+            row["id"]
+            for row in store.safeguarding.concern_phrases(get_db())
+            if row["phrase"] == "Pinches me"
         )
     client.post(f"/staff/safeguarding/phrases/{phrase_id}/remove", data={"csrf_token": token})
     person.answer(second, "ok", "she pinches me again")
@@ -413,11 +423,13 @@ def test_the_responses_command_leaves_out_held_sessions(app, runner, campaign):
     with app.app_context():
         db = get_db()
         consent = {"take_part": True, "quote": True, "media": True}
-        held = writes.start_session(db, campaign["id"], consent, "en")
-        kept = writes.start_session(db, campaign["id"], consent, "en")
+        held = store.respondents.start_session(db, campaign["id"], consent, "en")
+        kept = store.respondents.start_session(db, campaign["id"], consent, "en")
         for session in (held, kept):
-            writes.save_answer(db, session["id"], "QS1-01", "good", "")
-        writes.raise_flag(db, campaign_id=campaign["id"], reason="worried", session_id=held["id"])
+            store.respondents.save_answer(db, session["id"], "QS1-01", "good", "")
+        store.safeguarding.raise_flag(
+            db, campaign_id=campaign["id"], reason="worried", session_id=held["id"]
+        )
     result = runner.invoke(args=["responses", campaign["code"], "--json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)

@@ -9,10 +9,11 @@ import time
 import pytest
 from PIL import Image
 
+from engage import store
 from engage.safeguarding import EXIT_HOLD_SECONDS
 from engage.safeguarding.concern import find_concern
 from engage.safeguarding.respondent_side import WORRIES_PER_BROWSER
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from tests.conftest import CheckedClient, csrf_token
 from tests.engage.journey import Respondent
 from tests.engage.test_groups import _new_group, _question_ids, _rows
@@ -54,7 +55,10 @@ def test_concern_words_in_a_persons_picture_description_flag_and_hold_it(
     [flag] = _rows(app, "safeguarding_flags")
     assert (flag["reason"], flag["matched"]) == ("concern_words", "hits me")
     with app.app_context():
-        assert flag["session_id"] in reads.held_for_safeguarding(get_db(), campaign["id"]).sessions
+        assert (
+            flag["session_id"]
+            in store.safeguarding.held_for_safeguarding(get_db(), campaign["id"]).sessions
+        )
     # Held: nothing of it can be quoted or exported until a lead decides.
     lead = staff_client("lead")
     queue = lead.get(f"/staff/campaigns/{campaign['code']}/evidence/?kind=media")
@@ -215,7 +219,7 @@ def test_a_supporter_reopens_the_survey_after_an_accidental_exit(app, client, ca
 
     supporter = make_user("supporter", email="reopen@example.org")
     with app.app_context():
-        writes.set_pin_hash(get_db(), supporter["id"], hash_password("4725"))
+        store.staff.set_pin_hash(get_db(), supporter["id"], hash_password("4725"))
     base = f"/s/{campaign['code']}"
     person = Respondent(client, campaign["code"])
     person.start()

@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engage.store import get_db, reads
+from engage import store
+from engage.store import get_db
 from tests.conftest import csrf_token, sign_in
 
 
@@ -75,7 +76,7 @@ def test_a_lead_invites_someone_who_then_makes_their_account(app, staff_client, 
     assert response.headers["Location"] == "/staff/"
     assert "Sam Supporter (Supporter)" in client.get("/staff/").get_data(as_text=True)
     with app.app_context():
-        user = reads.user_by_email(get_db(), "new.person@example.org")
+        user = store.staff.user_by_email(get_db(), "new.person@example.org")
     assert user["role"] == "supporter"
     assert user["invited_by"] == lead.user["id"]
     assert user["password_hash"].startswith("$argon2id$")
@@ -225,8 +226,8 @@ def test_a_lead_sets_up_a_campaign(app, staff_client):
     assert response.status_code == 302
     code = response.headers["Location"].split("/")[3]
     with app.app_context():
-        campaign = reads.campaign_by_code(get_db(), code)
-        questions = reads.campaign_questions(get_db(), campaign["id"])
+        campaign = store.campaigns.campaign_by_code(get_db(), code)
+        questions = store.campaigns.campaign_questions(get_db(), campaign["id"])
     assert campaign["framework_id"] == "cqc-la"
     assert campaign["statement_ids"] == ["QS1", "QS7"]
     assert campaign["scale_points"] == 5
@@ -337,8 +338,8 @@ def test_a_lead_changes_the_settings(app, staff_client, make_campaign):
     )
     assert response.status_code == 302
     with app.app_context():
-        campaign = reads.campaign_by_code(get_db(), code)
-        questions = reads.campaign_questions(get_db(), campaign["id"])
+        campaign = store.campaigns.campaign_by_code(get_db(), code)
+        questions = store.campaigns.campaign_questions(get_db(), campaign["id"])
     assert campaign["title"] == "A new title"
     assert campaign["statement_ids"] == ["QS1", "QS2"]
     assert [q["statement_id"] for q in questions] == sorted(q["statement_id"] for q in questions)
@@ -371,7 +372,7 @@ def test_a_statement_people_answered_about_cannot_be_removed(app, staff_client, 
     assert response.status_code == 400
     assert "already answered about QS7" in response.get_data(as_text=True)
     with app.app_context():
-        assert reads.campaign_by_code(get_db(), code)["statement_ids"] == ["QS1", "QS7"]
+        assert store.campaigns.campaign_by_code(get_db(), code)["statement_ids"] == ["QS1", "QS7"]
 
 
 def test_a_lead_closes_and_opens_a_campaign(app, staff_client, make_campaign, client):
@@ -404,8 +405,8 @@ def _question_form(**changes) -> dict:
 
 def _content(app, code: str, question_id: str) -> dict:
     with app.app_context():
-        campaign = reads.campaign_by_code(get_db(), code)
-        return reads.campaign_question(get_db(), campaign["id"], question_id)["content"]
+        campaign = store.campaigns.campaign_by_code(get_db(), code)
+        return store.campaigns.campaign_question(get_db(), campaign["id"], question_id)["content"]
 
 
 def test_a_lead_changes_the_wording_and_picture(app, staff_client, make_campaign):
@@ -476,8 +477,10 @@ def test_a_lead_adds_questions_to_a_statement(app, staff_client, make_campaign, 
     second = _post(lead, path, _question_form(text="How is it at the weekend?", hint=""))
     assert "/questions/QS1-C02" in second.headers["Location"]
     with app.app_context():
-        campaign = reads.campaign_by_code(get_db(), code)
-        ids = [q["question_id"] for q in reads.campaign_questions(get_db(), campaign["id"])]
+        campaign = store.campaigns.campaign_by_code(get_db(), code)
+        ids = [
+            q["question_id"] for q in store.campaigns.campaign_questions(get_db(), campaign["id"])
+        ]
     qs1 = [i for i in ids if i.startswith("QS1")]
     assert ids[: len(qs1)] == qs1
     assert qs1[-2:] == ["QS1-C01", "QS1-C02"]

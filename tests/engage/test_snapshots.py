@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from engage import store
 from engage.erasure import erase_respondent
-from engage.store import get_db, reads, writes
+from engage.store import get_db
 from tests.conftest import csrf_token
 from tests.engage.journey import Respondent
 
@@ -25,9 +26,9 @@ def campaign(make_campaign):
 def _first_question(app) -> str:
     with app.app_context():
         db = get_db()
-        return reads.campaign_questions(db, reads.campaign_by_code(db, "snap")["id"])[0][
-            "question_id"
-        ]
+        return store.campaigns.campaign_questions(
+            db, store.campaigns.campaign_by_code(db, "snap")["id"]
+        )[0]["question_id"]
 
 
 def _answer(app, value: str, group: str = "person") -> Respondent:
@@ -133,7 +134,9 @@ def test_erasure_and_holds_apply_at_once(app, campaign, staff_client):
         erase_respondent(db, sessions[0], None, "asked")
         # Erasing a person erases every copy of their answers, snapshots included.
         assert db.execute("SELECT COUNT(*) FROM published_snapshots").fetchone()[0] == 0
-        writes.raise_flag(db, campaign_id=campaign["id"], reason="worried", session_id=sessions[1])
+        store.safeguarding.raise_flag(
+            db, campaign_id=campaign["id"], reason="worried", session_id=sessions[1]
+        )
     document = _export(lead)
     assert _everyone(document) == 12
     assert _all_row(document)["people"] == 12
@@ -199,7 +202,9 @@ def test_a_hold_leaves_the_page_at_once(app, campaign, staff_client):
     with app.app_context():
         db = get_db()
         first = db.execute("SELECT MIN(id) FROM respondent_sessions").fetchone()[0]
-        writes.raise_flag(db, campaign_id=campaign["id"], reason="worried", session_id=first)
+        store.safeguarding.raise_flag(
+            db, campaign_id=campaign["id"], reason="worried", session_id=first
+        )
     page = lead.get(triangulation).get_data(as_text=True)
     assert "12 people" in page
     assert "13 people" not in page

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import pytest
 from bs4 import BeautifulSoup
 
-from engage.store import get_db, reads
+from engage import store
+from engage.store import get_db
 from tests.conftest import csrf_token
 from tests.engage.journey import Respondent
 from tests.pagecheck import assert_page_ok
@@ -58,7 +59,7 @@ def world(app, client, make_campaign, staff_client):
     """A campaign with a quotable answer, a flagged answer, a quote and a group session."""
     campaign = make_campaign(statement_ids=["QS1", "QS7"], code="forms")
     with app.app_context():
-        question_id = reads.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
+        question_id = store.campaigns.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
     person = Respondent(client, campaign["code"])
     person.start()
     assert person.answer(question_id, "good", WORDS).status_code == 302
@@ -71,8 +72,8 @@ def world(app, client, make_campaign, staff_client):
     lead.get(f"{evidence}/")
     with app.app_context():
         db = get_db()
-        item = next(i for i in reads.review_queue(db, campaign["id"]) if i["text"] == WORDS)
-        redactions = reads.item_redactions(db, item["id"])
+        item = next(i for i in store.review.review_queue(db, campaign["id"]) if i["text"] == WORDS)
+        redactions = store.review.item_redactions(db, item["id"])
         flag_id = db.execute("SELECT id FROM safeguarding_flags").fetchone()[0]
     for redaction in redactions:
         lead.post(
@@ -85,7 +86,7 @@ def world(app, client, make_campaign, staff_client):
     )
     assert quoted.status_code == 302, quoted.get_data(as_text=True)
     with app.app_context():
-        quote_id = reads.item_quotes(get_db(), item["id"])[0]["id"]
+        quote_id = store.review.item_quotes(get_db(), item["id"])[0]["id"]
     made = lead.post(
         f"/staff/groups/new?campaign={campaign['code']}",
         data={
@@ -105,7 +106,7 @@ def world(app, client, make_campaign, staff_client):
     with app.app_context():
         [note] = [
             i
-            for i in reads.review_queue(get_db(), campaign["id"])
+            for i in store.review.review_queue(get_db(), campaign["id"])
             if i["text"] == "The bus is always late"
         ]
     voices = lead.get(f"/staff/campaigns/{campaign['code']}/voices").get_data(as_text=True)

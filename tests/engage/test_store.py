@@ -6,7 +6,8 @@ import sqlite3
 
 import pytest
 
-from engage.store import connect, migrate, reads, writes
+from engage import store
+from engage.store import connect, migrate
 from engage.store.sets import MIGRATION_SETS
 
 
@@ -20,7 +21,7 @@ def db(tmp_path):
 
 
 def _campaign(db, **extra) -> dict:
-    return writes.create_campaign(
+    return store.campaigns.create_campaign(
         db,
         title="T",
         framework_id="cqc-la",
@@ -62,16 +63,16 @@ def test_connections_use_wal_and_foreign_keys(db):
 def test_create_campaign_copies_questions_in_order(db):
     campaign = _campaign(db)
     assert len(campaign["code"]) == 8
-    questions = reads.campaign_questions(db, campaign["id"])
+    questions = store.campaigns.campaign_questions(db, campaign["id"])
     assert [q["question_id"] for q in questions] == ["QS1-01", "QS1-02"]
     assert questions[1]["content"]["text"] == {"en": "Two"}
-    assert reads.campaign_by_code(db, campaign["code"])["statement_ids"] == ["QS1"]
+    assert store.campaigns.campaign_by_code(db, campaign["code"])["statement_ids"] == ["QS1"]
 
 
 def test_resume_codes_are_unique_and_unambiguous(db):
     campaign = _campaign(db)
     codes = {
-        writes.start_session(db, campaign["id"], _consent(), "en")["resume_code"]
+        store.respondents.start_session(db, campaign["id"], _consent(), "en")["resume_code"]
         for _ in range(200)
     }
     assert len(codes) == 200
@@ -80,20 +81,20 @@ def test_resume_codes_are_unique_and_unambiguous(db):
 
 def test_save_answer_replaces_the_earlier_answer(db):
     campaign = _campaign(db)
-    session = writes.start_session(db, campaign["id"], _consent(), "en")
-    writes.save_answer(db, session["id"], "QS1-01", "good", "first")
-    writes.save_answer(db, session["id"], "QS1-01", "not_good", "second")
-    answers = reads.answers_for_session(db, session["id"])
+    session = store.respondents.start_session(db, campaign["id"], _consent(), "en")
+    store.respondents.save_answer(db, session["id"], "QS1-01", "good", "first")
+    store.respondents.save_answer(db, session["id"], "QS1-01", "not_good", "second")
+    answers = store.respondents.answers_for_session(db, session["id"])
     assert list(answers) == ["QS1-01"]
     assert (answers["QS1-01"]["value"], answers["QS1-01"]["free_text"]) == ("not_good", "second")
 
 
 def test_campaign_responses_carry_group_and_how(db):
     campaign = _campaign(db)
-    session = writes.start_session(db, campaign["id"], _consent(), "cy")
-    writes.set_who(db, session["id"], "family", "answered_for")
-    writes.save_answer(db, session["id"], "QS1-02", "ok", "")
-    (row,) = reads.campaign_responses(db, campaign["id"])
+    session = store.respondents.start_session(db, campaign["id"], _consent(), "cy")
+    store.respondents.set_who(db, session["id"], "family", "answered_for")
+    store.respondents.save_answer(db, session["id"], "QS1-02", "ok", "")
+    (row,) = store.respondents.campaign_responses(db, campaign["id"])
     assert (row["statement_id"], row["respondent_group"], row["answered_how"], row["language"]) == (
         "QS1",
         "family",
@@ -104,26 +105,26 @@ def test_campaign_responses_carry_group_and_how(db):
 
 def test_consent_finish_and_erase(db):
     campaign = _campaign(db)
-    session = writes.start_session(db, campaign["id"], _consent(media=False), "en")
-    writes.update_consent(db, session["id"], _consent(quote=False, media=True))
-    row = reads.respondent_session(db, session["id"])
+    session = store.respondents.start_session(db, campaign["id"], _consent(media=False), "en")
+    store.respondents.update_consent(db, session["id"], _consent(quote=False, media=True))
+    row = store.respondents.respondent_session(db, session["id"])
     assert (row["consent_quote"], row["consent_media"]) == (0, 1)
-    writes.finish_session(db, session["id"])
-    first_finish = reads.respondent_session(db, session["id"])["finished_at"]
-    writes.finish_session(db, session["id"])
-    assert reads.respondent_session(db, session["id"])["finished_at"] == first_finish
-    writes.save_answer(db, session["id"], "QS1-01", "good", "words")
-    writes.erase_session(db, session["id"])
-    assert reads.respondent_session(db, session["id"]) is None
+    store.respondents.finish_session(db, session["id"])
+    first_finish = store.respondents.respondent_session(db, session["id"])["finished_at"]
+    store.respondents.finish_session(db, session["id"])
+    assert store.respondents.respondent_session(db, session["id"])["finished_at"] == first_finish
+    store.respondents.save_answer(db, session["id"], "QS1-01", "good", "words")
+    store.respondents.erase_session(db, session["id"])
+    assert store.respondents.respondent_session(db, session["id"]) is None
     assert db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 0
 
 
 def test_resume_code_lookup_is_per_campaign(db):
     ours = _campaign(db)
     theirs = _campaign(db)
-    session = writes.start_session(db, theirs["id"], _consent(), "en")
-    assert reads.session_by_resume_code(db, ours["id"], session["resume_code"]) is None
+    session = store.respondents.start_session(db, theirs["id"], _consent(), "en")
+    assert store.respondents.session_by_resume_code(db, ours["id"], session["resume_code"]) is None
     assert (
-        reads.session_by_resume_code(db, theirs["id"], session["resume_code"])["id"]
+        store.respondents.session_by_resume_code(db, theirs["id"], session["resume_code"])["id"]
         == session["id"]
     )

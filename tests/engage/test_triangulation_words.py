@@ -9,7 +9,8 @@ import zipfile
 
 from bs4 import BeautifulSoup
 
-from engage.store import get_db, reads
+from engage import store
+from engage.store import get_db
 from tests.conftest import csrf_token
 from tests.engage.journey import Respondent
 
@@ -22,7 +23,9 @@ def _answer_two_questions(app, code: str, values: tuple[str, str]) -> None:
     person.start("person", "own")
     with app.app_context():
         db = get_db()
-        questions = reads.campaign_questions(db, reads.campaign_by_code(db, code)["id"])
+        questions = store.campaigns.campaign_questions(
+            db, store.campaigns.campaign_by_code(db, code)["id"]
+        )
     firsts = [q["question_id"] for q in questions if q["statement_id"] == "QS1"][:2]
     for question_id, value in zip(firsts, values, strict=True):
         assert person.answer(question_id, value).status_code == 302

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from engage.store import get_db, reads
+from engage import store
+from engage.store import get_db
 from tests.conftest import csrf_token
 from tests.engage.journey import Respondent
 
@@ -116,7 +117,7 @@ def test_could_not_contact_keeps_the_session_held_until_no_concern(
     assert decided.status_code == 302
     assert _flags(app)[0]["status"] == "could_not_contact"
     with app.app_context():
-        assert reads.held_for_safeguarding(get_db(), campaign["id"]).sessions == {
+        assert store.safeguarding.held_for_safeguarding(get_db(), campaign["id"]).sessions == {
             flag["session_id"]
         }
     listing = lead.get("/staff/safeguarding/").get_data(as_text=True)
@@ -131,7 +132,7 @@ def test_could_not_contact_keeps_the_session_held_until_no_concern(
     )
     assert released.status_code == 302
     with app.app_context():
-        assert reads.held_for_safeguarding(get_db(), campaign["id"]).sessions == set()
+        assert store.safeguarding.held_for_safeguarding(get_db(), campaign["id"]).sessions == set()
 
 
 def test_talk_without_a_worry_sends_on_and_stores_nothing(client, make_campaign, app):

@@ -7,7 +7,7 @@ from datetime import timedelta
 import click
 from flask.cli import with_appcontext
 
-from engage.mediaanswers import STALLED_AFTER, sweep
+from engage.services.media_files import STALLED_AFTER, sweep
 
 
 @click.group("media")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -11,22 +10,19 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from engage import store
+from engage.cli.common import find_campaign
 from engage.narration import runtime
 from engage.narration import texts as narration_texts
-from engage.store import get_db, reads, writes
+from engage.services import recordings
+from engage.store import get_db
 from media import narration
 
 
-def _campaign(code: str) -> dict:
-    campaign = reads.campaign_by_code(get_db(), code)
-    if campaign is None:
-        raise click.ClickException(f"No campaign has the code {code!r}.")
-    return campaign
-
-
 def _open_campaigns() -> list[dict]:
-    rows = get_db().execute("SELECT code FROM campaigns WHERE status = 'open' ORDER BY id")
-    return [reads.campaign_by_code(get_db(), row["code"]) for row in rows.fetchall()]
+    db = get_db()
+    opened = sorted(store.campaigns.open_campaigns(db), key=lambda campaign: campaign["id"])
+    return [store.campaigns.campaign_by_code(db, campaign["code"]) for campaign in opened]
 
 
 @click.command("narrate")
@@ -46,17 +42,17 @@ def narrate_command(code: str | None, jobs: int) -> None:
     # Showing the pages below would start background renders: this command makes every clip
     # itself, and counts what it made.
     state.prerender = False
-    campaigns = [_campaign(code)] if code else _open_campaigns()
+    campaigns = [find_campaign(code)] if code else _open_campaigns()
     found: set[tuple[str, str]] = set()
     for campaign in campaigns:
         found |= narration_texts.journey_texts(current_app._get_current_object(), campaign["code"])
-        questions = reads.campaign_questions(db, campaign["id"])
+        questions = store.campaigns.campaign_questions(db, campaign["id"])
         found |= set(narration_texts.campaign_texts(campaign, questions))
     state.register(db, sorted(found))
     if code:
         rows = [row for text, language in sorted(found) for row in state.clips(text, language)]
     else:
-        rows = reads.narration_texts(db)
+        rows = store.narration.narration_texts(db)
     tries_failed_before = state.store.failed_tries
     rendered, failed = _render_all(state, rows, jobs)
     retried = state.store.failed_tries - tries_failed_before - len(failed)
@@ -110,11 +106,11 @@ def narration_group() -> None:
 @with_appcontext
 def narration_texts_command(code: str, language: str) -> None:
     """List the texts of a campaign with the key a recording is attached by."""
-    campaign = _campaign(code)
-    recordings = reads.recordings_for_campaign(get_db(), campaign["id"])
-    for text in _texts(campaign, language):
+    campaign = find_campaign(code)
+    recorded = store.narration.recordings_for_campaign(get_db(), campaign["id"])
+    for text in recordings.campaign_texts(get_db(), campaign, language):
         key = narration.text_key(text, language)
-        mark = "recorded" if (key, _base(language)) in recordings else "generated"
+        mark = "recorded" if (key, recordings.base_language(language)) in recorded else "generated"
         click.echo(f"{key}\t{mark}\t{text}")
 
 
@@ -126,20 +122,15 @@ def narration_texts_command(code: str, language: str) -> None:
 @with_appcontext
 def narration_record(code: str, key: str, recording: Path, language: str) -> None:
     """Use a recording (WAV, MP3, M4A or OGG) for one text instead of generated speech."""
-    campaign = _campaign(code)
-    _check_key(campaign, key, language)
-    digest = hashlib.sha256()
-    with recording.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    digest.update(f"\n{campaign['id']}\n{key}\n{language}".encode())
-    clip_key = digest.hexdigest()[:32]
+    campaign = find_campaign(code)
     try:
-        runtime().store.add_recording(recording, clip_key)
+        recordings.record(get_db(), campaign, key, language, recording, by=None)
+    except recordings.UnknownText:
+        raise click.ClickException(
+            f"No text has the key {key!r}. Run `engage narration texts {campaign['code']}`."
+        ) from None
     except narration.RecordingRejected as error:
         raise click.ClickException(str(error)) from None
-    replaced = writes.set_recording(get_db(), campaign["id"], key, _base(language), clip_key)
-    _forget_clip(replaced, keep=clip_key)
     click.echo(f"Recorded voice in use for {key}.")
 
 
@@ -150,43 +141,10 @@ def narration_record(code: str, key: str, recording: Path, language: str) -> Non
 @with_appcontext
 def narration_remove(code: str, key: str, language: str) -> None:
     """Stop using a recording for a text, so generated speech is used again."""
-    campaign = _campaign(code)
-    removed = writes.remove_recording(get_db(), campaign["id"], key, _base(language))
-    if removed is None:
+    campaign = find_campaign(code)
+    if not recordings.remove(get_db(), campaign, key, language, by=None):
         raise click.ClickException(f"{key} has no recording.")
-    _forget_clip(removed)
     click.echo(f"Generated speech in use again for {key}.")
-
-
-def _base(language: str) -> str:
-    return narration.voice_for(language).language
-
-
-def _texts(campaign: dict, language: str) -> list[str]:
-    """Return the campaign's question wording and every registered text in a language."""
-    questions = reads.campaign_questions(get_db(), campaign["id"])
-    ordered = [
-        text
-        for text, lang in narration_texts.campaign_texts(campaign, questions)
-        if lang == language
-    ]
-    for row in reads.narration_texts(get_db()):
-        if row["language"] == _base(language) and row["speed"] == narration.DEFAULT_SPEED:
-            ordered.append(row["text"])
-    return list(dict.fromkeys(ordered))
-
-
-def _check_key(campaign: dict, key: str, language: str) -> None:
-    if key not in {narration.text_key(text, language) for text in _texts(campaign, language)}:
-        raise click.ClickException(
-            f"No text has the key {key!r}. Run `engage narration texts {campaign['code']}`."
-        )
-
-
-def _forget_clip(clip_key: str | None, keep: str | None = None) -> None:
-    """Delete a recorded clip's files once no campaign uses them."""
-    if clip_key and clip_key != keep and not reads.recorded_clip_in_use(get_db(), clip_key):
-        runtime().store.remove(clip_key)
 
 
 COMMANDS = (narrate_command, narration_group)

@@ -6,14 +6,8 @@ import click
 from flask.cli import with_appcontext
 
 from engage import redact_list
-from engage.store import get_db, reads
-
-
-def _campaign(code: str) -> dict:
-    campaign = reads.campaign_by_code(get_db(), code)
-    if campaign is None:
-        raise click.ClickException(f"No campaign has the code {code!r}.")
-    return campaign
+from engage.cli.common import find_campaign
+from engage.store import get_db
 
 
 @click.group("redact-list")
@@ -27,7 +21,7 @@ def redact_list_group() -> None:
 @with_appcontext
 def redact_list_add(code: str, names: tuple[str, ...]) -> None:
     """Add each NAME (quote a name with spaces) and suggest again where it appears."""
-    campaign = _campaign(code)
+    campaign = find_campaign(code)
     for name in names:
         try:
             entry = redact_list.add(get_db(), campaign["id"], name, None)
@@ -42,7 +36,7 @@ def redact_list_add(code: str, names: tuple[str, ...]) -> None:
 @with_appcontext
 def redact_list_remove(code: str, names: tuple[str, ...]) -> None:
     """Take each NAME off the list."""
-    campaign = _campaign(code)
+    campaign = find_campaign(code)
     for name in names:
         try:
             redact_list.remove(get_db(), campaign["id"], " ".join(name.split()), None)
@@ -56,5 +50,5 @@ def redact_list_remove(code: str, names: tuple[str, ...]) -> None:
 @with_appcontext
 def redact_list_show(code: str) -> None:
     """Print the list, one entry a line, with whether it is taken as a person or a place."""
-    for entry in redact_list.entries(get_db(), _campaign(code)["id"]):
+    for entry in redact_list.entries(get_db(), find_campaign(code)["id"]):
         click.echo(f"{entry['name']}\t{'place' if entry['place'] else 'person'}")

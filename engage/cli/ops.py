@@ -1,4 +1,5 @@
-"""`engage backup` and `engage restore`: operator commands for the instance's data."""
+"""`engage serve`, `engage backup`, `engage restore` and `engage erase`: running the service
+and looking after its data."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from engage import backup
-from engage.store import get_db, writes
+from engage import store
+from engage.store import backup, get_db
 
 
 @click.command("backup")
@@ -20,7 +21,7 @@ def backup_command(target: Path) -> None:
     count = backup.create_backup(
         Path(current_app.config["DATABASE"]), Path(current_app.instance_path), target
     )
-    writes.audit(get_db(), None, "backup", str(target), f"{count} files")
+    store.staff.audit(get_db(), None, "backup", str(target), f"{count} files")
     click.echo(f"Backed up {count} files to {target}.")
 
 
@@ -38,7 +39,7 @@ def restore_command(source: Path, yes: bool) -> None:
         )
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    writes.audit(get_db(), None, "restore", str(source), f"{count} files")
+    store.staff.audit(get_db(), None, "restore", str(source), f"{count} files")
     click.echo(f"Restored the database and {count} files from {source}.")
 
 
@@ -51,15 +52,14 @@ def erase_command(resume_code: str | None, session_id: int | None, yes: bool) ->
     """Erase one person's answers, files, narration and index entries."""
     from engage.erasure import erase_respondent
     from engage.respondent.forms import normalise_resume_code
-    from engage.store import reads
 
     db = get_db()
     if resume_code:
-        found = reads.sessions_by_resume_code(db, normalise_resume_code(resume_code))
+        found = store.respondents.sessions_by_resume_code(db, normalise_resume_code(resume_code))
         if not found:
             raise click.ClickException("No one has that code.")
         session_id = found[0]["id"]
-    if session_id is None or reads.respondent_session(db, session_id) is None:
+    if session_id is None or store.respondents.respondent_session(db, session_id) is None:
         raise click.ClickException("Give a --resume-code or a --session that exists.")
     if not yes:
         click.confirm(f"Erase everything from session {session_id}?", abort=True)
@@ -67,3 +67,14 @@ def erase_command(resume_code: str | None, session_id: int | None, yes: bool) ->
     click.echo(
         f"Erased session {erased.session_id}: {erased.files} files and {erased.clips} clips."
     )
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int, envvar="PORT")
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Serve engage with gunicorn, a production WSGI server."""
+    from engage.server import serve
+
+    serve(host, port, workers)

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from engage import evidence
-from engage.store import get_db, reads, writes
+from engage import evidence, store
+from engage.cli.common import find_campaign
+from engage.store import get_db
 from exports.content import LEAD_ROLE
 from exports.records import SignOff
 from exports.writers import FORMATS
@@ -34,14 +35,12 @@ from exports.writers import FORMATS
 @with_appcontext
 def export_command(code: str, export_format: str, output: Path, by: str | None) -> None:
     """Export a campaign's evidence, honouring consent, redaction, suppression and holds."""
-    campaign = reads.campaign_by_code(get_db(), code)
-    if campaign is None:
-        raise click.ClickException(f"No campaign has the code {code!r}.")
+    campaign = find_campaign(code)
 
     def progress(stage: str, done: int) -> None:
         click.echo(f"{stage}: {done:,} read", err=True)
 
-    sign_off = SignOff(approved_by=by, role=LEAD_ROLE, approved_at=writes.now()) if by else None
+    sign_off = SignOff(approved_by=by, role=LEAD_ROLE, approved_at=store.now()) if by else None
     tally = evidence.export_campaign(
         get_db(), campaign, export_format, output, progress=progress, by=by, sign_off=sign_off
     )

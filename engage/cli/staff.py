@@ -7,8 +7,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from engage import auth
-from engage.store import get_db, reads, writes
+from engage import auth, store
+from engage.store import get_db
 
 
 @click.group("user")
@@ -36,10 +36,10 @@ def user_create(role: str, email: str, name: str, password_stdin: bool) -> None:
     if "@" not in email or not name.strip():
         raise click.ClickException("Give an email address and a name.")
     db = get_db()
-    if reads.user_by_email(db, email):
+    if store.staff.user_by_email(db, email):
         raise click.ClickException(f"An account for {email} already exists.")
-    user_id = writes.create_user(
+    user_id = store.staff.create_user(
         db, email=email, name=name, role=role, password_hash=auth.hash_password(password)
     )
-    writes.audit(db, None, "user_created", f"user:{user_id}", f"role {role} from the shell")
+    store.staff.audit(db, None, "user_created", f"user:{user_id}", f"role {role} from the shell")
     click.echo(f"Created {role} {email}.")
