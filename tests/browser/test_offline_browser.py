@@ -64,16 +64,20 @@ def open_tablet(browser, folder: Path):
     return context, context.pages[0] if context.pages else context.new_page()
 
 
-def answer_offline(page, base: str, questions: list[str], words: str, photo: Path | None):
-    """Go through the whole journey as one person, with the connection off."""
+def start_offline(page, base: str) -> None:
+    """Agree and say who is answering, one question a page as online: choose, then Continue."""
     page.goto(f"{base}/consent")
     answers = [("take_part", "yes"), ("quote", "yes"), ("media", "yes")]
     answers += [("respondent_group", "person"), ("answered_how", "helped")]
-    # One question a page, as online: choose, then Continue.
     for name, value in answers:
         page.locator(f"label[for='{name}-{value}']").click()
         with page.expect_navigation():
             page.get_by_role("button", name="Continue", exact=True).click()
+
+
+def answer_offline(page, base: str, questions: list[str], words: str, photo: Path | None):
+    """Go through the whole journey as one person, with the connection off."""
+    start_offline(page, base)
     for number, question_id in enumerate(questions):
         assert page.url.endswith(f"/q/{question_id}")
         # Every picture shown comes from the tablet, in the size this screen asks for.
@@ -226,6 +230,19 @@ def test_waiting_answers_saved_to_a_locked_file_are_taken_once_from_it(
     page.wait_for_selector("[data-offline-prepare][data-ready='yes']", timeout=120_000)
     context.set_offline(True)
     answer_offline(page, base, questions, FIRST_WORDS, None)
+    # Someone answers one question and walks away: when the next person starts, what they
+    # gave goes to the outbox, and the next person's draft holds nothing of theirs.
+    start_offline(page, base)
+    page.locator("label[for='answer-good']").click()
+    page.locator("textarea[name='free_text']").fill(SECOND_WORDS)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue", exact=True).click()
+    page.goto(f"{base}/consent")
+    page.locator("label[for='take_part-yes']").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue", exact=True).click()
+    assert [draft["answers"] for draft in page.evaluate("() => engageStore.all('drafts')")] == [{}]
+    assert len(page.evaluate(COUNT_OUTBOX)) == 2
     # Still with no connection, the supporter saves what is waiting to a file.
     page.goto(f"{base}/offline")
     page.locator("#save-pin").fill("4827")
@@ -234,7 +251,7 @@ def test_waiting_answers_saved_to_a_locked_file_are_taken_once_from_it(
     saved = tmp_path / "waiting.engage"
     saving.value.save_as(saved)
     assert FIRST_WORDS not in saved.read_text()
-    assert len(page.evaluate(COUNT_OUTBOX)) == 1
+    assert len(page.evaluate(COUNT_OUTBOX)) == 2
     context.close()
 
     office = new_page(**TABLET)
@@ -257,13 +274,13 @@ def test_waiting_answers_saved_to_a_locked_file_are_taken_once_from_it(
             ".dataset.done === 'yes' && document.querySelector("
             "'[data-outbox-open] [data-status]').textContent.length > 0"
         )
-        assert status.inner_text() == "Sent: 1. Kept for the lead: 0. Not taken: 0."
+        assert status.inner_text() == "Sent: 2. Kept for the lead: 0. Not taken: 0."
     words = live_server.query(
         "SELECT a.free_text FROM answers a JOIN respondent_sessions s ON s.id = a.session_id "
-        "WHERE s.campaign_id = ? AND a.free_text != ''",
+        "WHERE s.campaign_id = ? AND a.free_text != '' ORDER BY a.free_text",
         [campaign["id"]],
     )
-    assert words == [{"free_text": FIRST_WORDS}]
+    assert words == [{"free_text": FIRST_WORDS}, {"free_text": SECOND_WORDS}]
 
     # The tablet comes back online later and sends the same person: still one.
     context, page = open_tablet(browser, tmp_path / "tablet")
@@ -271,5 +288,5 @@ def test_waiting_answers_saved_to_a_locked_file_are_taken_once_from_it(
     assert wait_for_outbox(page, lambda items: items == []) == []
     assert live_server.query(
         "SELECT COUNT(*) AS n FROM respondent_sessions WHERE campaign_id = ?", [campaign["id"]]
-    ) == [{"n": 1}]
+    ) == [{"n": 2}]
     context.close()
