@@ -109,7 +109,9 @@ def intake(code: str, item_id: str):
     seen = outbox.intake_row(db, item_id)
     if seen is not None:
         return _answer(seen)
-    request.max_content_length = _largest_limit(campaign) * 4 + BUNDLE_LIMIT
+    # As much as one person may hold online, so nobody's files are too big to arrive.
+    quota = max(int(current_app.config["MEDIA_SESSION_QUOTA"]), 2 * _largest_limit(campaign))
+    request.max_content_length = quota + BUNDLE_LIMIT
     work = Path(tempfile.mkdtemp(dir=_work_root()))
     try:
         try:
