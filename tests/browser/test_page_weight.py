@@ -1,4 +1,4 @@
-"""Page weight: a respondent page's HTML, CSS and JS stay under 60 KB; audio waits for play;
+"""Page weight: a respondent page's HTML, CSS and JS stay under 64 KB; audio waits for play;
 pictures below the fold load lazily."""
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from tests.browser.conftest import TABLET
 
 pytestmark = pytest.mark.browser
 
-BUDGET = 60 * 1024
+# 60 KB until the one-question-per-page and play-beside-words styles (2026-12-05) added 4 KB of
+# CSS; the welcome page's 37 play buttons (each naming its Opus and MP3) are most of its HTML.
+BUDGET = 64 * 1024
 
 
 def _visit(page, url: str) -> dict:
