@@ -21,9 +21,17 @@
     }
   }
 
-  navigator.serviceWorker.addEventListener("message", show);
-  window.addEventListener("online", send);
-  setInterval(function () { send(); show(); }, 15000);
-  send();
-  show();
+  function start() {
+    navigator.serviceWorker.addEventListener("message", show);
+    window.addEventListener("online", send);
+    setInterval(function () { send(); show(); }, 15000);
+    send();
+    show();
+  }
+
+  // The store is loaded only here, on a prepared device, to keep every other page light.
+  var store = document.createElement("script");
+  store.src = line.dataset.store;
+  store.onload = start;
+  document.head.appendChild(store);
 })();
