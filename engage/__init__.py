@@ -84,64 +84,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from engage import (
-        content,
-        errors,
-        i18n,
-        mediaanswers,
-        narration,
-        pictures_bp,
-        settings,
-        signing,
-        store,
-    )
-    from engage.assist import bp as assist_bp
+    from engage import content, errors, i18n, narration, respondent, settings, site, staff, store
     from engage.cli import register_commands
-    from engage.groups import bp as groups_bp
-    from engage.respondent import bp as respondent_bp
-    from engage.respondent import fast as kept_question_pages
-    from engage.respondent import offline as offline_bp
-    from engage.respondent import pages as respondent_pages
-    from engage.review import bp as review_bp
-    from engage.review import lead_media, redact_names
-    from engage.review import public as you_said_bp
-    from engage.safeguarding import bp as safeguarding_bp
-    from engage.safeguarding import respondent_side  # noqa: F401  (adds its pages to /s/)
-    from engage.safeguarding import safety as safety_bp
-    from engage.setup import bp as setup_bp
-    from engage.site import bp as site_bp
-    from engage.staff import bp as staff_bp
+    from engage.respondent import offline
+    from engage.site import pictures
 
     store.init_app(app)
     i18n.init_app(app)
     content.init_app(app)
     csrf.init_app(app)
-    signing.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     settings.init_app(app)
     narration.init_app(app)
-    app.register_blueprint(site_bp)
-    pictures_bp.init_app(app)
-    app.register_blueprint(respondent_bp)
-    respondent_pages.init_app(app)
-    app.register_blueprint(offline_bp.bp)
-    app.register_blueprint(staff_bp)
-    app.register_blueprint(setup_bp)
-    app.register_blueprint(assist_bp)
-    app.register_blueprint(groups_bp)
-    app.register_blueprint(safeguarding_bp)
-    app.register_blueprint(safety_bp)
-    mediaanswers.init_app(app)
-    app.register_blueprint(review_bp)
-    app.register_blueprint(you_said_bp)
-    lead_media.init_app(app)
-    redact_names.init_app(app)
+    app.register_blueprint(site.bp)
+    pictures.init_app(app)
+    respondent.init_app(app)
+    app.register_blueprint(offline.bp)
+    staff.init_app(app)
     register_commands(app)
     # Before any request reaches a view, the client's real address is known.
     app.wsgi_app = TrustedProxies(app.wsgi_app, parse_networks(app.config["TRUSTED_PROXIES"]))
-    # Last, so it sits in front of everything Flask does (it reads no address).
-    kept_question_pages.init_app(app)
     return app
 
 

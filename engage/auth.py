@@ -227,7 +227,7 @@ def current_user() -> dict | None:
         if live:
             user = candidate
             # Pages polled by the timeout script must not count as activity.
-            if request.endpoint != "staff.session_status" and (
+            if request.endpoint != "staff.sign_in.session_status" and (
                 at - row["seen_at"] >= _TOUCH_EVERY_SECONDS
             ):
                 store.staff.touch_staff_session(get_db(), row["id"], at)
@@ -250,7 +250,7 @@ def require_role(*roles: str) -> Callable:
         def wrapped(*args, **kwargs):
             user = current_user()
             if user is None:
-                return redirect(url_for("staff.sign_in_page", next=request.full_path))
+                return redirect(url_for("staff.sign_in.sign_in_page", next=request.full_path))
             if user["role"] not in roles:
                 refuse(
                     403,
@@ -269,4 +269,4 @@ def safe_next(target: str | None) -> str:
     """Return a staff path to go to after signing in, never another site."""
     if target and target.startswith("/staff/") and not target.startswith("//"):
         return target
-    return url_for("staff.dashboard")
+    return url_for("staff.dashboard.dashboard")

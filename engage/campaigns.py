@@ -24,6 +24,12 @@ def campaign_or_404(code: str) -> dict:
     return found
 
 
+def statements(campaign: dict) -> list:
+    """Return the framework statements a campaign asks about, in its order."""
+    framework = content.library().framework(campaign["framework_id"])
+    return [framework.statement(s) for s in campaign["statement_ids"]]
+
+
 def is_open(campaign: dict) -> bool:
     """Say whether people can answer the campaign today: open, and between its dates."""
     if campaign["status"] != "open":

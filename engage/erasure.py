@@ -29,7 +29,7 @@ def erase_respondent(db: Database, session_id: int, by: int | None, reason: str)
     disclosure of harm must stay on record for the leads.
     """
     from engage import narration
-    from engage.respondent.forms import spell_code
+    from engage.resume_codes import spell_code
 
     held = store.media.session_personal_files(db, session_id)
     respondent = store.respondents.respondent_session(db, session_id)

@@ -22,6 +22,7 @@ from exports.records import (
     SignOff,
     Statement,
 )
+from exports.triangulation import Tables
 from exports.writers import WRITERS
 
 
@@ -236,6 +237,11 @@ def export_input(
         participants=_participants(db, campaign["id"], held),
         sign_off=sign_off,
     )
+
+
+def published_tables(db: Database, campaign: dict) -> Tables:
+    """Return the campaign's published tables: its snapshot, suppressed as every export is."""
+    return snapshots.tables(db, campaign, export_input(db, campaign))
 
 
 def export_campaign(

@@ -51,7 +51,7 @@ def restore_command(source: Path, yes: bool) -> None:
 def erase_command(resume_code: str | None, session_id: int | None, yes: bool) -> None:
     """Erase one person's answers, files, narration and index entries."""
     from engage.erasure import erase_respondent
-    from engage.respondent.forms import normalise_resume_code
+    from engage.resume_codes import normalise_resume_code
 
     db = get_db()
     if resume_code:

@@ -97,7 +97,7 @@ def _walk_language(app: Flask, walker, code: str, base: str) -> None:
 def _forget_walker(session_id: int) -> None:
     """Erase the throwaway session, with the narration of its code: it is nobody's page text."""
     from engage.narration import runtime
-    from engage.respondent.forms import spell_code
+    from engage.resume_codes import spell_code
 
     db = get_db()
     respondent = store.respondents.respondent_session(db, session_id)

@@ -7,38 +7,14 @@ outright; a missing choice is an ordinary mistake and gets an easy-read message.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
 from engage import typed
-from engage.errors import refuse
+from engage.checks import Checked, choice
 
 FREE_TEXT_LIMIT = 5000
 YES_NO = ("yes", "no")
-
-
-@dataclass
-class Checked:
-    """The values a form gave, and the messages for fields that need fixing."""
-
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-
-def choice(
-    form: Mapping[str, str], name: str, allowed: Iterable[str], missing_message: str
-) -> tuple[str | None, str | None]:
-    """Return (value, error) for a radio group, refusing values that were never offered."""
-    raw = form.getlist(name) if hasattr(form, "getlist") else [form.get(name)]
-    raw = [value for value in raw if value is not None]
-    if len(raw) > 1:
-        refuse(400)
-    if not raw or raw[0] == "":
-        return None, missing_message
-    if raw[0] not in set(allowed):
-        refuse(400)
-    return raw[0], None
 
 
 def free_text(form: Mapping[str, str], name: str) -> tuple[str, str | None]:
@@ -111,33 +87,3 @@ def answer(form: Mapping[str, str], values: Iterable[str], stopping: bool) -> Ch
 
 
 CONSENT_KEYS = ("take_part", "quote", "media")
-
-
-RESUME_CODE_LENGTH = 8
-
-
-def _code_characters(typed: str) -> str:
-    return "".join(ch for ch in typed.upper() if ch.isalnum())
-
-
-def normalise_resume_code(typed: str) -> str:
-    """Turn what a person typed into a stored resume code: capitals, no spaces or dashes."""
-    code = _code_characters(typed)
-    return code if len(code) == RESUME_CODE_LENGTH else ""
-
-
-def spell_code(code: str) -> str:
-    """Return a code one character at a time, for reading aloud: "A, 7, K"."""
-    return ", ".join(code)
-
-
-def resume_code_problem(typed: str) -> str | None:
-    """Say, in easy read, what is wrong with a typed code's length, or None if it is right."""
-    length = len(_code_characters(typed))
-    if length == 0:
-        return _("Type your code.")
-    if length < RESUME_CODE_LENGTH:
-        return _("Your code is too short. It has 8 letters and numbers.")
-    if length > RESUME_CODE_LENGTH:
-        return _("Your code is too long. It has 8 letters and numbers.")
-    return None

@@ -31,24 +31,34 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from engage import auth, csrf, i18n
 from engage import settings as personal
-from engage.assist import ASSIST_ROLES
 from engage.auth import require_role
 from engage.campaigns import is_open
 from engage.errors import refuse
-from engage.mediaanswers.kinds import KINDS, STAMPS, limit_words
-from engage.respondent import CONSENT_STEPS
-from engage.respondent import _consent_item as consent_item
 from engage.respondent.forms import FREE_TEXT_LIMIT, Checked
+from engage.respondent.journey import CONSENT_STEPS
+from engage.respondent.journey import _consent_item as consent_item
+from engage.respondent.media_kinds import KINDS, STAMPS, limit_words
 from engage.safeguarding import check_free_text
 from engage.services import media_files
+from engage.staff.assist import ASSIST_ROLES
 from engage.store import campaigns as campaign_store
 from engage.store import get_db, outbox
+from engage.store import safeguarding as safeguarding_store
 from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS, answer_choices
 from media.probe import MediaRefused
 from media.work import media_slot
 
 bp = Blueprint("offline", __name__, template_folder="templates")
-bp.context_processor(auth.staff_context)
+
+
+@bp.context_processor
+def _layout_context() -> dict:
+    # The preparation page is a staff page: it shows the staff layout, as the staff wing does.
+    return {
+        **auth.staff_context(),
+        "open_flag_count": lambda: safeguarding_store.open_flag_count(get_db()),
+    }
+
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 ITEM_ID = re.compile(r"^[A-Za-z0-9-]{16,64}$")
@@ -470,7 +480,7 @@ def _blank_page(campaign: dict, questions: list[dict], page: str) -> str:
         question_id = request.args.get("q")
         question = next(q for q in questions if q["question_id"] == question_id)
         return render_template(
-            "mediaanswers/add.html",
+            "media/add.html",
             kind=kind,
             question=question,
             error=None,

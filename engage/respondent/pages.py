@@ -22,11 +22,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from flask import Flask, current_app, g, request
+from flask_wtf.csrf import generate_csrf as csrf_token
 from markupsafe import escape
 
 from engage import narration, store
 from engage.security import csp_nonce
-from engage.signing import csrf_token
 from engage.store import get_db
 
 # A page is about 13,000 characters (13 KB in English, up to twice that held in Arabic or Urdu

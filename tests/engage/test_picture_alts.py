@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engage.mediaanswers.kinds import CONSENT_CHOICES, KINDS
+from engage.respondent.media_kinds import CONSENT_CHOICES, KINDS
 from engage.vocab import ALWAYS_CHOICES, ANSWERED_HOW, RESPONDENT_GROUPS, SCALE_CHOICES
 from media import pictures
 
@@ -40,9 +40,9 @@ def given_descriptions() -> list[tuple[str, str, str]]:
     for choice in [*choices, *ALWAYS_CHOICES]:
         found.append(("engage/vocab.py", choice.picture, str(choice.alt)))
     for kind in KINDS.values():
-        found.append(("engage/mediaanswers/kinds.py", kind.picture, str(kind.alt)))
+        found.append(("engage/respondent/media_kinds.py", kind.picture, str(kind.alt)))
     for consent in CONSENT_CHOICES.values():
-        found.append(("engage/mediaanswers/kinds.py", consent["picture"], str(consent["alt"])))
+        found.append(("engage/respondent/media_kinds.py", consent["picture"], str(consent["alt"])))
     return found
 
 
@@ -60,7 +60,7 @@ def test_the_known_contradictions_are_gone():
 def test_the_search_finds_descriptions_everywhere():
     # Templates, the fixed choices and the media kinds are all read.
     wheres = {where for where, _, _ in given_descriptions()}
-    assert {"engage/vocab.py", "engage/mediaanswers/kinds.py"} <= wheres
+    assert {"engage/vocab.py", "engage/respondent/media_kinds.py"} <= wheres
     assert sum(where.endswith(".html") for where in wheres) >= 8
 
 

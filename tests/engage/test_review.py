@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from engage import store
-from engage.review.words import SpanError, span_from_form, split_words
+from engage.staff.review_words import SpanError, span_from_form, split_words
 from engage.store import get_db
 from tests.conftest import csrf_token
 

@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 
 from engage import store
+from engage.respondent.worried import WORRIES_PER_BROWSER
 from engage.safeguarding import EXIT_HOLD_SECONDS
 from engage.safeguarding.concern import find_concern
-from engage.safeguarding.respondent_side import WORRIES_PER_BROWSER
 from engage.store import get_db
 from tests.conftest import CheckedClient, csrf_token
 from tests.engage.journey import Respondent

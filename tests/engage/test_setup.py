@@ -699,7 +699,7 @@ def test_the_invitation_pdf_shows_a_hostile_title_as_words_and_reads_no_other_fi
 ):
     from pypdf import PdfReader
 
-    from engage.setup import printable
+    from engage.staff import printable
 
     title = '<img src="file:///etc/passwd"> <style>@import "http://evil.example/x.css"</style>'
     code = make_campaign(title=title, languages=["en"])["code"]

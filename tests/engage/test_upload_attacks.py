@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-import engage.mediaanswers as mediaanswers
+import engage.respondent.media as mediaanswers
 from engage.store import get_db
 from media import work
 from tests.conftest import csrf_token
