@@ -86,6 +86,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from engage import content, errors, i18n, narration, respondent, settings, site, staff, store
     from engage.cli import register_commands
+    from engage.respondent import offline
     from engage.site import pictures
 
     store.init_app(app)
@@ -99,6 +100,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(site.bp)
     pictures.init_app(app)
     respondent.init_app(app)
+    app.register_blueprint(offline.bp)
     staff.init_app(app)
     register_commands(app)
     # Before any request reaches a view, the client's real address is known.

@@ -304,6 +304,7 @@ def response_rows(db: Database, campaign_id: int) -> tuple[list[dict], store.saf
             ),
             "respondent_group": row["respondent_group"],
             "answered_how": row["answered_how"],
+            "answered_offline": bool(row["answered_offline"]),
             "language": row["language"],
             "saved_at": row["updated_at"],
         }
@@ -321,6 +322,7 @@ def response_rows(db: Database, campaign_id: int) -> tuple[list[dict], store.saf
             "free_text": "",
             "respondent_group": row["respondent_group"],
             "answered_how": row["answered_how"],
+            "answered_offline": False,
             "language": "",
             "saved_at": row["updated_at"],
         }

@@ -89,7 +89,7 @@ def campaign_responses(db: Database, campaign_id: int) -> list[dict]:
     rows = db.execute(
         """
         SELECT a.question_id, q.statement_id, a.value, a.free_text,
-               s.id AS session_id, s.respondent_group, s.answered_how,
+               s.id AS session_id, s.respondent_group, s.answered_how, s.answered_offline,
                COALESCE(a.language, s.language) AS language,
                a.created_at, a.updated_at, s.finished_at,
                (SELECT json_group_array(json_array(r.start_offset, r.end_offset, r.kind))

@@ -13,6 +13,7 @@ from engage.store.campaigns import core, pages, setup
 from engage.store.evidence import snapshots
 from engage.store.media import media
 from engage.store.narration import narration
+from engage.store.outbox import outbox
 from engage.store.review import evidence, review
 from engage.store.safeguarding import assist
 from engage.store.staff import staff
@@ -28,4 +29,5 @@ MIGRATION_SETS: list[Migrations] = [
     review,
     pages,
     snapshots,
+    outbox,
 ]

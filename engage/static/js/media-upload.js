@@ -135,6 +135,8 @@
         return input.files && input.files[0];
       }).filter(Boolean)[0];
       if (!chosen) return;  // let the server say that no file was chosen
+      // With no connection, a prepared device keeps the file with the person's answers.
+      if (!navigator.onLine) return;
       event.preventDefault();
       send(chosen, chosen.name);
     });

@@ -1,0 +1,292 @@
+"""A prepared tablet answers offline, keeps answers through a restart, sends each person once."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from engage.auth import hash_password
+from engage.store import get_db, staff
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET, check_page
+from tests.media import samples
+
+PASSWORD = "a quiet morning by the canal"
+FIRST_WORDS = "The first person says the garden is lovely"
+SECOND_WORDS = "The second person likes the new van"
+
+PICTURES_SHOWN = """() => {
+  const loaded = [...document.images].filter(i => i.complete);
+  return loaded.length > 0 && loaded.every(i => i.naturalWidth > 0);
+}"""
+EMPTY_ID = "empty-body-item-0000"
+COUNT_OUTBOX = """() => engageStore.all("outbox").then(items => items.map(i => ({
+  id: i.id, refused: i.refused || null, tries: i.tries })))"""
+# A damaged item: its bundle lost on the device, its length and checksum those of nothing.
+PUT_EMPTY_ITEM = """() => engageStore.put("outbox", {
+  id: "empty-body-item-0000", code: document.location.pathname.split("/")[2],
+  created_at: new Date().toISOString(), bundle: "", length: "0",
+  sha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", files: [], tries: 0
+})"""
+
+
+@pytest.fixture
+def supporter(live_server):
+    email = "offline-supporter@example.org"
+    with live_server.app.app_context():
+        if not get_db().execute("SELECT 1 FROM users WHERE email = ?", [email]).fetchone():
+            staff.create_user(
+                get_db(),
+                email=email,
+                name="Sam Supporter",
+                role="supporter",
+                password_hash=hash_password(PASSWORD),
+            )
+    return email
+
+
+def wait_for_outbox(page, done, seconds: float = 60) -> list[dict]:
+    """Poll the tablet's outbox until `done(items)` holds; return the items."""
+    deadline = time.monotonic() + seconds
+    while True:
+        items = page.evaluate(COUNT_OUTBOX)
+        if done(items) or time.monotonic() > deadline:
+            return items
+        page.wait_for_timeout(250)
+
+
+def open_tablet(browser, folder: Path):
+    context = browser.browser_type.launch_persistent_context(
+        str(folder), executable_path=CHROMIUM, args=CHROMIUM_ARGS, **TABLET
+    )
+    context.set_default_timeout(15_000)
+    return context, context.pages[0] if context.pages else context.new_page()
+
+
+def start_offline(page, base: str) -> None:
+    """Agree and say who is answering, one question a page as online: choose, then Continue."""
+    page.goto(f"{base}/consent")
+    answers = [("take_part", "yes"), ("quote", "yes"), ("media", "yes")]
+    answers += [("respondent_group", "person"), ("answered_how", "helped")]
+    for name, value in answers:
+        page.locator(f"label[for='{name}-{value}']").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue", exact=True).click()
+
+
+def answer_offline(page, base: str, questions: list[str], words: str, photo: Path | None):
+    """Go through the whole journey as one person, with the connection off."""
+    start_offline(page, base)
+    for number, question_id in enumerate(questions):
+        assert page.url.endswith(f"/q/{question_id}")
+        # Every picture shown comes from the tablet, in the size this screen asks for.
+        page.wait_for_load_state("load")
+        assert page.evaluate(PICTURES_SHOWN) is True
+        page.locator("label[for='answer-good']").click()
+        if number == 0:
+            page.locator("textarea[name='free_text']").fill(words)
+            if photo is not None:
+                with page.expect_navigation():
+                    page.locator("button[value='media-photo']").click()
+                page.locator("#file-choose").set_input_files(str(photo))
+                with page.expect_navigation():
+                    page.get_by_role("button", name="Send my photo", exact=True).click()
+                assert page.url.endswith(f"/q/{question_id}")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save and continue", exact=True).click()
+    assert page.url.endswith("/check")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my answers", exact=True).click()
+    assert page.url.endswith("/thanks")
+    assert "This tablet keeps your answers safe." in page.content()
+
+
+def test_a_prepared_tablet_answers_offline_and_sends_each_person_once(
+    live_server, browser, supporter, tmp_path: Path
+):
+    campaign = live_server.campaign(statement_ids=["QS1"])
+    code = campaign["code"]
+    base = f"{live_server.url}/s/{code}"
+    questions = [
+        row["question_id"]
+        for row in live_server.query(
+            "SELECT question_id FROM campaign_questions WHERE campaign_id = ? ORDER BY position",
+            [campaign["id"]],
+        )
+    ]
+    photo = samples.photo_with_gps(tmp_path / "garden.jpg")
+    folder = tmp_path / "tablet"
+
+    context, page = open_tablet(browser, folder)
+    page.goto(f"{live_server.url}/staff/sign-in")
+    page.get_by_label("Email").fill(supporter)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in", exact=True).click()
+    # Reading aloud off on this tablet keeps the test quick: each clip not yet made is
+    # rendered as the tablet asks for it (tests/engage/test_offline_intake.py checks clips).
+    page.goto(f"{base}/settings")
+    page.locator("label[for='narration-off']").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save these choices", exact=True).click()
+    page.goto(f"{base}/offline")
+    page.get_by_role("button", name="Get this tablet ready", exact=True).click()
+    page.wait_for_selector("[data-offline-prepare][data-ready]", timeout=120_000)
+    assert page.locator("[data-offline-prepare]").get_attribute("data-ready") == "yes", (
+        page.locator("[data-offline-prepare] [data-status]").inner_text()
+    )
+    assert (
+        "ready to use without internet"
+        in page.locator("[data-offline-prepare] [data-status]").inner_text()
+    )
+
+    check_page(page)
+    context.set_offline(True)
+    answer_offline(page, base, questions, FIRST_WORDS, photo)
+    check_page(page)
+    # The next person sees nothing of the first: not on any page, and nothing kept as a draft.
+    assert page.evaluate("() => engageStore.all('drafts')") == []
+    page.goto(f"{base}/q/{questions[0]}")
+    assert FIRST_WORDS not in page.content()
+    answer_offline(page, base, questions, SECOND_WORDS, None)
+    page.goto(f"{base}/")
+    status = page.locator("[data-outbox-status]")
+    status.wait_for(state="visible")
+    assert status.inner_text() == "2 people's answers are waiting to be sent."
+    page.evaluate(PUT_EMPTY_ITEM)
+    assert live_server.query(
+        "SELECT COUNT(*) AS n FROM respondent_sessions WHERE campaign_id = ?", [campaign["id"]]
+    ) == [{"n": 0}]
+    context.close()
+
+    # The tablet is switched off and on again, and the connection is back.
+    context, page = open_tablet(browser, folder)
+    page.goto(f"{base}/")
+    # The outbox sends itself; the damaged item is refused by the server and stays.
+    left = wait_for_outbox(
+        page, lambda items: [(i["id"], i["refused"]) for i in items] == [(EMPTY_ID, 400)]
+    )
+    assert [(i["id"], i["refused"]) for i in left] == [(EMPTY_ID, 400)]
+    sessions = live_server.query(
+        "SELECT id, answered_offline, finished_at FROM respondent_sessions WHERE campaign_id = ?",
+        [campaign["id"]],
+    )
+    assert len(sessions) == 2
+    assert all(s["answered_offline"] == 1 and s["finished_at"] for s in sessions)
+    words = live_server.query(
+        "SELECT a.free_text, COUNT(*) AS n FROM answers a JOIN respondent_sessions s "
+        "ON s.id = a.session_id WHERE s.campaign_id = ? AND a.free_text != '' "
+        "GROUP BY a.free_text ORDER BY a.free_text",
+        [campaign["id"]],
+    )
+    assert words == [{"free_text": FIRST_WORDS, "n": 1}, {"free_text": SECOND_WORDS, "n": 1}]
+    assert live_server.query(
+        "SELECT COUNT(*) AS n FROM answers a JOIN respondent_sessions s ON s.id = a.session_id "
+        "WHERE s.campaign_id = ?",
+        [campaign["id"]],
+    ) == [{"n": 2 * len(questions)}]
+    media = live_server.query(
+        "SELECT m.kind, m.question_id FROM media_items m JOIN respondent_sessions s "
+        "ON s.id = m.session_id WHERE s.campaign_id = ?",
+        [campaign["id"]],
+    )
+    assert media == [{"kind": "photo", "question_id": questions[0]}]
+    assert live_server.query(
+        "SELECT COUNT(*) AS n FROM offline_intake WHERE campaign_id = ? AND status = 'taken'",
+        [campaign["id"]],
+    ) == [{"n": 2}]
+    context.close()
+
+
+def sign_in(page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/staff/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in", exact=True).click()
+
+
+def test_waiting_answers_saved_to_a_locked_file_are_taken_once_from_it(
+    live_server, browser, supporter, new_page, tmp_path: Path
+):
+    campaign = live_server.campaign(statement_ids=["QS1"])
+    base = f"{live_server.url}/s/{campaign['code']}"
+    questions = [
+        row["question_id"]
+        for row in live_server.query(
+            "SELECT question_id FROM campaign_questions WHERE campaign_id = ? ORDER BY position",
+            [campaign["id"]],
+        )
+    ]
+    context, page = open_tablet(browser, tmp_path / "tablet")
+    sign_in(page, live_server.url, supporter)
+    page.goto(f"{base}/settings")
+    page.locator("label[for='narration-off']").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save these choices", exact=True).click()
+    page.goto(f"{base}/offline")
+    page.get_by_role("button", name="Get this tablet ready", exact=True).click()
+    page.wait_for_selector("[data-offline-prepare][data-ready='yes']", timeout=120_000)
+    context.set_offline(True)
+    answer_offline(page, base, questions, FIRST_WORDS, None)
+    # Someone answers one question and walks away: when the next person starts, what they
+    # gave goes to the outbox, and the next person's draft holds nothing of theirs.
+    start_offline(page, base)
+    page.locator("label[for='answer-good']").click()
+    page.locator("textarea[name='free_text']").fill(SECOND_WORDS)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue", exact=True).click()
+    page.goto(f"{base}/consent")
+    page.locator("label[for='take_part-yes']").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue", exact=True).click()
+    assert [draft["answers"] for draft in page.evaluate("() => engageStore.all('drafts')")] == [{}]
+    assert len(page.evaluate(COUNT_OUTBOX)) == 2
+    # Still with no connection, the supporter saves what is waiting to a file.
+    page.goto(f"{base}/offline")
+    page.locator("#save-pin").fill("4827")
+    with page.expect_download() as saving:
+        page.get_by_role("button", name="Save to a file", exact=True).click()
+    saved = tmp_path / "waiting.engage"
+    saving.value.save_as(saved)
+    assert FIRST_WORDS not in saved.read_text()
+    assert len(page.evaluate(COUNT_OUTBOX)) == 2
+    context.close()
+
+    office = new_page(**TABLET)
+    sign_in(office, live_server.url, supporter)
+    office.goto(f"{base}/offline")
+    status = office.locator("[data-outbox-open] [data-status]")
+    office.locator("#open-file").set_input_files(str(saved))
+    office.locator("#open-pin").fill("1111")
+    office.get_by_role("button", name="Send the answers in the file", exact=True).click()
+    office.wait_for_function(
+        "() => document.querySelector('[data-outbox-open] [data-status]').textContent.length > 0"
+    )
+    assert status.inner_text() == "This file cannot be opened with that PIN."
+    for _attempt in range(2):
+        office.locator("#open-pin").fill("4827")
+        status.evaluate("line => { line.textContent = '' }")
+        office.get_by_role("button", name="Send the answers in the file", exact=True).click()
+        office.wait_for_function(
+            "() => document.querySelector('[data-outbox-open]')"
+            ".dataset.done === 'yes' && document.querySelector("
+            "'[data-outbox-open] [data-status]').textContent.length > 0"
+        )
+        assert status.inner_text() == "Sent: 2. Kept for the lead: 0. Not taken: 0."
+    words = live_server.query(
+        "SELECT a.free_text FROM answers a JOIN respondent_sessions s ON s.id = a.session_id "
+        "WHERE s.campaign_id = ? AND a.free_text != '' ORDER BY a.free_text",
+        [campaign["id"]],
+    )
+    assert words == [{"free_text": FIRST_WORDS}, {"free_text": SECOND_WORDS}]
+
+    # The tablet comes back online later and sends the same person: still one.
+    context, page = open_tablet(browser, tmp_path / "tablet")
+    page.goto(f"{base}/")
+    assert wait_for_outbox(page, lambda items: items == []) == []
+    assert live_server.query(
+        "SELECT COUNT(*) AS n FROM respondent_sessions WHERE campaign_id = ?", [campaign["id"]]
+    ) == [{"n": 2}]
+    context.close()
