@@ -18,6 +18,9 @@ from engage import attempts, auth, store
 from engage.i18n import lazy_gettext as _l
 from engage.store import get_db
 
+# Who may help someone answer on a tablet: prepare it, hand it over, take it back.
+ASSIST_ROLES = ("supporter", "lead")
+
 
 @dataclass(frozen=True)
 class Help:

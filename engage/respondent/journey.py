@@ -303,7 +303,9 @@ def _who_answered(respondent: dict, group: str, how: str, changing: bool):
     _hold("who", None)
     if changing:
         return redirect(url_for(".check"))
-    return redirect(_resume_point(store.respondents.respondent_session(get_db(), respondent["id"])))
+    saved = store.respondents.respondent_session(get_db(), respondent["id"])
+    # A restore from backup can take the session away between reading and writing it.
+    return redirect(_resume_point(saved) if saved else url_for(".welcome"))
 
 
 @bp.route("/q/<question_id>", methods=["GET", "POST"])

@@ -34,13 +34,13 @@ from engage import settings as personal
 from engage.auth import require_role
 from engage.campaigns import is_open
 from engage.errors import refuse
+from engage.handover import ASSIST_ROLES
 from engage.respondent.forms import FREE_TEXT_LIMIT, Checked
 from engage.respondent.journey import CONSENT_STEPS
 from engage.respondent.journey import _consent_item as consent_item
 from engage.respondent.media_kinds import KINDS, STAMPS, limit_words
 from engage.safeguarding import check_free_text
 from engage.services import media_files
-from engage.staff.assist import ASSIST_ROLES
 from engage.store import campaigns as campaign_store
 from engage.store import get_db, outbox
 from engage.store import safeguarding as safeguarding_store

@@ -21,14 +21,21 @@ from engage import attempts, auth, store
 from engage import settings as personal
 from engage.auth import require_role
 from engage.errors import refuse
-from engage.handover import HELP, check_pin, live_handover, pin_limits, pin_problem, token_hash
+from engage.handover import (
+    ASSIST_ROLES,
+    HELP,
+    check_pin,
+    live_handover,
+    pin_limits,
+    pin_problem,
+    token_hash,
+)
 from engage.safeguarding import clear_exit_hold
 from engage.staff import assist_forms as forms
 from engage.store import get_db
 
 bp = Blueprint("assist", __name__)
 
-ASSIST_ROLES = ("supporter", "lead")
 HANDOVER_SECONDS = 4 * 60 * 60
 # After taking the tablet back, long enough to finish, hand back again or stop; not days later.
 REOPEN_SECONDS = 30 * 60
