@@ -182,7 +182,7 @@ def test_forced_colours_keep_the_play_triangle(live_server, new_page):
 def test_no_two_play_buttons_share_a_name(live_server, new_page):
     page = new_page(**TABLET)
     base, question_id = start_journey(live_server, page)
-    for path in ("/", "/consent", "/who", f"/q/{question_id}", "/settings", "/stop"):
+    for path in ("/", "/consent", "/who", f"/q/{question_id}", "/settings", "/stop", "/check"):
         page.goto(base + path)
         names = page.locator(".say__button").evaluate_all(
             "bs => bs.map(b => b.getAttribute('aria-label'))"

@@ -62,7 +62,7 @@ def test_a_drawing_and_a_photo_show_with_change_and_delete(person, app, client, 
     # The warning is words on the page, not only in the spoken clip.
     assert "You cannot change your answers after you send them." in page
     # What the person typed can be heard.
-    assert 'aria-label="Listen to what you wrote"' in page
+    assert 'aria-label="Listen to what you wrote (' in page
     with client.get(f"{person.base}/media/file/{drawing['id']}/thumb") as thumb:
         assert thumb.status_code == 200 and thumb.mimetype.startswith("image/")
 
