@@ -13,7 +13,7 @@ if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import sys; sys.exit(sy
 fi
 python_version=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
-apt_packages=(espeak-ng ffmpeg chromium fonts-noto-color-emoji fonts-opendyslexic fonts-noto-core sqlite3 zbar-tools nginx util-linux libpango-1.0-0 libpangoft2-1.0-0)
+apt_packages=(espeak-ng ffmpeg chromium fonts-noto-color-emoji fonts-opendyslexic fonts-noto-core sqlite3 zbar-tools nginx util-linux libpango-1.0-0 libpangoft2-1.0-0 postgresql postgresql-contrib libpq5)
 # Debian's own Python makes a virtualenv only with its pythonX.Y-venv package (ensurepip).
 if dpkg-query -S "$(readlink -f "$(command -v python3)")" >/dev/null 2>&1; then
   apt_packages+=("python${python_version}-venv")
