@@ -134,6 +134,7 @@ def _quotes(db: Database, campaign_id: int, held: store.safeguarding.Held) -> It
             held=bool(row["item_held"]) or held.holds(row["session_id"], row["group_session_id"]),
             withdrawn=row["withdrawn_at"] is not None,
             words_changed=row["words_changed_at"] is not None,
+            answered_offline=bool(row["answered_offline"]),
         )
 
 
@@ -180,6 +181,7 @@ def _media(db: Database, campaign_id: int, held: store.safeguarding.Held) -> lis
                 included=bool(item["included"]),
                 held=bool(item["held_for_safeguarding"])
                 or held.holds(item["session_id"], item["group_session_id"]),
+                answered_offline=bool(item["answered_offline"]),
             )
         )
     return records
@@ -196,6 +198,7 @@ def _participants(
             language=row["language"],
             finished=row["finished_at"] is not None,
             held=held.holds(session_id=row["id"]),
+            answered_offline=bool(row["answered_offline"]),
         )
     for row in store.evidence.evidence_group_sessions(db, campaign_id):
         yield ParticipantRecord(

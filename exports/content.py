@@ -26,7 +26,7 @@ from exports.triangulation import (
     respondent_label,
 )
 
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION = "2.2"
 STRENGTH_LABELS = {"strength": "Strength", "improve": "Area to improve", None: ""}
 # Where each column's figures come from, as an evidence library names a source.
 GROUP_SOURCES = {
@@ -51,6 +51,8 @@ HOW_METHODS = {
 }
 ALL_WAYS = "Answered on their own, with help, by someone for the person, or in a group session"
 NOT_NAMED = "Not named"
+OFFLINE_HEADER = "Answered offline"
+OFFLINE_ITEM = "People who answered without internet (on a prepared tablet)"
 # The export is written in English, so the approver's role is named here, not translated.
 LEAD_ROLE = "Lead"
 # Columns every figure row carries at its end, so each can be filed on its own.
@@ -170,6 +172,7 @@ def build_sheets(
                 "Date",
                 "Words (redacted)",
                 "English translation",
+                OFFLINE_HEADER,
                 *FILING_HEADERS[1:],
             ],
             [
@@ -183,6 +186,7 @@ def build_sheets(
                 "date",
                 "redacted_text",
                 "english_translation",
+                "answered_offline",
                 *FILING_FIELDS[1:],
             ],
             _quote_rows(data.quotes, themes, report, tally, tables, campaign),
@@ -198,6 +202,7 @@ def build_sheets(
                 "File name in ZIP",
                 "Statement",
                 "Theme",
+                OFFLINE_HEADER,
                 *FILING_HEADERS[1:],
             ],
             [
@@ -208,6 +213,7 @@ def build_sheets(
                 "file_name",
                 "statement",
                 "theme",
+                "answered_offline",
                 *FILING_FIELDS[1:],
             ],
             _media_rows(data.media, themes, tally, tables, campaign),
@@ -322,6 +328,14 @@ def _read_me(data: ExportInput) -> Sheet:
             "Engagement record",
             "Who took part, how many, in which ways and languages, and each advocates' group "
             "session with its place, date and the people counted from its tally.",
+        ],
+        [
+            "Answered offline",
+            "People who answered on a prepared tablet with no internet; their answers were "
+            "kept on the tablet and sent once it was back online. Quotes and media say 'yes' "
+            "or 'no' only where the Engagement record shows how many did, and those who did "
+            "and those who did not are each nobody or at least the smallest group; otherwise "
+            "the column is blank.",
         ],
         ["Schema version", SCHEMA_VERSION],
     ]
@@ -534,12 +548,23 @@ def _quote_rows(
             quote.date,
             words,
             translation,
+            offline_mark(quote.answered_offline, tables) if group or how else "",
             quote.date or period(campaign),
             _source(group, quote.answered_how if how else "", "written answer"),
             method(campaign, quote.answered_how if how else ""),
             who,
         ]
     report("quotes", done)
+
+
+def offline_mark(answered_offline: bool, tables: Tables) -> str:
+    """Return "yes" or "no" for a row given offline or not, or "" where it may not be said.
+
+    A row whose group the tables hide says nothing of it either (the caller checks that).
+    """
+    if not tables.names_offline():
+        return ""
+    return "yes" if answered_offline else "no"
 
 
 def _themes(statement_ids: Iterable[str], themes: dict[str, str]) -> str:
@@ -601,6 +626,7 @@ def _media_rows(
             f"media/{item.file_name}" if item.file_name else "",
             ", ".join(item.statement_ids),
             _themes(item.statement_ids, themes),
+            offline_mark(item.answered_offline, tables) if group or how else "",
             item.date or period(campaign),
             _source(group, how, item.kind or "media"),
             method(campaign, how),
@@ -636,6 +662,16 @@ def _engagement(engagement: Engagement, campaign: CampaignInfo) -> Sheet:
                 "",
             ]
         )
+    rows.append(
+        [
+            "Without internet",
+            OFFLINE_ITEM,
+            engagement.offline.people,
+            "EV-ENGAGEMENT-OFFLINE",
+            "",
+            "",
+        ]
+    )
     rows += [
         [
             "Group sessions",

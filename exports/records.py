@@ -86,6 +86,8 @@ class QuoteRecord:
     held: bool = False
     withdrawn: bool = False
     words_changed: bool = False
+    # Given on a tablet with no connection and sent later from its outbox.
+    answered_offline: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class MediaRecord:
     date: str = ""
     respondent_group: str = ""
     answered_how: str = ""
+    answered_offline: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,7 @@ class ParticipantRecord:
 
     A group session (answered_how "group") stands for `people`: those who answered from
     its tally. It carries the place it met and the date, and an empty `language`.
+    `answered_offline` marks a person who answered on a tablet with no connection.
     """
 
     respondent_key: str
@@ -123,6 +127,7 @@ class ParticipantRecord:
     held: bool = False
     place: str = ""
     date: str = ""
+    answered_offline: bool = False
 
 
 @dataclass(frozen=True)

@@ -176,6 +176,7 @@ def protect(
     min_group_size: int,
     min_cell_count: int,
     session_people: dict[str, int] | None = None,
+    offline: int = 0,
 ) -> set[Key]:
     """Return the keys of every figure to hide, so no protected figure can be narrowed.
 
@@ -183,6 +184,8 @@ def protect(
     took part; `sessions` is the number of group sessions, always shown. `session_people`
     gives the people each group session counted, each published on its own line
     (`engagement_key("session", key)`); together they are the people in group sessions.
+    `offline` is how many people answered on a tablet with no connection
+    (`engagement_key("offline")`): some of those who answered one by one.
     """
     statements = list(statements)
     k, n = min_cell_count, min_group_size
@@ -248,6 +251,9 @@ def protect(
                 hidden.add(line)
                 targets.append(_Target(line, form, k))
 
+    if offline > 0:
+        _add_offline(model, hidden, targets, person_vars, offline, k)
+
     # Scores, per statement.
     for s in statements:
         q = max(1, s.questions)
@@ -280,6 +286,22 @@ def protect(
 
     _audit(model, hidden, targets)
     return hidden
+
+
+def _add_offline(model, hidden, targets, person_vars, offline, k):
+    """Publish the people who answered offline: at least one, and never more than those who
+    answered one by one (a group session is never offline)."""
+    index = model.var(offline)
+    form = {index: 1.0}
+    one_by_one = {i: 1.0 for (_rg, ah, _l), i in person_vars.items() if ah != "group"}
+    model.at_most(_add(form, _neg(one_by_one)), 0.0)
+    model.at_most({index: -1.0}, -1.0)
+    key = engagement_key("offline")
+    # Given up before any other Engagement line: it says least about who took part.
+    model.figures.append(_Figure(key, offline, (1, 0, offline), eq=form))
+    if offline < k:
+        hidden.add(key)
+        targets.append(_Target(key, form, k))
 
 
 def _add_cell(model, hidden, targets, s, split, column, atoms, answers_of, people_of, k, n):

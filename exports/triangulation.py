@@ -215,6 +215,8 @@ class Engagement:
     lines: list[EngagementLine]
     sessions: int
     group_sessions: list[EngagementLine] = field(default_factory=list)
+    # The people who answered on a tablet with no connection, sent later from its outbox.
+    offline: EngagementLine = field(default_factory=lambda: EngagementLine("offline", "", 0))
 
     @property
     def in_group_sessions(self) -> int | None:
@@ -247,6 +249,19 @@ class Tables:
                 ):
                     return True
         return False
+
+    def names_offline(self) -> bool:
+        """Say whether a quote or media row may say if its person answered offline.
+
+        Only where the Engagement record shows both those who did and everyone, and each
+        side holds nobody or at least the smallest group: then "yes" or "no" points to nobody.
+        """
+        offline, everyone = self.engagement.offline, self.engagement.everyone
+        if offline.hidden or everyone.hidden:
+            return False
+        smallest = self.by_group.min_group_size
+        did, did_not = offline.raw_people, everyone.raw_people - offline.raw_people
+        return all(side == 0 or side >= smallest for side in (did, did_not))
 
     def shown_language(self, language: str) -> bool:
         """Say whether a language's line in the Engagement record is shown and not small."""
@@ -301,10 +316,12 @@ def build_tables(
         questions[record.statement_id].add(record.question_id)
     took_part: dict[tuple[str, str, str], int] = defaultdict(int)
     sessions: dict[str, ParticipantRecord] = {}
+    offline = 0
     for p in participants:
         if p.held:
             continue
         took_part[(p.respondent_group, p.answered_how, p.language or NO_LANGUAGE)] += p.people
+        offline += p.people if p.answered_offline else 0
         if p.answered_how == "group":
             sessions[p.respondent_key] = p
     tallies = [
@@ -319,6 +336,7 @@ def build_tables(
         min_group_size=min_group_size,
         min_cell_count=min_cell_count,
         session_people={key: p.people for key, p in sessions.items()},
+        offline=offline,
     )
     matrices = []
     for split, columns, column_of in (
@@ -354,7 +372,11 @@ def build_tables(
                 differ_margin=differ_margin,
             )
         )
-    return Tables(matrices[0], matrices[1], _engagement(took_part, sessions, hidden))
+    engagement = _engagement(took_part, sessions, hidden)
+    engagement.offline = EngagementLine(
+        "offline", "", offline, suppression.engagement_key("offline") in hidden
+    )
+    return Tables(matrices[0], matrices[1], engagement)
 
 
 def _cell(tally: StatementTally, atoms: list[tuple[str, str]]) -> Cell:

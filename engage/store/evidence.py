@@ -96,6 +96,7 @@ def evidence_quotes(db: Database, campaign_id: int):
         + ITEM_CONSENT
         + """,
                ri.session_id, ri.held_for_safeguarding AS item_held,
+               COALESCE(s.answered_offline, 0) AS answered_offline,
                (SELECT json_group_array(statement_id) FROM quote_statements t
                  WHERE t.quote_id = qt.id) AS statement_ids,
                (SELECT json_group_array(json_array(r.start_offset, r.end_offset, r.kind))
@@ -125,9 +126,10 @@ def evidence_media(db: Database, campaign_id: int) -> list[dict]:
 
 
 def evidence_participants(db: Database, campaign_id: int):
-    """Yield each session of a campaign: who, how, in which language, finished."""
+    """Yield each session of a campaign: who, how, in which language, finished, offline."""
     yield from db.execute(
-        "SELECT s.id, s.respondent_group, s.answered_how, s.language, s.finished_at "
+        "SELECT s.id, s.respondent_group, s.answered_how, s.language, s.finished_at, "
+        "s.answered_offline "
         "FROM respondent_sessions s WHERE s.campaign_id = ?",
         [campaign_id],
     )

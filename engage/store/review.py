@@ -52,7 +52,8 @@ ITEM_CONTEXT = (
     """
     SELECT ri.*, """
     + ITEM_WHO
-    + """, s.is_synthetic, COALESCE(ri.language, s.language) AS language,
+    + """, s.is_synthetic, COALESCE(s.answered_offline, 0) AS answered_offline,
+           COALESCE(ri.language, s.language) AS language,
            """
     + ITEM_CONSENT
     + """,

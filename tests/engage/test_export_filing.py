@@ -180,7 +180,7 @@ def test_every_format_is_ready_to_file_and_its_references_are_stable(
             "QS1, QS7",
             "Strength",
         ), fmt
-        assert _text(quote[11]) == "Person who draws on care: easy-read survey, written answer"
+        assert _text(quote[12]) == "Person who draws on care: easy-read survey, written answer"
         [media] = tables["Media"]
         assert _text(media[2]) == "A garden with flowers", fmt
         assert (_text(media[5]), _text(media[6])) == ("QS1", "Working with people"), fmt

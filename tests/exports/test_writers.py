@@ -272,9 +272,10 @@ def test_only_consented_unheld_media(tables):
     assert t["Media"] == [
         [
             *("EV-MEDIA-0001", "drawing", "A house with a garden", "yes", "media/drawing.png"),
-            *("QS7", "Ensuring safety within the system", "2026-11-03"),
+            *("QS7", "Ensuring safety within the system"),
             # Scores hides QS7's people who answered with help, so the source and method
-            # name neither the maker's group nor how they answered.
+            # name neither the maker's group nor how they answered, nor whether offline.
+            *("", "2026-11-03"),
             "Easy-read survey or advocate group session: drawing",
             "Answered on their own, with help, by someone for the person, or in a group "
             "session; easy-read 3-point faces scale",
@@ -335,7 +336,8 @@ def test_every_figure_row_carries_reference_period_source_method_and_owner(table
     assert engagement[", "][:2] == ["EV-ENGAGEMENT-SESSION-G1", "2026-11-01 to 2026-11-20"]
     quote = t["Quotes"][0]
     # The quote's labels are hidden (see above), and so are its source's and method's.
-    assert quote[10:13] == [
+    assert quote[10:14] == [
+        "",
         "2026-11-01",
         "Easy-read survey or advocate group session: written answer",
         "Answered on their own, with help, by someone for the person, or in a group session; "
@@ -544,9 +546,13 @@ def test_every_sheet_has_its_documented_columns(tmp_path):
         ("Engagement record", "engagement"),
     ]
     schema = json.loads(SCHEMA_PATH.read_text())["properties"]
+    # Fields added in a minor version are optional in the schema, so older documents validate.
+    added = {"quotes": ["answered_offline"], "media": ["answered_offline"]}
     for key, sheet in sheets.items():
         assert len(sheet.headers) == len(sheet.fields), key
-        assert sheet.fields == schema[key]["items"]["required"], key
+        required = schema[key]["items"]["required"]
+        assert [f for f in sheet.fields if f not in added.get(key, [])] == required, key
+        assert set(added.get(key, [])) <= set(schema[key]["items"]["properties"]), key
     filing = ["Evidence reference", "Period", "Source", "Method", "Owner"]
     assert sheets["scores"].headers == [
         *("Statement id", "Statement", "Theme", "Split", "Column", "People", "Answers"),
@@ -569,12 +575,12 @@ def test_every_sheet_has_its_documented_columns(tmp_path):
     assert sheets["quotes"].headers == [
         *("Evidence reference", "Statement", "Theme", "Strength or area to improve"),
         *("Respondent group", "How answered", "Language", "Date", "Words (redacted)"),
-        "English translation",
+        *("English translation", "Answered offline"),
         *filing[1:],
     ]
     assert sheets["media"].headers == [
         *("Reference", "Kind", "Description", "Consent", "File name in ZIP", "Statement"),
-        "Theme",
+        *("Theme", "Answered offline"),
         *filing[1:],
     ]
     assert sheets["engagement"].headers == ["Section", "Item", "People", *filing]
@@ -639,7 +645,12 @@ def test_the_read_me_states_the_method_and_the_rules(tmp_path):
         "statements.",
         "Engagement record": "Who took part, how many, in which ways and languages, and each "
         "advocates' group session with its place, date and the people counted from its tally.",
-        "Schema version": "2.1",
+        "Answered offline": "People who answered on a prepared tablet with no internet; their "
+        "answers were kept on the tablet and sent once it was back online. Quotes and media say "
+        "'yes' or 'no' only where the Engagement record shows how many did, and those who did "
+        "and those who did not are each nobody or at least the smallest group; otherwise the "
+        "column is blank.",
+        "Schema version": "2.2",
     }
     demo = replace(CAMPAIGN, is_demo=True, opens_at=None, closes_at=None, differ_margin=0.3)
     data = known_input(tmp_path)
@@ -703,7 +714,7 @@ def test_json_is_written_to_a_path_or_an_open_file_alike(tmp_path):
     from_path = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
     assert json.loads(handle.getvalue()) == from_path
     assert from_path["schema"] == "engage-export"
-    assert from_path["schema_version"] == "2.1"
+    assert from_path["schema_version"] == "2.2"
     assert from_path["campaign"] == {
         "code": "known",
         "title": "Known campaign",
@@ -778,19 +789,21 @@ def test_quote_labels_sources_and_periods_for_every_kind_of_quote(tmp_path):
     rows = next(s for s in build_sheets(data) if s.key == "quotes").rows
     group, unknown, odd = ([_text(v) for v in row] for row in rows)
     assert group[3:8] == ["", "Person who draws on care", "In a group session", "en", "2026-11-04"]
-    assert group[10:13] == [
+    # Nobody answered offline: every row may say "no", as it points to nobody.
+    assert group[10:14] == [
+        "no",
         "2026-11-04",
         "Advocate group session: written answer",
         "Advocate's tally of the answers people chose in a group session; easy-read 3-point "
         "faces scale",
     ]
     assert unknown[1:5] == ["QS9", "", "", "volunteer"]
-    assert unknown[10:12] == [
+    assert unknown[11:13] == [
         "2026-11-01 to 2026-11-20",
         "volunteer: easy-read survey, written answer",
     ]
     assert (odd[3], odd[5]) == ("", "by_post")
-    assert odd[11] == "Not given: easy-read survey, written answer"
+    assert odd[12] == "Not given: easy-read survey, written answer"
 
 
 def test_progress_is_reported_as_answers_and_quotes_stream_past(tmp_path):
@@ -825,14 +838,14 @@ def test_media_rows_carry_their_tags_and_fall_back_to_the_campaign_period(tmp_pa
     assert song == [
         *("EV-MEDIA-0010", "", "A song the group wrote", "yes", ""),
         *("QS1, QS7", "Working with people, Ensuring safety within the system"),
-        "2026-11-01 to 2026-11-20",
+        *("no", "2026-11-01 to 2026-11-20"),
         "Advocate group session: media",
         "Advocate's tally of the answers people chose in a group session; easy-read 3-point "
         "faces scale",
         "Ann Lead (ann@council.example)",
     ]
     assert bus[4:6] == ["media/bus.png", "QS7"]
-    assert bus[8] == "Not given: easy-read survey, drawing"
+    assert bus[9] == "Not given: easy-read survey, drawing"
 
 
 def _engagement_rows(tmp_path, participants) -> list[list]:
@@ -892,6 +905,10 @@ def test_the_engagement_record_row_by_row(tmp_path):
         ],
         ["Language", "Not recorded", 25, "EV-ENGAGEMENT-LANGUAGE-NONE", PERIOD, SURVEY, ALL_WAYS],
         ["Language", "en", 6, "EV-ENGAGEMENT-LANGUAGE-EN", PERIOD, SURVEY, ALL_WAYS],
+        [
+            *("Without internet", "People who answered without internet (on a prepared tablet)"),
+            *(0, "EV-ENGAGEMENT-OFFLINE", PERIOD, SURVEY, ALL_WAYS),
+        ],
         [
             *("Group sessions", "Advocates' group sessions held", 3, "EV-ENGAGEMENT-SESSIONS"),
             *(PERIOD, *group_sessions),
@@ -978,12 +995,12 @@ def test_media_from_a_way_of_answering_the_engagement_record_hides_names_no_one(
     ]
     sheet = next(s for s in build_sheets(data) if s.key == "media")
     helped, own = ([_text(v) for v in row] for row in sheet.rows)
-    assert helped[8:10] == [
+    assert helped[9:11] == [
         "Easy-read survey or advocate group session: drawing",
         "Answered on their own, with help, by someone for the person, or in a group session; "
         "easy-read 3-point faces scale",
     ]
-    assert own[8:10] == [
+    assert own[9:11] == [
         "Person who draws on care: easy-read survey, drawing",
         "Answered on their own; easy-read 3-point faces scale",
     ]

@@ -1,0 +1,116 @@
+"""Answers sent from a tablet's outbox are marked "answered offline" in every export format.
+
+Five people answer offline (sent over HTTP to the outbox intake, one with a photo) and six
+online through the respondent pages (one with a photo). A lead quotes one of each and
+downloads each format: the Engagement record counts the five who answered without internet,
+and each quote and media row says whether its person answered offline. A photo taken offline
+has no "who may see this" choice of its own yet, so it stays out of the Media sheet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from engage.store import campaigns, get_db
+from exports.records import ParticipantRecord, Statement
+from exports.triangulation import build_tables
+from tests.engage.test_evidence_media_zip import _send_photo
+from tests.engage.test_export_filing import _lead_describes_the_photo
+from tests.engage.test_group_evidence import _export, _person, _quote
+from tests.engage.test_media_answers import MediaRespondent
+from tests.engage.test_offline_intake import bundle_for, send
+from tests.media import samples
+
+FORMATS = ("xlsx", "csv", "json", "zip")
+OFFLINE_WORDS = "I answered on the tablet in the garden room"
+ONLINE_WORDS = "I answered on my own phone at home"
+OFFLINE_ITEM = "People who answered without internet (on a prepared tablet)"
+
+
+@pytest.fixture
+def answered(app, client, make_campaign, staff_client, tmp_path: Path):
+    """Return a lead and the campaign, once five people answered offline and six online."""
+    campaign = make_campaign(statement_ids=["QS1"], code="offmark")
+    with app.app_context():
+        db = get_db()
+        campaigns.update_campaign_settings(
+            db, campaign["id"], {"min_group_size": 5, "min_cell_count": 3}
+        )
+        questions = [q["question_id"] for q in campaigns.campaign_questions(db, campaign["id"])]
+    photo = samples.photo_with_gps(tmp_path / "garden.jpg").read_bytes()
+    described = {
+        "kind": "photo",
+        "question_id": questions[0],
+        "size": len(photo),
+        "sha256": hashlib.sha256(photo).hexdigest(),
+    }
+    for number in range(5):
+        bundle = bundle_for(campaign, questions)
+        bundle["answers"][0]["free_text"] = OFFLINE_WORDS if number == 0 else ""
+        files = [photo] if number == 0 else []
+        if number == 0:
+            bundle["media"] = [described]
+        response = send(client, campaign["code"], str(uuid.uuid4()), bundle, files=files)
+        assert response.json["status"] == "taken"
+    for number in range(5):
+        _person(app, campaign, ["good", "ok"], ONLINE_WORDS if number == 0 else "")
+    person = MediaRespondent(client, campaign["code"], questions[0])
+    person.consent(take_part="yes", quote="yes", media="yes")
+    person.who()
+    _send_photo(person, client, app, tmp_path, "room.jpg", "report", "My room")
+    lead = staff_client("lead")
+    _quote(lead, app, campaign, [OFFLINE_WORDS, ONLINE_WORDS])
+    _lead_describes_the_photo(lead, app, campaign)
+    return lead, campaign
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def test_every_format_marks_who_answered_offline(answered, tmp_path: Path):
+    lead, campaign = answered
+    for fmt in FORMATS:
+        tables = _export(lead, campaign, fmt, tmp_path)
+        engagement = {_text(r[1]): r for r in tables["Engagement record"]}
+        assert _text(engagement[OFFLINE_ITEM][0]) == "Without internet", fmt
+        assert _text(engagement[OFFLINE_ITEM][2]) == "5", fmt
+        assert _text(engagement[OFFLINE_ITEM][3]) == "EV-ENGAGEMENT-OFFLINE", fmt
+        assert _text(engagement["People who took part"][2]) == "11", fmt
+        # Quotes: the words (column 8) and "Answered offline" (column 10).
+        quotes = {_text(r[8]): _text(r[10]) for r in tables["Quotes"]}
+        assert quotes == {OFFLINE_WORDS: "yes", ONLINE_WORDS: "no"}, fmt
+        [media] = tables["Media"]
+        assert (_text(media[1]), _text(media[7])) == ("photo", "no"), fmt
+        read_me = {_text(r[0]): _text(r[1]) for r in tables["Read me"]}
+        assert read_me["Schema version"] == "2.2", fmt
+        assert read_me["Answered offline"].startswith("People who answered on a prepared"), fmt
+
+
+def test_the_offline_mark_is_left_blank_where_it_could_point_to_someone(
+    answered, app, tmp_path: Path
+):
+    lead, campaign = answered
+    with app.app_context():
+        # Now six must be seen together: five who answered offline would point to them.
+        campaigns.update_campaign_settings(get_db(), campaign["id"], {"min_group_size": 6})
+    tables = _export(lead, campaign, "json", tmp_path)
+    assert {_text(r[10]) for r in tables["Quotes"]} == {""}
+    assert [_text(r[7]) for r in tables["Media"]] == [""]
+
+
+def test_a_small_number_who_answered_offline_is_hidden_with_small_numbers():
+    people = [ParticipantRecord(f"s{n}", "person", "own", "en") for n in range(12)]
+    few = [replace(p, answered_offline=n < 2) for n, p in enumerate(people)]
+    tables = build_tables([], few, [Statement("QS1", "Assessing needs")], min_cell_count=3)
+    assert (tables.engagement.offline.raw_people, tables.engagement.offline.people) == (2, None)
+    assert tables.names_offline() is False
+    many = [replace(p, answered_offline=n < 6) for n, p in enumerate(people)]
+    tables = build_tables([], many, [Statement("QS1", "Assessing needs")], min_group_size=5)
+    assert tables.engagement.offline.people == 6
+    assert tables.names_offline() is True
