@@ -69,8 +69,9 @@ OUTBOX_HEADER = "X-Engage-Outbox"
 BUNDLE_LIMIT = 512 * 1024
 # Kinds a device keeps as files for a question: those taken with the file input.
 OFFLINE_FILE_KINDS = ("photo", "drawing", "video", "audio")
-# With no connection each way in takes a file chosen or taken with the device's camera; the
-# drawing canvas and the voice recorder need the connection to send.
+# With no connection each way in takes a file chosen or taken with the device's camera, and
+# the drawing canvas puts its picture in that file input; the voice recorder needs the
+# connection to send.
 OFFLINE_ADD_KINDS = tuple(KINDS)
 
 

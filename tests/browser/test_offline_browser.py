@@ -290,3 +290,114 @@ def test_waiting_answers_saved_to_a_locked_file_are_taken_once_from_it(
         "SELECT COUNT(*) AS n FROM respondent_sessions WHERE campaign_id = ?", [campaign["id"]]
     ) == [{"n": 2}]
     context.close()
+
+
+def prepared_tablet(live_server, browser, supporter, folder: Path, narration: bool = False):
+    """Make a one-statement survey and prepare a tablet for it; return what the test needs."""
+    campaign = live_server.campaign(statement_ids=["QS1"])
+    base = f"{live_server.url}/s/{campaign['code']}"
+    questions = [
+        row["question_id"]
+        for row in live_server.query(
+            "SELECT question_id FROM campaign_questions WHERE campaign_id = ? ORDER BY position",
+            [campaign["id"]],
+        )
+    ]
+    context, page = open_tablet(browser, folder)
+    sign_in(page, live_server.url, supporter)
+    if not narration:
+        page.goto(f"{base}/settings")
+        page.locator("label[for='narration-off']").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save these choices", exact=True).click()
+    page.goto(f"{base}/offline")
+    page.get_by_role("button", name="Get this tablet ready", exact=True).click()
+    page.wait_for_selector("[data-offline-prepare][data-ready]", timeout=120_000)
+    assert page.locator("[data-offline-prepare]").get_attribute("data-ready") == "yes"
+    return campaign, base, questions, context, page
+
+
+def test_narration_plays_from_the_tablet_with_no_connection(
+    live_server, browser, supporter, tmp_path: Path
+):
+    _campaign, base, questions, context, page = prepared_tablet(
+        live_server, browser, supporter, tmp_path / "tablet", narration=True
+    )
+    context.set_offline(True)
+    clips = []
+    page.on("response", lambda r: clips.append(r) if "/audio/" in r.url else None)
+    page.goto(f"{base}/q/{questions[0]}")
+    assert page.evaluate("() => navigator.onLine") is False
+    button = page.locator("main .say__button").first
+    button.click()
+    page.wait_for_function(
+        "() => { const a = document.querySelector('main .say__button').nextElementSibling;"
+        " return a.currentSrc && a.readyState >= 3 && !a.error; }"
+    )
+    played = button.evaluate(
+        "b => { const a = b.nextElementSibling; return {src: a.currentSrc,"
+        " duration: a.duration, error: a.error && a.error.code}; }"
+    )
+    assert played["error"] is None
+    assert played["duration"] > 0
+    assert button.get_attribute("aria-pressed") == "true" or played["duration"] < 1
+    served = [r for r in clips if r.url == played["src"]]
+    assert served, f"{played['src']} was not asked for"
+    # With the network off, only the service worker could answer: from the tablet's cache.
+    assert all(r.from_service_worker and r.ok for r in served)
+    context.close()
+
+
+def draw_a_line(page) -> None:
+    """Draw a stroke across the canvas with the mouse: down, several moves, up."""
+    box = page.locator("#draw-canvas").bounding_box()
+    page.mouse.move(box["x"] + 40, box["y"] + 40)
+    page.mouse.down()
+    for step in range(1, 9):
+        page.mouse.move(box["x"] + 40 + step * 30, box["y"] + 40 + step * 20)
+    page.mouse.up()
+
+
+def test_a_drawing_made_offline_reaches_the_server_once(
+    live_server, browser, supporter, tmp_path: Path
+):
+    campaign, base, questions, context, page = prepared_tablet(
+        live_server, browser, supporter, tmp_path / "tablet"
+    )
+    context.set_offline(True)
+    start_offline(page, base)
+    page.locator("label[for='answer-good']").click()
+    with page.expect_navigation():
+        page.locator("button[value='media-drawing']").click()
+    page.locator("[data-draw]").wait_for(state="visible")
+    draw_a_line(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save my drawing", exact=True).click()
+    assert page.url.endswith(f"/q/{questions[0]}")
+    [draft] = page.evaluate(
+        "() => engageStore.all('drafts').then(d => d.map(x => x.media.map(m =>"
+        " ({kind: m.kind, type: m.blob.type, size: m.blob.size}))))"
+    )
+    assert [(m["kind"], m["type"]) for m in draft] == [("drawing", "image/png")]
+    assert draft[0]["size"] > 0
+    for question_id in questions:
+        assert page.url.endswith(f"/q/{question_id}")
+        page.locator("label[for='answer-good']").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save and continue", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my answers", exact=True).click()
+    assert page.url.endswith("/thanks")
+
+    context.set_offline(False)
+    page.goto(f"{base}/")
+    assert wait_for_outbox(page, lambda items: items == []) == []
+    # Asked to send again, the tablet has nothing left to send: still one drawing.
+    page.evaluate("() => navigator.serviceWorker.controller.postMessage({type: 'send-outbox'})")
+    media = live_server.query(
+        "SELECT m.kind, m.question_id, s.answered_offline FROM media_items m "
+        "JOIN respondent_sessions s ON s.id = m.session_id WHERE s.campaign_id = ?",
+        [campaign["id"]],
+    )
+    assert media == [{"kind": "drawing", "question_id": questions[0], "answered_offline": 1}]
+    context.close()

@@ -1,5 +1,6 @@
 // A drawing canvas for finger, pen or mouse, with colours, brushes, rubber, undo and pictures
-// to tap on (so nothing needs dragging). The drawing is sent as a PNG through the upload form.
+// to tap on (so nothing needs dragging). The drawing is sent as a PNG through the upload form,
+// or kept on a prepared tablet when there is no connection.
 (function () {
   "use strict";
 
@@ -157,8 +158,28 @@
     nextSpot = 0;
     redraw();
   });
+  // With no connection, on a tablet prepared for this survey (its service worker controls the
+  // page), the drawing goes into the form's file input and the form is posted as a plain form:
+  // the service worker keeps it with the person's answers, as it keeps a photo.
+  function keepOnDevice(blob) {
+    var input = form.querySelector("input[type=file]");
+    var files = new DataTransfer();
+    files.items.add(new File([blob], "drawing.png", { type: "image/png" }));
+    input.files = files.files;
+    // submit() skips the form's own handler, which would try the connection.
+    form.submit();
+  }
+
+  function offlineDevice() {
+    return !navigator.onLine && "serviceWorker" in navigator && !!navigator.serviceWorker.controller &&
+      typeof DataTransfer === "function";
+  }
+
   section.querySelector("[data-save-drawing]").addEventListener("click", function () {
-    canvas.toBlob(function (blob) { form.engageSend(blob, "drawing.png"); }, "image/png");
+    canvas.toBlob(function (blob) {
+      if (offlineDevice()) keepOnDevice(blob);
+      else form.engageSend(blob, "drawing.png");
+    }, "image/png");
   });
 
   blank();
