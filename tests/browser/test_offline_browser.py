@@ -30,6 +30,50 @@ PUT_EMPTY_ITEM = """() => engageStore.put("outbox", {
   sha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", files: [], tries: 0
 })"""
 
+# The tablet's IndexedDB as it is stored, read without engageStore: every record's fields and
+# bytes as text, and whether the key that seals them can be taken out of the browser.
+RAW_RECORDS = """async () => {
+  const db = await new Promise((ok, no) => {
+    const r = indexedDB.open("engage-offline"); r.onsuccess = () => ok(r.result); r.onerror = no;
+  });
+  const read = name => new Promise((ok, no) => {
+    const r = db.transaction(name).objectStore(name).getAll(); r.onsuccess = () => ok(r.result);
+    r.onerror = no;
+  });
+  const text = value => {
+    if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
+      return new TextDecoder("latin1").decode(value);
+    }
+    if (value instanceof Blob) return "[a file kept as it was]";
+    if (value && typeof value === "object") {
+      return Object.entries(value).map(([k, v]) => k + ":" + text(v)).join(" ");
+    }
+    return String(value);
+  };
+  const records = {drafts: await read("drafts"), outbox: await read("outbox")};
+  const keys = await read("keys");
+  db.close();
+  let exported = false;
+  try { await crypto.subtle.exportKey("raw", keys[0].key); exported = true; } catch (e) {}
+  return {
+    text: text(records),
+    fields: Object.fromEntries(Object.entries(records).map(
+      ([name, list]) => [name, list.map(r => Object.keys(r).sort())])),
+    keys: keys.length, extractable: keys[0].key.extractable, exported,
+  };
+}"""
+SEALED_OUTBOX = ["code", "created_at", "id", "sealed", "sealedFiles", "tries"]
+
+
+def assert_sealed(page, *words: str) -> dict:
+    """Assert the raw records hold none of these words and no file as it was; return them."""
+    raw = page.evaluate(RAW_RECORDS)
+    for said in words:
+        assert said not in raw["text"]
+    assert "[a file kept as it was]" not in raw["text"]
+    assert (raw["keys"], raw["extractable"], raw["exported"]) == (1, False, False)
+    return raw
+
 
 @pytest.fixture
 def supporter(live_server):
@@ -150,6 +194,9 @@ def test_a_prepared_tablet_answers_offline_and_sends_each_person_once(
     page.goto(f"{base}/q/{questions[0]}")
     assert FIRST_WORDS not in page.content()
     answer_offline(page, base, questions, SECOND_WORDS, None)
+    # Both people wait in the outbox sealed: no words, answers or photo readable as stored.
+    raw = assert_sealed(page, FIRST_WORDS, SECOND_WORDS, "free_text", "answered_how")
+    assert raw["fields"] == {"drafts": [], "outbox": [SEALED_OUTBOX, SEALED_OUTBOX]}
     page.goto(f"{base}/")
     status = page.locator("[data-outbox-status]")
     status.wait_for(state="visible")
@@ -237,6 +284,9 @@ def test_waiting_answers_saved_to_a_locked_file_are_taken_once_from_it(
     page.locator("textarea[name='free_text']").fill(SECOND_WORDS)
     with page.expect_navigation():
         page.get_by_role("button", name="Save and continue", exact=True).click()
+    # The person answering now is sealed too, while they answer.
+    raw = assert_sealed(page, FIRST_WORDS, SECOND_WORDS, "free_text")
+    assert raw["fields"]["drafts"] == [["code", "sealed", "sealedFiles"]]
     page.goto(f"{base}/consent")
     page.locator("label[for='take_part-yes']").click()
     with page.expect_navigation():
