@@ -16,7 +16,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, g, redirect, request
 
 from engage.errors import refuse
-from engage.respondent import binding, journey, media, pages, worried, you_said
+from engage.respondent import binding, journey, media, offline, pages, worried, you_said
 from engage.safeguarding import exit_hold_active, exit_url
 
 bp = Blueprint("respondent", __name__, url_prefix="/s/<code>", template_folder="templates")
@@ -47,6 +47,13 @@ def _stay_out_after_exit():
     if exit_hold_active() and request.endpoint != "respondent.worried.reopen":
         return redirect(exit_url())
     return None
+
+
+@bp.after_request
+def _mark_journey(response):
+    # A prepared tablet's service worker keeps which session this is, in case the connection
+    # goes part-way (engage.respondent.offline).
+    return offline.mark_journey(response)
 
 
 for room in (journey, media, worried, you_said):

@@ -27,6 +27,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import refresh
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from engage import auth, csrf, i18n
@@ -42,7 +43,7 @@ from engage.respondent.media_kinds import KINDS, STAMPS, limit_words
 from engage.safeguarding import check_free_text
 from engage.services import media_files
 from engage.store import campaigns as campaign_store
-from engage.store import get_db, outbox
+from engage.store import get_db, outbox, respondents
 from engage.store import safeguarding as safeguarding_store
 from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS, answer_choices
 from media.probe import MediaRefused
@@ -65,6 +66,9 @@ ITEM_ID = re.compile(r"^[A-Za-z0-9-]{16,64}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # The header a device's outbox sends with every item; see docs/security.md ("Offline outbox").
 OUTBOX_HEADER = "X-Engage-Outbox"
+# The header on a survey page naming, signed, the session the browser is in; the service worker
+# keeps it so that the rest of a journey cut off part-way can join that session.
+JOURNEY_HEADER = "X-Engage-Journey"
 # A bundle's words and choices; files travel beside it and have their own limits.
 BUNDLE_LIMIT = 512 * 1024
 # Kinds a device keeps as files for a question: those taken with the file input.
@@ -132,6 +136,11 @@ def intake(code: str, item_id: str):
             return _refusal(str(refused))
         except RequestEntityTooLarge:
             return _refusal("too_big", 413)
+        session_id = _continued_session(campaign, bundle) if reason == "joined" else None
+        if session_id is not None:
+            row = outbox.join_bundle(db, item_id, campaign["id"], session_id, bundle)
+            _after_taking(campaign, bundle, files, row)
+            return _answer(row)
         if reason:
             row = outbox.hold_bundle(db, item_id, campaign["id"], bundle, reason)
             _keep_held_files(item_id, files)
@@ -231,6 +240,7 @@ def _checked_shape(bundle) -> dict:
         "consent": {key: consent.get(key) is True for key in ("take_part", "quote", "media")},
         "respondent_group": _text(bundle.get("respondent_group") or ""),
         "answered_how": _text(bundle.get("answered_how") or ""),
+        "continues": _text(bundle.get("continues") or "", 200),
         "started_at": _moment(bundle.get("started_at")),
         "finished_at": _moment(bundle.get("finished_at")),
         "answers": [
@@ -275,17 +285,61 @@ def _cannot_take(campaign: dict, bundle: dict) -> str | None:
         return "changed"
     if bundle["language"] not in campaign["languages"]:
         return "changed"
+    return "changed" if _questions_changed(campaign, bundle) else None
+
+
+def _questions_changed(campaign: dict, bundle: dict) -> bool:
+    """Say whether the bundle names a question, answer or kind of file the campaign lacks now."""
     questions = {
         q["question_id"] for q in campaign_store.campaign_questions(get_db(), campaign["id"])
     }
     values = {choice.value for choice in answer_choices(campaign["scale_points"])}
     for answer in bundle["answers"]:
         if answer["question_id"] not in questions or answer["value"] not in values:
-            return "changed"
-    for item in bundle["media"]:
-        if item["question_id"] not in questions or item["kind"] not in OFFLINE_FILE_KINDS:
-            return "changed"
-    return None
+            return True
+    return any(
+        item["question_id"] not in questions or item["kind"] not in OFFLINE_FILE_KINDS
+        for item in bundle["media"]
+    )
+
+
+def _journeys() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="engage-offline-journey")
+
+
+def mark_journey(response):
+    """Name the session this browser is in on a survey page, signed, for the service worker.
+
+    Only this browser, which holds the session already, ever sees it.
+    """
+    session_id = personal.bound_session_id()
+    if session_id is not None:
+        token = _journeys().dumps({"c": g.campaign["id"], "s": session_id})
+        response.headers[JOURNEY_HEADER] = token
+    return response
+
+
+def _continued_session(campaign: dict, bundle: dict) -> int | None:
+    """Return the session a journey cut off part-way began in, if it is safe to join it.
+
+    Safe means: the device names it, signed by this server, for this campaign; it is still
+    there and not finished (so no other person's answers can be mixed in); and every
+    question, answer and file in the bundle fits the campaign as it is now.
+    """
+    try:
+        named = _journeys().loads(bundle["continues"]) if bundle["continues"] else None
+    except BadSignature:
+        return None
+    if not isinstance(named, dict) or named.get("c") != campaign["id"]:
+        return None
+    if not isinstance(named.get("s"), int):
+        return None
+    respondent = respondents.respondent_session(get_db(), named["s"])
+    if respondent is None or respondent["campaign_id"] != campaign["id"]:
+        return None
+    if respondent["finished_at"] or _questions_changed(campaign, bundle):
+        return None
+    return respondent["id"]
 
 
 def _held_folder(item_id: str) -> Path:

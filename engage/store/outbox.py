@@ -4,7 +4,8 @@ A device sends each finished person as one bundle under an id it made itself. Th
 primary key of `offline_intake`, written in the same transaction as the person's answers, so a
 bundle sent again (a retry after a lost reply, a second tab) finds its row and changes nothing.
 A bundle the campaign can no longer take (closed, or its questions changed) is kept whole, with
-its reason, for the lead to look at: nothing a person gave is thrown away.
+its reason, for the lead to look at: nothing a person gave is thrown away. The rest of a journey
+begun online joins the session it began in, when the device can say which one that was.
 """
 
 from __future__ import annotations
@@ -82,6 +83,42 @@ def take_bundle(db: Database, item_id: str, campaign_id: int, bundle: dict) -> d
         db.execute(
             "INSERT INTO offline_intake (id, campaign_id, received_at, status, session_id) "
             "VALUES (?, ?, ?, 'taken', ?)",
+            [item_id, campaign_id, now(), session_id],
+        )
+        return intake_row(db, item_id)
+
+
+def join_bundle(
+    db: Database, item_id: str, campaign_id: int, session_id: int, bundle: dict
+) -> dict:
+    """Add the rest of a journey begun online to the session it began in, once; return the row.
+
+    The connection went part-way through: the device kept what came next, and the person's
+    session already holds their consent, who they are and their first answers, which stay as
+    given. Each answer from the device is later than any online one to the same question, so
+    it replaces it. The session is then finished, and marked as answered (in part) offline.
+    """
+    with transaction(db):
+        seen = intake_row(db, item_id)
+        if seen is not None:
+            return seen
+        for answer in bundle["answers"]:
+            respondents.save_answer(
+                db, session_id, answer["question_id"], answer["value"], answer["free_text"]
+            )
+            db.execute(
+                "UPDATE answers SET created_at = MIN(created_at, ?), updated_at = ? "
+                "WHERE session_id = ? AND question_id = ?",
+                [answer["given_at"], answer["given_at"], session_id, answer["question_id"]],
+            )
+        respondents.finish_session(db, session_id)
+        db.execute(
+            "UPDATE respondent_sessions SET answered_offline = 1, finished_at = ? WHERE id = ?",
+            [bundle["finished_at"], session_id],
+        )
+        db.execute(
+            "INSERT INTO offline_intake (id, campaign_id, received_at, status, reason, "
+            "session_id) VALUES (?, ?, ?, 'taken', 'joined', ?)",
             [item_id, campaign_id, now(), session_id],
         )
         return intake_row(db, item_id)

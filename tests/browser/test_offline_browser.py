@@ -451,3 +451,66 @@ def test_a_drawing_made_offline_reaches_the_server_once(
     )
     assert media == [{"kind": "drawing", "question_id": questions[0], "answered_offline": 1}]
     context.close()
+
+
+def test_a_journey_cut_off_part_way_joins_the_session_it_began_in(
+    live_server, browser, supporter, tmp_path: Path
+):
+    campaign, base, questions, context, page = prepared_tablet(
+        live_server, browser, supporter, tmp_path / "tablet"
+    )
+    # Online: agree, say who, answer the first question with words.
+    page.goto(f"{base}/consent")
+    for name, value in [("take_part", "yes"), ("quote", "yes"), ("media", "no")]:
+        page.locator(f"label[for='{name}-{value}']").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue", exact=True).click()
+    page.locator("label[for='respondent_group-person']").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue", exact=True).click()
+    if page.url.endswith("/who/how"):
+        page.locator("label[for='answered_how-helped']").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue", exact=True).click()
+    page.locator("label[for='answer-good']").click()
+    page.locator("textarea[name='free_text']").fill(FIRST_WORDS)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue", exact=True).click()
+    [session] = live_server.query(
+        "SELECT id FROM respondent_sessions WHERE campaign_id = ?", [campaign["id"]]
+    )
+    # The connection goes: the rest is answered on the tablet.
+    context.set_offline(True)
+    for question_id in questions[1:]:
+        assert page.url.endswith(f"/q/{question_id}")
+        page.locator("label[for='answer-ok']").click()
+        page.locator("textarea[name='free_text']").fill(SECOND_WORDS)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save and continue", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my answers", exact=True).click()
+    assert page.url.endswith("/thanks")
+
+    context.set_offline(False)
+    page.goto(f"{base}/")
+    assert wait_for_outbox(page, lambda items: items == []) == []
+    # One person, as they began: the answers from both sides in the one session.
+    sessions = live_server.query(
+        "SELECT id, answered_offline, consent_quote, finished_at IS NOT NULL AS finished "
+        "FROM respondent_sessions WHERE campaign_id = ?",
+        [campaign["id"]],
+    )
+    assert sessions == [{**session, "answered_offline": 1, "consent_quote": 1, "finished": 1}]
+    answers = live_server.query(
+        "SELECT question_id, value, free_text FROM answers WHERE session_id = ? "
+        "ORDER BY question_id",
+        [session["id"]],
+    )
+    assert {a["question_id"]: (a["value"], a["free_text"]) for a in answers} == {
+        questions[0]: ("good", FIRST_WORDS),
+        **{q: ("ok", SECOND_WORDS) for q in questions[1:]},
+    }
+    assert live_server.query(
+        "SELECT status, reason FROM offline_intake WHERE campaign_id = ?", [campaign["id"]]
+    ) == [{"status": "taken", "reason": "joined"}]
+    context.close()

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from engage.store import campaigns, get_db, outbox, respondents
+from tests.conftest import CheckedClient
+from tests.engage.journey import Respondent
 from tests.media import samples
 
 OUTBOX_HEADERS = {"X-Engage-Outbox": "1"}
@@ -286,3 +288,76 @@ def test_the_rest_of_a_journey_begun_online_is_kept_for_the_lead(app, client, su
     with app.app_context():
         assert outbox.held_bundles(get_db(), campaign["id"])[0]["reason"] == "joined"
     assert sessions_of(app, campaign["id"]) == []
+
+
+def _begun_online(app, campaign: dict, questions: list[str]) -> tuple[str, int]:
+    """Answer the first question online; return the journey the page names, and the session."""
+    app.test_client_class = CheckedClient
+    person = Respondent(app.test_client(), campaign["code"])
+    person.start(how="helped")
+    assert person.answer(questions[0], "ok", "Said online").status_code == 302
+    page = person.client.get(f"{person.base}/q/{questions[1]}")
+    [session] = sessions_of(app, campaign["id"])
+    return page.headers["X-Engage-Journey"], session["id"]
+
+
+def test_the_rest_of_a_journey_begun_online_joins_its_session(app, client, survey):
+    campaign, questions = survey
+    journey, session_id = _begun_online(app, campaign, questions)
+    bundle = bundle_for(
+        campaign, questions[1:], respondent_group="", answered_how="", continues=journey
+    )
+    item_id = str(uuid.uuid4())
+    for _attempt in range(2):
+        reply = send(client, campaign["code"], item_id, bundle)
+        assert (reply.status_code, reply.json["status"]) == (200, "taken")
+    [session] = sessions_of(app, campaign["id"])
+    # One person: who they are and their consent as given online, finished, in part offline.
+    assert session["id"] == session_id
+    assert (session["respondent_group"], session["answered_how"]) == ("person", "helped")
+    assert (session["consent_quote"], session["answered_offline"]) == (1, 1)
+    assert session["finished_at"] == "2026-11-02T10:12:00+00:00"
+    with app.app_context():
+        answers = get_db().execute(
+            "SELECT question_id, value, free_text FROM answers WHERE session_id = ? "
+            "ORDER BY question_id",
+            [session_id],
+        )
+        got = {row["question_id"]: (row["value"], row["free_text"]) for row in answers}
+        assert outbox.held_bundles(get_db(), campaign["id"]) == []
+    assert got == {
+        questions[0]: ("ok", "Said online"),
+        **{q: ("good", f"Words for {q}") for q in questions[1:]},
+    }
+
+
+@pytest.mark.parametrize("how", ["forged", "finished", "other campaign"])
+def test_a_journey_that_cannot_safely_be_joined_is_kept_for_the_lead(
+    app, client, survey, make_campaign, how
+):
+    campaign, questions = survey
+    journey, session_id = _begun_online(app, campaign, questions)
+    if how == "forged":
+        journey = journey[:-2] + ("AA" if not journey.endswith("AA") else "BB")
+    elif how == "finished":
+        with app.app_context():
+            respondents.finish_session(get_db(), session_id)
+    else:
+        campaign = make_campaign(code="another")
+    bundle = bundle_for(
+        campaign, questions[1:], respondent_group="", answered_how="", continues=journey
+    )
+    assert send(client, campaign["code"], str(uuid.uuid4()), bundle).json["status"] == "held"
+    with app.app_context():
+        assert [b["reason"] for b in outbox.held_bundles(get_db(), campaign["id"])] == ["joined"]
+        kept = (
+            get_db()
+            .execute("SELECT COUNT(*) FROM answers WHERE session_id = ?", [session_id])
+            .fetchone()[0]
+        )
+    assert kept == 1
+
+
+def test_a_survey_page_names_the_journey_only_to_the_browser_in_it(app, client, survey):
+    campaign, _questions = survey
+    assert "X-Engage-Journey" not in client.get(f"/s/{campaign['code']}/").headers

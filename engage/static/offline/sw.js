@@ -57,7 +57,9 @@ function surveyRequest(request, url, code, rest) {
       if (!prepared) return fetch(request);
       // A person who started without a connection carries on without one, to the end.
       var offline = draft ? Promise.reject(new Error("person started offline"))
-        : fetch(request.method === "GET" ? request : request.clone());
+        : fetch(request.method === "GET" ? request : request.clone()).then(function (response) {
+          return noteJourney(prepared, response);
+        });
       return offline.catch(function () {
         // "Stop" ends this person's turn: what they gave waits in the outbox, the draft goes.
         if (request.method === "GET" && rest === "/stop" && draft) {
@@ -67,6 +69,17 @@ function surveyRequest(request, url, code, rest) {
         return answerOffline(request, prepared, draft, code, rest, url);
       });
     });
+}
+
+// Keep which session the person online is in (the server names it, signed, on each page), so
+// that if the connection goes part-way the rest of their answers can join it. A page without
+// one means nobody is answering; a redirect cannot be read, so it changes nothing.
+function noteJourney(prepared, response) {
+  if (response.type !== "basic" || response.status !== 200) return response;
+  var journey = response.headers.get("X-Engage-Journey") || "";
+  if (journey === (prepared.journey || "")) return response;
+  return engageStore.put("surveys", Object.assign(prepared, { journey: journey }))
+    .then(function () { return response; }, function () { return response; });
 }
 
 function keptPage(prepared, draft, url) {
@@ -113,10 +126,15 @@ function answerOffline(request, prepared, draft, code, rest, url) {
     if (!draft) {
       if (rest.indexOf("/q/") !== 0) return goTo(base + "/");
       // The connection went in the middle of a journey begun online: keep what comes next,
-      // with the least consent, for the lead to join up (the server holds it for them).
+      // with the least consent and the session it began in, which the server joins it to
+      // (or, if it cannot safely, holds it for the lead). The session is used once only.
       draft = { code: code, language: prepared.language || prepared.languages[0],
                 consent: { take_part: true, quote: false, media: false },
-                started_at: now(), answers: {}, media: [] };
+                started_at: now(), answers: {}, media: [], continues: prepared.journey || "" };
+      prepared.journey = "";
+      return engageStore.put("surveys", prepared).then(function () {
+        return answerQuestion(draft, questions, base, rest, form);
+      });
     }
     if (rest === "/consent/words" || rest === "/consent/pictures") {
       var words = rest === "/consent/words";
@@ -135,24 +153,7 @@ function answerOffline(request, prepared, draft, code, rest, url) {
         return goTo(base + (rest === "/who" ? "/who/how" : "/q/" + questions[0]));
       });
     }
-    if (rest.indexOf("/q/") === 0) {
-      var questionId = rest.slice(3);
-      var action = String(form.get("action") || "");
-      if (form.get("answer")) {
-        draft.answers[questionId] = { question_id: questionId, value: form.get("answer"),
-                                      free_text: form.get("free_text") || "", given_at: now() };
-      }
-      if (action === "stop") return queue(draft).then(function () { return goTo(base + "/stop"); });
-      var saved = engageStore.put("drafts", draft);
-      if (action.indexOf("media-") === 0) {
-        return saved.then(function () { return goTo(base + "/media/add/" + action.slice(6) + "?q=" + questionId); });
-      }
-      // Back from adding a photo, the kept page shows no choice: the one saved still counts.
-      if (!draft.answers[questionId]) return saved.then(function () { return goTo(base + rest); });
-      var index = questions.indexOf(questionId);
-      var onward = index + 1 < questions.length ? "/q/" + questions[index + 1] : "/check";
-      return saved.then(function () { return goTo(base + onward); });
-    }
+    if (rest.indexOf("/q/") === 0) return answerQuestion(draft, questions, base, rest, form);
     if (rest.indexOf("/media/add/") === 0) {
       // The page has two file inputs (take a photo, choose one): keep the one used.
       var file = form.getAll("file").filter(function (f) { return f && f.size; })[0];
@@ -163,6 +164,26 @@ function answerOffline(request, prepared, draft, code, rest, url) {
     if (rest === "/check") return queue(draft).then(function () { return goTo(base + "/thanks"); });
     return goTo(base + "/");
   });
+}
+
+// Keep one question's answer in the draft; answer with the page that comes next.
+function answerQuestion(draft, questions, base, rest, form) {
+  var questionId = rest.slice(3);
+  var action = String(form.get("action") || "");
+  if (form.get("answer")) {
+    draft.answers[questionId] = { question_id: questionId, value: form.get("answer"),
+                                  free_text: form.get("free_text") || "", given_at: now() };
+  }
+  if (action === "stop") return queue(draft).then(function () { return goTo(base + "/stop"); });
+  var saved = engageStore.put("drafts", draft);
+  if (action.indexOf("media-") === 0) {
+    return saved.then(function () { return goTo(base + "/media/add/" + action.slice(6) + "?q=" + questionId); });
+  }
+  // Back from adding a photo, the kept page shows no choice: the one saved still counts.
+  if (!draft.answers[questionId]) return saved.then(function () { return goTo(base + rest); });
+  var index = questions.indexOf(questionId);
+  var onward = index + 1 < questions.length ? "/q/" + questions[index + 1] : "/check";
+  return saved.then(function () { return goTo(base + onward); });
 }
 
 function hex(buffer) {
@@ -186,6 +207,7 @@ function queue(draft) {
       consent: draft.consent,
       respondent_group: draft.respondent_group || "",
       answered_how: draft.answered_how || "",
+      continues: draft.continues || "",
       started_at: draft.started_at,
       finished_at: now(),
       answers: Object.keys(draft.answers).map(function (key) { return draft.answers[key]; }),
