@@ -30,7 +30,7 @@ from flask_babel import refresh
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from engage import auth, csrf, i18n
+from engage import auth, csrf, i18n, typed
 from engage import settings as personal
 from engage.auth import require_role
 from engage.campaigns import is_open
@@ -39,11 +39,13 @@ from engage.handover import ASSIST_ROLES
 from engage.respondent.forms import FREE_TEXT_LIMIT, Checked
 from engage.respondent.journey import CONSENT_STEPS
 from engage.respondent.journey import _consent_item as consent_item
-from engage.respondent.media_kinds import KINDS, STAMPS, limit_words
+from engage.respondent.media import DESCRIPTION_LIMIT
+from engage.respondent.media_kinds import CONSENT_CHOICES, KINDS, STAMPS, limit_words
 from engage.safeguarding import check_free_text
 from engage.services import media_files
 from engage.store import campaigns as campaign_store
 from engage.store import get_db, outbox, respondents
+from engage.store import media as media_store
 from engage.store import safeguarding as safeguarding_store
 from engage.vocab import ANSWERED_HOW, RESPONDENT_GROUPS, answer_choices
 from media.probe import MediaRefused
@@ -223,6 +225,18 @@ def _moment(value) -> str:
         raise Refused("not_a_bundle") from error
 
 
+def _item_consent(value) -> str | None:
+    """Return who may see a file, as the person chose offline; None if they did not choose.
+
+    Only the choices the page offers are taken: anything else was not given by the person.
+    """
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or value not in CONSENT_CHOICES:
+        raise Refused("not_a_bundle")
+    return value
+
+
 def _checked_shape(bundle) -> dict:
     """Return the bundle with every field of the expected type, or refuse it."""
     if not isinstance(bundle, dict) or bundle.get("version") != 1:
@@ -259,6 +273,9 @@ def _checked_shape(bundle) -> dict:
                 "question_id": _text(item.get("question_id")),
                 "size": item.get("size") if isinstance(item.get("size"), int) else -1,
                 "sha256": _text(item.get("sha256"), 64),
+                "consent": _item_consent(item.get("consent")),
+                # Cleaned as the page online cleans it, then held to the same length.
+                "description": typed.clean(_text(item.get("description") or "", DESCRIPTION_LIMIT)),
             }
             for item in media
             if isinstance(item, dict)
@@ -358,16 +375,17 @@ def _keep_held_file(item_id: str, number: int, path: Path) -> None:
     shutil.copyfile(path, folder / f"file-{number}")
 
 
-def _keep_file(kind: str, source: Path, session_id: int, question_id: str) -> int:
+def _keep_file(item: dict, session_id: int) -> int:
     """Check, clean and keep one of a person's files as an upload from the page would be."""
     work = media_files.work_dir()
     try:
-        shutil.copyfile(source, work / "source")
+        shutil.copyfile(item["path"], work / "source")
+        kind = item["kind"]
         # A drawing done on paper arrives as a photo, so it is checked as one.
         processing = "photo" if kind == "drawing" else kind
         with media_slot(media_files.busy_wait()):
             return media_files.keep_answer_file(
-                processing, kind, work / "source", work, session_id, question_id
+                processing, kind, work / "source", work, session_id, item["question_id"]
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -377,10 +395,21 @@ def _after_taking(campaign: dict, bundle: dict, files: list[dict], row: dict) ->
     """Keep the person's files and look for concerns in their words, as the online pages do."""
     for number, item in enumerate(files):
         try:
-            _keep_file(item["kind"], item["path"], row["session_id"], item["question_id"])
+            item_id = _keep_file(item, row["session_id"])
         except MediaRefused:
             # A file the checks refuse is still the person's: the lead decides about it.
             _keep_held_file(row["id"], number, item["path"])
+            continue
+        if item["consent"] is None:
+            continue
+        # Who may see it, and what it shows, stored as the "who may see" page online stores it.
+        media_store.set_media_consent(get_db(), item_id, item["consent"], item["description"])
+        check_free_text(
+            campaign["id"],
+            item["description"],
+            session_id=row["session_id"],
+            question_id=item["question_id"],
+        )
     for answer in bundle["answers"]:
         check_free_text(
             campaign["id"],
@@ -411,6 +440,9 @@ def prepare(code: str):
 
 # The consent questions, one a page, in the journey's order.
 CONSENT_PAGES = ("/consent", "/consent/words", "/consent/pictures")
+# Where a device asks who may see a file a person has just added with no connection. Only the
+# device serves it: online, that question is the page of the file the server keeps.
+MEDIA_CONSENT_PAGE = "/media/offline/"
 
 
 def journey_paths(campaign: dict, questions: list[dict]) -> list[str]:
@@ -423,6 +455,9 @@ def journey_paths(campaign: dict, questions: list[dict]) -> list[str]:
         paths.append(f"{base}/q/{question['question_id']}")
         for kind in OFFLINE_ADD_KINDS:
             paths.append(f"{base}/media/add/{kind}?q={question['question_id']}")
+    # "Who may see your photo?", one page a kind: the device knows which file it is about.
+    for kind in OFFLINE_ADD_KINDS:
+        paths += [f"{base}{MEDIA_CONSENT_PAGE}{kind}", f"{base}{MEDIA_CONSENT_PAGE}{kind}?error=1"]
     paths += [f"{base}/check", f"{base}/thanks", f"{base}/stop"]
     return paths
 
@@ -543,6 +578,20 @@ def _blank_page(campaign: dict, questions: list[dict], page: str) -> str:
             limit_words=limit_words(kind, int(campaign[kind.limit_column])),
             stamps=STAMPS,
             place={"q": question_id, "change": None},
+        )
+    if page.startswith(MEDIA_CONSENT_PAGE):
+        kind, _query, error = page.removeprefix(MEDIA_CONSENT_PAGE).partition("?error=")
+        checked = Checked(values={"consent": "", "description": ""})
+        if error:
+            # The device shows this copy when "Save" is pressed with no choice made.
+            checked.errors["consent"] = _("Choose who may see it.")
+        return render_template(
+            "offline/media_item.html",
+            kind=KINDS[kind],
+            checked=checked,
+            choices=CONSENT_CHOICES.values(),
+            action=f"/s/{campaign['code']}{MEDIA_CONSENT_PAGE}{kind}",
+            description_limit=DESCRIPTION_LIMIT,
         )
     if page == "/check":
         return render_template("offline/check.html")

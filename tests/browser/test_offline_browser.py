@@ -15,6 +15,8 @@ from tests.media import samples
 PASSWORD = "a quiet morning by the canal"
 FIRST_WORDS = "The first person says the garden is lovely"
 SECOND_WORDS = "The second person likes the new van"
+PHOTO_WORDS = "Our garden with the new bench"
+DRAWING_WORDS = "Me and my dog"
 
 PICTURES_SHOWN = """() => {
   const loaded = [...document.images].filter(i => i.complete);
@@ -119,6 +121,24 @@ def start_offline(page, base: str) -> None:
             page.get_by_role("button", name="Continue", exact=True).click()
 
 
+def choose_who_sees(page, noun: str, consent: str, words: str) -> None:
+    """Say who may see the file just added, as online: the page first asks again if skipped."""
+    assert "/media/offline/" in page.url
+    assert page.locator("h1").inner_text() == f"Who may see your {noun}?"
+    # The file shown is the one just added, from the tablet.
+    shown = page.locator("[data-offline-preview] img, [data-offline-preview] video")
+    shown.wait_for(state="visible")
+    assert shown.evaluate("e => e.src.startsWith('blob:') && (e.naturalWidth || 1) > 0") is True
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and go back", exact=True).click()
+    assert page.locator(".error-summary").inner_text().count("Choose who may see it.") == 1
+    check_page(page)
+    page.locator(f"label[for='consent-{consent}']").click()
+    page.locator("#description").fill(words)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and go back", exact=True).click()
+
+
 def answer_offline(page, base: str, questions: list[str], words: str, photo: Path | None):
     """Go through the whole journey as one person, with the connection off."""
     start_offline(page, base)
@@ -136,6 +156,7 @@ def answer_offline(page, base: str, questions: list[str], words: str, photo: Pat
                 page.locator("#file-choose").set_input_files(str(photo))
                 with page.expect_navigation():
                     page.get_by_role("button", name="Send my photo", exact=True).click()
+                choose_who_sees(page, "photo", "report", PHOTO_WORDS)
                 assert page.url.endswith(f"/q/{question_id}")
         with page.expect_navigation():
             page.get_by_role("button", name="Save and continue", exact=True).click()
@@ -195,7 +216,7 @@ def test_a_prepared_tablet_answers_offline_and_sends_each_person_once(
     assert FIRST_WORDS not in page.content()
     answer_offline(page, base, questions, SECOND_WORDS, None)
     # Both people wait in the outbox sealed: no words, answers or photo readable as stored.
-    raw = assert_sealed(page, FIRST_WORDS, SECOND_WORDS, "free_text", "answered_how")
+    raw = assert_sealed(page, FIRST_WORDS, SECOND_WORDS, PHOTO_WORDS, "free_text", "answered_how")
     assert raw["fields"] == {"drafts": [], "outbox": [SEALED_OUTBOX, SEALED_OUTBOX]}
     page.goto(f"{base}/")
     status = page.locator("[data-outbox-status]")
@@ -233,12 +254,23 @@ def test_a_prepared_tablet_answers_offline_and_sends_each_person_once(
         "WHERE s.campaign_id = ?",
         [campaign["id"]],
     ) == [{"n": 2 * len(questions)}]
+    # The photo with who may see it, as the person chose: shown in the report, for review.
     media = live_server.query(
-        "SELECT m.kind, m.question_id FROM media_items m JOIN respondent_sessions s "
-        "ON s.id = m.session_id WHERE s.campaign_id = ?",
+        "SELECT m.kind, m.question_id, m.consent, m.description, r.consent_media "
+        "FROM media_items m JOIN respondent_sessions s ON s.id = m.session_id "
+        "JOIN review_items r ON r.item_kind = 'media' AND r.item_id = m.id "
+        "WHERE s.campaign_id = ?",
         [campaign["id"]],
     )
-    assert media == [{"kind": "photo", "question_id": questions[0]}]
+    assert media == [
+        {
+            "kind": "photo",
+            "question_id": questions[0],
+            "consent": "report",
+            "description": PHOTO_WORDS,
+            "consent_media": 1,
+        }
+    ]
     assert live_server.query(
         "SELECT COUNT(*) AS n FROM offline_intake WHERE campaign_id = ? AND status = 'taken'",
         [campaign["id"]],
@@ -423,12 +455,15 @@ def test_a_drawing_made_offline_reaches_the_server_once(
     draw_a_line(page)
     with page.expect_navigation():
         page.get_by_role("button", name="Save my drawing", exact=True).click()
+    choose_who_sees(page, "drawing", "private", DRAWING_WORDS)
     assert page.url.endswith(f"/q/{questions[0]}")
     [draft] = page.evaluate(
         "() => engageStore.all('drafts').then(d => d.map(x => x.media.map(m =>"
-        " ({kind: m.kind, type: m.blob.type, size: m.blob.size}))))"
+        " ({kind: m.kind, type: m.blob.type, size: m.blob.size, consent: m.consent}))))"
     )
-    assert [(m["kind"], m["type"]) for m in draft] == [("drawing", "image/png")]
+    assert [(m["kind"], m["type"], m["consent"]) for m in draft] == [
+        ("drawing", "image/png", "private")
+    ]
     assert draft[0]["size"] > 0
     for question_id in questions:
         assert page.url.endswith(f"/q/{question_id}")
@@ -444,12 +479,24 @@ def test_a_drawing_made_offline_reaches_the_server_once(
     assert wait_for_outbox(page, lambda items: items == []) == []
     # Asked to send again, the tablet has nothing left to send: still one drawing.
     page.evaluate("() => navigator.serviceWorker.controller.postMessage({type: 'send-outbox'})")
+    # Kept for the review team only, as the person chose: never shown in what is published.
     media = live_server.query(
-        "SELECT m.kind, m.question_id, s.answered_offline FROM media_items m "
-        "JOIN respondent_sessions s ON s.id = m.session_id WHERE s.campaign_id = ?",
+        "SELECT m.kind, m.question_id, m.consent, m.description, s.answered_offline, "
+        "r.consent_media FROM media_items m JOIN respondent_sessions s ON s.id = m.session_id "
+        "JOIN review_items r ON r.item_kind = 'media' AND r.item_id = m.id "
+        "WHERE s.campaign_id = ?",
         [campaign["id"]],
     )
-    assert media == [{"kind": "drawing", "question_id": questions[0], "answered_offline": 1}]
+    assert media == [
+        {
+            "kind": "drawing",
+            "question_id": questions[0],
+            "consent": "private",
+            "description": DRAWING_WORDS,
+            "answered_offline": 1,
+            "consent_media": 0,
+        }
+    ]
     context.close()
 
 

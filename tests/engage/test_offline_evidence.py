@@ -3,14 +3,16 @@
 Five people answer offline (sent over HTTP to the outbox intake, one with a photo) and six
 online through the respondent pages (one with a photo). A lead quotes one of each and
 downloads each format: the Engagement record counts the five who answered without internet,
-and each quote and media row says whether its person answered offline. A photo taken offline
-has no "who may see this" choice of its own yet, so it stays out of the Media sheet.
+and each quote and media row says whether its person answered offline. Each photo taken offline
+carries the person's "who may see it" choice: the one to show in the report is in the Media
+sheet and the ZIP, as online; the one kept for the review team is in neither.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,8 +21,8 @@ import pytest
 from engage.store import campaigns, get_db
 from exports.records import ParticipantRecord, Statement
 from exports.triangulation import build_tables
+from tests.conftest import csrf_token
 from tests.engage.test_evidence_media_zip import _send_photo
-from tests.engage.test_export_filing import _lead_describes_the_photo
 from tests.engage.test_group_evidence import _export, _person, _quote
 from tests.engage.test_media_answers import MediaRespondent
 from tests.engage.test_offline_intake import bundle_for, send
@@ -30,6 +32,8 @@ FORMATS = ("xlsx", "csv", "json", "zip")
 OFFLINE_WORDS = "I answered on the tablet in the garden room"
 ONLINE_WORDS = "I answered on my own phone at home"
 OFFLINE_ITEM = "People who answered without internet (on a prepared tablet)"
+OFFLINE_PHOTO = "My garden, taken on the tablet"
+PRIVATE_PHOTO = "My bedroom, only for the team"
 
 
 @pytest.fixture
@@ -49,12 +53,16 @@ def answered(app, client, make_campaign, staff_client, tmp_path: Path):
         "size": len(photo),
         "sha256": hashlib.sha256(photo).hexdigest(),
     }
+    chosen = {
+        0: {**described, "consent": "report", "description": OFFLINE_PHOTO},
+        1: {**described, "consent": "private", "description": PRIVATE_PHOTO},
+    }
     for number in range(5):
         bundle = bundle_for(campaign, questions)
         bundle["answers"][0]["free_text"] = OFFLINE_WORDS if number == 0 else ""
-        files = [photo] if number == 0 else []
-        if number == 0:
-            bundle["media"] = [described]
+        files = [photo] if number in chosen else []
+        if number in chosen:
+            bundle["media"] = [chosen[number]]
         response = send(client, campaign["code"], str(uuid.uuid4()), bundle, files=files)
         assert response.json["status"] == "taken"
     for number in range(5):
@@ -65,8 +73,22 @@ def answered(app, client, make_campaign, staff_client, tmp_path: Path):
     _send_photo(person, client, app, tmp_path, "room.jpg", "report", "My room")
     lead = staff_client("lead")
     _quote(lead, app, campaign, [OFFLINE_WORDS, ONLINE_WORDS])
-    _lead_describes_the_photo(lead, app, campaign)
+    _lead_describes_each_item(lead, app, campaign)
     return lead, campaign
+
+
+def _lead_describes_each_item(lead, app, campaign) -> None:
+    """Describe every media item in the review queue as a lead does, over HTTP."""
+    with app.app_context():
+        items = get_db().execute("SELECT id FROM review_items WHERE item_kind = 'media'")
+        item_ids = [row["id"] for row in items]
+    for item_id in item_ids:
+        base = f"/staff/campaigns/{campaign['code']}/evidence/items/{item_id}"
+        token = csrf_token(lead.get(base).get_data(as_text=True))
+        described = lead.post(
+            f"{base}/describe", data={"description": f"Photo {item_id}", "csrf_token": token}
+        )
+        assert described.status_code == 302
 
 
 def _text(value) -> str:
@@ -85,8 +107,14 @@ def test_every_format_marks_who_answered_offline(answered, tmp_path: Path):
         # Quotes: the words (column 8) and "Answered offline" (column 10).
         quotes = {_text(r[8]): _text(r[10]) for r in tables["Quotes"]}
         assert quotes == {OFFLINE_WORDS: "yes", ONLINE_WORDS: "no"}, fmt
-        [media] = tables["Media"]
-        assert (_text(media[1]), _text(media[7])) == ("photo", "no"), fmt
+        # The photo to show from the tablet beside the one from the phone; never the private one.
+        media = sorted((_text(r[1]), _text(r[3]), _text(r[7])) for r in tables["Media"])
+        assert media == [("photo", "yes", "no"), ("photo", "yes", "yes")], fmt
+        if fmt == "zip":
+            # Each file the sheet names is in the ZIP, and no other: the private one is not.
+            with zipfile.ZipFile(tmp_path / "export.zip") as archive:
+                files = {n for n in archive.namelist() if n.startswith("media/")}
+            assert {_text(r[4]) for r in tables["Media"]} == files and len(files) == 2
         read_me = {_text(r[0]): _text(r[1]) for r in tables["Read me"]}
         assert read_me["Schema version"] == "2.2", fmt
         assert read_me["Answered offline"].startswith("People who answered on a prepared"), fmt
@@ -101,7 +129,7 @@ def test_the_offline_mark_is_left_blank_where_it_could_point_to_someone(
         campaigns.update_campaign_settings(get_db(), campaign["id"], {"min_group_size": 6})
     tables = _export(lead, campaign, "json", tmp_path)
     assert {_text(r[10]) for r in tables["Quotes"]} == {""}
-    assert [_text(r[7]) for r in tables["Media"]] == [""]
+    assert [_text(r[7]) for r in tables["Media"]] == ["", ""]
 
 
 def test_a_small_number_who_answered_offline_is_hidden_with_small_numbers():

@@ -236,6 +236,64 @@ def test_a_photo_travels_with_its_person_and_is_checked(app, client, survey, tmp
     assert [(row["kind"], row["question_id"]) for row in items] == [("photo", questions[0])]
 
 
+def _photo_bundle(campaign, questions, photo: bytes, **chosen) -> dict:
+    described = {
+        "kind": "photo",
+        "question_id": questions[0],
+        "size": len(photo),
+        "sha256": hashlib.sha256(photo).hexdigest(),
+        **chosen,
+    }
+    return bundle_for(campaign, questions[:1], media=[described])
+
+
+def test_who_may_see_a_photo_chosen_offline_is_stored_as_the_page_online_stores_it(
+    app, client, survey, tmp_path: Path
+):
+    campaign, questions = survey
+    photo = samples.photo_with_gps(tmp_path / "photo.jpg").read_bytes()
+    chosen = [
+        {"consent": "report", "description": "  My garden in spring\r\n"},
+        {"consent": "private", "description": "My carer hits me"},
+        {},
+    ]
+    for choice in chosen:
+        bundle = _photo_bundle(campaign, questions, photo, **choice)
+        sent = send(client, campaign["code"], str(uuid.uuid4()), bundle, files=[photo])
+        assert sent.json["status"] == "taken"
+    with app.app_context():
+        db = get_db()
+        items = db.execute(
+            "SELECT m.consent, m.description, r.consent_media FROM media_items m "
+            "JOIN review_items r ON r.item_kind = 'media' AND r.item_id = m.id ORDER BY m.id"
+        ).fetchall()
+        flags = db.execute("SELECT reason, matched FROM safeguarding_flags").fetchall()
+    # Shown in the report only when the person said so; one who did not choose is not shown.
+    assert [tuple(row) for row in items] == [
+        ("report", "My garden in spring", 1),
+        ("private", "My carer hits me", 0),
+        (None, "", 0),
+    ]
+    # Words about a picture can tell of harm as much as an answer can.
+    assert [tuple(row) for row in flags] == [("concern_words", "hits me")]
+
+
+@pytest.mark.parametrize("consent", ["everyone", 1, ["report"]])
+def test_a_choice_the_page_never_offered_refuses_the_person(
+    app, client, survey, tmp_path: Path, consent
+):
+    campaign, questions = survey
+    photo = samples.photo_with_gps(tmp_path / "photo.jpg").read_bytes()
+    bundle = _photo_bundle(campaign, questions, photo, consent=consent)
+    sent = send(client, campaign["code"], str(uuid.uuid4()), bundle, files=[photo])
+    assert (sent.status_code, sent.json["reason"]) == (400, "not_a_bundle")
+    assert sessions_of(app, campaign["id"]) == []
+    with app.app_context():
+        db = get_db()
+        assert db.execute("SELECT COUNT(*) FROM offline_intake").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM media_items").fetchone()[0] == 0
+
+
 def test_every_kept_page_renders_blank_in_every_language(app, make_campaign, staff_client):
     campaign = make_campaign(languages=["en", "ar"])
     supporter = staff_client("supporter")

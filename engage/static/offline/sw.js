@@ -6,7 +6,7 @@
    - once a person has started without a connection, keeps their whole journey on the device
      (so their answers never end up split between the device and the server);
    - turns each form the person sends into their draft, and a finished draft into one outbox
-     item with its own id;
+     item with its own id; a file added is followed by "who may see it", as online;
    - sends the outbox one item at a time when asked, deleting an item only when the server
      has confirmed it.
    It loads nothing from any other site. */
@@ -18,6 +18,10 @@ var CACHE = "engage-offline-v1";
 var SURVEY_PATH = /^\/s\/([^/]+)(\/.*)?$/;
 // Sent by the outbox itself: never answered from the device.
 var OUTBOX_PATH = /^\/s\/[^/]+\/outbox\//;
+// "Who may see your photo?" for a file added with no connection, and its choices (as online).
+var MEDIA_CONSENT = "/media/offline/";
+var CONSENT_CHOICES = ["report", "words", "private"];
+var DESCRIPTION_LIMIT = 2000;
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
@@ -158,12 +162,28 @@ function answerOffline(request, prepared, draft, code, rest, url) {
       // The page has two file inputs (take a photo, choose one): keep the one used.
       var file = form.getAll("file").filter(function (f) { return f && f.size; })[0];
       var about = url.searchParams.get("q");
-      if (file) draft.media.push({ kind: rest.slice(11), question_id: about, blob: file });
-      return engageStore.put("drafts", draft).then(function () { return goTo(base + "/q/" + about); });
+      var kind = rest.slice(11);
+      if (!file) return goTo(base + "/q/" + about);
+      // Nobody may see it until the person says who may: the next page asks them.
+      draft.media.push({ kind: kind, question_id: about, blob: file, consent: "", description: "" });
+      return engageStore.put("drafts", draft).then(function () { return goTo(base + MEDIA_CONSENT + kind); });
     }
+    if (rest.indexOf(MEDIA_CONSENT) === 0) return chooseWhoSees(draft, base, rest, form);
     if (rest === "/check") return queue(draft).then(function () { return goTo(base + "/thanks"); });
     return goTo(base + "/");
   });
+}
+
+// Keep who may see the file just added, and what it shows, as the page online does; a choice
+// the page does not offer is no choice, and the page is shown again saying so.
+function chooseWhoSees(draft, base, rest, form) {
+  var item = draft.media[draft.media.length - 1];
+  if (!item) return goTo(base + "/");
+  var consent = String(form.get("consent") || "");
+  if (CONSENT_CHOICES.indexOf(consent) < 0) return goTo(base + rest.split("?")[0] + "?error=1");
+  item.consent = consent;
+  item.description = String(form.get("description") || "").slice(0, DESCRIPTION_LIMIT);
+  return engageStore.put("drafts", draft).then(function () { return goTo(base + "/q/" + item.question_id); });
 }
 
 // Keep one question's answer in the draft; answer with the page that comes next.
@@ -212,7 +232,8 @@ function queue(draft) {
       finished_at: now(),
       answers: Object.keys(draft.answers).map(function (key) { return draft.answers[key]; }),
       media: draft.media.map(function (item, n) {
-        return { kind: item.kind, question_id: item.question_id, size: item.blob.size, sha256: digests[n] };
+        return { kind: item.kind, question_id: item.question_id, size: item.blob.size,
+                 sha256: digests[n], consent: item.consent || "", description: item.description || "" };
       })
     });
     var bytes = new TextEncoder().encode(text);
