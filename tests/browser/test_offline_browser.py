@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,8 @@ import pytest
 from engage.auth import hash_password
 from engage.store import get_db, staff
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET, check_page
+from tests.conftest import CheckedClient
+from tests.conftest import sign_in as sign_in_client
 from tests.media import samples
 
 PASSWORD = "a quiet morning by the canal"
@@ -374,9 +379,11 @@ def test_waiting_answers_saved_to_a_locked_file_are_taken_once_from_it(
     context.close()
 
 
-def prepared_tablet(live_server, browser, supporter, folder: Path, narration: bool = False):
-    """Make a one-statement survey and prepare a tablet for it; return what the test needs."""
-    campaign = live_server.campaign(statement_ids=["QS1"])
+def prepared_tablet(
+    live_server, browser, supporter, folder: Path, narration: bool = False, campaign=None
+):
+    """Prepare a tablet for a survey (a new one-statement one by default); return what is needed."""
+    campaign = campaign or live_server.campaign(statement_ids=["QS1"])
     base = f"{live_server.url}/s/{campaign['code']}"
     questions = [
         row["question_id"]
@@ -399,11 +406,60 @@ def prepared_tablet(live_server, browser, supporter, folder: Path, narration: bo
     return campaign, base, questions, context, page
 
 
+# Clips made side by side while a survey's clips are made ahead: each is its own child process.
+NARRATION_JOBS = 4
+
+
+@pytest.fixture(scope="session")
+def narrated_survey(live_server):
+    """Return a one-question survey whose kept pages' clips are all made, once per session.
+
+    A tablet being prepared asks for every clip its kept pages can play (124 for one question),
+    and the server makes each one it lacks when asked, one after another, half a second or more
+    each. Here the same clip route makes them first, a few side by side, as `engage narrate`
+    does before a survey is used; the tablet then keeps real espeak-ng clips that are ready.
+    """
+    campaign = live_server.campaign(statement_ids=["QS1"], first_question_only=True)
+    with live_server.app.app_context():
+        staff.create_user(
+            get_db(),
+            email="offline-narrator@example.org",
+            name="Nia Narrator",
+            role="supporter",
+            password_hash=hash_password(PASSWORD),
+        )
+    live_server.app.test_client_class = CheckedClient
+    client = live_server.app.test_client()
+    # As `engage narrate` does: showing the pages would also queue every clip at every speed in
+    # the background; these are made here, at the speed the tablet uses.
+    narration = live_server.app.extensions["narration"]
+    prerender, narration.prerender = narration.prerender, False
+    signed_in = sign_in_client(client, {"email": "offline-narrator@example.org"}, PASSWORD)
+    assert signed_in.status_code == 302
+    manifest = client.get(f"/s/{campaign['code']}/offline/manifest").json
+    clips = set()
+    for kept in manifest["pages"]:
+        html = client.get(kept["source"]).get_data(as_text=True)
+        clips.update(re.findall(r'src="(/audio/[^"]+)"', html))
+
+    narration.prerender = prerender
+
+    def fetch(clip: str) -> int:
+        with urllib.request.urlopen(live_server.url + clip) as answer:
+            answer.read()
+            return answer.status
+
+    with ThreadPoolExecutor(NARRATION_JOBS) as pool:
+        made = list(pool.map(fetch, sorted(clips)))
+    assert made and set(made) == {200}
+    return campaign
+
+
 def test_narration_plays_from_the_tablet_with_no_connection(
-    live_server, browser, supporter, tmp_path: Path
+    live_server, browser, supporter, narrated_survey, tmp_path: Path
 ):
     _campaign, base, questions, context, page = prepared_tablet(
-        live_server, browser, supporter, tmp_path / "tablet", narration=True
+        live_server, browser, supporter, tmp_path / "tablet", True, narrated_survey
     )
     context.set_offline(True)
     clips = []
