@@ -5,7 +5,8 @@ online through the respondent pages (one with a photo). A lead quotes one of eac
 downloads each format: the Engagement record counts the five who answered without internet,
 and each quote and media row says whether its person answered offline. Each photo taken offline
 carries the person's "who may see it" choice: the one to show in the report is in the Media
-sheet and the ZIP, as online; the one kept for the review team is in neither.
+sheet and the ZIP, and its words can reach "you said", as online; the one kept for the review
+team is in none of them.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from engage import store
 from engage.store import campaigns, get_db
 from exports.records import ParticipantRecord, Statement
 from exports.triangulation import build_tables
 from tests.conftest import csrf_token
 from tests.engage.test_evidence_media_zip import _send_photo
-from tests.engage.test_group_evidence import _export, _person, _quote
+from tests.engage.test_group_evidence import _export, _person, _publish, _quote
 from tests.engage.test_media_answers import MediaRespondent
 from tests.engage.test_offline_intake import bundle_for, send
 from tests.media import samples
@@ -118,6 +120,34 @@ def test_every_format_marks_who_answered_offline(answered, tmp_path: Path):
         read_me = {_text(r[0]): _text(r[1]) for r in tables["Read me"]}
         assert read_me["Schema version"] == "2.2", fmt
         assert read_me["Answered offline"].startswith("People who answered on a prepared"), fmt
+
+
+def test_words_about_a_photo_shown_from_the_tablet_reach_you_said(answered, app, client):
+    lead, campaign = answered
+    # The person's own words about each photo are in the review queue: the lead quotes them.
+    with app.app_context():
+        queue = store.review.review_queue(get_db(), campaign["id"], limit=100)
+    consent = {
+        item["text"]: item["consent_quote"] for item in queue if item["item_kind"] == "media"
+    }
+    assert consent[OFFLINE_PHOTO] == 1 and consent[PRIVATE_PHOTO] == 0
+    _quote(lead, app, campaign, [OFFLINE_PHOTO])
+    # Words the person kept for the review team cannot be quoted, as online.
+    [private] = [item for item in queue if item["text"] == PRIVATE_PHOTO]
+    base = f"/staff/campaigns/{campaign['code']}/evidence/items/{private['id']}"
+    refused = lead.post(
+        f"{base}/quote",
+        data={
+            "words": PRIVATE_PHOTO,
+            "statements": "QS1",
+            "csrf_token": csrf_token(lead.get(base).get_data(as_text=True)),
+        },
+    )
+    assert refused.status_code == 409
+    _publish(lead, campaign)
+    said = client.get(f"/s/{campaign['code']}/you-said").get_data(as_text=True)
+    assert OFFLINE_PHOTO in said
+    assert PRIVATE_PHOTO not in said
 
 
 def test_the_offline_mark_is_left_blank_where_it_could_point_to_someone(
