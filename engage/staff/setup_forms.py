@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from flask_babel import gettext as _
-from wtforms import StringField
+from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from engage import typed
@@ -76,21 +76,26 @@ class InvitationForm(Form):
         self.role.choices = [(role, role) for role in ROLES]
 
 
-def new_account(form, email: str = "") -> Checked:
-    """Check the name and password someone chose when accepting an invitation."""
-    checked = Checked()
-    name = _text(form, "name")[:120]
-    checked.values["name"] = name
-    if not name:
-        checked.errors["name"] = _("Enter your name.")
-    password = form.get("password") or ""
-    problem = password_problem(password, email, name)
-    if problem:
-        checked.errors["password"] = problem
-    elif password != (form.get("password_again") or ""):
-        checked.errors["password_again"] = _("The two passwords are not the same.")
-    checked.values["password"] = password
-    return checked
+class NewAccountForm(Form):
+    """The name and password someone chooses when accepting an invitation."""
+
+    name = StringField(
+        _l("Your name"),
+        [DataRequired(_l("Enter your name."))],
+        filters=[lambda value: (value or "")[:120]],
+    )
+    password = PasswordField(_l("Choose a password"))
+    password_again = PasswordField(_l("Type the password again"))
+
+    def validate_for(self, email: str) -> bool:
+        """Check the form; the password must suit the rules for this person's email and name."""
+        super().validate()
+        problem = password_problem(self.password.data or "", email, self.name.data)
+        if problem:
+            self.password.errors.append(problem)
+        elif self.password.data != self.password_again.data:
+            self.password_again.errors.append(_("The two passwords are not the same."))
+        return not self.errors
 
 
 DATE_PARTS = ("day", "month", "year")
