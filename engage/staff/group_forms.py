@@ -182,10 +182,12 @@ class NoteChangeForm(Form):
     language = _note_language()
 
     def offer_languages(self, languages: list[str]) -> None:
-        """Offer the campaign's languages, the first one chosen unless another was."""
+        """Offer the campaign's languages."""
         self.language.choices = [(code, code) for code in languages]
-        if self.language.data is None:
-            self.language.data = languages[0]
+
+    def words_language(self) -> str:
+        """Return the language the words are in: the one chosen, else the campaign's first."""
+        return self.language.data or self.language.choices[0][0]
 
 
 class NoteForm(NoteChangeForm):

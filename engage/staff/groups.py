@@ -269,7 +269,7 @@ def add_note(group_id: int, question_id: str):
         return _tally_page(group, question_id, 400, note=form)
     note = form.note.data
     store.groups.add_group_note(
-        get_db(), group_id, question_id, form.speaker_role.data, note, form.language.data
+        get_db(), group_id, question_id, form.speaker_role.data, note, form.words_language()
     )
     flagged = check_free_text(
         group["campaign_id"], note, group_session_id=group_id, question_id=question_id
@@ -300,7 +300,7 @@ def change_note(group_id: int, note_id: int):
         _audit_flagged_notes(group, [note])
     form.offer_languages(_campaign(group["campaign_id"])["languages"])
     if request.method == "POST" and form.validate():
-        store.groups.update_group_note(get_db(), note_id, form.note.data, form.language.data)
+        store.groups.update_group_note(get_db(), note_id, form.note.data, form.words_language())
         check_free_text(
             group["campaign_id"],
             form.note.data,
