@@ -16,6 +16,7 @@ from wtforms import Field, RadioField, SelectField, SelectMultipleField
 from wtforms.validators import StopValidation
 
 from engage import typed
+from engage.checks import Checked
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
 
@@ -50,6 +51,17 @@ class Form(FlaskForm):
     def error_targets(self) -> dict[str, str]:
         """Return, for each field with an error, the id the error summary links to."""
         return {field.name: target_id(field) for field in self if field.errors}
+
+    def as_checked(self) -> Checked:
+        """Return what was sent and each field's first message, as the respondent pages read them.
+
+        The respondent components (a play button beside every message) and the offline pages,
+        which render the same templates, take a field's value and message by name.
+        """
+        return Checked(
+            values={field.name: "" if field.data is None else field.data for field in self},
+            errors={field.name: field.errors[0] for field in self if field.errors},
+        )
 
 
 def _clean_typed(value):

@@ -10,8 +10,11 @@ from collections.abc import Iterable, Mapping
 
 from flask_babel import gettext as _
 
+from engage import settings as personal
 from engage import typed
 from engage.checks import Checked, choice
+from engage.forms import Form, OfferedRadioField
+from engage.i18n import lazy_gettext as _l
 
 FREE_TEXT_LIMIT = 5000
 YES_NO = ("yes", "no")
@@ -28,42 +31,79 @@ def free_text(form: Mapping[str, str], name: str) -> tuple[str, str | None]:
     return text, None
 
 
-def consent_step(form: Mapping[str, str], name: str) -> Checked:
-    """Check one consent question, with a message that repeats the question asked."""
-    missing = {
-        "take_part": _("Choose yes or no: do you want to answer our questions?"),
-        "quote": _("Choose yes or no: may we use your words?"),
-        "media": _("Choose yes or no: may we use your pictures or video?"),
-    }[name]
-    checked = Checked()
-    value, error = choice(form, name, YES_NO, missing)
-    if error:
-        checked.errors[name] = error
-    else:
-        checked.values[name] = value
-    return checked
+YES_OR_NO = [(value, value) for value in YES_NO]
 
 
-def who(form: Mapping[str, str], groups: Iterable[str]) -> Checked:
-    """Check who is answering."""
-    checked = Checked()
-    group, error = choice(form, "respondent_group", groups, _("Choose who is answering."))
-    if error:
-        checked.errors["respondent_group"] = error
-    else:
-        checked.values["respondent_group"] = group
-    return checked
+class _YesOrNo(Form):
+    """A form whose every field is a yes or a no."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self:
+            field.choices = YES_OR_NO
 
 
-def answered_how(form: Mapping[str, str], ways: Iterable[str]) -> Checked:
-    """Check how the person is answering."""
-    checked = Checked()
-    how, error = choice(form, "answered_how", ways, _("Choose how you are answering."))
-    if error:
-        checked.errors["answered_how"] = error
-    else:
-        checked.values["answered_how"] = how
-    return checked
+class TakePartForm(_YesOrNo):
+    """Whether the person wants to answer our questions."""
+
+    take_part = OfferedRadioField(
+        missing=_l("Choose yes or no: do you want to answer our questions?")
+    )
+
+
+class QuoteForm(_YesOrNo):
+    """Whether we may use the person's words."""
+
+    quote = OfferedRadioField(missing=_l("Choose yes or no: may we use your words?"))
+
+
+class MediaForm(_YesOrNo):
+    """Whether we may use the person's pictures or video."""
+
+    media = OfferedRadioField(missing=_l("Choose yes or no: may we use your pictures or video?"))
+
+
+# Each consent question's form, by the field it asks.
+CONSENT_FORMS = {"take_part": TakePartForm, "quote": QuoteForm, "media": MediaForm}
+
+
+class WhoForm(Form):
+    """Who is answering: one of the campaign's groups (call `offer` first)."""
+
+    respondent_group = OfferedRadioField(missing=_l("Choose who is answering."))
+
+    def offer(self, groups: Iterable[str]) -> None:
+        """Offer the campaign's groups."""
+        self.respondent_group.choices = [(group, group) for group in groups]
+
+
+class HowForm(Form):
+    """How the person is answering: on their own, with help, or someone for them."""
+
+    answered_how = OfferedRadioField(missing=_l("Choose how you are answering."))
+
+    def offer(self, ways: Iterable[str]) -> None:
+        """Offer the ways of answering."""
+        self.answered_how.choices = [(way, way) for way in ways]
+
+
+def settings_form() -> Form:
+    """Return the personal settings form: each setting one of its offered values.
+
+    A setting left out keeps its default; a value never offered is refused with 400.
+    """
+    form_class = type(
+        "SettingsForm", (Form,), {name: OfferedRadioField() for name in personal.CHOICES}
+    )
+    form = form_class()
+    for name, allowed in personal.CHOICES.items():
+        form[name].choices = [(value, value) for value in allowed]
+    return form
+
+
+def chosen_settings(form: Form) -> dict[str, str]:
+    """Return full settings from a checked settings form, defaults for those left out."""
+    return {**personal.DEFAULTS, **{field.name: field.data for field in form if field.data}}
 
 
 def answer(form: Mapping[str, str], values: Iterable[str], stopping: bool) -> Checked:

@@ -125,20 +125,20 @@ def _consent_step(step: int):
         for earlier, endpoint in CONSENT_STEPS[:step]:
             if earlier not in answered:
                 return redirect(url_for(endpoint))
-    status = 200
-    checked = forms.Checked(values={name: answered.get(name, "")})
+    form_class = forms.CONSENT_FORMS[name]
     if request.method == "POST":
-        checked = forms.consent_step(request.form, name)
-        if not checked.errors:
-            return _consent_answered(step, respondent, {**answered, **checked.values})
-        status = 400
+        form = form_class()
+        if form.validate():
+            return _consent_answered(step, respondent, {**answered, name: form[name].data})
+    else:
+        form = form_class(formdata=None, data={name: answered.get(name)})
     return render_template(
         "respondent/consent.html",
-        checked=checked,
+        checked=form.as_checked(),
         item=_consent_item(name),
         step=step,
         back=url_for(CONSENT_STEPS[step - 1][1]) if step else url_for(".welcome"),
-    ), status
+    ), 400 if form.errors else 200
 
 
 def _consent_answered(step: int, respondent: dict | None, answered: dict):
@@ -240,33 +240,28 @@ def who():
     # A supporter already said how they help: the person is not asked again.
     assisted = ANSWERED_HOW.get(respondent["answered_how"]) if respondent["supporter_id"] else None
     changing = bool(request.args.get("change"))
-    status = 200
-    checked = forms.Checked(
-        values={
-            "respondent_group": _held("who").get("respondent_group")
-            or respondent["respondent_group"]
-            or ""
-        }
-    )
     if request.method == "POST":
-        checked = forms.who(request.form, groups)
-        if not checked.errors:
-            group = checked.values["respondent_group"]
-            if assisted:
-                return _who_answered(respondent, group, assisted.value, changing)
-            # Held until "how" is answered too, so a session never has one without the other.
-            _hold("who", {"respondent_group": group})
-            return redirect(url_for(".who_how", change=1 if changing else None))
-        status = 400
+        form = forms.WhoForm()
+    else:
+        held = _held("who").get("respondent_group") or respondent["respondent_group"]
+        form = forms.WhoForm(formdata=None, respondent_group=held)
+    form.offer(groups)
+    if request.method == "POST" and form.validate():
+        group = form.respondent_group.data
+        if assisted:
+            return _who_answered(respondent, group, assisted.value, changing)
+        # Held until "how" is answered too, so a session never has one without the other.
+        _hold("who", {"respondent_group": group})
+        return redirect(url_for(".who_how", change=1 if changing else None))
     return (
         render_template(
             "respondent/who.html",
-            checked=checked,
+            checked=form.as_checked(),
             groups=groups.values(),
             assisted=assisted,
             changing=changing,
         ),
-        status,
+        400 if form.errors else 200,
     )
 
 
@@ -280,21 +275,21 @@ def who_how():
     group = _held("who").get("respondent_group") or respondent["respondent_group"]
     if not group or respondent["supporter_id"]:
         return redirect(url_for(".who", change=1 if changing else None))
-    status = 200
-    checked = forms.Checked(values={"answered_how": respondent["answered_how"] or ""})
     if request.method == "POST":
-        checked = forms.answered_how(request.form, ANSWERED_HOW)
-        if not checked.errors:
-            return _who_answered(respondent, group, checked.values["answered_how"], changing)
-        status = 400
+        form = forms.HowForm()
+    else:
+        form = forms.HowForm(formdata=None, answered_how=respondent["answered_how"])
+    form.offer(ANSWERED_HOW)
+    if request.method == "POST" and form.validate():
+        return _who_answered(respondent, group, form.answered_how.data, changing)
     return (
         render_template(
             "respondent/who_how.html",
-            checked=checked,
+            checked=form.as_checked(),
             ways=ANSWERED_HOW.values(),
             changing=changing,
         ),
-        status,
+        400 if form.errors else 200,
     )
 
 
@@ -662,7 +657,9 @@ def settings():
     """Let a person choose pictures, reading aloud, text size, colours and letters."""
     next_page = _same_campaign_page(request.values.get("next", ""))
     if request.method == "POST":
-        personal.save(personal.from_form(request.form))
+        form = forms.settings_form()
+        form.validate()
+        personal.save(forms.chosen_settings(form))
         return redirect(next_page)
     return render_template("respondent/settings.html", next_page=next_page)
 
