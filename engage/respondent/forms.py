@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from flask_babel import gettext as _
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length
 
 from engage import settings as personal
 from engage import typed
-from engage.checks import Checked, choice
+from engage.checks import Checked as Checked  # the shape respondent templates read
 from engage.forms import Form, OfferedRadioField
 from engage.i18n import lazy_gettext as _l
 
 FREE_TEXT_LIMIT = 5000
+DESCRIPTION_LIMIT = 2000
 YES_NO = ("yes", "no")
 
 
@@ -106,24 +109,45 @@ def chosen_settings(form: Form) -> dict[str, str]:
     return {**personal.DEFAULTS, **{field.name: field.data for field in form if field.data}}
 
 
-def answer(form: Mapping[str, str], values: Iterable[str], stopping: bool) -> Checked:
-    """Check one question's answer; a person who is stopping may leave it blank."""
-    checked = Checked()
-    value, error = choice(
-        form,
-        "answer",
-        values,
-        _("Choose an answer. You can choose “Not sure” or “I don’t want to say”."),
+class AnswerForm(Form):
+    """One question's answer (a face, "Not sure" or "I don't want to say") and words about it.
+
+    A person leaving the page may leave the answer blank: the view clears that message then.
+    """
+
+    answer = OfferedRadioField(
+        missing=_l("Choose an answer. You can choose “Not sure” or “I don’t want to say”.")
     )
-    text, text_error = free_text(form, "free_text")
-    checked.values["free_text"] = text
-    if value:
-        checked.values["answer"] = value
-    elif not stopping or text:
-        checked.errors["answer"] = error
-    if text_error:
-        checked.errors["free_text"] = text_error
-    return checked
+    free_text = TextAreaField(
+        validators=[
+            Length(
+                max=FREE_TEXT_LIMIT,
+                message=_l(
+                    "Please write less. You can write up to %(limit)s letters.",
+                    limit=f"{FREE_TEXT_LIMIT:,}",
+                ),
+            )
+        ]
+    )
+    # Which button sent the form: continue, stop, go back, settings, or a media answer.
+    action = StringField()
+
+    def offer(self, values: Iterable[str]) -> None:
+        """Offer the answers of the campaign's scale and the two that are always there."""
+        self.answer.choices = [(value, value) for value in values]
+
+
+class MediaItemForm(Form):
+    """Who may see a drawing, photo, video or recording, and words about what it shows."""
+
+    consent = OfferedRadioField(missing=_l("Choose who may see it."))
+    description = TextAreaField(
+        validators=[Length(max=DESCRIPTION_LIMIT, message=_l("Please write less."))]
+    )
+
+    def offer(self, values: Iterable[str]) -> None:
+        """Offer who may see it."""
+        self.consent.choices = [(value, value) for value in values]
 
 
 CONSENT_KEYS = ("take_part", "quote", "media")

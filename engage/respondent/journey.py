@@ -323,39 +323,30 @@ def question(question_id: str):
     else:
         back = url_for(".who")
     if request.method == "POST":
-        action = request.form.get("action", "")
+        form = forms.AnswerForm()
+        form.offer(choice.value for choice in choices)
+        action = form.action.data
         elsewhere = _leaving_to(action, back, question_id, changing)
         # Leaving to draw, photograph or record saves what is chosen so far, like stopping.
         stopping = action == "stop" or action.startswith("media-")
         leaving = stopping or elsewhere is not None
-        checked = forms.answer(request.form, [c.value for c in choices], leaving)
-        if leaving and set(checked.errors) == {"answer"}:
+        form.validate()
+        if leaving and set(form.errors) == {"answer"}:
             # Words with no face chosen yet are kept as a draft: leaving never loses them.
-            checked.errors.clear()
-        if not checked.errors:
-            held = "answer" in checked.values or checked.values["free_text"]
-            if held and (elsewhere is not None or "answer" not in checked.values):
-                store.respondents.keep_draft(
-                    get_db(),
-                    respondent["id"],
-                    question_id,
-                    checked.values.get("answer"),
-                    checked.values["free_text"],
-                )
+            form.answer.errors = []
+        checked = form.as_checked()
+        if not form.errors:
+            answer, text = form.answer.data, form.free_text.data
+            if (answer or text) and (elsewhere is not None or answer is None):
+                store.respondents.keep_draft(get_db(), respondent["id"], question_id, answer, text)
             if elsewhere is not None:
                 return redirect(elsewhere)
-            if "answer" in checked.values:
+            if answer is not None:
                 before = store.respondents.answer_to(get_db(), respondent["id"], question_id)[
                     "free_text"
                 ]
-                forget_changed_words(get_db(), before, checked.values["free_text"])
-                store.respondents.save_answer(
-                    get_db(),
-                    respondent["id"],
-                    question_id,
-                    checked.values["answer"],
-                    checked.values["free_text"],
-                )
+                forget_changed_words(get_db(), before, text)
+                store.respondents.save_answer(get_db(), respondent["id"], question_id, answer, text)
             if action.startswith("media-"):
                 return redirect(
                     url_for(
@@ -372,10 +363,7 @@ def question(question_id: str):
             else:
                 onward = url_for(".question", question_id=g.questions[index + 1]["question_id"])
             if check_free_text(
-                g.campaign["id"],
-                checked.values["free_text"],
-                session_id=respondent["id"],
-                question_id=question_id,
+                g.campaign["id"], text, session_id=respondent["id"], question_id=question_id
             ):
                 return redirect(url_for("respondent.worried.next_steps", then=onward))
             return redirect(onward)
