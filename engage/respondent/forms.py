@@ -15,6 +15,7 @@ from wtforms.validators import Length
 from engage import settings as personal
 from engage import typed
 from engage.checks import Checked as Checked  # the shape respondent templates read
+from engage.errors import refuse
 from engage.forms import Form, OfferedRadioField
 from engage.i18n import lazy_gettext as _l
 
@@ -88,6 +89,24 @@ class HowForm(Form):
     def offer(self, ways: Iterable[str]) -> None:
         """Offer the ways of answering."""
         self.answered_how.choices = [(way, way) for way in ways]
+
+
+class LanguageForm(Form):
+    """The language a person chose, from the campaign's, and the page to go back to."""
+
+    language = OfferedRadioField()
+    next = StringField()
+
+    def offer(self, languages: Iterable[str]) -> None:
+        """Offer the campaign's languages that the app has."""
+        self.language.choices = [(code, code) for code in languages]
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check the form; a form with no language was never offered, so it is refused."""
+        valid = super().validate(extra_validators)
+        if self.language.data is None:
+            refuse(400)
+        return valid
 
 
 def settings_form() -> Form:

@@ -72,15 +72,16 @@ def welcome():
 @bp.post("/language")
 def choose_language():
     """Remember the language a person chose, in this browser and in their session."""
-    language = request.form.get("language", "")
-    if language not in g.campaign["languages"] or language not in i18n.LANGUAGES:
-        refuse(400)
+    form = forms.LanguageForm()
+    form.offer(code for code in g.campaign["languages"] if code in i18n.LANGUAGES)
+    form.validate()
+    language = form.language.data
     remember_language(language)
     respondent = bound_session()
     if respondent is not None:
         store.respondents.set_session_language(get_db(), respondent["id"], language)
     # A page outside the journey ("you said") asks to come back to itself.
-    return redirect(_same_campaign_page(request.form.get("next", "")))
+    return redirect(_same_campaign_page(form.next.data))
 
 
 # The three consent questions, one a page, in order: (field, endpoint).

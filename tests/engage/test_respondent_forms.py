@@ -98,3 +98,13 @@ def test_settings_keep_defaults_for_what_is_left_out_and_refuse_what_was_never_o
     soup = BeautifulSoup(page, "html.parser")
     assert soup.select_one("#text_size-largest").has_attr("checked")
     assert soup.select_one("#contrast-standard").has_attr("checked")
+
+
+def test_a_language_the_campaign_does_not_offer_is_refused(app, client, make_campaign):
+    code = make_campaign(statement_ids=["QS1"], languages=["en", "cy"])["code"]
+    person = Respondent(client, code)
+    for tampered in ({}, {"language": "ar"}, {"language": ["cy", "en"]}):
+        assert person.post("/language", tampered).status_code == 400, tampered
+    reply = person.post("/language", {"language": "cy", "next": f"/s/{code}/resume"})
+    assert reply.status_code == 302 and reply.location.endswith(f"/s/{code}/resume")
+    assert 'lang="cy"' in client.get(f"/s/{code}/").get_data(as_text=True)
