@@ -6,10 +6,10 @@ outright; a missing choice is an ordinary mistake and gets an easy-read message.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from flask_babel import gettext as _
-from wtforms import StringField, TextAreaField
+from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from engage import settings as personal
@@ -22,17 +22,6 @@ from engage.i18n import lazy_gettext as _l
 FREE_TEXT_LIMIT = 5000
 DESCRIPTION_LIMIT = 2000
 YES_NO = ("yes", "no")
-
-
-def free_text(form: Mapping[str, str], name: str) -> tuple[str, str | None]:
-    """Return (text, error) for an optional text box."""
-    text = typed.clean(form.get(name))
-    if len(text) > FREE_TEXT_LIMIT:
-        return text, _(
-            "Please write less. You can write up to %(limit)s letters.",
-            limit=f"{FREE_TEXT_LIMIT:,}",
-        )
-    return text, None
 
 
 YES_OR_NO = [(value, value) for value in YES_NO]
@@ -107,6 +96,78 @@ class LanguageForm(Form):
         if self.language.data is None:
             refuse(400)
         return valid
+
+
+def _one_line(limit: int):
+    return lambda value: typed.clean(value, one_line=True)[:limit]
+
+
+class WorryForm(Form):
+    """What worries a person, in their own words (they may leave it empty)."""
+
+    worry = TextAreaField(
+        validators=[
+            Length(
+                max=FREE_TEXT_LIMIT,
+                message=_l(
+                    "Please write less. You can write up to %(limit)s letters.",
+                    limit=f"{FREE_TEXT_LIMIT:,}",
+                ),
+            )
+        ]
+    )
+
+
+CONTACT_LIMIT = 200
+CONTACT_TOO_LONG = _l("Use %(n)s letters or fewer.", n=CONTACT_LIMIT)
+# Ways that need a number, an address or words to reach the person by.
+WAYS_WITH_DETAILS = ("phone", "email", "other")
+
+
+class TalkForm(Form):
+    """Who a worried person is and how someone can reach them; all of it may be left out."""
+
+    name = StringField(
+        validators=[Length(max=CONTACT_LIMIT, message=CONTACT_TOO_LONG)],
+        filters=[_one_line(CONTACT_LIMIT + 1)],
+    )
+    way = OfferedRadioField()
+    details = StringField(
+        validators=[Length(max=CONTACT_LIMIT, message=CONTACT_TOO_LONG)],
+        filters=[_one_line(CONTACT_LIMIT + 1)],
+    )
+    # The button to go on without saying anything.
+    skip = StringField()
+
+    def offer(self, ways: Iterable[str]) -> None:
+        """Offer the ways to be reached."""
+        self.way.choices = [(way, way) for way in ways]
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check the form: a way needs its details, and a name or details need a way."""
+        super().validate(extra_validators)
+        self.missing = []
+        if self.way.data in WAYS_WITH_DETAILS and not self.details.data:
+            self.details.errors.append(_("Write how we can reach you."))
+            self.missing.append("details")
+        if (self.name.data or self.details.data) and not self.way.data:
+            self.way.errors.append(_("Choose how we can reach you."))
+            self.missing.append("way")
+        return not self.errors
+
+    def as_checked(self) -> Checked:
+        """Return the values and messages; a missing answer is told before one too long."""
+        checked = super().as_checked()
+        order = [*getattr(self, "missing", []), "name", "details"]
+        checked.errors = {name: checked.errors[name] for name in order if name in checked.errors}
+        return checked
+
+
+class ReopenForm(Form):
+    """A supporter's e-mail address and PIN, to open the survey again after "exit this page"."""
+
+    email = StringField(filters=[_one_line(254)])
+    pin = PasswordField()
 
 
 def settings_form() -> Form:

@@ -19,7 +19,7 @@ def _rows(app) -> dict:
         db = get_db()
         return {
             table: sorted(repr(tuple(row)) for row in db.execute(f'SELECT * FROM "{table}"'))  # noqa: S608 - fixed names
-            for table in ("respondent_sessions", "answers", "answer_drafts")
+            for table in ("respondent_sessions", "answers", "answer_drafts", "safeguarding_flags")
         }
 
 
@@ -108,3 +108,38 @@ def test_a_language_the_campaign_does_not_offer_is_refused(app, client, make_cam
     reply = person.post("/language", {"language": "cy", "next": f"/s/{code}/resume"})
     assert reply.status_code == 302 and reply.location.endswith(f"/s/{code}/resume")
     assert 'lang="cy"' in client.get(f"/s/{code}/").get_data(as_text=True)
+
+
+def test_a_worried_person_is_told_what_to_fix_and_a_way_never_offered_is_refused(
+    app, client, make_campaign
+):
+    code = make_campaign(statement_ids=["QS1"])["code"]
+    person = Respondent(client, code)
+    with app.app_context():
+        flags = get_db().execute("SELECT COUNT(*) FROM safeguarding_flags").fetchone()[0]
+    _explained(
+        person.post("/worried", {"worry": "w" * 5001}),
+        f"/s/{code}/worried",
+        "Please write less.",
+        "worry",
+    )
+    assert person.post("/worried", {"worry": "I am scared"}).status_code == 302
+    _explained(
+        person.post("/talk", {"name": "Ann", "details": ""}),
+        f"/s/{code}/talk",
+        "Choose how we can reach you.",
+        "way-phone",
+    )
+    before = _rows(app)
+    assert person.post("/talk", {"name": "Ann", "way": "pigeon"}).status_code == 400
+    assert _rows(app) == before
+    told = person.post("/talk", {"name": "Ann", "way": "phone", "details": "0123 456789"})
+    assert told.status_code == 302 and "told=1" in told.location
+    with app.app_context():
+        db = get_db()
+        assert db.execute("SELECT COUNT(*) FROM safeguarding_flags").fetchone()[0] == flags + 1
+        [(name, way, details)] = db.execute(
+            "SELECT contact_name, contact_way, contact_details FROM safeguarding_flags"
+            " WHERE contact_way IS NOT NULL"
+        )
+    assert (name, way, details) == ("Ann", "phone", "0123 456789")
