@@ -16,7 +16,7 @@ from engage import settings as personal
 from engage import typed
 from engage.checks import Checked as Checked  # the shape respondent templates read
 from engage.errors import refuse
-from engage.forms import Form, OfferedRadioField
+from engage.forms import AsTypedField, Form, OfferedRadioField
 from engage.i18n import lazy_gettext as _l
 
 FREE_TEXT_LIMIT = 5000
@@ -168,6 +168,14 @@ class ReopenForm(Form):
 
     email = StringField(filters=[_one_line(254)])
     pin = PasswordField()
+
+
+class ResumeCodeForm(Form):
+    """A resume code as typed, and on "my answers" what the person wants done with them."""
+
+    resume_code = AsTypedField(filters=[lambda value: (value or "")[:40]])
+    # "out" asks whether to take the answers out; "out-sure" takes them out.
+    action = StringField()
 
 
 def settings_form() -> Form:

@@ -513,7 +513,8 @@ def my_answers():
     """Let a person, or someone they ask, see their answers with their code, or take them out."""
     if request.method == "GET":
         return render_template("respondent/my_answers_code.html", error=None, typed="")
-    typed = request.form.get("resume_code", "")[:40]
+    form = forms.ResumeCodeForm()
+    typed = form.resume_code.data
     code = resume_codes.normalise_resume_code(typed)
     attempt = _code_attempt() if code else None
     respondent = (
@@ -526,7 +527,7 @@ def my_answers():
             typed=typed,
         ), (400 if not code else 404)
     attempt.succeeded()
-    action = request.form.get("action", "")
+    action = form.action.data
     if action == "out":
         return render_template("respondent/my_answers_out.html", resume_code=code)
     if action == "out-sure":
@@ -574,7 +575,7 @@ def stop_done():
 def resume():
     """Let a person type their resume code."""
     if request.method == "POST":
-        typed = request.form.get("resume_code", "")[:40]
+        typed = forms.ResumeCodeForm().resume_code.data
         code = resume_codes.normalise_resume_code(typed)
         if not code:
             # What was typed stays in the box, so one missing character is easy to add.
@@ -587,7 +588,7 @@ def resume():
             return render_template(
                 "respondent/resume.html",
                 error=_("We cannot find that code. Check it and try again."),
-                typed=request.form.get("resume_code", "")[:40],
+                typed=typed,
             ), 404
         attempt.succeeded()
         bind(respondent)

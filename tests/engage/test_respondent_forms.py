@@ -143,3 +143,14 @@ def test_a_worried_person_is_told_what_to_fix_and_a_way_never_offered_is_refused
             " WHERE contact_way IS NOT NULL"
         )
     assert (name, way, details) == ("Ann", "phone", "0123 456789")
+
+
+def test_a_resume_code_comes_back_exactly_as_it_was_typed(app, client, make_campaign):
+    code = make_campaign(statement_ids=["QS1"])["code"]
+    person = Respondent(client, code)
+    for path in ("/resume", "/my-answers"):
+        response = person.post(path, {"resume_code": "  ab c "})
+        assert response.status_code == 400, path
+        soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+        assert soup.select_one("#resume_code")["value"] == "  ab c ", path
+        assert [a["href"] for a in soup.select(".error-summary a")] == ["#resume_code"], path
