@@ -343,6 +343,7 @@ def test_a_staff_choice_that_was_never_offered_is_refused(app, world):
         f"/staff/safeguarding/{world['flag_id']}/decision": {"decision": "ignore", "note": "x"},
         "/staff/users/invite": {"email": "dana@example.org", "role": "owner"},
         f"/staff/campaigns/{code}/voices": {"key": "not-a-text", "language": "en"},
+        f"{evidence}/we-will": {"we_will_QS1": "We will listen.", "published": "maybe"},
         "/staff/assist/": {"campaign": "not-open", "help": "reading_out"},
         "/staff/safeguarding/leads": {"campaign_id": "999999", "lead_id": ""},
         f"/staff/groups/new?campaign={code}": {
