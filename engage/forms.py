@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, SelectField, SelectMultipleField
+from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import StopValidation
 
 from engage import typed
+from engage.checks import Checked
 from engage.errors import refuse
 from engage.i18n import lazy_gettext as _l
 
@@ -34,7 +35,8 @@ class Form(FlaskForm):
             # Control and direction-override characters never reach a check or the store.
             filters = (*unbound_field.kwargs.get("filters", ()), _clean_typed)
             if issubclass(
-                unbound_field.field_class, (RadioField, SelectField, SelectMultipleField)
+                unbound_field.field_class,
+                (RadioField, SelectField, SelectMultipleField, AsTypedField),
             ):
                 filters = unbound_field.kwargs.get("filters", ())
             extra = {"filters": filters}
@@ -50,6 +52,25 @@ class Form(FlaskForm):
     def error_targets(self) -> dict[str, str]:
         """Return, for each field with an error, the id the error summary links to."""
         return {field.name: target_id(field) for field in self if field.errors}
+
+    def as_checked(self) -> Checked:
+        """Return what was sent and each field's first message, as the respondent pages read them.
+
+        The respondent components (a play button beside every message) and the offline pages,
+        which render the same templates, take a field's value and message by name.
+        """
+        return Checked(
+            values={field.name: "" if field.data is None else field.data for field in self},
+            errors={field.name: field.errors[0] for field in self if field.errors},
+        )
+
+
+class AsTypedField(StringField):
+    """Text kept exactly as typed, to be shown back as it was: never stored as it is.
+
+    A resume code typed with a space too many comes back with the space, so the person sees
+    what they typed; the code is normalised before it is looked up.
+    """
 
 
 def _clean_typed(value):

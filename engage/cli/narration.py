@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 import click
@@ -12,17 +11,9 @@ from flask.cli import with_appcontext
 
 from engage import store
 from engage.cli.common import find_campaign
-from engage.narration import runtime
-from engage.narration import texts as narration_texts
-from engage.services import recordings
+from engage.services import narrate, recordings
 from engage.store import get_db
 from media import narration
-
-
-def _open_campaigns() -> list[dict]:
-    db = get_db()
-    opened = sorted(store.campaigns.open_campaigns(db), key=lambda campaign: campaign["id"])
-    return [store.campaigns.campaign_by_code(db, campaign["code"]) for campaign in opened]
 
 
 @click.command("narrate")
@@ -38,61 +29,26 @@ def _open_campaigns() -> list[dict]:
 def narrate_command(code: str | None, jobs: int) -> None:
     """Render every clip a respondent can hear, for one campaign or all open ones."""
     db = get_db()
-    state = runtime()
-    # Showing the pages below would start background renders: this command makes every clip
-    # itself, and counts what it made.
-    state.prerender = False
-    campaigns = [find_campaign(code)] if code else _open_campaigns()
-    found: set[tuple[str, str]] = set()
-    for campaign in campaigns:
-        found |= narration_texts.journey_texts(current_app._get_current_object(), campaign["code"])
-        questions = store.campaigns.campaign_questions(db, campaign["id"])
-        found |= set(narration_texts.campaign_texts(campaign, questions))
-    state.register(db, sorted(found))
-    if code:
-        rows = [row for text, language in sorted(found) for row in state.clips(text, language)]
-    else:
-        rows = store.narration.narration_texts(db)
-    tries_failed_before = state.store.failed_tries
-    rendered, failed = _render_all(state, rows, jobs)
-    retried = state.store.failed_tries - tries_failed_before - len(failed)
+    campaign = find_campaign(code) if code else None
+    rows = narrate.clips_to_render(current_app._get_current_object(), db, campaign)
+    with click.progressbar(length=len(rows), label="Narrating", show_pos=True) as bar:
+        result = narrate.render(rows, jobs, done_one=lambda: bar.update(1))
     click.echo(
-        f"{len(rows)} clips: {rendered} made now, {len(rows) - rendered - len(failed)} "
-        f"already there, {len(failed)} failed."
+        f"{result.total} clips: {result.made} made now, {result.already_there} "
+        f"already there, {len(result.failed)} failed."
     )
-    if retried > 0:
-        click.echo(f"The speech engine failed {retried} times and was tried again after a pause.")
-    if failed:
+    if result.retried > 0:
+        click.echo(
+            f"The speech engine failed {result.retried} times and was tried again after a pause."
+        )
+    if result.failed:
         click.echo("Still missing:")
-        for row, error in failed:
+        for row, error in result.failed:
             click.echo(f"- {row['text']!r} ({row['language']}, {row['speed']}): {error}")
         raise click.ClickException(
-            f"{len(failed)} of {len(rows)} clips are missing. Run engage narrate again; a "
-            "missing clip is also made when someone plays it."
+            f"{len(result.failed)} of {result.total} clips are missing. Run engage narrate "
+            "again; a missing clip is also made when someone plays it."
         )
-
-
-def _render_all(state, rows: list[dict], jobs: int) -> tuple[int, list[tuple[dict, Exception]]]:
-    """Render every missing clip; return how many were made and which failed, with why.
-
-    A clip that fails (after the store's own tries) is set aside and the rest carry on.
-    """
-    rendered = 0
-    failed: list[tuple[dict, Exception]] = []
-    # Each clip renders in child processes of its own, so a few can run side by side.
-    with (
-        ThreadPoolExecutor(max_workers=jobs) as pool,
-        click.progressbar(length=len(rows), label="Narrating", show_pos=True) as bar,
-    ):
-        futures = {pool.submit(state.render, row): row for row in rows}
-        for future in as_completed(futures):
-            try:
-                rendered += future.result()
-            except (narration.NarrationError, OSError) as error:
-                failed.append((futures[future], error))
-            bar.update(1)
-    failed.sort(key=lambda item: (item[0]["text"], item[0]["language"], item[0]["speed"]))
-    return rendered, failed
 
 
 @click.group("narration")

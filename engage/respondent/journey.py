@@ -72,15 +72,16 @@ def welcome():
 @bp.post("/language")
 def choose_language():
     """Remember the language a person chose, in this browser and in their session."""
-    language = request.form.get("language", "")
-    if language not in g.campaign["languages"] or language not in i18n.LANGUAGES:
-        refuse(400)
+    form = forms.LanguageForm()
+    form.offer(code for code in g.campaign["languages"] if code in i18n.LANGUAGES)
+    form.validate()
+    language = form.language.data
     remember_language(language)
     respondent = bound_session()
     if respondent is not None:
         store.respondents.set_session_language(get_db(), respondent["id"], language)
     # A page outside the journey ("you said") asks to come back to itself.
-    return redirect(_same_campaign_page(request.form.get("next", "")))
+    return redirect(_same_campaign_page(form.next.data))
 
 
 # The three consent questions, one a page, in order: (field, endpoint).
@@ -125,20 +126,20 @@ def _consent_step(step: int):
         for earlier, endpoint in CONSENT_STEPS[:step]:
             if earlier not in answered:
                 return redirect(url_for(endpoint))
-    status = 200
-    checked = forms.Checked(values={name: answered.get(name, "")})
+    form_class = forms.CONSENT_FORMS[name]
     if request.method == "POST":
-        checked = forms.consent_step(request.form, name)
-        if not checked.errors:
-            return _consent_answered(step, respondent, {**answered, **checked.values})
-        status = 400
+        form = form_class()
+        if form.validate():
+            return _consent_answered(step, respondent, {**answered, name: form[name].data})
+    else:
+        form = form_class(formdata=None, data={name: answered.get(name)})
     return render_template(
         "respondent/consent.html",
-        checked=checked,
+        checked=form.as_checked(),
         item=_consent_item(name),
         step=step,
         back=url_for(CONSENT_STEPS[step - 1][1]) if step else url_for(".welcome"),
-    ), status
+    ), 400 if form.errors else 200
 
 
 def _consent_answered(step: int, respondent: dict | None, answered: dict):
@@ -240,33 +241,28 @@ def who():
     # A supporter already said how they help: the person is not asked again.
     assisted = ANSWERED_HOW.get(respondent["answered_how"]) if respondent["supporter_id"] else None
     changing = bool(request.args.get("change"))
-    status = 200
-    checked = forms.Checked(
-        values={
-            "respondent_group": _held("who").get("respondent_group")
-            or respondent["respondent_group"]
-            or ""
-        }
-    )
     if request.method == "POST":
-        checked = forms.who(request.form, groups)
-        if not checked.errors:
-            group = checked.values["respondent_group"]
-            if assisted:
-                return _who_answered(respondent, group, assisted.value, changing)
-            # Held until "how" is answered too, so a session never has one without the other.
-            _hold("who", {"respondent_group": group})
-            return redirect(url_for(".who_how", change=1 if changing else None))
-        status = 400
+        form = forms.WhoForm()
+    else:
+        held = _held("who").get("respondent_group") or respondent["respondent_group"]
+        form = forms.WhoForm(formdata=None, respondent_group=held)
+    form.offer(groups)
+    if request.method == "POST" and form.validate():
+        group = form.respondent_group.data
+        if assisted:
+            return _who_answered(respondent, group, assisted.value, changing)
+        # Held until "how" is answered too, so a session never has one without the other.
+        _hold("who", {"respondent_group": group})
+        return redirect(url_for(".who_how", change=1 if changing else None))
     return (
         render_template(
             "respondent/who.html",
-            checked=checked,
+            checked=form.as_checked(),
             groups=groups.values(),
             assisted=assisted,
             changing=changing,
         ),
-        status,
+        400 if form.errors else 200,
     )
 
 
@@ -280,21 +276,21 @@ def who_how():
     group = _held("who").get("respondent_group") or respondent["respondent_group"]
     if not group or respondent["supporter_id"]:
         return redirect(url_for(".who", change=1 if changing else None))
-    status = 200
-    checked = forms.Checked(values={"answered_how": respondent["answered_how"] or ""})
     if request.method == "POST":
-        checked = forms.answered_how(request.form, ANSWERED_HOW)
-        if not checked.errors:
-            return _who_answered(respondent, group, checked.values["answered_how"], changing)
-        status = 400
+        form = forms.HowForm()
+    else:
+        form = forms.HowForm(formdata=None, answered_how=respondent["answered_how"])
+    form.offer(ANSWERED_HOW)
+    if request.method == "POST" and form.validate():
+        return _who_answered(respondent, group, form.answered_how.data, changing)
     return (
         render_template(
             "respondent/who_how.html",
-            checked=checked,
+            checked=form.as_checked(),
             ways=ANSWERED_HOW.values(),
             changing=changing,
         ),
-        status,
+        400 if form.errors else 200,
     )
 
 
@@ -328,39 +324,30 @@ def question(question_id: str):
     else:
         back = url_for(".who")
     if request.method == "POST":
-        action = request.form.get("action", "")
+        form = forms.AnswerForm()
+        form.offer(choice.value for choice in choices)
+        action = form.action.data
         elsewhere = _leaving_to(action, back, question_id, changing)
         # Leaving to draw, photograph or record saves what is chosen so far, like stopping.
         stopping = action == "stop" or action.startswith("media-")
         leaving = stopping or elsewhere is not None
-        checked = forms.answer(request.form, [c.value for c in choices], leaving)
-        if leaving and set(checked.errors) == {"answer"}:
+        form.validate()
+        if leaving and set(form.errors) == {"answer"}:
             # Words with no face chosen yet are kept as a draft: leaving never loses them.
-            checked.errors.clear()
-        if not checked.errors:
-            held = "answer" in checked.values or checked.values["free_text"]
-            if held and (elsewhere is not None or "answer" not in checked.values):
-                store.respondents.keep_draft(
-                    get_db(),
-                    respondent["id"],
-                    question_id,
-                    checked.values.get("answer"),
-                    checked.values["free_text"],
-                )
+            form.answer.errors = []
+        checked = form.as_checked()
+        if not form.errors:
+            answer, text = form.answer.data, form.free_text.data
+            if (answer or text) and (elsewhere is not None or answer is None):
+                store.respondents.keep_draft(get_db(), respondent["id"], question_id, answer, text)
             if elsewhere is not None:
                 return redirect(elsewhere)
-            if "answer" in checked.values:
+            if answer is not None:
                 before = store.respondents.answer_to(get_db(), respondent["id"], question_id)[
                     "free_text"
                 ]
-                forget_changed_words(get_db(), before, checked.values["free_text"])
-                store.respondents.save_answer(
-                    get_db(),
-                    respondent["id"],
-                    question_id,
-                    checked.values["answer"],
-                    checked.values["free_text"],
-                )
+                forget_changed_words(get_db(), before, text)
+                store.respondents.save_answer(get_db(), respondent["id"], question_id, answer, text)
             if action.startswith("media-"):
                 return redirect(
                     url_for(
@@ -377,10 +364,7 @@ def question(question_id: str):
             else:
                 onward = url_for(".question", question_id=g.questions[index + 1]["question_id"])
             if check_free_text(
-                g.campaign["id"],
-                checked.values["free_text"],
-                session_id=respondent["id"],
-                question_id=question_id,
+                g.campaign["id"], text, session_id=respondent["id"], question_id=question_id
             ):
                 return redirect(url_for("respondent.worried.next_steps", then=onward))
             return redirect(onward)
@@ -529,7 +513,8 @@ def my_answers():
     """Let a person, or someone they ask, see their answers with their code, or take them out."""
     if request.method == "GET":
         return render_template("respondent/my_answers_code.html", error=None, typed="")
-    typed = request.form.get("resume_code", "")[:40]
+    form = forms.ResumeCodeForm()
+    typed = form.resume_code.data
     code = resume_codes.normalise_resume_code(typed)
     attempt = _code_attempt() if code else None
     respondent = (
@@ -542,7 +527,7 @@ def my_answers():
             typed=typed,
         ), (400 if not code else 404)
     attempt.succeeded()
-    action = request.form.get("action", "")
+    action = form.action.data
     if action == "out":
         return render_template("respondent/my_answers_out.html", resume_code=code)
     if action == "out-sure":
@@ -590,7 +575,7 @@ def stop_done():
 def resume():
     """Let a person type their resume code."""
     if request.method == "POST":
-        typed = request.form.get("resume_code", "")[:40]
+        typed = forms.ResumeCodeForm().resume_code.data
         code = resume_codes.normalise_resume_code(typed)
         if not code:
             # What was typed stays in the box, so one missing character is easy to add.
@@ -603,7 +588,7 @@ def resume():
             return render_template(
                 "respondent/resume.html",
                 error=_("We cannot find that code. Check it and try again."),
-                typed=request.form.get("resume_code", "")[:40],
+                typed=typed,
             ), 404
         attempt.succeeded()
         bind(respondent)
@@ -662,7 +647,9 @@ def settings():
     """Let a person choose pictures, reading aloud, text size, colours and letters."""
     next_page = _same_campaign_page(request.values.get("next", ""))
     if request.method == "POST":
-        personal.save(personal.from_form(request.form))
+        form = forms.settings_form()
+        form.validate()
+        personal.save(forms.chosen_settings(form))
         return redirect(next_page)
     return render_template("respondent/settings.html", next_page=next_page)
 

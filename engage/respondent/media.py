@@ -24,7 +24,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from wtforms import ValidationError
@@ -58,7 +57,6 @@ CHUNK_MAX = 8 * 1024 * 1024
 READ_BLOCK = 256 * 1024
 # Room for the multipart boundaries and the small form fields around a file.
 FORM_OVERHEAD = 64 * 1024
-DESCRIPTION_LIMIT = 2000
 # A person sends one file at a time; two leaves room for one that was dropped.
 OPEN_UPLOADS = 2
 # A person's own upload that has not moved for this long makes way for a new one.
@@ -484,45 +482,39 @@ def item(item_id: int):
         return away
     item_ = _own_item(item_id, respondent)
     kind = KINDS[item_["kind"]]
-    checked = forms.Checked(
-        values={"consent": item_["consent"] or "", "description": item_["description"]}
-    )
-    status = 200
     if request.method == "POST":
-        checked = forms.Checked()
-        consent, error = forms.choice(
-            request.form, "consent", CONSENT_CHOICES, _("Choose who may see it.")
+        form = forms.MediaItemForm()
+    else:
+        form = forms.MediaItemForm(
+            formdata=None, consent=item_["consent"], description=item_["description"]
         )
-        text, text_error = forms.free_text(request.form, "description")
-        checked.values = {"consent": consent or "", "description": text[:DESCRIPTION_LIMIT]}
-        if error:
-            checked.errors["consent"] = error
-        if text_error or len(text) > DESCRIPTION_LIMIT:
-            checked.errors["description"] = _("Please write less.")
-        if not checked.errors:
-            store.media.set_media_consent(get_db(), item_id, consent, text)
-            forget_changed_words(get_db(), item_["description"], text)
-            onward = _return_url(item_["question_id"], bool(request.args.get("change")))
-            # A person's words about their picture can hold a disclosure as much as an answer.
-            if check_free_text(
-                g.campaign["id"],
-                text,
-                session_id=respondent["id"],
-                question_id=item_["question_id"],
-            ):
-                return redirect(url_for("respondent.worried.next_steps", then=onward))
-            return redirect(onward)
-        status = 400
+    form.offer(CONSENT_CHOICES)
+    if request.method == "POST" and form.validate():
+        text = form.description.data
+        store.media.set_media_consent(get_db(), item_id, form.consent.data, text)
+        forget_changed_words(get_db(), item_["description"], text)
+        onward = _return_url(item_["question_id"], bool(request.args.get("change")))
+        # A person's words about their picture can hold a disclosure as much as an answer.
+        if check_free_text(
+            g.campaign["id"],
+            text,
+            session_id=respondent["id"],
+            question_id=item_["question_id"],
+        ):
+            return redirect(url_for("respondent.worried.next_steps", then=onward))
+        return redirect(onward)
+    # Words too long to keep come back cut to the most that can be kept.
+    form.description.data = (form.description.data or "")[: forms.DESCRIPTION_LIMIT]
     return (
         render_template(
             "media/item.html",
             item=item_,
             kind=kind,
-            checked=checked,
+            checked=form.as_checked(),
             choices=CONSENT_CHOICES.values(),
             place=_place_args(),
         ),
-        status,
+        400 if form.errors else 200,
     )
 
 

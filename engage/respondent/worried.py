@@ -8,11 +8,11 @@ from __future__ import annotations
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from engage import attempts, store, typed
+from engage import attempts, store
 from engage.errors import refuse
 from engage.handover import check_pin, supporter_pin_limits
+from engage.respondent import forms
 from engage.respondent.binding import bound_session, refuse_unless_open
-from engage.respondent.forms import free_text
 from engage.safeguarding import clear_exit_hold
 from engage.store import get_db
 from engage.vocab import Choice
@@ -30,9 +30,9 @@ def reopen():
     """
     error = None
     status = 200
-    email = ""
-    if request.method == "POST":
-        email = typed.clean(request.form.get("email"), one_line=True)[:254]
+    form = forms.ReopenForm()
+    email = form.email.data or ""
+    if form.is_submitted():
         supporter = store.staff.user_by_email(get_db(), email) if email else None
         # An unknown address still counts against the limits, as a guess at someone's PIN.
         attempt = attempts.begin(
@@ -41,7 +41,7 @@ def reopen():
         if not attempt.allowed:
             error = _("Too many wrong PINs. Sign in with your password instead.")
             status = 429
-        elif supporter is not None and check_pin(supporter, request.form.get("pin", "")):
+        elif supporter is not None and check_pin(supporter, form.pin.data):
             attempt.succeeded()
             clear_exit_hold()
             store.staff.audit(get_db(), supporter["id"], "exit_hold_reopened", g.campaign["code"])
@@ -65,32 +65,31 @@ def worried():
     """Let a person say they are worried or want to talk to someone; flag it for the lead."""
     respondent = bound_session()
     onward = safe_onward(request.values.get("then"))
-    error = None
-    typed = ""
-    if request.method == "POST":
-        typed, error = free_text(request.form, "worry")
-        if error is None:
-            if respondent is None:
-                _limit_worries_from_nobody()
-            flag_id = store.safeguarding.raise_flag(
-                get_db(),
-                campaign_id=g.campaign["id"],
-                reason="worried",
-                session_id=respondent["id"] if respondent else None,
-                excerpt=typed,
-            )
-            # Only this browser may add a way to reach the person to the flag it raised.
-            session["worry_flag"] = flag_id
-            return redirect(url_for(".talk", then=onward))
+    form = forms.WorryForm()
+    if form.is_submitted() and form.validate():
+        typed = form.worry.data
+        if respondent is None:
+            _limit_worries_from_nobody()
+        flag_id = store.safeguarding.raise_flag(
+            get_db(),
+            campaign_id=g.campaign["id"],
+            reason="worried",
+            session_id=respondent["id"] if respondent else None,
+            excerpt=typed,
+        )
+        # Only this browser may add a way to reach the person to the flag it raised.
+        session["worry_flag"] = flag_id
+        return redirect(url_for(".talk", then=onward))
+    checked = form.as_checked()
     return (
         render_template(
             "worried/worried.html",
-            error=error,
-            typed=typed,
+            error=checked.errors.get("worry"),
+            typed=checked.values["worry"],
             onward=onward,
             back=onward or url_for("respondent.journey.welcome"),
         ),
-        400 if error else 200,
+        400 if form.errors else 200,
     )
 
 
@@ -121,9 +120,6 @@ def _limit_worries_from_nobody() -> None:
         )
 
 
-CONTACT_LIMIT = 200
-
-
 def contact_ways() -> list[Choice]:
     """Return the ways a worried person can ask to be reached, as choice cards."""
     return [
@@ -146,42 +142,29 @@ def talk():
     flag_id = session.get("worry_flag")
     if flag_id is None:
         return redirect(url_for(".next_steps", then=onward))
-    errors: dict[str, str] = {}
-    values = {"name": "", "way": "", "details": ""}
-    if request.method == "POST" and request.form.get("skip"):
+    form = forms.TalkForm()
+    if form.is_submitted() and form.skip.data:
         session.pop("worry_flag", None)
         return redirect(url_for(".next_steps", then=onward))
-    if request.method == "POST":
-        ways = {way.value for way in contact_ways()}
-        values = {
-            key: typed.clean(request.form.get(key), one_line=True)[: CONTACT_LIMIT + 1]
-            for key in ("name", "way", "details")
-        }
-        if values["way"] and values["way"] not in ways:
-            refuse(400)
-        if values["way"] in {"phone", "email", "other"} and not values["details"]:
-            errors["details"] = _("Write how we can reach you.")
-        if (values["name"] or values["details"]) and not values["way"]:
-            errors["way"] = _("Choose how we can reach you.")
-        for key in ("name", "details"):
-            if len(values[key]) > CONTACT_LIMIT:
-                errors[key] = _("Use %(n)s letters or fewer.", n=CONTACT_LIMIT)
-        if not errors:
-            if values["way"]:
-                store.safeguarding.add_worry_contact(
-                    get_db(), flag_id, values["name"], values["way"], values["details"]
-                )
-            session.pop("worry_flag", None)
-            return redirect(url_for(".next_steps", then=onward, told=1 if values["way"] else None))
+    form.offer(way.value for way in contact_ways())
+    if form.is_submitted() and form.validate():
+        way = form.way.data
+        if way:
+            store.safeguarding.add_worry_contact(
+                get_db(), flag_id, form.name.data, way, form.details.data
+            )
+        session.pop("worry_flag", None)
+        return redirect(url_for(".next_steps", then=onward, told=1 if way else None))
+    checked = form.as_checked()
     return (
         render_template(
             "worried/talk.html",
-            errors=errors,
-            values=values,
+            errors=checked.errors,
+            values=checked.values,
             ways=contact_ways(),
             onward=onward,
         ),
-        400 if errors else 200,
+        400 if checked.errors else 200,
     )
 
 

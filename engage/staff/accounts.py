@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 
 from engage import auth, store
 from engage.auth import require_role
-from engage.checks import Checked
 from engage.errors import error_page, refuse
 from engage.services import links
 from engage.staff import setup_forms as forms
@@ -191,28 +190,23 @@ def _usable_invitation(token: str) -> dict:
 def accept_invitation(token: str):
     """Let an invited person choose their name and password, then sign them in."""
     invitation = _usable_invitation(token)
-    checked = Checked()
-    status = 200
-    if request.method == "POST":
-        checked = forms.new_account(request.form, invitation["email"])
+    form = forms.NewAccountForm()
+    if form.is_submitted() and form.validate_for(invitation["email"]):
         db = get_db()
-        if not checked.errors and store.staff.user_by_email(db, invitation["email"]):
+        if store.staff.user_by_email(db, invitation["email"]):
             refuse(410, _("This invitation has already been used or is too old"))
-        if not checked.errors:
-            user_id = store.staff.accept_invitation(
-                db,
-                invitation,
-                name=checked.values["name"],
-                password_hash=auth.hash_password(checked.values["password"]),
-            )
-            if user_id is None:
-                refuse(410, _("This invitation has already been used or is too old"))
-            store.staff.audit(db, user_id, "accept_invitation", invitation["email"])
-            auth.sign_out()
-            auth.sign_in(store.staff.user_by_id(db, user_id))
-            return redirect(url_for("staff.dashboard.dashboard"))
-        status = 400
-    checked.values.pop("password", None)
+        user_id = store.staff.accept_invitation(
+            db,
+            invitation,
+            name=form.name.data,
+            password_hash=auth.hash_password(form.password.data),
+        )
+        if user_id is None:
+            refuse(410, _("This invitation has already been used or is too old"))
+        store.staff.audit(db, user_id, "accept_invitation", invitation["email"])
+        auth.sign_out()
+        auth.sign_in(store.staff.user_by_id(db, user_id))
+        return redirect(url_for("staff.dashboard.dashboard"))
     return render_template(
-        "staff/accept_invitation.html", invitation=invitation, checked=checked
-    ), status
+        "staff/accept_invitation.html", invitation=invitation, form=form
+    ), 400 if form.errors else 200

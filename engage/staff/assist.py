@@ -122,39 +122,27 @@ def start():
     db = get_db()
     user = auth.current_user()
     campaigns = store.campaigns.open_campaigns(db)
-    errors: dict[str, str] = {}
-    values = {"campaign": "", "help": ""}
-    if request.method == "POST":
-        values = {key: request.form.get(key, "") for key in values}
-        codes = {c["code"]: c for c in campaigns}
-        if values["campaign"] and values["campaign"] not in codes:
-            refuse(400)
-        if values["help"] and values["help"] not in HELP:
-            refuse(400)
-        if not values["campaign"]:
-            errors["campaign"] = _("Choose the campaign.")
-        if not values["help"]:
-            errors["help"] = _("Choose how you are helping.")
-        if not errors:
-            campaign = codes[values["campaign"]]
-            store.staff.audit(
-                db, user["id"], "assist_start", f"campaign:{campaign['id']}", values["help"]
-            )
-            _hand_over(user, campaign["code"], values["help"], None)
-            return redirect(url_for("respondent.journey.welcome", code=campaign["code"]))
+    form = forms.StartForm()
+    form.offer(campaigns, HELP.values())
+    if form.is_submitted() and form.validate():
+        campaign = next(c for c in campaigns if c["code"] == form.campaign.data)
+        store.staff.audit(
+            db, user["id"], "assist_start", f"campaign:{campaign['id']}", form.help.data
+        )
+        _hand_over(user, campaign["code"], form.help.data, None)
+        return redirect(url_for("respondent.journey.welcome", code=campaign["code"]))
     return (
         render_template(
             "assist/start.html",
             campaigns=campaigns,
             helps=HELP.values(),
-            errors=errors,
-            values=values,
+            form=form,
             sessions=store.staff.supporter_sessions(
                 db, user["id"], now=time.time(), open_after=time.time() - REOPEN_SECONDS
             ),
             has_pin=bool(user["pin_hash"]),
         ),
-        400 if errors else 200,
+        400 if form.errors else 200,
     )
 
 
@@ -283,20 +271,20 @@ def take_back():
             )
         _use_up(handover, marker)
         return _taken_back(user, marker, "password")
-    error = None
+    form = forms.TakeBackForm()
     status = 200
-    if request.method == "POST":
+    if form.is_submitted():
         attempt = attempts.begin("pin", pin_limits(handover))
         if not attempt.allowed:
-            error = _("Too many wrong PINs. Sign in with your password instead.")
+            form.pin.errors = [_("Too many wrong PINs. Sign in with your password instead.")]
             status = 429
         else:
             supporter = store.staff.user_by_id(get_db(), handover["supporter_id"])
-            if check_pin(supporter, request.form.get("pin", "")):
+            if check_pin(supporter, form.pin.data):
                 attempt.succeeded()
                 _use_up(handover, marker)
                 auth.sign_in(supporter)
                 return _taken_back(supporter, marker, "pin")
-            error = _("That PIN is wrong.")
+            form.pin.errors = [_("That PIN is wrong.")]
             status = 400
-    return render_template("assist/take_back.html", error=error), status
+    return render_template("assist/take_back.html", form=form), status

@@ -21,13 +21,12 @@ from flask_babel import gettext as _
 from engage import auth, campaigns, content, store
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
-from engage.checks import Checked
 from engage.errors import refuse
 from engage.services import links
 from engage.staff import printable
 from engage.staff import setup_forms as forms
 from engage.store import get_db
-from engage.vocab import RESPONDENT_GROUPS, SCALE_CHOICES
+from engage.vocab import RESPONDENT_GROUPS
 
 bp = Blueprint("campaigns", __name__)
 
@@ -54,7 +53,7 @@ def _statement_groups(framework) -> list[tuple[str, list]]:
     return groups
 
 
-def _campaign_form(checked: Checked, campaign: dict | None, status: int = 200):
+def _campaign_form(form: forms.CampaignForm, campaign: dict | None, status: int = 200):
     library = content.library()
     frameworks = (
         [library.frameworks[campaign["framework_id"]]]
@@ -64,10 +63,9 @@ def _campaign_form(checked: Checked, campaign: dict | None, status: int = 200):
     return (
         render_template(
             "staff/campaign_form.html",
-            checked=checked,
+            form=form,
             campaign=campaign,
             frameworks=[(f, _statement_groups(f)) for f in frameworks],
-            scale_choices=SCALE_CHOICES,
             ranges={
                 "min_group_size": forms.MIN_GROUP_SIZE_RANGE,
                 "min_cell_count": forms.MIN_CELL_COUNT_RANGE,
@@ -83,39 +81,24 @@ def _campaign_form(checked: Checked, campaign: dict | None, status: int = 200):
 def new_campaign():
     """Set up a campaign: framework, statements, scale, groups, languages, dates, thresholds."""
     if request.method == "GET":
-        return _campaign_form(
-            Checked(
-                values={
-                    "title": "",
-                    "statements": [],
-                    "scale": 3,
-                    "groups": list(RESPONDENT_GROUPS),
-                    "languages": ["en"],
-                    "opens_at": "",
-                    "closes_at": "",
-                    "min_group_size": "10",
-                    "min_cell_count": "5",
-                    "help_contact": "",
-                    "safeguarding_number": "",
-                    **forms.media_limit_values(None),
-                }
-            ),
-            None,
-        )
-    checked = forms.campaign(request.form, content.library())
-    if checked.errors:
-        return _campaign_form(checked, None, 400)
+        form = forms.CampaignForm(formdata=None, data=forms.CampaignForm.initial(None))
+    else:
+        form = forms.CampaignForm()
+    form.offer(content.library())
+    if request.method == "GET" or not form.validate():
+        return _campaign_form(form, None, 400 if form.errors else 200)
+    settings = form.settings()
     db = get_db()
     with db.atomic():
         campaign = campaigns.create(
             db,
-            framework_id=checked.values["framework"],
-            statement_ids=checked.values["statements"],
-            title=checked.values["title"],
-            scale_points=checked.values["scale"],
-            respondent_groups=checked.values["groups"],
+            framework_id=form.framework.data,
+            statement_ids=form.statements.data,
+            title=settings["title"],
+            scale_points=settings["scale_points"],
+            respondent_groups=settings["respondent_groups"],
         )
-        store.campaigns.update_campaign_settings(db, campaign["id"], forms.settings_from(checked))
+        store.campaigns.update_campaign_settings(db, campaign["id"], settings)
         store.staff.audit(
             db,
             auth.current_user()["id"],
@@ -123,9 +106,9 @@ def new_campaign():
             campaign["code"],
             json.dumps(
                 {
-                    **forms.settings_from(checked),
-                    "framework_id": checked.values["framework"],
-                    "statement_ids": checked.values["statements"],
+                    **settings,
+                    "framework_id": form.framework.data,
+                    "statement_ids": form.statements.data,
                 },
                 ensure_ascii=False,
             ),
@@ -156,51 +139,41 @@ def campaign_settings(code: str):
     """Change a campaign's settings; statements with answers cannot be taken out."""
     found = campaign_or_404(code)
     if request.method == "GET":
-        return _campaign_form(
-            Checked(
-                values={
-                    "title": found["title"],
-                    "statements": found["statement_ids"],
-                    "scale": found["scale_points"],
-                    "groups": found["respondent_groups"],
-                    "languages": found["languages"],
-                    "opens_at": (found["opens_at"] or "")[:10],
-                    "closes_at": (found["closes_at"] or "")[:10],
-                    "min_group_size": str(found["min_group_size"]),
-                    "min_cell_count": str(found["min_cell_count"]),
-                    "help_contact": found["help_contact"],
-                    "safeguarding_number": found["safeguarding_number"],
-                    **forms.media_limit_values(found),
-                }
-            ),
-            found,
-        )
+        form = forms.CampaignSettingsForm(formdata=None, data=forms.CampaignForm.initial(found))
+    else:
+        form = forms.CampaignSettingsForm()
     library = content.library()
-    checked = forms.campaign(request.form, library, framework_id=found["framework_id"])
+    form.offer(library, framework_id=found["framework_id"])
+    if request.method == "GET":
+        return _campaign_form(form, found)
     db = get_db()
-    if "statements" not in checked.errors:
-        removed = set(found["statement_ids"]) - set(checked.values["statements"])
+    form.validate()
+    if not form.statements.errors:
+        removed = set(found["statement_ids"]) - set(form.statements.data)
         answered = sorted(removed & store.campaigns.answered_statements(db, found["id"]))
         if answered:
-            checked.errors["statements"] = _(
-                "People have already answered about %(statements)s. Keep it in.",
-                statements=", ".join(answered),
+            form.statements.errors.append(
+                _(
+                    "People have already answered about %(statements)s. Keep it in.",
+                    statements=", ".join(answered),
+                )
             )
-    if checked.errors:
-        return _campaign_form(checked, found, 400)
-    settings = forms.settings_from(checked)
+    if form.errors:
+        return _campaign_form(form, found, 400)
+    settings = form.settings()
+    statement_ids = form.statements.data
     changes = {key: value for key, value in settings.items() if value != found[key]}
     with db.atomic():
-        if checked.values["statements"] != found["statement_ids"]:
-            added = [s for s in checked.values["statements"] if s not in found["statement_ids"]]
+        if statement_ids != found["statement_ids"]:
+            added = [s for s in statement_ids if s not in found["statement_ids"]]
             framework = library.frameworks[found["framework_id"]]
             store.campaigns.set_campaign_statements(
                 db,
                 found["id"],
-                checked.values["statements"],
+                statement_ids,
                 [content.question_copy(q) for q in framework.questions_for(added)],
             )
-            changes["statement_ids"] = checked.values["statements"]
+            changes["statement_ids"] = statement_ids
         store.campaigns.update_campaign_settings(db, found["id"], settings)
         if changes:
             store.staff.audit(

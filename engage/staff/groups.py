@@ -7,10 +7,9 @@ ever makes up individual answers from it.
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 
-from engage import auth, store, typed
+from engage import auth, store
 from engage.auth import require_role
 from engage.errors import refuse
 from engage.safeguarding import check_free_text
@@ -21,9 +20,6 @@ from engage.vocab import RESPONDENT_GROUPS, SPEAKER_ROLES, answer_choices
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 
 GROUP_ROLES = ("advocate", "lead")
-MAX_GROUP_SIZE = 500
-PLACE_LIMIT = 120
-NOTE_LIMIT = 2000
 
 
 def _campaign(campaign_id: int) -> dict:
@@ -99,48 +95,30 @@ def new():
     recent = store.groups.recent_group_details(db, user["id"])
     last = recent["last"] or {}
     # Details typed for an earlier group are offered again, not asked for twice (WCAG 3.3.7).
-    values = {
-        "place": last.get("place", ""),
-        "group_size": str(last.get("group_size", "")),
-        "respondent_group": last.get("respondent_group", "person"),
-        "questions": [q["question_id"] for q in questions],
-    }
-    errors: dict[str, str] = {}
     if request.method == "POST":
-        values = {
-            "place": typed.clean(request.form.get("place"), one_line=True),
-            "group_size": (request.form.get("group_size") or "").strip(),
-            "respondent_group": request.form.get("respondent_group", ""),
-            "questions": request.form.getlist("questions"),
-        }
-        known = [q["question_id"] for q in questions]
-        if any(qid not in known for qid in values["questions"]):
-            refuse(400)
-        if values["respondent_group"] not in RESPONDENT_GROUPS:
-            refuse(400)
-        if not values["place"]:
-            errors["place"] = _("Type where the group meets.")
-        elif len(values["place"]) > PLACE_LIMIT:
-            errors["place"] = _("Use %(n)s characters or fewer.", n=PLACE_LIMIT)
-        size = values["group_size"]
-        if not size.isdigit() or not 1 <= int(size) <= MAX_GROUP_SIZE:
-            errors["group_size"] = _(
-                "Type how many people, from 1 to %(most)s.", most=MAX_GROUP_SIZE
-            )
-        if not values["questions"]:
-            errors["questions"] = _("Choose at least one question.")
-        if not errors:
-            group_id = store.groups.create_group_session(
-                db,
-                campaign_id=campaign["id"],
-                advocate_id=user["id"],
-                place=values["place"],
-                group_size=int(size),
-                respondent_group=values["respondent_group"],
-                question_ids=[qid for qid in known if qid in values["questions"]],
-            )
-            store.staff.audit(db, user["id"], "group_start", f"group:{group_id}")
-            return redirect(url_for(".overview", group_id=group_id))
+        form = forms.NewGroupForm()
+    else:
+        form = forms.NewGroupForm(
+            formdata=None,
+            place=last.get("place", ""),
+            group_size=str(last.get("group_size", "")),
+            respondent_group=last.get("respondent_group", "person"),
+            questions=[q["question_id"] for q in questions],
+        )
+    form.offer(RESPONDENT_GROUPS, questions)
+    if request.method == "POST" and form.validate():
+        chosen = form.questions.data
+        group_id = store.groups.create_group_session(
+            db,
+            campaign_id=campaign["id"],
+            advocate_id=user["id"],
+            place=form.place.data,
+            group_size=int(form.group_size.data),
+            respondent_group=form.respondent_group.data,
+            question_ids=[q["question_id"] for q in questions if q["question_id"] in chosen],
+        )
+        store.staff.audit(db, user["id"], "group_start", f"group:{group_id}")
+        return redirect(url_for(".overview", group_id=group_id))
     return (
         render_template(
             "groups/new.html",
@@ -148,10 +126,9 @@ def new():
             questions=questions,
             places=recent["places"],
             groups=RESPONDENT_GROUPS.values(),
-            values=values,
-            errors=errors,
+            form=form,
         ),
-        400 if errors else 200,
+        400 if form.errors else 200,
     )
 
 
@@ -204,37 +181,6 @@ def screen(group_id: int, question_id: str):
     )
 
 
-def _read_counts(form, choices: list, group_size: int) -> tuple[dict, dict[str, str]]:
-    """Return (counts, errors) from a tally form; refuse fields no form ever offered."""
-    allowed = {f"count-{choice.value}" for choice in choices}
-    sent = {key for key in form if key.startswith("count-")}
-    if sent - allowed:
-        refuse(400)
-    counts: dict[str, int] = {}
-    errors: dict[str, str] = {}
-    for choice in choices:
-        raw = form.getlist(f"count-{choice.value}")
-        if len(raw) > 1:
-            refuse(400)
-        typed = raw[0].strip() if raw else ""
-        if typed == "":
-            counts[choice.value] = 0
-        elif typed.isascii() and typed.isdigit() and len(typed) <= 4:
-            counts[choice.value] = int(typed)
-        else:
-            errors[choice.value] = _(
-                "“%(answer)s”: type a whole number, like 0 or 3.", answer=choice.label
-            )
-    if not errors and sum(counts.values()) > group_size:
-        errors["total"] = ngettext(
-            "The numbers add up to %(total)s, but there is %(num)d person in the group.",
-            "The numbers add up to %(total)s, but there are %(num)d people in the group.",
-            group_size,
-            total=sum(counts.values()),
-        )
-    return counts, errors
-
-
 def _note_language(group: dict) -> str:
     """Return the language a note's words are in: chosen from the campaign's, else its first.
 
@@ -247,30 +193,30 @@ def _note_language(group: dict) -> str:
     return chosen
 
 
-def _tally_page(group: dict, question_id: str, status: int = 200, **overrides):
+def _note_form(group: dict, formdata=None) -> forms.NoteForm:
+    form = forms.NoteForm(formdata=formdata)
+    form.offer(SPEAKER_ROLES, _campaign(group["campaign_id"])["languages"])
+    return form
+
+
+def _tally_page(group: dict, question_id: str, status: int = 200, tally=None, note=None, **more):
+    """Render the tally and notes of one question; a form sent with a mistake shows as typed."""
     index, question = _group_question(group, question_id)
     choices = _scale(group)
-    saved = store.groups.group_tallies(get_db(), group["id"]).get(question_id)
-    page = {
-        "typed": {c.value: str(saved["counts"].get(c.value, 0)) for c in choices} if saved else {},
-        "errors": {},
-        "note_errors": {},
-        "note_values": {"speaker_role": "", "note": "", "language": ""},
-        "flagged": False,
-        **overrides,
-    }
+    if tally is None:
+        saved = store.groups.group_tallies(get_db(), group["id"]).get(question_id)
+        counts = {c.value: saved["counts"].get(c.value, 0) for c in choices} if saved else {}
+        tally = forms.tally_form(choices, group["group_size"], counts=counts)
     notes = [
         n
         for n in store.groups.group_notes(get_db(), group["id"])
         if n["question_id"] == question_id
     ]
     _audit_flagged_notes(group, notes)
-    targets = {"total": f"count-{choices[0].value}", "speaker_role": "speaker_role-person"}
-    targets.update({c.value: f"count-{c.value}" for c in choices}, note="note")
+    note = note or _note_form(group)
     return (
         render_template(
             "groups/tally.html",
-            targets=targets,
             group=group,
             question=question,
             number=index + 1,
@@ -278,7 +224,10 @@ def _tally_page(group: dict, question_id: str, status: int = 200, **overrides):
             notes=notes,
             speakers=SPEAKER_ROLES,
             languages=_campaign(group["campaign_id"])["languages"],
-            **page,
+            tally=tally,
+            note_form=note,
+            flagged=more.get("flagged", False),
+            page_errors=tally.errors or note.errors,
         ),
         status,
     )
@@ -294,13 +243,11 @@ def tally(group_id: int, question_id: str):
         return _tally_page(group, question_id, flagged=request.args.get("flagged") == "1")
     if group["finished_at"]:
         refuse(400, _("This group session is finished"), [_("Its counts cannot change now.")])
-    choices = _scale(group)
-    counts, errors = _read_counts(request.form, choices, group["group_size"])
-    if errors:
-        typed = {c.value: request.form.get(f"count-{c.value}", "")[:10] for c in choices}
-        return _tally_page(group, question_id, 400, typed=typed, errors=errors)
+    form = forms.tally_form(_scale(group), group["group_size"], formdata=request.form)
+    if not form.validate():
+        return _tally_page(group, question_id, 400, tally=form)
     store.groups.save_group_tally(
-        get_db(), group_id, question_id, counts, auth.current_user()["id"]
+        get_db(), group_id, question_id, form.counts, auth.current_user()["id"]
     )
     following = group["question_ids"][index + 1 : index + 2]
     if following:
@@ -317,22 +264,13 @@ def add_note(group_id: int, question_id: str):
     if group["finished_at"]:
         # A finished session's record is what the group agreed on the day.
         refuse(400, _("This group session is finished"), [_("No more notes can be added.")])
-    speaker = request.form.get("speaker_role", "")
-    note = typed.clean(request.form.get("note"))
-    if speaker and speaker not in SPEAKER_ROLES:
-        refuse(400)
-    errors = {}
-    if not speaker:
-        errors["speaker_role"] = _("Choose who said it.")
-    if not note:
-        errors["note"] = _("Write what they said.")
-    elif len(note) > NOTE_LIMIT:
-        errors["note"] = _("Write %(n)s characters or fewer.", n=format_number(NOTE_LIMIT))
-    language = _note_language(group)
-    if errors:
-        values = {"speaker_role": speaker, "note": note[: NOTE_LIMIT + 100], "language": language}
-        return _tally_page(group, question_id, 400, note_errors=errors, note_values=values)
-    store.groups.add_group_note(get_db(), group_id, question_id, speaker, note, language)
+    form = _note_form(group, request.form)
+    if not form.validate():
+        return _tally_page(group, question_id, 400, note=form)
+    note = form.note.data
+    store.groups.add_group_note(
+        get_db(), group_id, question_id, form.speaker_role.data, note, form.words_language()
+    )
     flagged = check_free_text(
         group["campaign_id"], note, group_session_id=group_id, question_id=question_id
     )
@@ -355,39 +293,32 @@ def change_note(group_id: int, note_id: int):
         back = url_for(".tally", group_id=group_id, question_id=note["question_id"]) + "#notes"
     else:
         back = url_for(".overview", group_id=group_id) + "#flipchart"
-    errors = {}
-    words, language = note["note"], note["language"]
     if request.method == "POST":
-        language = _note_language(group)
-        words = (request.form.get("note") or "").replace("\r\n", "\n").strip()
-        if not words:
-            errors["note"] = _("Write what they said.")
-        elif len(words) > NOTE_LIMIT:
-            errors["note"] = _("Write %(n)s characters or fewer.", n=format_number(NOTE_LIMIT))
-        if not errors:
-            store.groups.update_group_note(get_db(), note_id, words, language)
-            check_free_text(
-                group["campaign_id"],
-                words,
-                group_session_id=group_id,
-                question_id=note["question_id"],
-            )
-            return redirect(back)
+        form = forms.NoteChangeForm()
     else:
+        form = forms.NoteChangeForm(formdata=None, note=note["note"], language=note["language"])
         _audit_flagged_notes(group, [note])
+    form.offer_languages(_campaign(group["campaign_id"])["languages"])
+    if request.method == "POST" and form.validate():
+        store.groups.update_group_note(get_db(), note_id, form.note.data, form.words_language())
+        check_free_text(
+            group["campaign_id"],
+            form.note.data,
+            group_session_id=group_id,
+            question_id=note["question_id"],
+        )
+        return redirect(back)
     return (
         render_template(
             "groups/note.html",
             group=group,
             note=note,
-            words=words[: NOTE_LIMIT + 100],
-            language=language,
+            form=form,
             languages=_campaign(group["campaign_id"])["languages"],
-            errors=errors,
             back=back,
             speakers=SPEAKER_ROLES,
         ),
-        400 if errors else 200,
+        400 if form.errors else 200,
     )
 
 

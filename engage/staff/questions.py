@@ -64,13 +64,9 @@ def _picture_choices(campaign_id: int) -> list[Choice]:
     ]
 
 
-def _picture_ids(campaign_id: int) -> set[str]:
-    return {choice.value for choice in _picture_choices(campaign_id)}
-
-
 def _question_form(
     found: dict,
-    checked: Checked,
+    form: forms.QuestionForm,
     *,
     question: dict | None,
     statement,
@@ -83,13 +79,18 @@ def _question_form(
             campaign=found,
             question=question,
             statement=statement,
-            checked=checked,
-            results=wording_checks(checked.values, _extra_terms(found["id"])),
+            form=form,
+            results=wording_checks(form.wording(), _extra_terms(found["id"])),
             picture_choices=_picture_choices(found["id"]),
             saved=saved,
         ),
         status,
     )
+
+
+def _offered(found: dict, form: forms.QuestionForm) -> forms.QuestionForm:
+    form.picture.choices = [(c.value, c.label) for c in _picture_choices(found["id"])]
+    return form
 
 
 @bp.get("/campaigns/<code>/questions")
@@ -141,28 +142,25 @@ def edit_question(code: str, question_id: str):
         content.library().frameworks[found["framework_id"]].statement(question["statement_id"])
     )
     if request.method == "GET":
-        checked = Checked(values=_english_values(question["content"]))
+        form = forms.QuestionForm(formdata=None, data=_english_values(question["content"]))
         return _question_form(
             found,
-            checked,
+            _offered(found, form),
             question=question,
             statement=statement,
             saved=request.args.get("saved") == "1",
         )
-    checked = forms.question(request.form, _picture_ids(found["id"]))
-    if checked.errors or request.form.get("action") == "check":
+    form = _offered(found, forms.QuestionForm())
+    if not form.validate() or form.action.data == "check":
         return _question_form(
             found,
-            checked,
+            form,
             question=question,
             statement=statement,
-            status=400 if checked.errors else 200,
+            status=400 if form.errors else 200,
         )
     before = _english_values(question["content"])
-    after = {
-        **{name: checked.values[name] for name in forms.QUESTION_FIELDS},
-        "picture": checked.values["picture"],
-    }
+    after = form.wording()
     if after != before:
         db = get_db()
         with db.atomic():
@@ -199,17 +197,18 @@ def new_question(code: str, statement_id: str):
         refuse(404)
     statement = content.library().frameworks[found["framework_id"]].statement(statement_id)
     if request.method == "GET":
-        checked = Checked(values={name: "" for name in forms.QUESTION_FIELDS} | {"picture": ""})
-        return _question_form(found, checked, question=None, statement=statement)
-    checked = forms.question(request.form, _picture_ids(found["id"]))
-    if checked.errors or request.form.get("action") == "check":
+        form = _offered(found, forms.QuestionForm(formdata=None))
+        return _question_form(found, form, question=None, statement=statement)
+    form = _offered(found, forms.QuestionForm())
+    if not form.validate() or form.action.data == "check":
         return _question_form(
             found,
-            checked,
+            form,
             question=None,
             statement=statement,
-            status=400 if checked.errors else 200,
+            status=400 if form.errors else 200,
         )
+    wording = form.wording()
     db = get_db()
     with db.atomic():
         question_id = _next_question_id(
@@ -219,11 +218,11 @@ def new_question(code: str, statement_id: str):
             "id": question_id,
             "framework_id": found["framework_id"],
             "statement_id": statement_id,
-            "text": {"en": checked.values["text"]},
-            "hint": {"en": checked.values["hint"]} if checked.values["hint"] else {},
-            "picture": checked.values["picture"],
-            "alt": {"en": checked.values["alt"]},
-            "tell_us_more": {"en": checked.values["tell_us_more"]},
+            "text": {"en": wording["text"]},
+            "hint": {"en": wording["hint"]} if wording["hint"] else {},
+            "picture": wording["picture"],
+            "alt": {"en": wording["alt"]},
+            "tell_us_more": {"en": wording["tell_us_more"]},
             "reversed": False,
         }
         store.campaigns.add_campaign_question(db, found["id"], found["statement_ids"], new_content)
@@ -232,7 +231,7 @@ def new_question(code: str, statement_id: str):
             auth.current_user()["id"],
             "add_question",
             f"{code} {question_id}",
-            json.dumps(checked.values, ensure_ascii=False),
+            json.dumps(wording, ensure_ascii=False),
         )
     return redirect(url_for(".edit_question", code=code, question_id=question_id, saved=1))
 

@@ -11,8 +11,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from easyread.checks import sentence_problems
-from engage import auth, store, typed
+from engage import auth, store
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
 from engage.campaigns import statements as campaign_statements
@@ -23,13 +22,6 @@ from engage.store import get_db
 
 bp = Blueprint("quotes", __name__, url_prefix="/campaigns/<code>/evidence")
 bp.context_processor(evidence_pages.context)
-
-
-def _we_will_problems(text: str) -> list[str]:
-    """Return what is wrong with a "we will" text: too long, or not easy to read."""
-    if len(text) > evidence_pages.TEXT_LIMIT:
-        return [_("Write %(n)s characters or fewer.", n=evidence_pages.TEXT_LIMIT)]
-    return sentence_problems(text)
 
 
 @bp.post("/items/<int:item_id>/quote")
@@ -120,41 +112,40 @@ def we_will(code: str):
     campaign = campaign_or_404(code)
     db = get_db()
     statements = campaign_statements(campaign)
-    errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        texts = {s.id: typed.clean(request.form.get(f"we_will_{s.id}")) for s in statements}
-        errors = {
-            key: problems for key, text in texts.items() if (problems := _we_will_problems(text))
-        }
-        if errors:
+        form = forms.we_will_form(statements, request.form)
+        if not form.validate():
             return (
                 render_template(
                     "review/we_will.html",
                     campaign=campaign,
                     statements=statements,
-                    texts=texts,
-                    errors=errors,
+                    form=form,
                     saved=False,
                 ),
                 400,
             )
         with store.transaction(db):
-            for statement_id, text in texts.items():
+            for statement in statements:
                 store.evidence.set_we_will(
-                    db, campaign["id"], statement_id, text, auth.current_user()["email"]
+                    db,
+                    campaign["id"],
+                    statement.id,
+                    form[f"we_will_{statement.id}"].data,
+                    auth.current_user()["email"],
                 )
-            publish = request.form.get("published")
-            if publish in ("yes", "no"):
+            publish = form.published.data
+            if publish is not None:
                 store.campaigns.set_you_said_published(db, campaign["id"], publish == "yes")
                 store.staff.audit(
                     db, auth.current_user()["id"], "publish_you_said", campaign["code"], publish
                 )
         return redirect(url_for(".we_will", code=code, saved=1))
+    form = forms.we_will_form(statements, texts=store.evidence.we_will(db, campaign["id"]))
     return render_template(
         "review/we_will.html",
         campaign=campaign,
         statements=statements,
-        texts=store.evidence.we_will(db, campaign["id"]),
-        errors=errors,
+        form=form,
         saved=request.args.get("saved") == "1",
     )

@@ -7,10 +7,12 @@ kind or format) is refused with 400.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from easyread.checks import sentence_problems
 from engage.forms import Form, OfferedCheckboxesField, OfferedRadioField, OfferedSelectField
 from engage.i18n import lazy_gettext as _l
 
@@ -114,3 +116,30 @@ class RedactNameForm(Form):
     """A name or place to always redact (checked by redact_list.add in the view)."""
 
     name = StringField(_l("Add a name or a place"))
+
+
+class WeWillForm(Form):
+    """What the organisation will do about each statement, and whether "you said" is published.
+
+    Make it with `we_will_form`, which adds a box (we_will_ID) for each statement.
+    """
+
+    published = OfferedRadioField(_l("The “you said” page"))
+
+
+def _we_will_check(form, field) -> None:
+    # Every problem of the text is told at once, so a lead fixes them in one go.
+    if len(field.data) > TEXT_LIMIT:
+        field.errors.append(_("Write %(n)s characters or fewer.", n=TEXT_LIMIT))
+    else:
+        field.errors.extend(sentence_problems(field.data))
+
+
+def we_will_form(statements, formdata=None, texts: dict | None = None) -> WeWillForm:
+    """Return the "we will" form with a box for each statement, filled with texts if given."""
+    boxes = {f"we_will_{s.id}": TextAreaField(s.id, [_we_will_check]) for s in statements}
+    form_class = type("StatementsWeWillForm", (WeWillForm,), boxes)
+    saved = {f"we_will_{key}": text for key, text in (texts or {}).items()}
+    form = form_class(formdata=formdata, data=saved)
+    form.published.choices = [("yes", "yes"), ("no", "no")]
+    return form

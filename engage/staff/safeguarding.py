@@ -221,21 +221,25 @@ def leads():
     db = get_db()
     people = store.staff.active_users(db, "lead")
     campaigns = store.campaigns.all_campaigns(db)
-    if request.method == "POST":
-        campaign_id = request.form.get("campaign_id", type=int)
-        lead_id = request.form.get("lead_id", "")
-        if campaign_id not in {c["id"] for c in campaigns}:
-            refuse(400)
-        if lead_id == "":
-            chosen = None
-        elif lead_id.isdigit() and int(lead_id) in {p["id"] for p in people}:
-            chosen = int(lead_id)
-        else:
-            refuse(400)
+    form = forms.SafeguardingLeadForm()
+    form.offer(campaigns, people)
+    if form.is_submitted() and form.validate():
+        campaign_id = int(form.campaign_id.data)
+        chosen = int(form.lead_id.data) if form.lead_id.data else None
         store.safeguarding.set_safeguarding_lead(db, campaign_id, chosen)
         user = auth.current_user()
         store.staff.audit(
             db, user["id"], "safeguarding_lead_set", f"campaign:{campaign_id}", str(chosen or "")
         )
         return redirect(url_for(".leads"))
-    return render_template("safeguarding/leads.html", people=people, campaigns=campaigns)
+    chosen = []
+    for campaign in campaigns:
+        each = forms.SafeguardingLeadForm(
+            formdata=None,
+            id_prefix=f"lead-{campaign['id']}",
+            campaign_id=str(campaign["id"]),
+            lead_id=str(campaign["safeguarding_lead_id"] or ""),
+        )
+        each.offer(campaigns, people)
+        chosen.append((campaign, each))
+    return render_template("safeguarding/leads.html", leads=chosen)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from engage.forms import Form, OfferedRadioField
+from engage.errors import refuse
+from engage.forms import Form, OfferedRadioField, OfferedSelectField
 from engage.i18n import lazy_gettext as _l
 
 NOTE_LIMIT = 2000
@@ -41,3 +42,25 @@ class RemoveFlagForm(Form):
             Length(max=NOTE_LIMIT, message=TOO_LONG),
         ],
     )
+
+
+class SafeguardingLeadForm(Form):
+    """The named lead who receives one campaign's flags, or none (any lead picks them up)."""
+
+    campaign_id = OfferedSelectField()
+    lead_id = OfferedSelectField(_l("Named lead"))
+
+    def offer(self, campaigns, people) -> None:
+        """Offer the campaigns (sent hidden, one form each) and the active leads."""
+        self.campaign_id.choices = [(str(c["id"]), c["title"]) for c in campaigns]
+        self.lead_id.choices = [
+            ("", _l("No named lead")),
+            *((str(p["id"]), f"{p['name']} ({p['email']})") for p in people),
+        ]
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check the form; a form that names no campaign was never offered, so it is refused."""
+        valid = super().validate(extra_validators)
+        if self.campaign_id.data is None:
+            refuse(400)
+        return valid

@@ -8,18 +8,20 @@ mistakes get a message beside the field.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import date
 
 from flask_babel import gettext as _
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Regexp, StopValidation
 
-from engage import typed
 from engage.auth import ROLES, password_problem
-from engage.checks import Checked, choice
-from engage.errors import refuse
-from engage.forms import Form, OfferedRadioField, OfferedSelectField
+from engage.forms import (
+    DayMonthYearField,
+    Form,
+    OfferedCheckboxesField,
+    OfferedRadioField,
+    OfferedSelectField,
+)
 from engage.i18n import lazy_gettext as _l
 from engage.vocab import RESPONDENT_GROUPS, SCALES
 
@@ -47,17 +49,6 @@ QUESTION_FIELDS = ("text", "hint", "tell_us_more", "alt")
 TERM_LIMIT = 60
 
 
-def _text(form: Mapping[str, str], name: str) -> str:
-    return typed.clean(form.get(name))
-
-
-def _many(form, name: str, allowed) -> list[str]:
-    values = form.getlist(name)
-    if any(value not in allowed for value in values) or len(set(values)) != len(values):
-        refuse(400)
-    return values
-
-
 class InvitationForm(Form):
     """An invitation: the e-mail address of the person invited, and one of the roles."""
 
@@ -76,227 +67,318 @@ class InvitationForm(Form):
         self.role.choices = [(role, role) for role in ROLES]
 
 
-def new_account(form, email: str = "") -> Checked:
-    """Check the name and password someone chose when accepting an invitation."""
-    checked = Checked()
-    name = _text(form, "name")[:120]
-    checked.values["name"] = name
-    if not name:
-        checked.errors["name"] = _("Enter your name.")
-    password = form.get("password") or ""
-    problem = password_problem(password, email, name)
-    if problem:
-        checked.errors["password"] = problem
-    elif password != (form.get("password_again") or ""):
-        checked.errors["password_again"] = _("The two passwords are not the same.")
-    checked.values["password"] = password
-    return checked
+class NewAccountForm(Form):
+    """The name and password someone chooses when accepting an invitation."""
+
+    name = StringField(
+        _l("Your name"),
+        [DataRequired(_l("Enter your name."))],
+        filters=[lambda value: (value or "")[:120]],
+    )
+    password = PasswordField(_l("Choose a password"))
+    password_again = PasswordField(_l("Type the password again"))
+
+    def validate_for(self, email: str) -> bool:
+        """Check the form; the password must suit the rules for this person's email and name."""
+        super().validate()
+        problem = password_problem(self.password.data or "", email, self.name.data)
+        if problem:
+            self.password.errors.append(problem)
+        elif self.password.data != self.password_again.data:
+            self.password_again.errors.append(_("The two passwords are not the same."))
+        return not self.errors
 
 
-DATE_PARTS = ("day", "month", "year")
+def _whole_number(bounds: tuple[int, int], missing, out_of_range, default: int | None = None):
+    """Return a check that a box holds a whole number within bounds.
 
-
-def _date(form, name: str, checked: Checked, not_a_date: str) -> str | None:
-    """Read a date typed as day, month and year boxes; keep what was typed for the form."""
-    parts = {part: _text(form, f"{name}-{part}")[:4] for part in DATE_PARTS}
-    checked.values[f"{name}_typed"] = parts
-    checked.values[name] = ""
-    if not any(parts.values()):
-        return None
-    try:
-        day, month, year = (int(parts[part]) for part in DATE_PARTS)
-        if year < 2000:
-            raise ValueError
-        checked.values[name] = date(year, month, day).isoformat()
-        return checked.values[name]
-    except ValueError:
-        checked.errors[name] = not_a_date
-        return None
-
-
-def _whole_number(
-    form, name: str, bounds: tuple[int, int], checked: Checked, missing: str, out_of_range: str
-):
-    """Return a whole number within bounds, or None with an error.
-
-    out_of_range is a translated sentence still holding %(low)s and %(high)s, filled in here.
+    A box left empty is a mistake, or with a default (a limit an older page did not show)
+    takes the default.
     """
-    raw = _text(form, name)
     low, high = bounds
-    checked.values[name] = raw[:10]
-    if not raw:
-        checked.errors[name] = missing
-        return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        checked.errors[name] = out_of_range % {"low": low, "high": high}
-        return None
-    return int(raw)
+
+    def check(form, field) -> None:
+        if not field.data:
+            if default is None:
+                raise StopValidation(str(missing))
+            field.data = str(default)
+            raise StopValidation()
+        if (
+            not (field.data.isascii() and field.data.isdigit())
+            or not low <= int(field.data) <= high
+        ):
+            raise StopValidation(str(out_of_range))
+
+    return check
 
 
-def campaign(form, library, framework_id: str | None = None) -> Checked:
-    """Check a campaign's settings; framework_id is given when editing (it cannot change)."""
-    checked = Checked()
-    title = _text(form, "title")
-    checked.values["title"] = title
-    if not title:
-        checked.errors["title"] = _("Enter a title for the campaign.")
-    elif len(title) > TITLE_LIMIT:
-        checked.errors["title"] = _(
-            "Use %(limit)s characters or fewer for the title.", limit=TITLE_LIMIT
-        )
-
-    if framework_id is None:
-        framework_id, error = choice(
-            form, "framework", library.frameworks, _("Choose a framework.")
-        )
-        if error:
-            checked.errors["framework"] = error
-        else:
-            checked.values["framework"] = framework_id
-    every_statement = {s.id: f.id for f in library.frameworks.values() for s in f.statements}
-    statement_ids = _many(form, "statements", every_statement)
-    checked.values["statements"] = statement_ids
-    if not statement_ids:
-        checked.errors["statements"] = _("Choose at least one statement or area.")
-    elif framework_id and any(every_statement[s] != framework_id for s in statement_ids):
-        checked.errors["statements"] = _("Choose statements or areas from the framework you chose.")
-    else:
-        # Keep the framework's order, whatever order the boxes were sent in.
-        if framework_id:
-            order = [s.id for s in library.framework(framework_id).statements]
-            checked.values["statements"] = [s for s in order if s in statement_ids]
-
-    scale, error = choice(form, "scale", [str(points) for points in SCALES], _("Choose a scale."))
-    if error:
-        checked.errors["scale"] = error
-    else:
-        checked.values["scale"] = int(scale)
-
-    groups = _many(form, "groups", RESPONDENT_GROUPS)
-    checked.values["groups"] = groups
-    if not groups:
-        checked.errors["groups"] = _("Choose at least one group of people to invite.")
-    checked.values["languages"] = ["en", *_many(form, "languages", EXTRA_LANGUAGES)]
-
-    opens = _date(
-        form, "opens_at", checked, _("Enter the opening date as a real date, like 31 3 2026.")
+def _number(label, bounds, missing, out_of_range, default=None) -> StringField:
+    return StringField(
+        label,
+        [_whole_number(bounds, missing, out_of_range, default)],
+        filters=[lambda value: (value or "")[:10]],
     )
-    closes = _date(
-        form, "closes_at", checked, _("Enter the closing date as a real date, like 31 3 2026.")
-    )
-    if opens and closes and closes < opens:
-        checked.errors["closes_at"] = _("The closing date must be on or after the opening date.")
 
-    group_size = _whole_number(
-        form,
-        "min_group_size",
+
+def _text_limit(label, limit: int, too_long) -> StringField:
+    return StringField(label, [Length(max=limit, message=too_long)])
+
+
+class CampaignForm(Form):
+    """A new campaign's settings: framework, statements, scale, groups, languages, dates,
+    the small numbers hidden in exports, media limits and where families get help.
+
+    Call `offer` before checking it.
+    """
+
+    title = StringField(
+        _l("Title"),
+        [
+            DataRequired(_l("Enter a title for the campaign.")),
+            Length(
+                max=TITLE_LIMIT,
+                message=_l("Use %(limit)s characters or fewer for the title.", limit=TITLE_LIMIT),
+            ),
+        ],
+    )
+    framework = OfferedRadioField(_l("Framework"), missing=_l("Choose a framework."))
+    statements = OfferedCheckboxesField(
+        _l("Statements or areas to ask about"),
+        missing=_l("Choose at least one statement or area."),
+    )
+    scale = OfferedRadioField(_l("Scale"), missing=_l("Choose a scale."))
+    groups = OfferedCheckboxesField(
+        _l("Who is invited"), missing=_l("Choose at least one group of people to invite.")
+    )
+    languages = OfferedCheckboxesField(_l("Languages"))
+    opens_at = DayMonthYearField(
+        _l("Opening date"),
+        not_a_date=_l("Enter the opening date as a real date, like 31 3 2026."),
+    )
+    closes_at = DayMonthYearField(
+        _l("Closing date"),
+        not_a_date=_l("Enter the closing date as a real date, like 31 3 2026."),
+    )
+    min_group_size = _number(
+        _l("Smallest group to show"),
         MIN_GROUP_SIZE_RANGE,
-        checked,
-        _("Enter the smallest group to show."),
-        _("The smallest group to show must be a whole number from %(low)s to %(high)s."),
+        _l("Enter the smallest group to show."),
+        _l(
+            "The smallest group to show must be a whole number from %(low)s to %(high)s.",
+            low=MIN_GROUP_SIZE_RANGE[0],
+            high=MIN_GROUP_SIZE_RANGE[1],
+        ),
     )
-    cell_count = _whole_number(
-        form,
-        "min_cell_count",
+    min_cell_count = _number(
+        _l("Smallest count to show"),
         MIN_CELL_COUNT_RANGE,
-        checked,
-        _("Enter the smallest count to show."),
-        _("The smallest count to show must be a whole number from %(low)s to %(high)s."),
+        _l("Enter the smallest count to show."),
+        _l(
+            "The smallest count to show must be a whole number from %(low)s to %(high)s.",
+            low=MIN_CELL_COUNT_RANGE[0],
+            high=MIN_CELL_COUNT_RANGE[1],
+        ),
     )
-    if group_size is not None and cell_count is not None and cell_count > group_size:
-        checked.errors["min_cell_count"] = _(
-            "The smallest count to show cannot be more than the smallest group to show."
-        )
-
-    contact = _text(form, "help_contact")
-    checked.values["help_contact"] = contact
-    if len(contact) > HELP_CONTACT_LIMIT:
-        checked.errors["help_contact"] = _(
-            "Use %(limit)s characters or fewer for how to get help.", limit=HELP_CONTACT_LIMIT
-        )
-    number = _text(form, "safeguarding_number")
-    checked.values["safeguarding_number"] = number
-    if len(number) > HELP_CONTACT_LIMIT:
-        checked.errors["safeguarding_number"] = _(
+    max_photo_mb = _number(
+        MEDIA_LIMITS["max_photo_mb"][1],
+        MEDIA_LIMITS["max_photo_mb"][2:4],
+        None,
+        _l(
+            "The largest photo or drawing in megabytes must be a whole number"
+            " from %(low)s to %(high)s.",
+            low=MEDIA_LIMITS["max_photo_mb"][2],
+            high=MEDIA_LIMITS["max_photo_mb"][3],
+        ),
+        default=MEDIA_LIMITS["max_photo_mb"][4],
+    )
+    max_video_mb = _number(
+        MEDIA_LIMITS["max_video_mb"][1],
+        MEDIA_LIMITS["max_video_mb"][2:4],
+        None,
+        _l(
+            "The largest video in megabytes must be a whole number from %(low)s to %(high)s.",
+            low=MEDIA_LIMITS["max_video_mb"][2],
+            high=MEDIA_LIMITS["max_video_mb"][3],
+        ),
+        default=MEDIA_LIMITS["max_video_mb"][4],
+    )
+    max_audio_mb = _number(
+        MEDIA_LIMITS["max_audio_mb"][1],
+        MEDIA_LIMITS["max_audio_mb"][2:4],
+        None,
+        _l(
+            "The largest recording in megabytes must be a whole number from %(low)s to %(high)s.",
+            low=MEDIA_LIMITS["max_audio_mb"][2],
+            high=MEDIA_LIMITS["max_audio_mb"][3],
+        ),
+        default=MEDIA_LIMITS["max_audio_mb"][4],
+    )
+    help_contact = _text_limit(
+        _l("How people can get help"),
+        HELP_CONTACT_LIMIT,
+        _l("Use %(limit)s characters or fewer for how to get help.", limit=HELP_CONTACT_LIMIT),
+    )
+    safeguarding_number = _text_limit(
+        _l("Local adult safeguarding number"),
+        HELP_CONTACT_LIMIT,
+        _l(
             "Use %(limit)s characters or fewer for the safeguarding number.",
             limit=HELP_CONTACT_LIMIT,
+        ),
+    )
+
+    def offer(self, library, framework_id: str | None = None) -> None:
+        """Offer the library's frameworks and every statement; framework_id when editing.
+
+        Any framework's statement is offered, so one from another framework than the one
+        chosen gets a message rather than a refusal.
+        """
+        self.library = library
+        self.framework_id = framework_id
+        if "framework" in self:
+            self.framework.choices = [
+                (f, library.frameworks[f].name) for f in sorted(library.frameworks)
+            ]
+        self.statements.choices = [
+            (s.id, s.id) for f in library.frameworks.values() for s in f.statements
+        ]
+        self.scale.choices = [(str(points), str(points)) for points in SCALES]
+        self.groups.choices = [(value, value) for value in RESPONDENT_GROUPS]
+        self.languages.choices = [(code, code) for code in EXTRA_LANGUAGES]
+
+    @classmethod
+    def initial(cls, campaign: dict | None) -> dict:
+        """Return what the form shows first: a campaign's settings, or those of a new one."""
+        if campaign is None:
+            return {
+                "scale": "3",
+                "groups": list(RESPONDENT_GROUPS),
+                "min_group_size": "10",
+                "min_cell_count": "5",
+                **{name: str(limit[4]) for name, limit in MEDIA_LIMITS.items()},
+            }
+        return {
+            "title": campaign["title"],
+            "statements": campaign["statement_ids"],
+            "scale": str(campaign["scale_points"]),
+            "groups": campaign["respondent_groups"],
+            "languages": [code for code in campaign["languages"] if code != "en"],
+            "opens_at": _day(campaign["opens_at"]),
+            "closes_at": _day(campaign["closes_at"]),
+            "min_group_size": str(campaign["min_group_size"]),
+            "min_cell_count": str(campaign["min_cell_count"]),
+            "help_contact": campaign["help_contact"],
+            "safeguarding_number": campaign["safeguarding_number"],
+            **{
+                name: str(campaign[column] // MEGABYTE)
+                for name, (column, *_rest) in MEDIA_LIMITS.items()
+            },
+        }
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check each field, then the fields against each other."""
+        super().validate(extra_validators)
+        framework_id = self.framework_id or ("framework" in self and self.framework.data)
+        if not self.statements.errors and framework_id:
+            framework = self.library.framework(framework_id)
+            ours = [s.id for s in framework.statements]
+            if any(s not in ours for s in self.statements.data):
+                self.statements.errors.append(
+                    _("Choose statements or areas from the framework you chose.")
+                )
+            else:
+                # Keep the framework's order, whatever order the boxes were sent in.
+                self.statements.data = [s for s in ours if s in self.statements.data]
+        opens, closes = self.opens_at.data, self.closes_at.data
+        if opens and closes and closes < opens and not self.closes_at.errors:
+            self.closes_at.errors.append(
+                _("The closing date must be on or after the opening date.")
+            )
+        if (
+            not self.min_group_size.errors
+            and not self.min_cell_count.errors
+            and int(self.min_cell_count.data) > int(self.min_group_size.data)
+        ):
+            self.min_cell_count.errors.append(
+                _("The smallest count to show cannot be more than the smallest group to show.")
+            )
+        return not self.errors
+
+    def error_targets(self) -> dict[str, str]:
+        """Link statements and groups to their first box (ids statement-ID and group-VALUE)."""
+        targets = super().error_targets()
+        if "statements" in targets:
+            first = self.library.frameworks[self.framework_id or sorted(self.library.frameworks)[0]]
+            targets["statements"] = f"statement-{first.statements[0].id}"
+        if "groups" in targets:
+            targets["groups"] = f"group-{next(iter(RESPONDENT_GROUPS))}"
+        return targets
+
+    def settings(self) -> dict:
+        """Return the campaign columns the form sets."""
+        return {
+            "title": self.title.data,
+            "scale_points": int(self.scale.data),
+            "respondent_groups": self.groups.data,
+            "languages": ["en", *self.languages.data],
+            "opens_at": self.opens_at.data.isoformat() if self.opens_at.data else None,
+            "closes_at": self.closes_at.data.isoformat() if self.closes_at.data else None,
+            "min_group_size": int(self.min_group_size.data),
+            "min_cell_count": int(self.min_cell_count.data),
+            "help_contact": self.help_contact.data,
+            "safeguarding_number": self.safeguarding_number.data,
+            **{
+                column: int(self[name].data) * MEGABYTE
+                for name, (column, *_rest) in MEDIA_LIMITS.items()
+            },
+        }
+
+
+class CampaignSettingsForm(CampaignForm):
+    """A campaign's settings once it is made: everything but its framework."""
+
+    framework = None
+
+
+def _day(stamp: str | None) -> date | None:
+    return date.fromisoformat(stamp[:10]) if stamp else None
+
+
+def _wording(name: str, label, missing=None) -> TextAreaField:
+    checks = [] if missing is None else [DataRequired(missing)]
+    checks.append(
+        Length(
+            max=TEXT_LIMITS[name],
+            message=_l("Use %(limit)s characters or fewer.", limit=TEXT_LIMITS[name]),
         )
-    media_messages = {
-        "max_photo_mb": (
-            _("Enter the largest photo or drawing in megabytes."),
-            _(
-                "The largest photo or drawing in megabytes must be a whole number"
-                " from %(low)s to %(high)s."
-            ),
-        ),
-        "max_video_mb": (
-            _("Enter the largest video in megabytes."),
-            _("The largest video in megabytes must be a whole number from %(low)s to %(high)s."),
-        ),
-        "max_audio_mb": (
-            _("Enter the largest recording in megabytes."),
-            _(
-                "The largest recording in megabytes must be a whole number"
-                " from %(low)s to %(high)s."
-            ),
-        ),
-    }
-    for name, (_column, _label, low, high, default) in MEDIA_LIMITS.items():
-        # A form without the field (an older page) keeps the default.
-        if _text(form, name):
-            _whole_number(form, name, (low, high), checked, *media_messages[name])
-        else:
-            checked.values[name] = str(default)
-    return checked
+    )
+    return TextAreaField(label, checks)
 
 
-def media_limit_values(campaign: dict | None) -> dict[str, str]:
-    """Return the media limit fields in megabytes, from a campaign or the defaults."""
-    return {
-        name: str(campaign[column] // MEGABYTE if campaign else default)
-        for name, (column, _label, _low, _high, default) in MEDIA_LIMITS.items()
-    }
+class QuestionForm(Form):
+    """A question's English wording and its picture, saved or only checked for easy read."""
 
+    text = _wording("text", _l("The question"), _l("Enter the question."))
+    hint = _wording("hint", _l("Hint (you do not have to give one)"))
+    tell_us_more = _wording(
+        "tell_us_more",
+        _l("What to ask people who want to say more"),
+        _l("Enter what to ask people who want to say more."),
+    )
+    alt = _wording(
+        "alt",
+        _l("Describe the picture for people who cannot see it"),
+        _l("Describe the picture for people who cannot see it."),
+    )
+    picture = OfferedRadioField(_l("Picture"), missing=_l("Choose a picture."))
+    # Which button sent the form: "check" shows the easy-read checks without saving.
+    action = StringField()
 
-def settings_from(checked: Checked) -> dict:
-    """Return the campaign columns a checked form sets."""
-    values = checked.values
-    return {
-        "title": values["title"],
-        "scale_points": values["scale"],
-        "respondent_groups": values["groups"],
-        "languages": values["languages"],
-        "opens_at": values["opens_at"] or None,
-        "closes_at": values["closes_at"] or None,
-        "min_group_size": int(values["min_group_size"]),
-        "min_cell_count": int(values["min_cell_count"]),
-        "help_contact": values["help_contact"],
-        "safeguarding_number": values["safeguarding_number"],
-        **{column: int(values[name]) * MEGABYTE for name, (column, *_rest) in MEDIA_LIMITS.items()},
-    }
-
-
-def question(form, picture_ids) -> Checked:
-    """Check a question's wording and picture."""
-    checked = Checked()
-    for name in QUESTION_FIELDS:
-        value = _text(form, name)
-        checked.values[name] = value
-        if len(value) > TEXT_LIMITS[name]:
-            checked.errors[name] = _("Use %(limit)s characters or fewer.", limit=TEXT_LIMITS[name])
-    for name, message in (
-        ("text", _("Enter the question.")),
-        ("tell_us_more", _("Enter what to ask people who want to say more.")),
-        ("alt", _("Describe the picture for people who cannot see it.")),
-    ):
-        if not checked.values[name] and name not in checked.errors:
-            checked.errors[name] = message
-    picture, error = choice(form, "picture", picture_ids, _("Choose a picture."))
-    if error:
-        checked.errors["picture"] = error
-    else:
-        checked.values["picture"] = picture
-    return checked
+    def wording(self) -> dict[str, str]:
+        """Return the English wording and the picture, as a question's content keeps them."""
+        return {name: self[name].data or "" for name in QUESTION_FIELDS} | {
+            "picture": self.picture.data or ""
+        }
 
 
 def _one_line(value) -> str:

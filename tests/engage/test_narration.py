@@ -11,11 +11,13 @@ import wave
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import flask
 import pytest
 from bs4 import BeautifulSoup
 
 from engage import store
 from engage.narration import texts as narration_texts
+from engage.services import narrate
 from engage.store import get_db
 from media import narration
 from tests.engage.journey import Respondent, follow_resume_link
@@ -484,6 +486,29 @@ def test_a_clip_that_keeps_failing_is_reported_and_narrate_exits_non_zero(runner
     assert f"{len(failed)} made now, {len(rows) - len(failed)} already there, 0 failed" in (
         again.output
     )
+
+
+def test_the_narrate_service_renders_a_campaign_without_a_request(app, campaign):
+    code = campaign["code"]
+    rows = _narrate_rows(app, code)
+    left = _spread(rows, 2)
+    _made_already_but(app, rows, left)
+    ticks = []
+    with app.app_context():
+        assert not flask.has_request_context()
+        found = narrate.clips_to_render(
+            app, get_db(), store.campaigns.campaign_by_code(get_db(), code)
+        )
+        result = narrate.render(found, jobs=2, done_one=lambda: ticks.append(1))
+    assert sorted(r["clip_key"] for r in found) == sorted(r["clip_key"] for r in rows)
+    assert (result.total, result.made, result.already_there, result.failed) == (
+        len(rows),
+        2,
+        len(rows) - 2,
+        [],
+    )
+    assert len(ticks) == len(rows)
+    assert all(_store(app).has(row["clip_key"]) for row in rows)
 
 
 def test_the_background_pre_render_tries_again_logs_a_failure_and_play_still_makes_it(app, caplog):
