@@ -36,10 +36,9 @@ from engage.auth import require_role
 from engage.campaigns import is_open
 from engage.errors import refuse
 from engage.handover import ASSIST_ROLES
-from engage.respondent.forms import FREE_TEXT_LIMIT, Checked
+from engage.respondent.forms import DESCRIPTION_LIMIT, FREE_TEXT_LIMIT, Checked
 from engage.respondent.journey import CONSENT_STEPS
 from engage.respondent.journey import _consent_item as consent_item
-from engage.respondent.media import DESCRIPTION_LIMIT
 from engage.respondent.media_kinds import CONSENT_CHOICES, KINDS, STAMPS, limit_words
 from engage.safeguarding import check_free_text
 from engage.services import media_files
