@@ -25,16 +25,29 @@ def test_the_chart_has_a_title_a_description_and_text_labels():
     assert "QS7: People who draw on care 100%" in desc
     assert "Families and carers hidden" in desc
     texts = [t.text for t in svg.iter(f"{SVG}text")]
-    assert "67%" in texts and "50%" in texts and "share hidden" in texts
+    # Only QS7's people who draw on care have their share shown with its n; the rest are
+    # hidden with theirs.
+    assert "100%" in texts and "share hidden" in texts
+    assert [t for t in texts if t and t.endswith("%")] == ["100%"]
     assert texts[texts.index("Partners") + 1] == "no answers"
     # Under each group's name, what its bar counts, or that its numbers are hidden.
     assert texts[texts.index("People who draw on care") + 1] == "numbers hidden"
     assert any(re.fullmatch(r"\d+ answers? from \d+ (person|people)", t or "") for t in texts)
-    assert any("(views\u00a0differ)" in (t or "") for t in texts)
+    # With nothing hidden, QS7's people (100%) and staff (50%) differ, and the chart says so.
+    every = build_tables(
+        known_answers(), known_participants(), STATEMENTS, min_group_size=1, min_cell_count=1
+    ).by_group
+    texts = [t.text for t in ET.fromstring(matrix_svg(every, "Chart")).iter(f"{SVG}text")]  # noqa: S314
+    assert "QS7 Safeguarding (views\u00a0differ)" in texts
+    assert "67%" in texts and "50%" in texts
 
 
 def test_each_column_has_its_own_pattern_so_colour_is_not_alone():
-    svg = ET.fromstring(matrix_svg(by_group(), "Chart"))  # noqa: S314 - our own output
+    # Nothing hidden, so that every column with answers draws its bar.
+    every = build_tables(
+        known_answers(), known_participants(), STATEMENTS, min_group_size=1, min_cell_count=1
+    ).by_group
+    svg = ET.fromstring(matrix_svg(every, "Chart"))  # noqa: S314 - our own output
     patterns = svg.findall(f"{SVG}defs/{SVG}pattern")
     assert len(patterns) == 5
     bodies = {ET.tostring(p).decode().split(">", 1)[1].replace("#", "") for p in patterns}
