@@ -16,6 +16,8 @@ record shows its line.
 
 from __future__ import annotations
 
+import re
+
 from engage import store
 from engage.store import get_db
 from exports.content import ALL_WAYS
@@ -87,10 +89,14 @@ def test_a_quote_and_a_photo_from_someone_who_never_said_who_are_labelled_not_gi
         # group, way of answering, language; then the source.
         assert [_text(v) for v in quote[4:7]] == ["Not given", "Not given", "en"], fmt
         assert _text(quote[11]) == "Not given: easy-read survey, written answer", fmt
+        # The day the words were written, as the quote's date and its period.
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", _text(quote[7])), fmt
+        assert _text(quote[10]) == _text(quote[7]), fmt
         [media] = tables["Media"]
         assert _text(media[2]) == "A garden with flowers", fmt
         assert _text(media[8]) == "Not given: easy-read survey, photo", fmt
         assert _text(media[9]) == METHOD, fmt
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", _text(media[7])), fmt
         # The five are counted as people who did not say, not as anyone made up.
         engagement = _engagement(tables)
         assert engagement[("Respondent group", "Not given")] == "5", fmt
