@@ -289,7 +289,8 @@ def _read_me(data: ExportInput) -> Sheet:
             "Share positive",
             "Very good and good, over all answers except 'not sure' and 'I don't want to say', "
             "as a number from 0 to 1 (a percentage in the workbook), with that base beside it "
-            "as n. An n is shown only with its share, and only where the shown counts give it.",
+            "as n. A share and its n are shown together or not at all: where the shown counts "
+            "do not give the n, the share is hidden too, so no share stands for hidden counts.",
         ],
         [
             "Not sure and did not want to say",
@@ -366,7 +367,8 @@ def share_base(cell: Cell) -> int | None:
 
     The base is every answer except 'not sure' and 'I don't want to say'. It is shown only
     with its share (or as 0 where there are no such answers), and only where the shown
-    counts already give it, so it never narrows a hidden figure.
+    counts already give it, so it never narrows a hidden figure. Suppression hides a share
+    whose counts do not give its n, so a shown share always has its n.
     """
     base = sum(n for v, n in cell.raw_counts.items() if v not in NOT_A_VIEW)
     if cell.share_positive is None and (base or cell.people is None):

@@ -13,7 +13,9 @@ What may not be worked out, with `k` the smallest count shown and `n` the smalle
   values it could take, given every shown figure, must be at least k wide;
 - a cell of 1 to n - 1 people is hidden whole, and its people, answers, positive answers and
   answers against must each have a range at least k wide, and its share positive a range at
-  least `SHARE_WIDTH` wide, so neither an all-positive nor an all-negative group shows.
+  least `SHARE_WIDTH` wide, so neither an all-positive nor an all-negative group shows;
+- a share positive is shown only with its base n, so where the counts that give the n are
+  hidden the share is hidden too (decided last: hiding more never narrows a range).
 
 How it is decided: the attacker's model is a linear programme. Its unknowns are, for each
 statement, the answers and people of each (respondent_group, answered_how) pair, and the
@@ -285,6 +287,7 @@ def protect(
             _add_cell(model, hidden, targets, s, split, column, atoms, answers_of, people_of, k, n)
 
     _audit(model, hidden, targets)
+    _hide_shares_without_base(model, hidden)
     return hidden
 
 
@@ -302,6 +305,29 @@ def _add_offline(model, hidden, targets, person_vars, offline, k):
     if offline < k:
         hidden.add(key)
         targets.append(_Target(key, form, k))
+
+
+def _hide_shares_without_base(model: _Model, hidden: set[Key]) -> None:
+    """Hide each share whose base n its cell's shown counts do not give.
+
+    A share is published with its n beside it, so that it reads as the counts it comes
+    from. Where the counts that give the n are hidden, a share alone would still tie those
+    hidden counts together, and it would be a figure no one could check; so it is hidden
+    too. Hiding only widens every range the audit found, so the audit still holds.
+    """
+    for figure in model.figures:
+        if figure.share is None or figure.key in hidden:
+            continue
+        split, statement_id, column, _name = figure.key
+        shown = {
+            name
+            for name in CELL_FIELDS
+            if cell_key(split, statement_id, column, name) not in hidden
+        }
+        views = {v for v in VALUES if v not in NOT_A_VIEW} <= shown
+        from_answers = {"answers", *NOT_A_VIEW} <= shown
+        if not (views or from_answers):
+            hidden.add(cell_key(split, statement_id, column, "share"))
 
 
 def _add_cell(model, hidden, targets, s, split, column, atoms, answers_of, people_of, k, n):

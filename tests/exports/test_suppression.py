@@ -6,7 +6,7 @@ lean on the code it checks): unknown answers and people per statement, responden
 way of answering, and unknown people per group, way of answering and language; one equation
 per shown figure, two inequalities per shown share (rounded to whole percent), and what
 anyone knows anyway. scipy.optimize.linprog then finds the lowest and highest value every
-protected figure could take.
+protected figure could take. Every shown share must also stand beside its true n.
 """
 
 from __future__ import annotations
@@ -398,6 +398,13 @@ def check(data: ExportInput, questions: dict[str, int]) -> list[str]:
             ]
             name = "share_positive_n" if field.endswith("_n") else "share_positive"
             assert text == row[name], (field, text, row[name])
+    # A share is published only with its n beside it, and that n is the true base: no share
+    # stands alone for hidden counts to be worked out from.
+    for key, (_form, shown, base) in by_key.items():
+        if key[0] != "engagement" and key[3] == "share" and shown is not None:
+            its_n = by_key[(*key[:3], "share_positive_n")][1]
+            if its_n is None or its_n != attack.value(base):
+                problems.append(f"{key} is shown as {shown} with n {its_n}")
     small_cells = {
         key[:3]
         for key, (form, _shown, _base) in by_key.items()

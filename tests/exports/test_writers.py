@@ -151,35 +151,23 @@ def test_known_scores_and_suppression(tables):
     # n, status, differs
     assert score(t, "QS1", "Families and carers")[5:21] == [""] * 14 + ["hidden", ""]
     assert score(t, "QS7", "With help", "answered how")[19] == "hidden"
+    # Staff's QS7 share is hidden with its counts, so no shown share differs from this one.
     assert score(t, "QS7", "People who draw on care")[5:21] == [
         *("10", "10", "0", "10", "0", "0", "0", "0", "0"),
         *("1", "10", "0", "0", "10"),
-        *("shown", "yes"),
+        *("shown", ""),
     ]
     assert score(t, "QS7", "All")[5:21] == [
         *("20", "20", "0", "15", "0", "5", "0", "0", "0"),
         *("0.75", "20", "0", "0", "20"),
         *("shown", ""),
     ]
-    # The audit hides the counts of people who draw on care for QS1 but leaves the share:
-    # its n would give the hidden base away, so it is hidden with them.
-    assert score(t, "QS1", "People who draw on care")[5:21] == [""] * 9 + ["0.67"] + [""] * 4 + [
-        "hidden",
-        "",
-    ]
-    # All for QS1 shows its good count but hides 'not sure', so the share's n is hidden too.
-    assert score(t, "QS1", "All")[5:19] == [
-        "37",
-        "37",
-        "",
-        "22",
-        *[""] * 5,
-        "0.59",
-        "",
-        "",
-        "",
-        "37",
-    ]
+    # The audit hides the counts of people who draw on care for QS1; their share (8 of 12)
+    # would be published without its n, so it is hidden with them.
+    assert score(t, "QS1", "People who draw on care")[5:21] == [""] * 14 + ["hidden", ""]
+    # All for QS1 shows its good count but hides 'ok' and 'not good', which give the share's
+    # n (33): the share (22 of 33) is hidden with its n.
+    assert score(t, "QS1", "All")[5:19] == ["37", "37", "", "22", *[""] * 5, "", "", "", "", "37"]
     assert score(t, "QS1", "Partners")[5:7] == ["0", "0"]
     # A column nobody answered in shows zeros and no share; its n is 0.
     assert score(t, "QS7", "Partners")[14:19] == ["", "0", "", "", "0"]
@@ -190,10 +178,12 @@ def test_known_scores_and_suppression(tables):
         if people and people != "0" and row[3] == "respondent group":
             assert int(people) == KNOWN_PEOPLE[(row[0], row[4])]
         assert row[19] in ("shown", "partly_hidden", "hidden", "no_answers")
-        # An n is never shown without its share (bar 0 for nobody with a view), nor a rate
-        # or its n beside a hidden count or answers.
+        # A share and its n are shown together or not at all (an n of 0 for nobody with a
+        # view), nor a rate or its n beside a hidden count or answers.
         if not row[14]:
             assert row[15] in ("", "0"), row
+        else:
+            assert row[15], row
         for count, rate in ((row[12], row[16]), (row[13], row[17])):
             assert count or not rate, row
         assert row[18] == row[6], row
@@ -218,17 +208,18 @@ def test_triangulation_sheet(tables):
     _fmt, t = tables
     qs1, qs7 = ([_text(v) for v in row] for row in t["Triangulation"])
     # Each column's share positive with its n: hidden is blank, nobody answering is n 0, and
-    # an n is blank where Scores hides what it adds up.
-    assert qs1[:8] == ["QS1", "Assessing needs", "0.67", "", "", "", "", ""]
+    # a share is blank with its n where Scores hides what the n adds up. With one share or
+    # none shown, no gap between groups is published.
+    assert qs1[:8] == ["QS1", "Assessing needs", "", "", "", "", "", ""]
     assert qs1[10:12] == ["", "0"]
-    assert qs1[20:23] == ["no", "17", "EV-QS1-TRIANGULATION"]
+    assert qs1[20:23] == ["no", "", "EV-QS1-TRIANGULATION"]
     assert qs1[-3] == "Everyone who answered: easy-read survey and advocate group sessions"
     assert qs1[-2].startswith("Share positive per group and way of answering, side by side; ")
     assert qs7[:12] == [
         *("QS7", "Safeguarding"),
-        *("1", "10", "", "0", "", "0", "0.5", "", "", "0"),
+        *("1", "10", "", "0", "", "0", "", "", "", "0"),
     ]
-    assert qs7[20:23] == ["yes", "50", "EV-QS7-TRIANGULATION"]
+    assert qs7[20:23] == ["no", "", "EV-QS7-TRIANGULATION"]
     # Every share and n is the one Scores shows for that statement and column.
     columns = [
         *(("respondent group", c) for c in GROUP_COLUMN_NAMES),
@@ -390,8 +381,9 @@ def test_shares_are_percentage_cells_in_the_workbook_and_numbers_elsewhere(tmp_p
     share = sheet.cell(row=2, column=headers.index("Share positive") + 1)
     n = sheet.cell(row=2, column=headers.index("Share positive n") + 1)
     rate = sheet.cell(row=2, column=headers.index("Not sure rate") + 1)
-    # QS1, people who draw on care: the share is shown, its n is hidden (a blank cell).
-    assert (share.value, share.number_format, share.data_type) == (0.67, "0%", "n")
+    # QS1, people who draw on care: the counts that give the n are hidden, and so is the
+    # share with its n (blank cells).
+    assert (share.value, share.number_format) == (None, "0%")
     assert n.value is None
     assert rate.value is None and rate.number_format == "0%"
     # QS7, people who draw on care: all shown.
@@ -404,7 +396,7 @@ def test_shares_are_percentage_cells_in_the_workbook_and_numbers_elsewhere(tmp_p
     assert triangulation.cell(row=2, column=4).number_format == "General"
     write_json(known_input(tmp_path), tmp_path / "e.json")
     scores = json.loads((tmp_path / "e.json").read_text())["scores"]
-    assert (scores[0]["share_positive"], scores[0]["share_positive_n"]) == (0.67, None)
+    assert (scores[0]["share_positive"], scores[0]["share_positive_n"]) == (None, None)
     assert (scores[6]["share_positive"], scores[6]["share_positive_n"]) == (1.0, 10)
 
 
@@ -623,8 +615,9 @@ def test_the_read_me_states_the_method_and_the_rules(tmp_path):
         "come from a snapshot taken at most once a day and when the campaign closes.",
         "Share positive": "Very good and good, over all answers except 'not sure' and 'I don't "
         "want to say', as a number from 0 to 1 (a percentage in the workbook), with that base "
-        "beside it as n. An n is shown only with its share, and only where the shown counts "
-        "give it.",
+        "beside it as n. A share and its n are shown together or not at all: where the shown "
+        "counts do not give the n, the share is hidden too, so no share stands for hidden "
+        "counts.",
         "Not sure and did not want to say": "The share of all answers that were 'not sure', and "
         "that were 'I don't want to say', with all answers as their base n. A rate is shown "
         "only where its count and all answers are shown.",
@@ -697,10 +690,10 @@ def test_the_zip_carries_the_sign_off_and_draws_charts_from_one_pass_of_the_answ
     assert sheets["Sign-off"][1][0] == "Ann Lead (ann@council.example)"
     assert "<title" in groups and "Share positive by respondent group</title>" in groups
     assert "Share positive by how people answered" in how
-    # The campaign's own thresholds: 10 people are now too few (staff at 50%, people 100%), and
-    # a gap of 50 points is no longer marked as differing.
-    assert "50%" not in groups and "100%" not in groups
-    assert "67%" in groups
+    # The campaign's own thresholds: 10 people are now too few (people who draw on care at
+    # 100% for QS7), so with the shares hidden with their n no group's share is left.
+    assert "QS7 Safeguarding" in groups and "100%" not in groups
+    assert "share hidden" in groups
     assert sheets["Triangulation"][2][20] == "no"
 
 
@@ -977,7 +970,7 @@ def test_the_zip_charts_are_whole_pages_with_their_own_ids(tmp_path):
         "Triangulation table</title></head><body><h1>Triangulation table</h1>"
     )
     assert page.endswith("</body></html>")
-    assert "67%" in page
+    assert "100% of answers positive" in page
 
 
 def test_media_from_a_way_of_answering_the_engagement_record_hides_names_no_one(tmp_path):
