@@ -613,9 +613,10 @@ STEPS: list[tuple[str, list]] = [
         [],
     ),
     NEW_PLACES,
-    _edit(3, "آج " + URDU + " عائشہ", 11),
+    # A name running on into a longer word, in letters outside ASCII, is not carried there.
+    _edit(3, "آج " + URDU + " عائشہ اور عائشہکی", 11),
     _edit(5, POLISH + " Małgośka tak, Małgośka.", 12, "en"),
-    _edit(6, "فاطمة " + ARABIC, 13),
+    _edit(6, "فاطمة " + ARABIC + " فاطمةالزهراء", 13),
     # An answer saved again through an upsert fires the update triggers, not the insert ones.
     (
         "INSERT INTO answers (session_id, question_id, value, free_text, created_at, "
