@@ -70,13 +70,25 @@ def pg_shared(server):
     conn.close()
 
 
-@pytest.fixture
-def lite(tmp_path):
-    path = tmp_path / "engage.sqlite"
+def _fresh_sqlite(folder: Path) -> sqlite3.Connection:
+    path = folder / "engage.sqlite"
     migrate(str(path))
     conn = sqlite3.connect(path, isolation_level=None)
     conn.create_function(WORD_OFFSETS, 3, word_offsets, deterministic=True)
     conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+@pytest.fixture
+def lite(tmp_path):
+    conn = _fresh_sqlite(tmp_path)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="module")
+def lite_shared(tmp_path_factory):
+    conn = _fresh_sqlite(tmp_path_factory.mktemp("lite"))
     yield conn
     conn.close()
 
@@ -340,15 +352,15 @@ def _pg_triggers(pg) -> set[tuple]:
     return found
 
 
-def test_the_two_schemas_have_the_same_tables_and_columns(lite, pg):
-    assert _pg_tables(pg) == _sqlite_tables(lite)
-    for table in _sqlite_tables(lite):
-        assert _pg_columns(pg, table) == _sqlite_columns(lite, table), table
+def test_the_two_schemas_have_the_same_tables_and_columns(lite_shared, pg_shared):
+    assert _pg_tables(pg_shared) == _sqlite_tables(lite_shared)
+    for table in _sqlite_tables(lite_shared):
+        assert _pg_columns(pg_shared, table) == _sqlite_columns(lite_shared, table), table
 
 
-def test_text_compares_as_on_sqlite(lite, pg):
-    collations = _pg_collations(pg)
-    nocase = _sqlite_nocase_columns(lite)
+def test_text_compares_as_on_sqlite(lite_shared, pg_shared):
+    collations = _pg_collations(pg_shared)
+    nocase = _sqlite_nocase_columns(lite_shared)
     assert nocase == {c for c, collation in collations.items() if collation == "nocase"}
     searched = {("review_items", "text"), ("review_items", "media_description")}
     # Code-point order, as SQLite's BINARY; the searched words keep the database's own, so
@@ -359,22 +371,24 @@ def test_text_compares_as_on_sqlite(lite, pg):
     assert all(collations[c] is None for c in searched)
 
 
-def test_the_two_schemas_have_the_same_keys_indexes_and_checks(lite, pg):
-    assert _pg_keys(pg) == _sqlite_keys(lite)
-    assert _pg_foreign_keys(pg) == _sqlite_foreign_keys(lite)
-    assert _pg_checks(pg) == _sqlite_checks(lite)
-    indexes = _pg_indexes(pg)
+def test_the_two_schemas_have_the_same_keys_indexes_and_checks(lite_shared, pg_shared):
+    assert _pg_keys(pg_shared) == _sqlite_keys(lite_shared)
+    assert _pg_foreign_keys(pg_shared) == _sqlite_foreign_keys(lite_shared)
+    assert _pg_checks(pg_shared) == _sqlite_checks(lite_shared)
+    indexes = _pg_indexes(pg_shared)
     assert {name: indexes[name][0] for name in TRIGRAM_INDEXES} == dict.fromkeys(
         TRIGRAM_INDEXES, "review_items"
     )
-    assert {n: i for n, i in indexes.items() if n not in TRIGRAM_INDEXES} == _sqlite_indexes(lite)
+    assert {n: i for n, i in indexes.items() if n not in TRIGRAM_INDEXES} == _sqlite_indexes(
+        lite_shared
+    )
 
 
-def test_the_two_schemas_have_the_same_triggers(lite, pg):
-    assert _pg_triggers(pg) == _sqlite_triggers(lite)
+def test_the_two_schemas_have_the_same_triggers(lite_shared, pg_shared):
+    assert _pg_triggers(pg_shared) == _sqlite_triggers(lite_shared)
 
 
-def test_migrating_twice_changes_nothing(pg):
+def test_migrating_twice_changes_nothing(pg_shared):
     catalogue = """
         SELECT (SELECT string_agg(table_name || '.' || column_name || ':' || data_type, ','
                                   ORDER BY table_name, column_name)
@@ -388,9 +402,9 @@ def test_migrating_twice_changes_nothing(pg):
                (SELECT value FROM content_generation),
                (SELECT string_agg(name || applied_at, ',') FROM engage_migrations)
     """
-    before = pg.execute(catalogue).fetchone()
-    assert migrate_postgresql(pg) == []
-    assert pg.execute(catalogue).fetchone() == before
+    before = pg_shared.execute(catalogue).fetchone()
+    assert migrate_postgresql(pg_shared) == []
+    assert pg_shared.execute(catalogue).fetchone() == before
 
 
 # --- The words' offsets: the PL/pgSQL function is Python's word_offsets ---
@@ -815,3 +829,128 @@ def test_the_triggers_leave_the_same_rows_on_both_engines(lite, pg):
     assert "DELETE FROM narration_texts WHERE clip_key = 'k1'" in changed
     assert not any(sql.startswith("INSERT INTO narration_texts") for sql in changed)
     assert lite_history[-1][1]["review_items"] == []
+
+
+# --- The triggers do the same on generated edits ---
+
+
+@pytest.fixture(scope="module")
+def both(server, tmp_path_factory):
+    """One database of each engine holding a campaign, a question and a person's session."""
+    lite = _fresh_sqlite(tmp_path_factory.mktemp("generated"))
+    pg = _fresh_postgresql(server)
+    engines = [Engine(lite, postgresql=False), Engine(pg, postgresql=True)]
+    for engine in engines:
+        for sql, params in STEPS[:4]:
+            engine.run(sql, params)
+    yield engines
+    lite.close()
+    pg.close()
+
+
+_answers = itertools.count(1)
+# Names in four languages, the endings that run them on into longer words, and other words.
+_RUN_ON = {"Sam": "uel", "Siân": "ydd", "عائشہ": "کی", "Małgośka": "23"}
+_NAMES = list(_RUN_ON)
+_WORDS = st.sampled_from([*_NAMES, *_NAMES, "and", "'s", "2", "dŵr"])
+_GAPS = st.sampled_from([" ", " ", ". ", ", ", "-", ""])
+_PIECES = st.lists(st.tuples(_WORDS, _GAPS), min_size=1, max_size=8)
+
+
+@st.composite
+def _versions(draw) -> list[str]:
+    """Return words as first given, then each version after an edit of the one before."""
+    pieces = draw(_PIECES)
+    versions = ["".join(w + g for w, g in pieces)]
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(pieces)))
+        edit = draw(st.sampled_from(["add", "add", "remove", "repeat", "run on", "empty"]))
+        if edit == "add":
+            pieces = pieces[:at] + draw(_PIECES) + pieces[at:]
+        elif edit == "remove" and len(pieces) > 1:
+            pieces = pieces[:at] + pieces[at + 1 :]
+        elif edit == "repeat":
+            pieces = pieces + pieces[: at + 1]
+        elif edit == "run on" and at < len(pieces) and pieces[at][0] in _RUN_ON:
+            word, gap = pieces[at]
+            pieces = [*pieces[:at], (word + _RUN_ON[word], gap), *pieces[at + 1 :]]
+        versions.append("" if edit == "empty" else "".join(w + g for w, g in pieces))
+    return versions
+
+
+def _spans(text: str, redacted: list[tuple]) -> list[tuple[int, int, bool]]:
+    """Return the spans to redact in `text`, and whether each is confirmed.
+
+    A name is redacted at one of its places, or at every place (each by another lead, so which
+    redaction a new place copies shows); None stands for a span that may split words.
+    """
+    spans = []
+    for name, which, size, confirmed in redacted:
+        if name is None:
+            start = which % len(text)
+            spans.append((start, min(len(text), start + size), confirmed))
+            continue
+        places = [at for at in range(len(text)) if text.startswith(name, at)]
+        if places and which % 3 == 0:
+            spans += [(at, at + len(name), confirmed) for at in places]
+        elif places:
+            at = places[which % len(places)]
+            spans.append((at, at + len(name), confirmed))
+    return spans
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    versions=_versions(),
+    redacted=st.lists(
+        st.tuples(
+            st.sampled_from([*_NAMES, None]),
+            st.integers(0, 200),
+            st.integers(1, 10),
+            st.sampled_from([True, True, False]),
+        ),
+        max_size=5,
+    ),
+    quoted=st.tuples(st.integers(0, 200), st.integers(1, 12)),
+)
+def test_generated_edits_leave_the_same_rows_on_both_engines(both, versions, redacted, quoted):
+    """Words with redactions and a quote, edited again and again: both engines agree.
+
+    Emptied words take the item away; words given again bring a new one.
+    """
+    first, *edits = versions
+    question = f"G{next(_answers)}"
+    states = []
+    for engine in both:
+        engine.run(*_answer(1, question, first, "en"))
+        (answer,) = engine.run(
+            "SELECT id FROM answers WHERE session_id = 1 AND question_id = ?", [question]
+        )[0]
+        item = _item("answer", answer)
+        for number, (start, end, confirmed) in enumerate(_spans(first, redacted)):
+            engine.run(
+                "INSERT INTO redactions (review_item_id, start_offset, end_offset, kind, source, "  # noqa: S608
+                f"status, decided_by, created_at) VALUES ({item}, ?, ?, 'name', 'reviewer', ?, "
+                "?, ?)",
+                [start, end, "confirmed" if confirmed else "suggested", f"lead {number}", _at(1)],
+            )
+        start = quoted[0] % len(first)
+        end = min(len(first), start + quoted[1])
+        engine.run(
+            "INSERT INTO quotes (campaign_id, review_item_id, evidence_ref, statement_id, "  # noqa: S608
+            f"start_offset, end_offset, original_text, created_at, updated_at) VALUES "
+            f"(1, {item}, ?, 'QS1', ?, ?, ?, ?, ?)",
+            [question, start, end, first[start:end], _at(2), _at(2)],
+        )
+        seen = []
+        for minute, text in enumerate(edits, start=3):
+            engine.run(*_edit(answer, text, minute))
+            seen.append(
+                {
+                    table: [row for row in rows if row[0] == f"answer {answer}"]
+                    for table, rows in _state(engine).items()
+                    if table in ("review_items", "redactions", "quotes")
+                }
+            )
+        states.append(seen)
+    assert states[1] == states[0]
