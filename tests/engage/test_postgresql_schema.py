@@ -363,12 +363,98 @@ def test_text_compares_as_on_sqlite(lite_shared, pg_shared):
     nocase = _sqlite_nocase_columns(lite_shared)
     assert nocase == {c for c, collation in collations.items() if collation == "nocase"}
     searched = {("review_items", "text"), ("review_items", "media_description")}
-    # Code-point order, as SQLite's BINARY; the searched words keep the database's own, so
-    # ILIKE ignores case in every script.
+    # Code-point order, as SQLite's BINARY; the searched words are ICU's, so ILIKE ignores
+    # case in every script whatever the database's locale.
     assert {c for c, collation in collations.items() if collation == "C"} == set(
         collations
     ) - nocase - searched
-    assert all(collations[c] is None for c in searched)
+    assert all(collations[c] == "und-x-icu" for c in searched)
+
+
+def test_queries_on_text_mean_the_same_on_both_engines(lite, pg):
+    people = [("Zoe", "Zoe@example.org"), ("adam", "adam@example.org"), ("Émile", "e@example.org")]
+    queries = [
+        # Code-point order, as SQLite's BINARY.
+        "SELECT name FROM users ORDER BY name",
+        # NOCASE columns compare without case: a sign-in finds the address however typed.
+        "SELECT name FROM users WHERE email = 'ZOE@EXAMPLE.ORG'",
+        "SELECT name FROM users WHERE email IN ('adam@EXAMPLE.org') ORDER BY id",
+        # The same query text sorts without case on both engines.
+        "SELECT name FROM users WHERE name <> 'Émile' ORDER BY name COLLATE NOCASE",
+        # lower() folds A to Z only, as SQLite's does without ICU.
+        "SELECT lower(name) FROM users ORDER BY id",
+        "SELECT phrase FROM concern_phrases WHERE phrase = 'I AM SCARED OF ZOE'",
+    ]
+    results = []
+    for engine in (Engine(lite, postgresql=False), Engine(pg, postgresql=True)):
+        for name, email in people:
+            engine.run(
+                "INSERT INTO users (email, name, role, password_hash, created_at) "
+                "VALUES (?, ?, 'lead', 'x', 'now')",
+                [email, name],
+            )
+        engine.run(
+            "INSERT INTO concern_phrases (phrase, created_at) VALUES ('I am scared of Zoe', 'now') "
+            "ON CONFLICT (phrase) DO NOTHING"
+        )
+        engine.run(
+            "INSERT INTO concern_phrases (phrase, created_at) VALUES ('I AM SCARED OF ZOE', 'now') "
+            "ON CONFLICT (phrase) DO NOTHING"
+        )
+        results.append([engine.run(query) for query in queries])
+    assert results[1] == results[0]
+    assert results[0][:2] == [[("Zoe",), ("adam",), ("Émile",)], [("Zoe",)]]
+    assert results[0][5] == [("I am scared of Zoe",)]
+    # Where they differ: SQLite's NOCASE folds A to Z only; the ICU collation folds every
+    # script, so on PostgreSQL "Émile" and "ÉMILE" are one address and É sorts with E.
+    assert Engine(lite, False).run("SELECT 'émile' = 'ÉMILE' COLLATE NOCASE") == [(0,)]
+    assert Engine(pg, True).run("SELECT 'émile' = 'ÉMILE' COLLATE NOCASE") == [(True,)]
+
+
+@pytest.fixture
+def pg_plain_c(server):
+    """A database whose own locale is plain C, which folds the case of A to Z only."""
+    name = f"schema_{next(_databases)}"
+    with psycopg.connect(server.url(), autocommit=True) as admin:
+        admin.execute(
+            f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
+        )
+    conn = psycopg.connect(server.url(name), autocommit=True)
+    migrate_postgresql(conn)
+    yield conn
+    conn.close()
+
+
+def test_searching_the_words_ignores_case_inside_words_in_every_script(pg_plain_c):
+    pg = pg_plain_c
+    words = ["Dŵr poeth gan SIÂN", "ŚLIWKA i Małgośka", "أختي فاطمة تزورني", "میری بہن عائشہ"]
+    engine = Engine(pg, postgresql=True)
+    for sql, params in STEPS[:4]:
+        engine.run(sql, params)
+    for number, text in enumerate(words):
+        engine.run(*_answer(1, f"S{number}", text, "en"))
+    found = {}
+    for term in ["DŴR", "siân", "śliw", "gośk", "اطم", "عائشہ", "oet"]:
+        found[term] = engine.run(
+            "SELECT text FROM review_items WHERE text ILIKE ? ORDER BY id", [f"%{term}%"]
+        )
+    assert found == {
+        "DŴR": [(words[0],)],
+        "siân": [(words[0],)],
+        "śliw": [(words[1],)],
+        "gośk": [(words[1],)],
+        "اطم": [(words[2],)],
+        "عائشہ": [(words[3],)],
+        "oet": [(words[0],)],
+    }
+    # The trigram indexes serve the search, in place of SQLite's FTS5 table.
+    pg.execute("SET enable_seqscan = off")
+    for column, index in [
+        ("text", "review_items_text_trgm"),
+        ("media_description", "review_items_media_description_trgm"),
+    ]:
+        plan = engine.run(f"EXPLAIN SELECT id FROM review_items WHERE {column} ILIKE '%gośk%'")  # noqa: S608
+        assert index in " ".join(line for (line,) in plan)
 
 
 def test_the_two_schemas_have_the_same_keys_indexes_and_checks(lite_shared, pg_shared):
@@ -492,6 +578,8 @@ class Engine:
     def run(self, sql: str, params: list | tuple = ()) -> list[tuple]:
         if self.postgresql:
             sql = sql.replace("?", "%s")
+            # Without parameters psycopg leaves a % alone, as in LIKE '%words%'.
+            params = params or None
         cursor = self.conn.execute(sql, params)
         return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
 
