@@ -14,6 +14,7 @@ import re
 import sqlite3
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -491,6 +492,35 @@ def test_migrating_twice_changes_nothing(pg_shared):
     before = pg_shared.execute(catalogue).fetchone()
     assert migrate_postgresql(pg_shared) == []
     assert pg_shared.execute(catalogue).fetchone() == before
+
+
+def test_two_servers_starting_at_once_migrate_once(server):
+    name = f"schema_{next(_databases)}"
+    url = server.create_database(name)
+    connections = [psycopg.connect(url, autocommit=True) for _ in range(2)]
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            applied = sorted(pool.map(migrate_postgresql, connections))
+        assert applied == [[], ["0001_baseline"]]
+        rows = connections[0].execute("SELECT name FROM engage_migrations").fetchall()
+        assert rows == [("0001_baseline",)]
+    finally:
+        for conn in connections:
+            conn.close()
+
+
+def test_a_database_not_in_utf8_is_refused_untouched(server):
+    # Offsets count characters, which a database of bytes cannot.
+    name = f"schema_{next(_databases)}"
+    with psycopg.connect(server.url(), autocommit=True) as admin:
+        admin.execute(
+            f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'SQL_ASCII' "
+            "LC_COLLATE 'C' LC_CTYPE 'C'"
+        )
+    with psycopg.connect(server.url(name), autocommit=True) as conn:
+        with pytest.raises(RuntimeError, match="UTF8"):
+            migrate_postgresql(conn)
+        assert conn.execute("SELECT to_regclass('engage_migrations')").fetchone() == (None,)
 
 
 # --- The words' offsets: the PL/pgSQL function is Python's word_offsets ---
