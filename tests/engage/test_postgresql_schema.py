@@ -57,9 +57,27 @@ def _fresh_postgresql(server) -> psycopg.Connection:
     return conn
 
 
-@pytest.fixture
-def pg(server):
+@pytest.fixture(scope="module")
+def migrated(server) -> str:
+    """Return the name of a database migrated once, for tests to take copies of."""
     conn = _fresh_postgresql(server)
+    name = conn.info.dbname
+    conn.close()
+    return name
+
+
+def _copy(server, migrated: str) -> psycopg.Connection:
+    # Copying a migrated database is quicker than migrating a new one for every test.
+    conn = psycopg.connect(
+        server.create_database(f"schema_{next(_databases)}", template=migrated), autocommit=True
+    )
+    assert migrate_postgresql(conn) == []
+    return conn
+
+
+@pytest.fixture
+def pg(server, migrated):
+    conn = _copy(server, migrated)
     yield conn
     conn.close()
 
@@ -967,10 +985,10 @@ def test_the_triggers_leave_the_same_rows_on_both_engines(lite, pg):
 
 
 @pytest.fixture(scope="module")
-def both(server, tmp_path_factory):
+def both(server, migrated, tmp_path_factory):
     """One database of each engine holding a campaign, a question and a person's session."""
     lite = _fresh_sqlite(tmp_path_factory.mktemp("generated"))
-    pg = _fresh_postgresql(server)
+    pg = _copy(server, migrated)
     engines = [Engine(lite, postgresql=False), Engine(pg, postgresql=True)]
     for engine in engines:
         for sql, params in STEPS[:4]:
