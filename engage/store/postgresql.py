@@ -8,7 +8,9 @@ compares the two schemas and what their triggers do.
 The values Python reads are the same on both engines: dates stay ISO 8601 text, yes/no stays
 0 or 1, and text compares and sorts by code point (COLLATE "C", as SQLite's BINARY), so a
 query means the same on either. SQLite's NOCASE columns use a case-blind collation named
-`nocase`, so `COLLATE NOCASE` in a query works on both.
+`nocase`, so `COLLATE NOCASE` in a query works on both (it folds every script's case, where
+SQLite's folds only A to Z). The words people gave are searched with ILIKE under ICU's root
+collation, so the search ignores case in every script, as SQLite's trigram index does.
 """
 
 from __future__ import annotations
