@@ -89,6 +89,7 @@ def test_the_chosen_face_and_settings_are_the_persons_own(app, campaign):
     assert "text-largest" not in ann_page
 
 
+@pytest.mark.both_engines
 def test_an_edit_in_another_process_shows_at_once(app, campaign):
     question_id = _first_question(app, campaign)
     person = _person(app, campaign)
@@ -138,6 +139,7 @@ def test_a_page_outside_the_survey_never_links_to_a_clip_erased_elsewhere(app, c
         assert store.narration.narration_text(get_db(), key) is not None
 
 
+@pytest.mark.both_engines
 def test_a_campaign_closed_in_another_process_is_closed_at_once(app, campaign):
     question_id = _first_question(app, campaign)
     person = _person(app, campaign)
@@ -150,6 +152,7 @@ def test_a_campaign_closed_in_another_process_is_closed_at_once(app, campaign):
     assert "Sorry, this survey is closed" in closed.get_data(as_text=True)
 
 
+@pytest.mark.both_engines
 def test_every_source_of_a_page_changes_the_generation_and_answers_do_not(app, campaign):
     question_id = _first_question(app, campaign)
     person = _person(app, campaign)
