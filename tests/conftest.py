@@ -16,6 +16,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import psycopg
 import pytest
 from flask.testing import FlaskClient
 
@@ -75,7 +76,11 @@ class PostgresDatabases:
             server.create_database(self.TEMPLATE)
             store.migrate(server.url(self.TEMPLATE))
             self.migrated = True
-        return server.create_database(f"test_{next(self.numbers)}", template=self.TEMPLATE)
+        # A file copy of the small template is quicker than WAL_LOG's page-by-page copy.
+        name = f"test_{next(self.numbers)}"
+        with psycopg.connect(server.url(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE {self.TEMPLATE} STRATEGY FILE_COPY')
+        return server.url(name)
 
     def empty(self) -> str:
         """Return the address of a new database with no tables at all."""
