@@ -12,11 +12,11 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from flask import Flask
-from sqlite_utils import Database
 
 from engage import store
 from engage.narration import runtime
 from engage.narration import texts as narration_texts
+from engage.store.engine import Database
 from media import narration
 
 

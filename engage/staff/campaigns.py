@@ -89,7 +89,7 @@ def new_campaign():
         return _campaign_form(form, None, 400 if form.errors else 200)
     settings = form.settings()
     db = get_db()
-    with db.atomic():
+    with store.transaction(db):
         campaign = campaigns.create(
             db,
             framework_id=form.framework.data,
@@ -163,7 +163,7 @@ def campaign_settings(code: str):
     settings = form.settings()
     statement_ids = form.statements.data
     changes = {key: value for key, value in settings.items() if value != found[key]}
-    with db.atomic():
+    with store.transaction(db):
         if statement_ids != found["statement_ids"]:
             added = [s for s in statement_ids if s not in found["statement_ids"]]
             framework = library.frameworks[found["framework_id"]]
@@ -196,7 +196,7 @@ def campaign_status(code: str):
         refuse(400)
     if status != found["status"]:
         db = get_db()
-        with db.atomic():
+        with store.transaction(db):
             store.campaigns.set_campaign_status(db, found["id"], status)
             action = "open_campaign" if status == "open" else "close_campaign"
             store.staff.audit(db, auth.current_user()["id"], action, code)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database as SqliteDatabase
+from sqlite_utils import Migrations
 
-from engage.store import fetch_all, fetch_one, now, run_script, transaction
+from engage.store import Database, fetch_all, fetch_one, now, run_script, transaction
 
 # --- Reads ---
 
@@ -62,8 +63,8 @@ def record_narration_texts(db: Database, clips: list[dict]) -> None:
     with transaction(db):
         for clip in clips:
             db.execute(
-                "INSERT OR IGNORE INTO narration_texts (clip_key, text, language, speed, "
-                "created_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO narration_texts (clip_key, text, language, speed, created_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [clip["clip_key"], clip["text"], clip["language"], clip["speed"], stamp],
             )
 
@@ -118,7 +119,7 @@ narration = Migrations("engage.narration")
 
 
 @narration(name="0001_narration_texts_recordings")
-def _texts_recordings(db: Database) -> None:
+def _texts_recordings(db: SqliteDatabase) -> None:
     run_script(
         db,
         """

@@ -6,21 +6,26 @@ The migration set keeps its first name, `engage.evidence`, as applied databases 
 from __future__ import annotations
 
 import json
+from functools import cache
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database as SqliteDatabase
+from sqlite_utils import Migrations
 
-from engage.store import fetch_all, now, run_script, transaction
+from engage.store import Database, fetch_all, now, run_script, transaction
+from engage.store.engine import POSTGRESQL, json_array, json_list
 from engage.store.safeguarding import HELD_GROUP_SESSIONS, HELD_SESSIONS
+from engage.store.triggers import SQLITE, differs, now_utc, position
 
 # --- Reads ---
 
 
-# A left join finds no session for a group note: NULL IN (...) is NULL, so say 0.
-SESSION_HELD = f"COALESCE(s.id IN ({HELD_SESSIONS}), 0)"
-# A group note is held while its group session is.
-NOTE_HELD = (
-    "EXISTS (SELECT 1 FROM group_notes n WHERE ri.item_kind = 'group_note' "
-    f"AND n.id = ri.item_id AND n.group_session_id IN ({HELD_GROUP_SESSIONS}))"
+# Held while the person's session is (a left join finds no session for a group note, and
+# NULL IN (...) is not true), or the group note's group session is, or the item itself is.
+HELD = (
+    f"CASE WHEN s.id IN ({HELD_SESSIONS}) "
+    "OR EXISTS (SELECT 1 FROM group_notes n WHERE ri.item_kind = 'group_note' "
+    f"AND n.id = ri.item_id AND n.group_session_id IN ({HELD_GROUP_SESSIONS})) "
+    "OR ri.held_for_safeguarding = 1 THEN 1 ELSE 0 END AS held"
 )
 # Group notes have no respondent session: their group comes from the group session.
 ITEM_WHO = (
@@ -32,50 +37,58 @@ ITEM_WHO = (
     "(SELECT n.group_session_id FROM group_notes n WHERE ri.item_kind = 'group_note' "
     "AND n.id = ri.item_id) AS group_session_id"
 )
+
+
+def _both_allow(consent: str) -> str:
+    # The smaller of the session's and the item's consent where both are known, else the one
+    # that is known, else 0. (SQLite's two-argument MIN and PostgreSQL's LEAST differ on NULL.)
+    session, item = f"s.{consent}", f"ri.{consent}"
+    return f"COALESCE(CASE WHEN {item} < {session} THEN {item} ELSE {session} END, {item}, 0)"
+
+
 # An item may be quoted or shown only if both the session and the item itself allow it (a
 # media answer has its own consent as well as the session's).
 ITEM_CONSENT = (
-    "COALESCE(MIN(s.consent_quote, ri.consent_quote), s.consent_quote, ri.consent_quote, 0) "
-    "AS quote_consent, "
-    "COALESCE(MIN(s.consent_media, ri.consent_media), s.consent_media, ri.consent_media, 0) "
-    "AS media_consent"
+    f"{_both_allow('consent_quote')} AS quote_consent, "
+    f"{_both_allow('consent_media')} AS media_consent"
 )
 
-# The spans a lead redacted in an item's words, as a JSON list of [start, end, kind].
-CONFIRMED_REDACTIONS = (
-    "(SELECT json_group_array(json_array(r.start_offset, r.end_offset, r.kind)) "
-    "FROM redactions r WHERE r.review_item_id = ri.id AND r.status = 'confirmed') "
-    "AS confirmed_redactions"
-)
 
-ITEM_CONTEXT = (
-    """
-    SELECT ri.*, """
-    + ITEM_WHO
-    + """, s.is_synthetic, COALESCE(s.answered_offline, 0) AS answered_offline,
+def confirmed_redactions(engine: str) -> str:
+    """Return the spans a lead redacted in an item's words, as a JSON list of [start, end, kind]."""
+    spans = json_list(
+        engine, json_array(engine, "r.start_offset", "r.end_offset", "r.kind"), order="r.id"
+    )
+    return (
+        f"(SELECT {spans} FROM redactions r "  # noqa: S608 - constant SQL
+        "WHERE r.review_item_id = ri.id AND r.status = 'confirmed') AS confirmed_redactions"
+    )
+
+
+@cache
+def item_context(engine: str) -> str:
+    """Return the query of review items with the context a lead needs, to add WHERE to."""
+    return f"""
+    SELECT ri.*, {ITEM_WHO}, s.is_synthetic, COALESCE(s.answered_offline, 0) AS answered_offline,
            COALESCE(ri.language, s.language) AS language,
-           """
-    + ITEM_CONSENT
-    + """,
-           MAX("""
-    + SESSION_HELD
-    + ", "
-    + NOTE_HELD
-    + """, ri.held_for_safeguarding) AS held,
+           {ITEM_CONSENT}, {HELD},
            q.content AS question_content,
            (SELECT COUNT(*) FROM redactions r
              WHERE r.review_item_id = ri.id AND r.status = 'suggested') AS pending_redactions,
            (SELECT COUNT(*) FROM quotes x
              WHERE x.review_item_id = ri.id AND x.withdrawn_at IS NULL) AS quotes,
-           """
-    + CONFIRMED_REDACTIONS
-    + """
+           {confirmed_redactions(engine)}
     FROM review_items ri
     LEFT JOIN respondent_sessions s ON s.id = ri.session_id
     LEFT JOIN campaign_questions q
            ON q.campaign_id = ri.campaign_id AND q.question_id = ri.question_id
-"""
-)
+    """  # noqa: S608 - constant SQL
+
+
+def quote_statement_ids(engine: str) -> str:
+    """Return the JSON list of the statements a quote `q` is tagged to."""
+    tagged = json_list(engine, "statement_id", order="statement_id")
+    return f"(SELECT {tagged} FROM quote_statements t WHERE t.quote_id = q.id) AS statement_ids"  # noqa: S608
 
 
 def item_from_row(row) -> dict:
@@ -128,7 +141,7 @@ def review_queue(
         where.append("ri.included = ?")
         params.append(int(state == "included"))
     rows = db.execute(
-        f"{ITEM_CONTEXT} WHERE {' AND '.join(where)} ORDER BY ri.id LIMIT ? OFFSET ?",
+        f"{item_context(db.engine)} WHERE {' AND '.join(where)} ORDER BY ri.id LIMIT ? OFFSET ?",
         [*params, limit, offset],
     ).fetchall()
     return [item_from_row(row) for row in rows]
@@ -144,7 +157,7 @@ def next_review_item_id(db: Database, campaign_id: int, after_id: int) -> int | 
 
 def review_item(db: Database, review_item_id: int) -> dict | None:
     """Return one review item with its context, redactions and quotes."""
-    row = db.execute(f"{ITEM_CONTEXT} WHERE ri.id = ?", [review_item_id]).fetchone()
+    row = db.execute(f"{item_context(db.engine)} WHERE ri.id = ?", [review_item_id]).fetchone()
     if row is None:
         return None
     item = item_from_row(row)
@@ -167,8 +180,7 @@ def item_redactions(db: Database, review_item_id: int) -> list[dict]:
 def item_quotes(db: Database, review_item_id: int) -> list[dict]:
     """Return an item's quotes, withdrawn ones too, each with its statement_ids."""
     rows = db.execute(
-        "SELECT q.*, (SELECT json_group_array(statement_id) FROM quote_statements t "
-        "WHERE t.quote_id = q.id) AS statement_ids FROM quotes q "
+        f"SELECT q.*, {quote_statement_ids(db.engine)} FROM quotes q "  # noqa: S608
         "WHERE q.review_item_id = ? ORDER BY q.start_offset, q.id",
         [review_item_id],
     ).fetchall()
@@ -184,8 +196,7 @@ def quote_from_row(row) -> dict:
 def quote_by_ref(db: Database, campaign_id: int, evidence_ref: str) -> dict | None:
     """Return the campaign's quote with this evidence reference, or None."""
     row = db.execute(
-        "SELECT q.*, (SELECT json_group_array(statement_id) FROM quote_statements t "
-        "WHERE t.quote_id = q.id) AS statement_ids FROM quotes q "
+        f"SELECT q.*, {quote_statement_ids(db.engine)} FROM quotes q "  # noqa: S608
         "WHERE q.campaign_id = ? AND q.evidence_ref = ?",
         [campaign_id, evidence_ref],
     ).fetchone()
@@ -230,15 +241,18 @@ def search_items(db: Database, campaign_id: int, query: str, limit: int = 50) ->
 
     Terms match anywhere inside a word (a trigram index), so "gofal" finds "ngofal". Each
     term is quoted, so punctuation and FTS or SQL syntax in a query are only searched for.
-    Terms shorter than three characters, which a trigram index cannot look up, are matched
-    by a plain scan of the items the longer terms found.
+    SQLite: terms shorter than three characters, which a trigram index cannot look up, are
+    matched by a plain scan of the items the longer terms found. PostgreSQL: every term is an
+    ILIKE '%term%' on the words and the description, which pg_trgm's index answers.
     """
     terms = query.split()
     if not terms:
         return []
+    if db.engine == POSTGRESQL:
+        return _search_items_postgresql(db, campaign_id, terms, limit)
     long_terms = [t for t in terms if len(t) >= 3]
     short_terms = [t for t in terms if len(t) < 3]
-    sql = ITEM_CONTEXT
+    sql = item_context(db.engine)
     where = ["ri.campaign_id = ?"]
     params: list = [campaign_id]
     order = "ri.id"
@@ -259,11 +273,29 @@ def search_items(db: Database, campaign_id: int, query: str, limit: int = 50) ->
     return [item_from_row(row) for row in rows]
 
 
+def _like_pattern(term: str) -> str:
+    # The term's own %, _ and backslash are searched for, not read as wildcards.
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _search_items_postgresql(db: Database, campaign_id: int, terms: list[str], limit: int):
+    where = ["ri.campaign_id = ?"]
+    params: list = [campaign_id]
+    for term in terms:
+        where.append("(ri.text ILIKE ? OR ri.media_description ILIKE ?)")
+        params += [_like_pattern(term)] * 2
+    rows = db.execute(
+        f"{item_context(db.engine)} WHERE {' AND '.join(where)} ORDER BY ri.id LIMIT ?",
+        [*params, limit],
+    ).fetchall()
+    return [item_from_row(row) for row in rows]
+
+
 def review_quote(db: Database, quote_id: int) -> dict | None:
     """Return one quote with its statement_ids, or None."""
     row = db.execute(
-        "SELECT q.*, (SELECT json_group_array(statement_id) FROM quote_statements t "
-        "WHERE t.quote_id = q.id) AS statement_ids FROM quotes q WHERE q.id = ?",
+        f"SELECT q.*, {quote_statement_ids(db.engine)} FROM quotes q WHERE q.id = ?",  # noqa: S608
         [quote_id],
     ).fetchone()
     return quote_from_row(row) if row else None
@@ -297,24 +329,21 @@ def add_review_item(
     Free-text answers join the queue by themselves (a trigger keeps them in step).
     """
     stamp = now()
-    return (
-        db["review_items"]
-        .insert(
-            {
-                "campaign_id": campaign_id,
-                "item_kind": item_kind,
-                "item_id": item_id,
-                "session_id": session_id,
-                "question_id": question_id,
-                "statement_id": statement_id,
-                "text": text,
-                "consent_quote": None if consent_quote is None else int(consent_quote),
-                "consent_media": None if consent_media is None else int(consent_media),
-                "created_at": stamp,
-                "updated_at": stamp,
-            }
-        )
-        .last_pk
+    return db.insert(
+        "review_items",
+        {
+            "campaign_id": campaign_id,
+            "item_kind": item_kind,
+            "item_id": item_id,
+            "session_id": session_id,
+            "question_id": question_id,
+            "statement_id": statement_id,
+            "text": text,
+            "consent_quote": None if consent_quote is None else int(consent_quote),
+            "consent_media": None if consent_media is None else int(consent_media),
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
     )
 
 
@@ -329,6 +358,7 @@ def record_redaction_suggestions(
     """Store the suggested redactions for an item, replacing undecided earlier ones."""
     stamp = now()
     with transaction(db):
+        db.lock(f"review-item:{review_item_id}")
         db.execute(
             "DELETE FROM redactions WHERE review_item_id = ? AND status = 'suggested'",
             [review_item_id],
@@ -340,17 +370,20 @@ def record_redaction_suggestions(
                 [review_item_id],
             )
         }
-        db["redactions"].insert_all(
-            {
-                "review_item_id": review_item_id,
-                "start_offset": start,
-                "end_offset": end,
-                "kind": kind,
-                "source": "suggested",
-                "created_at": stamp,
-            }
-            for start, end, kind in spans
-            if (start, end) not in decided
+        db.insert_all(
+            "redactions",
+            [
+                {
+                    "review_item_id": review_item_id,
+                    "start_offset": start,
+                    "end_offset": end,
+                    "kind": kind,
+                    "source": "suggested",
+                    "created_at": stamp,
+                }
+                for start, end, kind in spans
+                if (start, end) not in decided
+            ],
         )
         db.execute("UPDATE review_items SET suggested_at = ? WHERE id = ?", [stamp, review_item_id])
 
@@ -376,22 +409,19 @@ def add_redaction(
     """Redact a span the suggestions missed; a lead's own redaction is confirmed at once."""
     _check_span(_item_text(db, review_item_id)["text"], start, end)
     stamp = now()
-    return (
-        db["redactions"]
-        .insert(
-            {
-                "review_item_id": review_item_id,
-                "start_offset": start,
-                "end_offset": end,
-                "kind": kind,
-                "source": "reviewer",
-                "status": "confirmed",
-                "decided_by": by,
-                "decided_at": stamp,
-                "created_at": stamp,
-            }
-        )
-        .last_pk
+    return db.insert(
+        "redactions",
+        {
+            "review_item_id": review_item_id,
+            "start_offset": start,
+            "end_offset": end,
+            "kind": kind,
+            "source": "reviewer",
+            "status": "confirmed",
+            "decided_by": by,
+            "decided_at": stamp,
+            "created_at": stamp,
+        },
     )
 
 
@@ -441,7 +471,7 @@ def mark_quote(
         db.execute(
             "INSERT INTO evidence_ref_counters (campaign_id, statement_id, last_number) "
             "VALUES (?, ?, 1) ON CONFLICT (campaign_id, statement_id) "
-            "DO UPDATE SET last_number = last_number + 1",
+            "DO UPDATE SET last_number = evidence_ref_counters.last_number + 1",
             [item["campaign_id"], statement_id],
         )
         number = db.execute(
@@ -449,30 +479,27 @@ def mark_quote(
             "WHERE campaign_id = ? AND statement_id = ?",
             [item["campaign_id"], statement_id],
         ).fetchone()[0]
-        quote_id = (
-            db["quotes"]
-            .insert(
-                {
-                    "campaign_id": item["campaign_id"],
-                    "review_item_id": review_item_id,
-                    "evidence_ref": f"EV-{statement_id}-{number:04d}",
-                    "statement_id": statement_id,
-                    "start_offset": start,
-                    "end_offset": end,
-                    "original_text": item["text"][start:end],
-                    "english_translation": english_translation,
-                    "strength": strength,
-                    "created_by": by,
-                    "created_at": stamp,
-                    "updated_at": stamp,
-                }
-            )
-            .last_pk
+        quote_id = db.insert(
+            "quotes",
+            {
+                "campaign_id": item["campaign_id"],
+                "review_item_id": review_item_id,
+                "evidence_ref": f"EV-{statement_id}-{number:04d}",
+                "statement_id": statement_id,
+                "start_offset": start,
+                "end_offset": end,
+                "original_text": item["text"][start:end],
+                "english_translation": english_translation,
+                "strength": strength,
+                "created_by": by,
+                "created_at": stamp,
+                "updated_at": stamp,
+            },
         )
-        db["quote_statements"].insert_all(
-            {"quote_id": quote_id, "statement_id": s} for s in statements
+        db.insert_all(
+            "quote_statements", [{"quote_id": quote_id, "statement_id": s} for s in statements]
         )
-    return dict(db["quotes"].get(quote_id))
+    return db.get("quotes", quote_id)
 
 
 def tag_quote(db: Database, quote_id: int, statement_ids: list[str]) -> None:
@@ -488,7 +515,9 @@ def tag_quote(db: Database, quote_id: int, statement_ids: list[str]) -> None:
     wanted = dict.fromkeys([quote["statement_id"], *statement_ids])
     with transaction(db):
         db.execute("DELETE FROM quote_statements WHERE quote_id = ?", [quote_id])
-        db["quote_statements"].insert_all({"quote_id": quote_id, "statement_id": s} for s in wanted)
+        db.insert_all(
+            "quote_statements", [{"quote_id": quote_id, "statement_id": s} for s in wanted]
+        )
         db.execute("UPDATE quotes SET updated_at = ? WHERE id = ?", [now(), quote_id])
 
 
@@ -575,7 +604,8 @@ def add_redaction_name(db: Database, campaign_id: int, name: str) -> None:
     """Add a name the redaction suggestions should always look for in this campaign."""
     if name.strip():
         db.execute(
-            "INSERT OR IGNORE INTO campaign_redaction_names (campaign_id, name) VALUES (?, ?)",
+            "INSERT INTO campaign_redaction_names (campaign_id, name) VALUES (?, ?) "
+            "ON CONFLICT DO NOTHING",
             [campaign_id, name.strip()],
         )
 
@@ -613,7 +643,7 @@ _ITEM_FOR_ANSWER = """
 
 
 @evidence(name="0001_review_quotes_redactions")
-def _review_quotes_redactions(db: Database) -> None:
+def _review_quotes_redactions(db: SqliteDatabase) -> None:
     run_script(
         db,
         """
@@ -735,6 +765,12 @@ def _review_quotes_redactions(db: Database) -> None:
     )
 
 
+_ANSWER_REMOVAL = """
+        CREATE TRIGGER answers_review_delete AFTER DELETE ON answers BEGIN
+            DELETE FROM review_items WHERE item_kind = 'answer' AND item_id = OLD.id;
+        END;
+        """
+
 # Triggers hold semicolons inside BEGIN ... END, so each is run whole rather than split.
 _TRIGGERS = (
     """
@@ -786,16 +822,12 @@ _TRIGGERS = (
                               WHERE item_kind = 'answer' AND item_id = NEW.id);
         END;
         """,  # noqa: S608 - only constant SQL is interpolated
-    """
-        CREATE TRIGGER answers_review_delete AFTER DELETE ON answers BEGIN
-            DELETE FROM review_items WHERE item_kind = 'answer' AND item_id = OLD.id;
-        END;
-        """,
+    _ANSWER_REMOVAL,
 )
 
 
 @evidence(name="0002_export_sign_off")
-def _export_sign_off(db: Database) -> None:
+def _export_sign_off(db: SqliteDatabase) -> None:
     # A lead approves an export for filing as they take it; the approval stays with its log.
     run_script(
         db,
@@ -855,6 +887,16 @@ def _note_item_sql(n: str, source: str) -> str:
 
 _NEW_MEDIA = "respondent_sessions s"
 _NEW_NOTE = "group_sessions g"
+_MEDIA_REMOVAL = """
+    CREATE TRIGGER media_items_review_delete AFTER DELETE ON media_items BEGIN
+        DELETE FROM review_items WHERE item_kind = 'media' AND item_id = OLD.id;
+    END;
+    """
+_NOTE_REMOVAL = """
+    CREATE TRIGGER group_notes_review_delete AFTER DELETE ON group_notes BEGIN
+        DELETE FROM review_items WHERE item_kind = 'group_note' AND item_id = OLD.id;
+    END;
+    """
 _MEDIA_AND_NOTE_TRIGGERS = (
     f"""
     CREATE TRIGGER media_items_review_insert AFTER INSERT ON media_items BEGIN
@@ -883,26 +925,18 @@ _MEDIA_AND_NOTE_TRIGGERS = (
          WHERE item_kind = 'media' AND item_id = NEW.id;
     END;
     """,  # noqa: S608 - only constant SQL is interpolated
-    """
-    CREATE TRIGGER media_items_review_delete AFTER DELETE ON media_items BEGIN
-        DELETE FROM review_items WHERE item_kind = 'media' AND item_id = OLD.id;
-    END;
-    """,
+    _MEDIA_REMOVAL,
     f"""
     CREATE TRIGGER group_notes_review_insert AFTER INSERT ON group_notes BEGIN
         {_note_item_sql("NEW", _NEW_NOTE)} WHERE g.id = NEW.group_session_id;
     END;
     """,
-    """
-    CREATE TRIGGER group_notes_review_delete AFTER DELETE ON group_notes BEGIN
-        DELETE FROM review_items WHERE item_kind = 'group_note' AND item_id = OLD.id;
-    END;
-    """,
+    _NOTE_REMOVAL,
 )
 
 
 @review(name="0001_media_notes_you_said_pictures")
-def _media_notes_you_said_pictures(db: Database) -> None:
+def _media_notes_you_said_pictures(db: SqliteDatabase) -> None:
     run_script(
         db,
         """
@@ -977,7 +1011,7 @@ def word_offsets(text: str | None, words: str | None, whole_words: int) -> str:
     return json.dumps(found)
 
 
-def _words_change_sql(kind: str, new_text: str, stamp: str) -> str:
+def _words_change_sql(kind: str, new_text: str, stamp: str, engine: str = SQLITE) -> str:
     """Return the statements that carry an item's redactions and quotes to its new words.
 
     They run before the review item's own text is replaced, so `review_items.text` is still
@@ -993,7 +1027,9 @@ def _words_change_sql(kind: str, new_text: str, stamp: str) -> str:
         return f"substr({text}, {r}.start_offset + 1, {r}.end_offset - {r}.start_offset)"
 
     def offsets(found: str, whole_words: int = 1) -> str:
-        return f"json_each({WORD_OFFSETS}({new_text}, {found}, {whole_words}))"
+        # SQLite's function gives a JSON list; PostgreSQL's gives a set of rows.
+        found_at = f"{WORD_OFFSETS}({new_text}, {found}, {whole_words})"
+        return f"json_each({found_at})" if engine == SQLITE else found_at
 
     def still_there(r: str) -> str:
         return f"EXISTS (SELECT 1 FROM {offsets(words(old_text, r))})"  # noqa: S608
@@ -1008,6 +1044,13 @@ def _words_change_sql(kind: str, new_text: str, stamp: str) -> str:
 
     redaction_nearest = nearest(words(old_text, "redactions"), "redactions.start_offset", 1)
     quote_nearest = nearest("original_text", "start_offset", 0)
+    # Two redactions of the same words find the same new places: one copy of each place is
+    # added, with the earliest redaction's details. SQLite takes them from a group's first row
+    # and PostgreSQL, which has no bare columns in a GROUP BY, from DISTINCT ON.
+    span = "p.value, p.value + r.end_offset - r.start_offset"
+    first, each_place = "", f"GROUP BY {span}"
+    if engine != SQLITE:
+        first, each_place = f"DISTINCT ON ({span}) ", f"ORDER BY {span}, r.id"
     return f"""
         UPDATE review_items
            SET words_changed_at = {stamp}, previous_text = COALESCE(previous_text, text)
@@ -1029,18 +1072,18 @@ def _words_change_sql(kind: str, new_text: str, stamp: str) -> str:
              GROUP BY start_offset, end_offset);
         INSERT INTO redactions (review_item_id, start_offset, end_offset, kind, source, status,
                                 decided_by, decided_at, created_at)
-        SELECT r.review_item_id, p.value, p.value + r.end_offset - r.start_offset, r.kind,
+        SELECT {first}r.review_item_id, p.value, p.value + r.end_offset - r.start_offset, r.kind,
                r.source, r.status, r.decided_by, r.decided_at, r.created_at
           FROM redactions r, {offsets(words(new_text, "r"))} p
          WHERE r.review_item_id = {item}
            AND NOT EXISTS (SELECT 1 FROM redactions x
                            WHERE x.review_item_id = r.review_item_id AND x.start_offset = p.value
                              AND x.end_offset = p.value + r.end_offset - r.start_offset)
-         GROUP BY p.value, p.value + r.end_offset - r.start_offset;
+         {each_place};
         UPDATE quotes SET withdrawn_at = {stamp}, withdrawn_reason = 'words changed',
                           updated_at = {stamp}
          WHERE withdrawn_at IS NULL AND review_item_id = {item}
-           AND instr({new_text}, original_text) = 0;
+           AND {position(engine, new_text, "original_text")} = 0;
         UPDATE quotes SET start_offset = {quote_nearest},
                           end_offset = {quote_nearest} + length(original_text)
          WHERE withdrawn_at IS NULL AND review_item_id = {item};
@@ -1065,23 +1108,29 @@ _ANSWER_ITEM = """
     WHERE s.id = NEW.session_id
 """
 
-# Notes saved before they had updated_at carry none; a change must still be dated, or a
-# withdrawn quote and a "decide again" mark would be lost.
-_NOTE_STAMP = "COALESCE(NEW.updated_at, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))"
 
-_FOLLOWING_TRIGGERS = (
-    f"""
+def following_triggers(engine: str) -> tuple[str, ...]:
+    """Return the triggers that keep review items in step with the words, in SQLite's form.
+
+    Saving words adds their item; changing them carries the item's redactions and quotes
+    along (see above). `trigger_statements` makes them on either engine.
+    """
+    # Notes saved before they had updated_at carry none; a change must still be dated, or a
+    # withdrawn quote and a "decide again" mark would be lost.
+    note_stamp = f"COALESCE(NEW.updated_at, {now_utc(engine)})"
+    return (
+        f"""
     CREATE TRIGGER answers_review_insert AFTER INSERT ON answers
     WHEN NEW.free_text <> '' BEGIN
         {_ANSWER_ITEM};
     END;
-    """,
-    f"""
+        """,
+        f"""
     CREATE TRIGGER answers_review_update AFTER UPDATE OF free_text, language ON answers
-    WHEN NEW.free_text IS NOT OLD.free_text BEGIN
+    WHEN {differs(engine, "NEW.free_text", "OLD.free_text")} BEGIN
         DELETE FROM review_items
          WHERE item_kind = 'answer' AND item_id = NEW.id AND NEW.free_text = '';
-        {_words_change_sql("answer", "NEW.free_text", "NEW.updated_at")}
+        {_words_change_sql("answer", "NEW.free_text", "NEW.updated_at", engine)}
         UPDATE review_items SET text = NEW.free_text, language = NEW.language,
                                 suggested_at = NULL, updated_at = NEW.updated_at
          WHERE item_kind = 'answer' AND item_id = NEW.id;
@@ -1090,23 +1139,23 @@ _FOLLOWING_TRIGGERS = (
           AND NOT EXISTS (SELECT 1 FROM review_items
                           WHERE item_kind = 'answer' AND item_id = NEW.id);
     END;
-    """,  # noqa: S608 - only constant SQL is interpolated
-    f"""
+        """,  # noqa: S608 - only constant SQL is interpolated
+        f"""
     CREATE TRIGGER media_items_review_insert AFTER INSERT ON media_items BEGIN
         {_media_item_sql("NEW", _NEW_MEDIA)} WHERE s.id = NEW.session_id;
         {_language_sql("media")}
     END;
-    """,
-    f"""
+        """,
+        f"""
     CREATE TRIGGER media_items_review_words AFTER UPDATE OF description, language
-    ON media_items WHEN NEW.description IS NOT OLD.description BEGIN
-        {_words_change_sql("media", "NEW.description", "NEW.updated_at")}
+    ON media_items WHEN {differs(engine, "NEW.description", "OLD.description")} BEGIN
+        {_words_change_sql("media", "NEW.description", "NEW.updated_at", engine)}
         UPDATE review_items SET text = NEW.description, language = NEW.language,
                                 suggested_at = NULL, updated_at = NEW.updated_at
          WHERE item_kind = 'media' AND item_id = NEW.id;
     END;
-    """,  # noqa: S608 - only constant SQL is interpolated
-    f"""
+        """,  # noqa: S608 - only constant SQL is interpolated
+        f"""
     CREATE TRIGGER media_items_review_update AFTER UPDATE OF consent ON media_items BEGIN
         UPDATE review_items
            SET consent_quote = {_MEDIA_QUOTE.format(m="NEW")},
@@ -1114,27 +1163,32 @@ _FOLLOWING_TRIGGERS = (
                updated_at = NEW.updated_at
          WHERE item_kind = 'media' AND item_id = NEW.id;
     END;
-    """,  # noqa: S608 - only constant SQL is interpolated
-    f"""
+        """,  # noqa: S608 - only constant SQL is interpolated
+        f"""
     CREATE TRIGGER group_notes_review_insert AFTER INSERT ON group_notes BEGIN
         {_note_item_sql("NEW", _NEW_NOTE)} WHERE g.id = NEW.group_session_id;
         {_language_sql("group_note")}
     END;
-    """,
-    f"""
+        """,
+        f"""
     CREATE TRIGGER group_notes_review_update AFTER UPDATE OF note, language ON group_notes
-    WHEN NEW.note IS NOT OLD.note BEGIN
-        {_words_change_sql("group_note", "NEW.note", _NOTE_STAMP)}
+    WHEN {differs(engine, "NEW.note", "OLD.note")} BEGIN
+        {_words_change_sql("group_note", "NEW.note", note_stamp, engine)}
         UPDATE review_items SET text = NEW.note, language = NEW.language, suggested_at = NULL,
-                                updated_at = {_NOTE_STAMP}
+                                updated_at = {note_stamp}
          WHERE item_kind = 'group_note' AND item_id = NEW.id;
     END;
-    """,  # noqa: S608 - only constant SQL is interpolated
-)
+        """,  # noqa: S608 - only constant SQL is interpolated
+    )
+
+
+def removal_triggers() -> tuple[str, ...]:
+    """Return the triggers that remove a review item with its words, in SQLite's form."""
+    return (_ANSWER_REMOVAL, _MEDIA_REMOVAL, _NOTE_REMOVAL)
 
 
 @review(name="0002_redactions_follow_the_words")
-def _redactions_follow_the_words(db: Database) -> None:
+def _redactions_follow_the_words(db: SqliteDatabase) -> None:
     run_script(
         db,
         """
@@ -1169,5 +1223,5 @@ def _redactions_follow_the_words(db: Database) -> None:
             ELSE (SELECT language FROM group_notes WHERE id = review_items.item_id) END;
         """,
     )
-    for trigger in _FOLLOWING_TRIGGERS:
+    for trigger in following_triggers(SQLITE):
         db.execute(trigger)

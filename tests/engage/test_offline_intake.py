@@ -16,6 +16,8 @@ from tests.conftest import CheckedClient
 from tests.engage.journey import Respondent
 from tests.media import samples
 
+pytestmark = pytest.mark.both_engines
+
 OUTBOX_HEADERS = {"X-Engage-Outbox": "1"}
 
 

@@ -25,6 +25,8 @@ from tests.engage.journey import Respondent
 from tests.engage.test_media_answers import MediaRespondent
 from tests.media import samples
 
+pytestmark = pytest.mark.both_engines
+
 CODE = "edits"
 BASE = f"/staff/campaigns/{CODE}/evidence"
 SAID = "Sharon on nights is always late with my tablets."
@@ -513,14 +515,17 @@ def test_a_media_consent_change_alone_asks_nothing_again(app, campaign):
         assert _spans(db, item["id"]) == [("Sharon", "confirmed", "reviewer")]
 
 
+@pytest.mark.sqlite_only("SQLite's migration sets; PostgreSQL's schema is made whole")
 def test_the_migration_brings_an_existing_database_along(tmp_path):
+    from sqlite_utils import Database as SqliteDatabase
+
     from engage.store import connect, migrate
     from engage.store.sets import MIGRATION_SETS
 
     path = str(tmp_path / "old.db")
     db = connect(path)
     for migrations in MIGRATION_SETS:
-        migrations.apply(db, stop_before="0002_redactions_follow_the_words")
+        migrations.apply(SqliteDatabase(db.conn), stop_before="0002_redactions_follow_the_words")
     stamp = "2026-11-01T10:00:00+00:00"
     db.execute(
         "INSERT INTO campaigns (id, code, title, framework_id, statement_ids, respondent_groups, "
@@ -584,6 +589,7 @@ def test_words_are_found_whole_in_any_script():
     assert word_offsets("", "Al", 1) == word_offsets("Al", "", 1) == "[]"
 
 
+@pytest.mark.sqlite_only("SQLite's triggers call a Python function; PostgreSQL's are PL/pgSQL")
 def test_a_connection_without_the_word_finder_cannot_change_words(app, campaign):
     import sqlite3
 
