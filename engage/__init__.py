@@ -74,6 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["BASE_URL"] = config.defaults(app.instance_path)["BASE_URL"]
     if test_config:
         app.config.update(test_config)
+    config.resolve_folders(app.config, app.instance_path)
     # Cookies travel only over HTTPS when the service is published on HTTPS.
     if security.published_on_https(app):
         app.config["SESSION_COOKIE_SECURE"] = True

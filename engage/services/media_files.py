@@ -6,8 +6,8 @@ Everything here needs an app context (the instance folder and its settings), nev
 
 from __future__ import annotations
 
-import fcntl
 import re
+import secrets
 import shutil
 import tempfile
 import time
@@ -33,10 +33,17 @@ STALLED_AFTER = timedelta(hours=6)
 # A blob this new may belong to an answer still being recorded, so a full sweep leaves it.
 BLOB_GRACE_SECONDS = 3600
 
+# Seconds a claim on an upload's part file lasts: far longer than one chunk takes to arrive.
+PART_LEASE = 300
+
 
 def media_root() -> Path:
-    """Return the instance folder for media, outside static/ so nothing is served by name."""
-    return Path(current_app.instance_path) / "media"
+    """Return the media folder (`ENGAGE_MEDIA_DIR`), outside static/ so nothing is served by name.
+
+    Every app server reads and writes the same folder: an upload's chunks may reach different
+    servers, and a file kept by one is sent by another.
+    """
+    return Path(current_app.config["MEDIA_DIR"])
 
 
 def blob_store() -> BlobStore:
@@ -64,20 +71,26 @@ def claim_part(part: Path) -> Iterator[BinaryIO | None]:
 
     Every chunk takes it before it reads a byte, and `finish` before it takes the file away,
     so a second chunk at the same offset (or a finish while a chunk is arriving) is refused
-    and cannot write. The lock is the kernel's, so it goes with a dead process.
+    and cannot write, whichever server it reached. The claim is a row in the database every
+    server shares, not a lock on the file: the media folder may be a network mount whose locks
+    cannot be trusted. Its lease outlasts any chunk, and lets the upload go on if the server
+    holding it died.
     """
     try:
         handle = open(part, "r+b")  # noqa: SIM115 - held for the whole block
     except FileNotFoundError:
         yield None
         return
+    name = f"upload:{part.stem}"
+    holder = secrets.token_hex(16)
     with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not store.narration.claim_work(get_db(), name, holder, PART_LEASE):
             yield None
             return
-        yield handle
+        try:
+            yield handle
+        finally:
+            store.narration.release_work(get_db(), name, holder)
 
 
 def busy_wait() -> float:

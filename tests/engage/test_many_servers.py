@@ -1,0 +1,140 @@
+"""Two app servers on one database and one shared media folder: nothing lives on only one.
+
+Each "server" here is an app of its own, with its own instance folder (and so its own
+narration runtime, kept pages and connections), as two `engage serve` machines would have.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from engage import create_app, store
+from engage import narration as app_narration
+from engage.services import media_files
+from engage.store import get_db
+from media import narration
+
+TEXT = "Two servers, one clip."
+
+
+def _server(tmp_path: Path, name: str, shared: Path) -> object:
+    return create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / name),
+            "DATABASE": str(shared / "engage.db"),
+            "MEDIA_DIR": str(shared / "media"),
+            "LIGHT_PASSWORD_HASHING": True,
+        }
+    )
+
+
+@pytest.fixture
+def servers(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    return _server(tmp_path, "one", shared), _server(tmp_path, "two", shared)
+
+
+def _fetch(app, url: str):
+    """Fetch a clip from one server and close the file it was sent from."""
+    response = app.test_client().get(url)
+    response.get_data()
+    response.close()
+    return response
+
+
+class SlowEngine:
+    """The real speech engine, slowed so that two requests surely overlap; counts its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self._count = threading.Lock()
+        self.started = threading.Event()
+
+    def __call__(self, text, voice, wav) -> None:
+        with self._count:
+            self.calls += 1
+        self.started.set()
+        threading.Event().wait(0.5)
+        narration.speak_to_wav(text, voice, wav)
+
+
+def test_the_media_and_narration_folders_are_the_shared_folder(servers, tmp_path):
+    one, two = servers
+    for app in servers:
+        with app.app_context():
+            assert media_files.media_root() == tmp_path / "shared" / "media"
+        assert app.config["NARRATION_DIR"] == str(tmp_path / "shared" / "media" / "audio")
+    assert one.instance_path != two.instance_path
+
+
+def test_two_servers_asked_for_one_missing_clip_make_it_once_and_both_send_it(servers):
+    one, two = servers
+    with one.app_context():
+        key = one.extensions["narration"].key_for(TEXT, "cy", "normal")
+    engine = SlowEngine()
+    for app in servers:
+        app.extensions["narration"].store.speak = engine
+    start = threading.Barrier(2)
+
+    def play(app) -> tuple[int, bytes]:
+        start.wait()
+        response = _fetch(app, f"/audio/{key}.ogg")
+        return response.status_code, response.get_data()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(play, servers))
+    clips = one.extensions["narration"].store
+    assert [status for status, _ in answers] == [200, 200]
+    assert answers[0][1] == answers[1][1] == clips.path(key, "ogg").read_bytes()
+    assert engine.calls == 1
+    assert sum(app.extensions["narration"].store.renders for app in servers) == 1
+    # One file of each format, and no other server's half-placed copy left beside them.
+    assert sorted(p.name for p in clips.path(key, "ogg").parent.iterdir()) == [
+        f"{key}.mp3",
+        f"{key}.ogg",
+    ]
+    with one.app_context():
+        assert get_db().execute("SELECT COUNT(*) FROM work_claims").fetchone()[0] == 0
+
+
+def test_a_clip_another_server_is_making_is_not_ready_yet(servers, monkeypatch):
+    one, two = servers
+    with one.app_context():
+        key = one.extensions["narration"].key_for(TEXT, "en", "normal")
+        assert store.narration.claim_work(get_db(), f"clip:{key}", "the other server", 300)
+    engine = SlowEngine()
+    two.extensions["narration"].store.speak = engine
+    monkeypatch.setattr(app_narration, "CLAIM_WAIT", 0.3)
+    response = _fetch(two, f"/audio/{key}.ogg")
+    assert response.status_code == 503
+    assert engine.calls == 0
+    assert not two.extensions["narration"].store.has(key)
+
+
+def test_the_claim_of_a_server_that_died_is_taken_over(servers):
+    one, two = servers
+    with one.app_context():
+        key = one.extensions["narration"].key_for(TEXT, "en", "normal")
+        # A claim whose lease ran out: its server died mid-render.
+        assert store.narration.claim_work(get_db(), f"clip:{key}", "a dead server", -1)
+    engine = SlowEngine()
+    two.extensions["narration"].store.speak = engine
+    response = _fetch(two, f"/audio/{key}.ogg")
+    assert response.status_code == 200
+    assert engine.calls == 1
+    with two.app_context():
+        db = get_db()
+        assert db.execute("SELECT COUNT(*) FROM work_claims").fetchone()[0] == 0
+        # A live claim is not taken over, whoever asks.
+        assert store.narration.claim_work(db, "clip:x", "first", 300)
+        assert not store.narration.claim_work(db, "clip:x", "second", 300)
+        store.narration.release_work(db, "clip:x", "second")
+        assert not store.narration.claim_work(db, "clip:x", "third", 300)
+        store.narration.release_work(db, "clip:x", "first")
+        assert store.narration.claim_work(db, "clip:x", "third", 300)
