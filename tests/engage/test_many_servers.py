@@ -6,6 +6,8 @@ narration runtime, kept pages and connections), as two `engage serve` machines w
 
 from __future__ import annotations
 
+import io
+import tarfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -138,3 +140,38 @@ def test_the_claim_of_a_server_that_died_is_taken_over(servers):
         assert not store.narration.claim_work(db, "clip:x", "third", 300)
         store.narration.release_work(db, "clip:x", "first")
         assert store.narration.claim_work(db, "clip:x", "third", 300)
+
+
+def test_a_backup_holds_the_shared_media_folder_and_a_restore_puts_it_back(servers, tmp_path):
+    one, _two = servers
+    with one.app_context():
+        blobs = media_files.blob_store()
+        blobs.root.mkdir(parents=True)
+        digest = blobs.put_bytes(b"a photo's bytes", tmp_path / "scratch")
+    runner = one.test_cli_runner()
+    archive = tmp_path / "backup.tar.gz"
+    assert runner.invoke(args=["backup", str(archive)]).exit_code == 0
+    with tarfile.open(archive) as opened:
+        assert f"media/blobs/{digest[:2]}/{digest[2:]}" in opened.getnames()
+    blobs.delete(digest)
+    stray = blobs.root / "ab" / ("c" * 62)
+    stray.parent.mkdir()
+    stray.write_bytes(b"not in the backup")
+    result = runner.invoke(args=["restore", str(archive), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert blobs.path(digest).read_bytes() == b"a photo's bytes"
+    assert not stray.exists()
+
+
+def test_a_backup_of_the_other_engine_is_refused_and_changes_nothing(servers, tmp_path):
+    one, _two = servers
+    archive = tmp_path / "postgresql.tar.gz"
+    with tarfile.open(archive, "w:gz") as made:
+        entry = tarfile.TarInfo("engage.pgdump")
+        entry.size = 4
+        made.addfile(entry, io.BytesIO(b"PGDM"))
+    before = Path(one.config["DATABASE"]).read_bytes()
+    result = one.test_cli_runner().invoke(args=["restore", str(archive), "--yes"])
+    assert result.exit_code != 0
+    assert "This backup is of a PostgreSQL database" in result.output
+    assert Path(one.config["DATABASE"]).read_bytes() == before
