@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlite_utils import Database
-
 from engage import content, store
 from engage.errors import refuse
 from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from engage.narration import texts as narration_texts
 from engage.store import get_db
+from engage.store.engine import Database
 from engage.vocab import RESPONDENT_GROUPS, SCALES
 
 DEMO_CODE = "demo"

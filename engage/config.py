@@ -48,6 +48,14 @@ SETTINGS: tuple[Setting, ...] = (
         "the instance folder: database, signing key, uploads (`media/`) and narration (`audio/`)",
     ),
     Setting(
+        "DATABASE_URL",
+        None,
+        "unset: `engage.db` in the instance folder",
+        "where the database is: unset, a SQLite file in the instance folder; a"
+        " `postgresql://user:password@host:port/name` address puts it on a PostgreSQL server,"
+        " which several app servers can share (see `docs/architecture.md`)",
+    ),
+    Setting(
         "BASE_URL",
         None,
         "`http://127.0.0.1:$PORT`",

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from engage import store
 from engage.services import media_files
+from engage.store.engine import Database
 
 
 @dataclass

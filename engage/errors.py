@@ -6,6 +6,7 @@ import errno
 import sqlite3
 from typing import NoReturn
 
+import psycopg
 from flask import Flask, g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -64,6 +65,9 @@ def is_disk_full(error: BaseException) -> bool:
     """
     if isinstance(error, sqlite3.Error):
         return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    if isinstance(error, psycopg.Error):
+        # PostgreSQL's server ran out of room where it writes the database.
+        return isinstance(error, psycopg.errors.DiskFull)
     return isinstance(error, OSError) and error.errno in DISK_FULL_ERRNOS
 
 
@@ -107,7 +111,8 @@ def init_app(app: Flask) -> None:
         return error_page(error.code or 500, title, lines)
 
     @app.errorhandler(sqlite3.IntegrityError)
-    def integrity_error(error: sqlite3.IntegrityError):
+    @app.errorhandler(psycopg.IntegrityError)
+    def integrity_error(error: sqlite3.IntegrityError | psycopg.IntegrityError):
         # The write was rolled back whole, so "nothing has been changed" is true.
         app.logger.warning("Refused a write that broke a database rule: %s", error)
         return error_page(400)

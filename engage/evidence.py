@@ -6,10 +6,9 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from engage import content, snapshots, store
 from engage.services import media_files
+from engage.store.engine import Database
 from exports import redaction
 from exports.content import Progress, Tally
 from exports.records import (

@@ -8,9 +8,9 @@ so a name added after answers came in is still offered for redaction.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlite_utils import Database
 
 from engage import evidence, store
+from engage.store.engine import Database
 from exports import people, redaction
 
 ENTRY_LIMIT = 100

@@ -22,9 +22,8 @@ import zlib
 from collections import defaultdict
 from datetime import UTC, datetime
 
-from sqlite_utils import Database
-
 from engage import store
+from engage.store.engine import Database
 from exports.content import published_tables
 from exports.records import AnswerRecord, ExportInput, ParticipantRecord
 from exports.triangulation import Tables

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import random
 
-from sqlite_utils import Database
-
 from engage import campaigns, evidence, store
 from engage.i18n import LANGUAGES
+from engage.store.engine import Database
 
 
 def ensure_campaign(db: Database, full: bool = False) -> dict:

@@ -9,11 +9,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from engage import store
 from engage.narration import runtime
 from engage.narration import texts as narration_texts
+from engage.store.engine import Database
 from media import narration
 
 

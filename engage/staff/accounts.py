@@ -73,7 +73,7 @@ def invite():
         return _users_page(form, 400)
     token = secrets.token_urlsafe(32)
     expires = _stamp(datetime.now(UTC) + timedelta(days=INVITATION_DAYS))
-    with db.atomic():
+    with store.transaction(db):
         store.staff.create_invitation(
             db,
             token_hash=_token_hash(token),

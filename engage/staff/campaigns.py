@@ -106,7 +106,7 @@ def new_campaign():
     if checked.errors:
         return _campaign_form(checked, None, 400)
     db = get_db()
-    with db.atomic():
+    with store.transaction(db):
         campaign = campaigns.create(
             db,
             framework_id=checked.values["framework"],
@@ -190,7 +190,7 @@ def campaign_settings(code: str):
         return _campaign_form(checked, found, 400)
     settings = forms.settings_from(checked)
     changes = {key: value for key, value in settings.items() if value != found[key]}
-    with db.atomic():
+    with store.transaction(db):
         if checked.values["statements"] != found["statement_ids"]:
             added = [s for s in checked.values["statements"] if s not in found["statement_ids"]]
             framework = library.frameworks[found["framework_id"]]
@@ -223,7 +223,7 @@ def campaign_status(code: str):
         refuse(400)
     if status != found["status"]:
         db = get_db()
-        with db.atomic():
+        with store.transaction(db):
             store.campaigns.set_campaign_status(db, found["id"], status)
             action = "open_campaign" if status == "open" else "close_campaign"
             store.staff.audit(db, auth.current_user()["id"], action, code)

@@ -165,7 +165,7 @@ def edit_question(code: str, question_id: str):
     }
     if after != before:
         db = get_db()
-        with db.atomic():
+        with store.transaction(db):
             store.campaigns.update_question_content(
                 db, found["id"], question_id, _with_english(question["content"], after)
             )
@@ -211,7 +211,7 @@ def new_question(code: str, statement_id: str):
             status=400 if checked.errors else 200,
         )
     db = get_db()
-    with db.atomic():
+    with store.transaction(db):
         question_id = _next_question_id(
             store.campaigns.campaign_questions(db, found["id"]), statement_id
         )
@@ -324,7 +324,7 @@ def words():
         form.term.errors = [_("That word is already on the list.")]
     if form.errors:
         return _words_page(form, 400)
-    with db.atomic():
+    with store.transaction(db):
         store.campaigns.add_extra_term(
             db,
             campaign_id=campaign_id,
@@ -344,7 +344,7 @@ def remove_word(term_id: int):
     term = next((t for t in store.campaigns.all_extra_terms(db) if t["id"] == term_id), None)
     if term is None:
         refuse(404)
-    with db.atomic():
+    with store.transaction(db):
         store.campaigns.remove_extra_term(db, term_id)
         store.staff.audit(db, auth.current_user()["id"], "remove_word", term["term"])
     return redirect(url_for(".words"))

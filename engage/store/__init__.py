@@ -1,8 +1,11 @@
-"""The store: one SQLite file in the instance folder, and the only code that holds SQL.
+"""The store: the only code that holds SQL, on a SQLite file (the default) or PostgreSQL.
 
-Each subject has one module with its reads, writes and migrations together: `campaigns`,
-`respondents`, `staff`, `review`, `evidence`, `groups`, `safeguarding`, `media` and `narration`.
-This package holds what they share: the connection, `transaction()` and the row helpers.
+`ENGAGE_DATABASE_URL` chooses the engine: unset, the database is the SQLite file in the
+instance folder; a `postgresql://` address puts it on a PostgreSQL server. Each subject has one
+module with its reads, writes and (SQLite) migrations together: `campaigns`, `respondents`,
+`staff`, `review`, `evidence`, `groups`, `safeguarding`, `media` and `narration`; PostgreSQL's
+schema is made whole by `engage.store.postgresql`. This package holds what they share: the
+connection (`engage.store.engine.Database`), `transaction()` and the row helpers.
 """
 
 from __future__ import annotations
@@ -15,32 +18,47 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, g
-from sqlite_utils import Database
+from sqlite_utils import Database as SqliteDatabase
+
+from engage.store import engine
+from engage.store.engine import Database, is_postgresql_url
 
 
-def connect(path: str) -> Database:
-    """Open the database with the settings every connection needs."""
+def connect(address: str) -> Database:
+    """Open the database at `address`: a PostgreSQL URL, or else the path of a SQLite file."""
     from engage.store.review import WORD_OFFSETS, word_offsets
 
-    conn = sqlite3.connect(path, timeout=15, isolation_level=None, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    # The review triggers find where redacted and quoted words are now with it.
-    conn.create_function(WORD_OFFSETS, 3, word_offsets, deterministic=True)
-    db = Database(conn)
-    conn.execute("PRAGMA foreign_keys = ON")
-    # FULL makes every acknowledged answer survive a power cut, not only a crash.
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA busy_timeout = 15000")
-    # Deleted rows are overwritten with zeros, so erased words cannot be read from free pages.
-    conn.execute("PRAGMA secure_delete = ON")
+    db = engine.connect(address)
+    if db.engine == engine.SQLITE:
+        # SQLite's review triggers find where redacted and quoted words are now with it.
+        db.conn.create_function(WORD_OFFSETS, 3, word_offsets, deterministic=True)
     return db
 
 
-def migrate(path: str) -> None:
-    """Create the database if needed, switch it to WAL and apply pending migrations."""
+def database_address(app: Flask) -> str:
+    """Return where the app's database is: the PostgreSQL URL if set, else the SQLite file."""
+    return app.config.get("DATABASE_URL") or app.config["DATABASE"]
+
+
+def migrate(address: str) -> None:
+    """Create the database if needed and bring its schema up to date.
+
+    SQLite: switch the file to WAL and apply the pending migration sets, which the file records
+    in `_sqlite_migrations`. PostgreSQL: make the whole schema in one transaction if absent.
+    """
+    if is_postgresql_url(address):
+        from engage.store.postgresql import migrate_postgresql
+
+        db = connect(address)
+        try:
+            migrate_postgresql(db.conn)
+        finally:
+            db.close()
+        return
+
     from engage.store.sets import MIGRATION_SETS
 
-    db = connect(path)
+    db = SqliteDatabase(connect(address).conn)
     try:
         db.enable_wal()
         for migrations in MIGRATION_SETS:
@@ -51,24 +69,26 @@ def migrate(path: str) -> None:
 
 @contextmanager
 def transaction(db: Database) -> Iterator[Database]:
-    """Group writes, taking the write lock at the start.
+    """Group writes so that writers do not lose each other's updates.
 
-    A deferred transaction that reads before it writes fails at once with "database is locked"
-    when another connection wrote in between; BEGIN IMMEDIATE waits its turn instead.
-    Nested use becomes a savepoint.
+    SQLite: a deferred transaction that reads before it writes fails at once with "database is
+    locked" when another connection wrote in between; BEGIN IMMEDIATE takes the one write lock
+    at the start and waits its turn instead. PostgreSQL: READ COMMITTED, where each statement
+    sees what was committed before it began and an UPDATE waits for the row's other writer;
+    where a transaction reads and then writes on what it read, it takes `db.lock(key)` first
+    (see docs/architecture.md). Nested use becomes a savepoint.
     """
-    if db.conn.in_transaction:
-        with db.atomic():
+    if db.in_transaction:
+        with db.savepoint():
             yield db
         return
-    db.execute("BEGIN IMMEDIATE")
+    db.begin()
     try:
         yield db
     except BaseException:
-        if db.conn.in_transaction:
-            db.execute("ROLLBACK")
+        db.rollback()
         raise
-    db.execute("COMMIT")
+    db.commit()
 
 
 def now() -> str:
@@ -93,11 +113,11 @@ def fetch_all(db: Database, sql: str, params: list | dict = ()) -> list[dict]:
 
 
 def changes_made(db: Database) -> int:
-    """Return how many rows this connection has changed since it opened."""
-    return db.conn.total_changes
+    """Return a number that grows whenever this connection writes."""
+    return db.changes()
 
 
-def run_script(db: Database, script: str) -> None:
+def run_script(db: SqliteDatabase, script: str) -> None:
     """Run each statement of a script inside the migration's transaction.
 
     sqlite3's executescript() would commit first and so escape the transaction. Pieces are
@@ -127,25 +147,25 @@ def get_db() -> Database:
     request_g = g._get_current_object()
     db = getattr(request_g, "db", None)
     if db is None:
-        path = current_app.config["DATABASE"]
+        address = database_address(current_app)
         held = getattr(_per_thread, "connections", None)
         if held is None:
             held = _per_thread.connections = {}
-        if path not in held:
-            held[path] = connect(path)
-        db = request_g.db = held[path]
+        if address not in held:
+            held[address] = connect(address)
+        db = request_g.db = held[address]
     return db
 
 
 def close_db(_exc: BaseException | None = None) -> None:
     """End the request's use of the connection, never leaving a transaction open."""
     db = g.pop("db", None)
-    if db is not None and db.conn.in_transaction:
-        db.conn.rollback()
+    if db is not None:
+        db.rollback()
 
 
 def forget_connections() -> None:
-    """Close this thread's connections (before a database file is replaced or removed)."""
+    """Close this thread's connections (before a database is replaced or removed)."""
     for db in getattr(_per_thread, "connections", {}).values():
         db.close()
     _per_thread.connections = {}
@@ -153,7 +173,7 @@ def forget_connections() -> None:
 
 def init_app(app: Flask) -> None:
     """Migrate the app's database at start-up and close connections after each request."""
-    migrate(app.config["DATABASE"])
+    migrate(database_address(app))
     app.teardown_appcontext(close_db)
 
 
@@ -171,6 +191,7 @@ from engage.store import (  # noqa: E402
 )
 
 __all__ = [
+    "Database",
     "campaigns",
     "evidence",
     "groups",

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database as SqliteDatabase
+from sqlite_utils import Migrations
 
-from engage.store import fetch_all, fetch_one, now, random_code, run_script, transaction
+from engage.store import Database, fetch_all, fetch_one, now, random_code, run_script, transaction
 
 # --- Reads ---
 
@@ -85,7 +86,7 @@ def extra_terms(db: Database, campaign_id: int | None = None) -> list[dict]:
         db,
         "SELECT t.*, c.title AS campaign_title FROM extra_terms t "
         "LEFT JOIN campaigns c ON c.id = t.campaign_id "
-        "WHERE t.campaign_id IS NULL OR t.campaign_id = ? ORDER BY t.term COLLATE NOCASE",
+        "WHERE t.campaign_id IS NULL OR t.campaign_id = ? ORDER BY lower(t.term), t.term",
         [campaign_id],
     )
 
@@ -95,7 +96,7 @@ def all_extra_terms(db: Database) -> list[dict]:
     return fetch_all(
         db,
         "SELECT t.*, c.title AS campaign_title FROM extra_terms t "
-        "LEFT JOIN campaigns c ON c.id = t.campaign_id ORDER BY t.term COLLATE NOCASE",
+        "LEFT JOIN campaigns c ON c.id = t.campaign_id ORDER BY lower(t.term), t.term",
     )
 
 
@@ -103,7 +104,8 @@ def extra_term_exists(db: Database, campaign_id: int | None, term: str) -> bool:
     """Say whether a word is already on the list for the same campaign (or for all)."""
     return bool(
         db.execute(
-            "SELECT 1 FROM extra_terms WHERE IFNULL(campaign_id, 0) = ? AND term = ?",
+            "SELECT 1 FROM extra_terms WHERE COALESCE(campaign_id, 0) = ? "
+            "AND lower(term) = lower(?)",
             [campaign_id or 0, term],
         ).fetchone()
     )
@@ -155,34 +157,34 @@ def create_campaign(
 ) -> dict:
     """Create a campaign with its own copy of each question's wording."""
     with transaction(db):
-        campaign_id = (
-            db["campaigns"]
-            .insert(
-                {
-                    "code": code or _unused_campaign_code(db),
-                    "title": title,
-                    "framework_id": framework_id,
-                    "statement_ids": json.dumps(statement_ids),
-                    "scale_points": scale_points,
-                    "respondent_groups": json.dumps(respondent_groups),
-                    "languages": json.dumps(languages or ["en"]),
-                    "is_demo": int(is_demo),
-                    "created_at": now(),
-                }
-            )
-            .last_pk
-        )
-        db["campaign_questions"].insert_all(
+        campaign_id = db.insert(
+            "campaigns",
             {
-                "campaign_id": campaign_id,
-                "question_id": question["id"],
-                "statement_id": question["statement_id"],
-                "position": position,
-                "content": json.dumps(question, ensure_ascii=False),
-            }
-            for position, question in enumerate(questions, start=1)
+                "code": code or _unused_campaign_code(db),
+                "title": title,
+                "framework_id": framework_id,
+                "statement_ids": json.dumps(statement_ids),
+                "scale_points": scale_points,
+                "respondent_groups": json.dumps(respondent_groups),
+                "languages": json.dumps(languages or ["en"]),
+                "is_demo": int(is_demo),
+                "created_at": now(),
+            },
         )
-    return dict(db["campaigns"].get(campaign_id))
+        db.insert_all(
+            "campaign_questions",
+            [
+                {
+                    "campaign_id": campaign_id,
+                    "question_id": question["id"],
+                    "statement_id": question["statement_id"],
+                    "position": position,
+                    "content": json.dumps(question, ensure_ascii=False),
+                }
+                for position, question in enumerate(questions, start=1)
+            ],
+        )
+    return db.get("campaigns", campaign_id)
 
 
 def _unused_campaign_code(db: Database) -> str:
@@ -224,7 +226,7 @@ def update_campaign_settings(db: Database, campaign_id: int, settings: dict) -> 
         for key, value in settings.items()
     }
     if values:
-        db["campaigns"].update(campaign_id, values)
+        db.update("campaigns", campaign_id, values)
 
 
 def set_campaign_statements(
@@ -244,17 +246,20 @@ def set_campaign_statements(
             f"AND statement_id NOT IN ({marks})",
             [campaign_id, *statement_ids],
         )
-        db["campaign_questions"].insert_all(
-            {
-                "campaign_id": campaign_id,
-                "question_id": question["id"],
-                "statement_id": question["statement_id"],
-                "position": 10_000 + offset,
-                "content": json.dumps(question, ensure_ascii=False),
-            }
-            for offset, question in enumerate(added_questions)
+        db.insert_all(
+            "campaign_questions",
+            [
+                {
+                    "campaign_id": campaign_id,
+                    "question_id": question["id"],
+                    "statement_id": question["statement_id"],
+                    "position": 10_000 + offset,
+                    "content": json.dumps(question, ensure_ascii=False),
+                }
+                for offset, question in enumerate(added_questions)
+            ],
         )
-        db["campaigns"].update(campaign_id, {"statement_ids": json.dumps(statement_ids)})
+        db.update("campaigns", campaign_id, {"statement_ids": json.dumps(statement_ids)})
         _renumber_questions(db, campaign_id, statement_ids)
 
 
@@ -282,14 +287,15 @@ def add_campaign_question(
 ) -> None:
     """Add a question to a campaign, after the other questions of its statement."""
     with transaction(db):
-        db["campaign_questions"].insert(
+        db.insert(
+            "campaign_questions",
             {
                 "campaign_id": campaign_id,
                 "question_id": content["id"],
                 "statement_id": content["statement_id"],
                 "position": 10_000,
                 "content": json.dumps(content, ensure_ascii=False),
-            }
+            },
         )
         _renumber_questions(db, campaign_id, statement_ids)
 
@@ -298,18 +304,15 @@ def add_extra_term(
     db: Database, *, campaign_id: int | None, term: str, plainer: str, added_by: int
 ) -> int:
     """Add a word leads want flagged, for one campaign or (campaign_id None) for every one."""
-    return (
-        db["extra_terms"]
-        .insert(
-            {
-                "campaign_id": campaign_id,
-                "term": term,
-                "plainer": plainer,
-                "added_by": added_by,
-                "created_at": now(),
-            }
-        )
-        .last_pk
+    return db.insert(
+        "extra_terms",
+        {
+            "campaign_id": campaign_id,
+            "term": term,
+            "plainer": plainer,
+            "added_by": added_by,
+            "created_at": now(),
+        },
     )
 
 
@@ -334,7 +337,7 @@ core = Migrations("engage.core")
 
 
 @core(name="0001_campaigns_sessions_answers")
-def _campaigns_sessions_answers(db: Database) -> None:
+def _campaigns_sessions_answers(db: SqliteDatabase) -> None:
     run_script(
         db,
         """
@@ -395,7 +398,7 @@ def _campaigns_sessions_answers(db: Database) -> None:
 
 
 @core(name="0002_answer_drafts")
-def _answer_drafts(db: Database) -> None:
+def _answer_drafts(db: SqliteDatabase) -> None:
     # What a person chose or typed on a question they left by Back, settings or "I am worried"
     # before saving it: shown again when they come back, never exported or counted.
     run_script(
@@ -421,7 +424,7 @@ setup = Migrations("engage.setup")
 
 
 @setup(name="0001_help_contact_and_extra_terms")
-def _help_contact_and_extra_terms(db: Database) -> None:
+def _help_contact_and_extra_terms(db: SqliteDatabase) -> None:
     run_script(
         db,
         """
@@ -462,7 +465,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
 
 
 @pages(name="0001_content_generation")
-def _content_generation(db: Database) -> None:
+def _content_generation(db: SqliteDatabase) -> None:
     run_script(
         db,
         """

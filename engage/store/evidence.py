@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database as SqliteDatabase
+from sqlite_utils import Migrations
 
-from engage.store import fetch_all, fetch_one, now, run_script, transaction
-from engage.store.review import ITEM_CONSENT, ITEM_CONTEXT, ITEM_WHO, item_from_row
+from engage.store import Database, fetch_all, fetch_one, now, run_script, transaction
+from engage.store.engine import json_array, json_list
+from engage.store.review import ITEM_CONSENT, ITEM_WHO, item_context, item_from_row
 from engage.store.staff import audit
 
 # --- Reads ---
@@ -55,7 +57,7 @@ def evidence_answer_dates(db: Database, campaign_id: int) -> tuple[str, str]:
             UNION ALL
             SELECT t.updated_at FROM group_tallies t
             JOIN group_sessions g ON g.id = t.group_session_id WHERE g.campaign_id = ?
-        )
+        ) AS dated
         """,
         [campaign_id, campaign_id],
     ).fetchone()
@@ -83,23 +85,21 @@ def evidence_group_tallies(db: Database, campaign_id: int):
 
 def evidence_quotes(db: Database, campaign_id: int):
     """Yield every quote of a campaign with its item's words, redactions and context."""
+    statements = json_list(db.engine, "statement_id", order="statement_id")
+    spans = json_list(
+        db.engine, json_array(db.engine, "r.start_offset", "r.end_offset", "r.kind"), order="r.id"
+    )
     yield from db.execute(
-        """
+        f"""
         SELECT qt.evidence_ref, qt.start_offset, qt.end_offset, qt.strength,
                qt.english_translation, qt.withdrawn_at,
                ri.text AS item_text, ri.included, ri.suggested_at, ri.created_at AS item_date,
                ri.words_changed_at, COALESCE(ri.language, s.language) AS language,
-               """
-        + ITEM_WHO
-        + """,
-               """
-        + ITEM_CONSENT
-        + """,
+               {ITEM_WHO}, {ITEM_CONSENT},
                ri.session_id, ri.held_for_safeguarding AS item_held,
-               (SELECT json_group_array(statement_id) FROM quote_statements t
+               (SELECT {statements} FROM quote_statements t
                  WHERE t.quote_id = qt.id) AS statement_ids,
-               (SELECT json_group_array(json_array(r.start_offset, r.end_offset, r.kind))
-                  FROM redactions r
+               (SELECT {spans} FROM redactions r
                  WHERE r.review_item_id = ri.id AND r.status = 'confirmed')
                  AS confirmed_redactions,
                (SELECT COUNT(*) FROM redactions r
@@ -110,7 +110,7 @@ def evidence_quotes(db: Database, campaign_id: int):
         LEFT JOIN respondent_sessions s ON s.id = ri.session_id
         WHERE qt.campaign_id = ?
         ORDER BY qt.statement_id, qt.id
-        """,
+        """,  # noqa: S608 - constant SQL
         [campaign_id],
     )
 
@@ -118,7 +118,8 @@ def evidence_quotes(db: Database, campaign_id: int):
 def evidence_media(db: Database, campaign_id: int) -> list[dict]:
     """Return the campaign's media items with their descriptions and consent."""
     rows = db.execute(
-        f"{ITEM_CONTEXT} WHERE ri.campaign_id = ? AND ri.item_kind = 'media' ORDER BY ri.id",
+        f"{item_context(db.engine)} WHERE ri.campaign_id = ? AND ri.item_kind = 'media' "
+        "ORDER BY ri.id",
         [campaign_id],
     ).fetchall()
     return [item_from_row(row) for row in rows]
@@ -178,20 +179,17 @@ def log_export(
     by: str | None,
 ) -> int:
     """Record that an export was made, what it held and who asked for it."""
-    return (
-        db["export_log"]
-        .insert(
-            {
-                "campaign_id": campaign_id,
-                "format": export_format,
-                "file_name": file_name,
-                "quotes": quotes,
-                "media": media,
-                "requested_by": by,
-                "created_at": now(),
-            }
-        )
-        .last_pk
+    return db.insert(
+        "export_log",
+        {
+            "campaign_id": campaign_id,
+            "format": export_format,
+            "file_name": file_name,
+            "quotes": quotes,
+            "media": media,
+            "requested_by": by,
+            "created_at": now(),
+        },
     )
 
 
@@ -206,8 +204,9 @@ def sign_off_export(
 ) -> None:
     """Record that a lead approved a logged export for filing, with an audit entry."""
     with transaction(db):
-        entry = db["export_log"].get(export_log_id)
-        db["export_log"].update(
+        entry = db.get("export_log", export_log_id)
+        db.update(
+            "export_log",
             export_log_id,
             {"approved_by": approved_by, "approved_role": role, "approved_at": approved_at},
         )
@@ -254,14 +253,20 @@ def take_snapshot(
     taken_at = now()
     with transaction(db):
         db.execute("DELETE FROM published_snapshots WHERE campaign_id = ?", [campaign_id])
-        cursor = db.execute(
-            "INSERT INTO published_snapshots "
-            "(campaign_id, taken_at, taken_on, at_close, people, answers, participants) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [campaign_id, taken_at, taken_at[:10], int(at_close), people, answers, participants],
+        snapshot_id = db.insert(
+            "published_snapshots",
+            {
+                "campaign_id": campaign_id,
+                "taken_at": taken_at,
+                "taken_on": taken_at[:10],
+                "at_close": int(at_close),
+                "people": people,
+                "answers": answers,
+                "participants": participants,
+            },
         )
     return {
-        "id": cursor.lastrowid,
+        "id": snapshot_id,
         "taken_at": taken_at,
         "taken_on": taken_at[:10],
         "at_close": int(at_close),
@@ -283,7 +288,7 @@ snapshots = Migrations("engage.snapshots")
 
 
 @snapshots(name="0001_published_snapshots")
-def _published_snapshots(db: Database) -> None:
+def _published_snapshots(db: SqliteDatabase) -> None:
     run_script(
         db,
         """

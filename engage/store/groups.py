@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import json
 
-from sqlite_utils import Database
-
-from engage.store import fetch_all, fetch_one, now
+from engage.store import Database, fetch_all, fetch_one, now
 
 # --- Reads ---
 
@@ -87,20 +85,17 @@ def create_group_session(
     question_ids: list[str],
 ) -> int:
     """Start a group session and return its id."""
-    return (
-        db["group_sessions"]
-        .insert(
-            {
-                "campaign_id": campaign_id,
-                "advocate_id": advocate_id,
-                "place": place,
-                "group_size": group_size,
-                "respondent_group": respondent_group,
-                "question_ids": json.dumps(question_ids),
-                "created_at": now(),
-            }
-        )
-        .last_pk
+    return db.insert(
+        "group_sessions",
+        {
+            "campaign_id": campaign_id,
+            "advocate_id": advocate_id,
+            "place": place,
+            "group_size": group_size,
+            "respondent_group": respondent_group,
+            "question_ids": json.dumps(question_ids),
+            "created_at": now(),
+        },
     )
 
 
@@ -137,20 +132,17 @@ def add_group_note(
     `language` is the language the note is written in.
     """
     stamp = now()
-    return (
-        db["group_notes"]
-        .insert(
-            {
-                "group_session_id": group_session_id,
-                "question_id": question_id,
-                "speaker_role": speaker_role,
-                "note": note,
-                "language": language,
-                "created_at": stamp,
-                "updated_at": stamp,
-            }
-        )
-        .last_pk
+    return db.insert(
+        "group_notes",
+        {
+            "group_session_id": group_session_id,
+            "question_id": question_id,
+            "speaker_role": speaker_role,
+            "note": note,
+            "language": language,
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
     )
 
 
@@ -161,7 +153,8 @@ def update_group_note(db: Database, note_id: int, note: str, language: str | Non
     to the lead to decide again if it had a quote or lost a redaction (see the review migrations).
     """
     db.execute(
-        "UPDATE group_notes SET note = ?, language = CASE WHEN note IS ? THEN language "
+        "UPDATE group_notes SET note = ?, "
+        "language = CASE WHEN note IS NOT DISTINCT FROM ? THEN language "
         "ELSE ? END, updated_at = ? WHERE id = ?",
         [note, note, language, now(), note_id],
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database as SqliteDatabase
+from sqlite_utils import Migrations
 
-from engage.store import fetch_all, fetch_one, now, run_script, transaction
+from engage.store import Database, fetch_all, fetch_one, now, run_script, transaction
 
 # --- Reads ---
 
@@ -23,7 +24,8 @@ def media_items_for(db: Database, session_id: int, question_id: str | None) -> l
     """Return a session's media answers to one question (None: the "tell us anything" page)."""
     return fetch_all(
         db,
-        "SELECT * FROM media_items WHERE session_id = ? AND question_id IS ? ORDER BY id",
+        "SELECT * FROM media_items WHERE session_id = ? AND question_id IS NOT DISTINCT FROM ? "
+        "ORDER BY id",
         [session_id, question_id],
     )
 
@@ -127,30 +129,33 @@ def create_media_upload(
     unfinished) plus this one's size may not pass quota bytes.
     """
     stamp = now()
-    cursor = db.execute(
-        "INSERT INTO media_uploads "
-        "(id, session_id, kind, question_id, size, received, created_at, updated_at) "
-        "SELECT ?, ?, ?, ?, ?, 0, ?, ? "
-        "WHERE (SELECT COUNT(*) FROM media_uploads WHERE session_id = ?) < ? "
-        "AND (SELECT COALESCE(SUM(size), 0) FROM media_uploads WHERE session_id = ?) "
-        "+ (SELECT COALESCE(SUM(size_bytes), 0) FROM media_items WHERE session_id = ?) "
-        "+ ? <= ?",
-        [
-            upload_id,
-            session_id,
-            kind,
-            question_id,
-            size,
-            stamp,
-            stamp,
-            session_id,
-            max_open,
-            session_id,
-            session_id,
-            size,
-            quota,
-        ],
-    )
+    with transaction(db):
+        # PostgreSQL: a second upload of the session waits here until the first is counted.
+        db.lock(f"media-uploads:{session_id}")
+        cursor = db.execute(
+            "INSERT INTO media_uploads "
+            "(id, session_id, kind, question_id, size, received, created_at, updated_at) "
+            "SELECT ?, ?, ?, ?, ?, 0, ?, ? "
+            "WHERE (SELECT COUNT(*) FROM media_uploads WHERE session_id = ?) < ? "
+            "AND (SELECT COALESCE(SUM(size), 0) FROM media_uploads WHERE session_id = ?) "
+            "+ (SELECT COALESCE(SUM(size_bytes), 0) FROM media_items WHERE session_id = ?) "
+            "+ ? <= ?",
+            [
+                upload_id,
+                session_id,
+                kind,
+                question_id,
+                size,
+                stamp,
+                stamp,
+                session_id,
+                max_open,
+                session_id,
+                session_id,
+                size,
+                quota,
+            ],
+        )
     return cursor.rowcount == 1
 
 
@@ -175,17 +180,14 @@ def add_media_item(db: Database, item: dict) -> int:
         language = db.execute(
             "SELECT language FROM respondent_sessions WHERE id = ?", [item["session_id"]]
         ).fetchone()
-        item_id = (
-            db["media_items"]
-            .insert(
-                {
-                    **item,
-                    "language": language[0] if language else None,
-                    "created_at": stamp,
-                    "updated_at": stamp,
-                }
-            )
-            .last_pk
+        item_id = db.insert(
+            "media_items",
+            {
+                **item,
+                "language": language[0] if language else None,
+                "created_at": stamp,
+                "updated_at": stamp,
+            },
         )
         db.execute(
             "UPDATE respondent_sessions SET updated_at = ? WHERE id = ?",
@@ -201,7 +203,7 @@ def set_media_consent(db: Database, item_id: int, consent: str, description: str
     """
     db.execute(
         "UPDATE media_items SET consent = ?, description = ?, updated_at = ?, "
-        "language = CASE WHEN description IS ? THEN language ELSE "
+        "language = CASE WHEN description IS NOT DISTINCT FROM ? THEN language ELSE "
         "(SELECT s.language FROM respondent_sessions s WHERE s.id = media_items.session_id) "
         "END WHERE id = ?",
         [consent, description, now(), description, item_id],
@@ -225,23 +227,20 @@ def add_group_photo(
 ) -> int:
     """Keep a flip-chart photo from a group session as a note whose words describe it."""
     stamp = now()
-    return (
-        db["group_notes"]
-        .insert(
-            {
-                "group_session_id": group_session_id,
-                "question_id": None,
-                "speaker_role": "flipchart",
-                "note": description,
-                "photo_sha256": sha256,
-                "photo_thumb_sha256": thumb_sha256,
-                "photo_mime": mime,
-                "language": language,
-                "created_at": stamp,
-                "updated_at": stamp,
-            }
-        )
-        .last_pk
+    return db.insert(
+        "group_notes",
+        {
+            "group_session_id": group_session_id,
+            "question_id": None,
+            "speaker_role": "flipchart",
+            "note": description,
+            "photo_sha256": sha256,
+            "photo_thumb_sha256": thumb_sha256,
+            "photo_mime": mime,
+            "language": language,
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
     )
 
 
@@ -256,20 +255,17 @@ def add_campaign_picture(
     by: int | None,
 ) -> int:
     """Keep a lead's own picture for a campaign's questions, with its alt text."""
-    return (
-        db["campaign_pictures"]
-        .insert(
-            {
-                "campaign_id": campaign_id,
-                "alt": alt,
-                "large_sha256": large_sha256,
-                "small_sha256": small_sha256,
-                "mime": mime,
-                "uploaded_by": by,
-                "created_at": now(),
-            }
-        )
-        .last_pk
+    return db.insert(
+        "campaign_pictures",
+        {
+            "campaign_id": campaign_id,
+            "alt": alt,
+            "large_sha256": large_sha256,
+            "small_sha256": small_sha256,
+            "mime": mime,
+            "uploaded_by": by,
+            "created_at": now(),
+        },
     )
 
 
@@ -281,7 +277,7 @@ media = Migrations("engage.media")
 
 
 @media(name="0001_media_items_uploads_limits")
-def _media_items_uploads_limits(db: Database) -> None:
+def _media_items_uploads_limits(db: SqliteDatabase) -> None:
     run_script(
         db,
         """

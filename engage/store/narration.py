@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database as SqliteDatabase
+from sqlite_utils import Migrations
 
-from engage.store import fetch_all, fetch_one, now, run_script, transaction
+from engage.store import Database, fetch_all, fetch_one, now, run_script, transaction
 
 # --- Reads ---
 
@@ -64,8 +65,8 @@ def record_narration_texts(db: Database, clips: list[dict]) -> None:
     with transaction(db):
         for clip in clips:
             db.execute(
-                "INSERT OR IGNORE INTO narration_texts (clip_key, text, language, speed, "
-                "created_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO narration_texts (clip_key, text, language, speed, created_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [clip["clip_key"], clip["text"], clip["language"], clip["speed"], stamp],
             )
 
@@ -143,7 +144,7 @@ narration = Migrations("engage.narration")
 
 
 @narration(name="0001_narration_texts_recordings")
-def _texts_recordings(db: Database) -> None:
+def _texts_recordings(db: SqliteDatabase) -> None:
     run_script(
         db,
         """
@@ -168,7 +169,7 @@ def _texts_recordings(db: Database) -> None:
 
 
 @narration(name="0002_work_claims")
-def _work_claims(db: Database) -> None:
+def _work_claims(db: SqliteDatabase) -> None:
     # Work that any app server may do but only one should: making a clip, writing an upload's
     # next chunk. A claim is a row; its lease lets another server take over from one that died.
     run_script(

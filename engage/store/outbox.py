@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import json
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database as SqliteDatabase
+from sqlite_utils import Migrations
 
-from engage.store import now, respondents, run_script, transaction
+from engage.store import Database, now, respondents, run_script, transaction
 
 outbox = Migrations("engage.outbox")
 
 
 @outbox(name="0001_offline_intake")
-def _offline_intake(db: Database) -> None:
+def _offline_intake(db: SqliteDatabase) -> None:
     run_script(
         db,
         """
@@ -56,6 +57,8 @@ def take_bundle(db: Database, item_id: str, campaign_id: int, bundle: dict) -> d
     Each answer keeps the time it was given on the device.
     """
     with transaction(db):
+        # The same bundle sent twice at once: the second waits, then finds the first's row.
+        db.lock(f"offline-intake:{item_id}")
         seen = intake_row(db, item_id)
         if seen is not None:
             return seen
@@ -90,6 +93,8 @@ def take_bundle(db: Database, item_id: str, campaign_id: int, bundle: dict) -> d
 def hold_bundle(db: Database, item_id: str, campaign_id: int, bundle: dict, reason: str) -> dict:
     """Keep a bundle the campaign cannot take now, whole, for the lead; return the intake row."""
     with transaction(db):
+        # The same bundle sent twice at once: the second waits, then finds the first's row.
+        db.lock(f"offline-intake:{item_id}")
         seen = intake_row(db, item_id)
         if seen is not None:
             return seen

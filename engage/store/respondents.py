@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import json
 
-from sqlite_utils import Database
-
-from engage.store import fetch_all, fetch_one, now, random_code, transaction
+from engage.store import Database, fetch_all, fetch_one, now, random_code, transaction
+from engage.store.engine import POSTGRESQL, contains, json_array, json_list
 
 # --- Reads ---
 
@@ -70,9 +69,9 @@ def answer_to(db: Database, session_id: int, question_id: str) -> dict | None:
         db,
         "SELECT COALESCE(d.value, a.value) AS value, "
         "CASE WHEN d.session_id IS NULL THEN a.free_text ELSE d.free_text END AS free_text, "
-        "EXISTS (SELECT 1 FROM media_items m "
-        "WHERE m.session_id = :session AND m.question_id = :question) AS has_media "
-        "FROM (SELECT 1) LEFT JOIN answers a "
+        "CASE WHEN EXISTS (SELECT 1 FROM media_items m "
+        "WHERE m.session_id = :session AND m.question_id = :question) THEN 1 ELSE 0 END "
+        "AS has_media FROM (SELECT 1) AS one LEFT JOIN answers a "
         "ON a.session_id = :session AND a.question_id = :question "
         "LEFT JOIN answer_drafts d ON d.session_id = :session AND d.question_id = :question",
         {"session": session_id, "question": question_id},
@@ -86,13 +85,16 @@ def campaign_responses(db: Database, campaign_id: int) -> list[dict]:
     spans of the words that are redacted or still waiting for a lead's decision, as
     (start, end, kind): everything but what a lead chose to keep.
     """
+    spans = json_list(
+        db.engine, json_array(db.engine, "r.start_offset", "r.end_offset", "r.kind"), order="r.id"
+    )
     rows = db.execute(
-        """
+        f"""
         SELECT a.question_id, q.statement_id, a.value, a.free_text,
                s.id AS session_id, s.respondent_group, s.answered_how, s.answered_offline,
                COALESCE(a.language, s.language) AS language,
                a.created_at, a.updated_at, s.finished_at,
-               (SELECT json_group_array(json_array(r.start_offset, r.end_offset, r.kind))
+               (SELECT {spans}
                   FROM review_items ri JOIN redactions r ON r.review_item_id = ri.id
                  WHERE ri.item_kind = 'answer' AND ri.item_id = a.id
                    AND r.status <> 'rejected') AS redactions
@@ -101,7 +103,7 @@ def campaign_responses(db: Database, campaign_id: int) -> list[dict]:
         JOIN campaign_questions q ON q.campaign_id = s.campaign_id AND q.question_id = a.question_id
         WHERE s.campaign_id = ?
         ORDER BY s.id, q.position
-        """,
+        """,  # noqa: S608 - constant SQL
         [campaign_id],
     ).fetchall()
     responses = []
@@ -132,7 +134,7 @@ def sessions_matching(db: Database, phrase: str, day: str, answered_how: str = "
     """
     rows = db.execute(
         "SELECT DISTINCT s.id FROM respondent_sessions s JOIN answers a ON a.session_id = s.id "
-        "WHERE instr(lower(a.free_text), lower(:phrase)) > 0 "
+        f"WHERE {contains(db.engine, 'lower(a.free_text)', 'lower(:phrase)')} "  # noqa: S608
         "AND (substr(s.started_at, 1, 10) = :day OR substr(s.finished_at, 1, 10) = :day) "
         "AND (:how = '' OR s.answered_how = :how) ORDER BY s.id",
         {"phrase": phrase, "day": day, "how": answered_how},
@@ -183,28 +185,25 @@ def start_session(
     """
     stamp = now()
     with transaction(db):
-        session_id = (
-            db["respondent_sessions"]
-            .insert(
-                {
-                    "campaign_id": campaign_id,
-                    "resume_code": _unused_resume_code(db),
-                    "language": language,
-                    "consent_take_part": int(consent["take_part"]),
-                    "consent_quote": int(consent["quote"]),
-                    "consent_media": int(consent["media"]),
-                    "started_at": stamp,
-                    "updated_at": stamp,
-                    "supporter_id": supporter_id,
-                    "answered_how": answered_how,
-                    "help_detail": help_detail,
-                }
-            )
-            .last_pk
+        session_id = db.insert(
+            "respondent_sessions",
+            {
+                "campaign_id": campaign_id,
+                "resume_code": _unused_resume_code(db),
+                "language": language,
+                "consent_take_part": int(consent["take_part"]),
+                "consent_quote": int(consent["quote"]),
+                "consent_media": int(consent["media"]),
+                "started_at": stamp,
+                "updated_at": stamp,
+                "supporter_id": supporter_id,
+                "answered_how": answered_how,
+                "help_detail": help_detail,
+            },
         )
         # Read back inside the same transaction: a restore between commit and read would
         # otherwise leave the person's first page without its own new session.
-        return dict(db["respondent_sessions"].get(session_id))
+        return db.get("respondent_sessions", session_id)
 
 
 def _unused_resume_code(db: Database) -> str:
@@ -272,8 +271,8 @@ def save_answer(
             "ON CONFLICT (session_id, question_id) DO UPDATE SET value = excluded.value, "
             "free_text = excluded.free_text, updated_at = excluded.updated_at, "
             "answered_how = excluded.answered_how, supporter_id = excluded.supporter_id, "
-            "language = CASE WHEN free_text IS excluded.free_text THEN language "
-            "ELSE excluded.language END",
+            "language = CASE WHEN answers.free_text IS NOT DISTINCT FROM excluded.free_text "
+            "THEN answers.language ELSE excluded.language END",
             [
                 session_id,
                 question_id,
@@ -333,6 +332,14 @@ def scrub_erased(db: Database) -> None:
     the pages a transaction wrote until a checkpoint; with secure_delete on, the merge and the
     checkpoint overwrite what they free. Rare and costly, so only after an erasure.
     """
+    if db.engine == POSTGRESQL:
+        if db.in_transaction:
+            return
+        # PostgreSQL keeps a deleted row's bytes until VACUUM frees its space for reuse (it
+        # does not overwrite them): free it now rather than at the next automatic vacuum.
+        for table in ("answers", "answer_drafts", "review_items", "media_items", "group_notes"):
+            db.execute(f"VACUUM {table}")
+        return
     db.execute("INSERT INTO review_items_fts (review_items_fts) VALUES ('optimize')")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -346,27 +353,24 @@ def add_synthetic_sessions(db: Database, campaign_id: int, sessions: list[dict])
     stamp = now()
     with transaction(db):
         for session in sessions:
-            session_id = (
-                db["respondent_sessions"]
-                .insert(
-                    {
-                        "campaign_id": campaign_id,
-                        "resume_code": _unused_resume_code(db),
-                        "respondent_group": session["respondent_group"],
-                        "answered_how": session["answered_how"],
-                        "language": session["language"],
-                        "consent_take_part": 1,
-                        "consent_quote": int(session["consent_quote"]),
-                        "consent_media": int(session["consent_media"]),
-                        "is_synthetic": 1,
-                        "started_at": stamp,
-                        "updated_at": stamp,
-                        "finished_at": stamp,
-                    }
-                )
-                .last_pk
+            session_id = db.insert(
+                "respondent_sessions",
+                {
+                    "campaign_id": campaign_id,
+                    "resume_code": _unused_resume_code(db),
+                    "respondent_group": session["respondent_group"],
+                    "answered_how": session["answered_how"],
+                    "language": session["language"],
+                    "consent_take_part": 1,
+                    "consent_quote": int(session["consent_quote"]),
+                    "consent_media": int(session["consent_media"]),
+                    "is_synthetic": 1,
+                    "started_at": stamp,
+                    "updated_at": stamp,
+                    "finished_at": stamp,
+                },
             )
-            db.conn.executemany(
+            db.executemany(
                 "INSERT INTO answers (session_id, question_id, value, free_text, created_at, "
                 "updated_at, language) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [

@@ -6,21 +6,25 @@ The migration set keeps its first name, `engage.evidence`, as applied databases 
 from __future__ import annotations
 
 import json
+from functools import cache
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database as SqliteDatabase
+from sqlite_utils import Migrations
 
-from engage.store import fetch_all, now, run_script, transaction
+from engage.store import Database, fetch_all, now, run_script, transaction
+from engage.store.engine import POSTGRESQL, json_array, json_list
 from engage.store.safeguarding import HELD_GROUP_SESSIONS, HELD_SESSIONS
 
 # --- Reads ---
 
 
-# A left join finds no session for a group note: NULL IN (...) is NULL, so say 0.
-SESSION_HELD = f"COALESCE(s.id IN ({HELD_SESSIONS}), 0)"
-# A group note is held while its group session is.
-NOTE_HELD = (
-    "EXISTS (SELECT 1 FROM group_notes n WHERE ri.item_kind = 'group_note' "
-    f"AND n.id = ri.item_id AND n.group_session_id IN ({HELD_GROUP_SESSIONS}))"
+# Held while the person's session is (a left join finds no session for a group note, and
+# NULL IN (...) is not true), or the group note's group session is, or the item itself is.
+HELD = (
+    f"CASE WHEN s.id IN ({HELD_SESSIONS}) "
+    "OR EXISTS (SELECT 1 FROM group_notes n WHERE ri.item_kind = 'group_note' "
+    f"AND n.id = ri.item_id AND n.group_session_id IN ({HELD_GROUP_SESSIONS})) "
+    "OR ri.held_for_safeguarding = 1 THEN 1 ELSE 0 END AS held"
 )
 # Group notes have no respondent session: their group comes from the group session.
 ITEM_WHO = (
@@ -32,49 +36,57 @@ ITEM_WHO = (
     "(SELECT n.group_session_id FROM group_notes n WHERE ri.item_kind = 'group_note' "
     "AND n.id = ri.item_id) AS group_session_id"
 )
+
+
+def _both_allow(consent: str) -> str:
+    # The smaller of the session's and the item's consent where both are known, else the one
+    # that is known, else 0. (SQLite's two-argument MIN and PostgreSQL's LEAST differ on NULL.)
+    session, item = f"s.{consent}", f"ri.{consent}"
+    return f"COALESCE(CASE WHEN {item} < {session} THEN {item} ELSE {session} END, {item}, 0)"
+
+
 # An item may be quoted or shown only if both the session and the item itself allow it (a
 # media answer has its own consent as well as the session's).
 ITEM_CONSENT = (
-    "COALESCE(MIN(s.consent_quote, ri.consent_quote), s.consent_quote, ri.consent_quote, 0) "
-    "AS quote_consent, "
-    "COALESCE(MIN(s.consent_media, ri.consent_media), s.consent_media, ri.consent_media, 0) "
-    "AS media_consent"
+    f"{_both_allow('consent_quote')} AS quote_consent, "
+    f"{_both_allow('consent_media')} AS media_consent"
 )
 
-# The spans a lead redacted in an item's words, as a JSON list of [start, end, kind].
-CONFIRMED_REDACTIONS = (
-    "(SELECT json_group_array(json_array(r.start_offset, r.end_offset, r.kind)) "
-    "FROM redactions r WHERE r.review_item_id = ri.id AND r.status = 'confirmed') "
-    "AS confirmed_redactions"
-)
 
-ITEM_CONTEXT = (
-    """
-    SELECT ri.*, """
-    + ITEM_WHO
-    + """, s.is_synthetic, COALESCE(ri.language, s.language) AS language,
-           """
-    + ITEM_CONSENT
-    + """,
-           MAX("""
-    + SESSION_HELD
-    + ", "
-    + NOTE_HELD
-    + """, ri.held_for_safeguarding) AS held,
+def confirmed_redactions(engine: str) -> str:
+    """Return the spans a lead redacted in an item's words, as a JSON list of [start, end, kind]."""
+    spans = json_list(
+        engine, json_array(engine, "r.start_offset", "r.end_offset", "r.kind"), order="r.id"
+    )
+    return (
+        f"(SELECT {spans} FROM redactions r "  # noqa: S608 - constant SQL
+        "WHERE r.review_item_id = ri.id AND r.status = 'confirmed') AS confirmed_redactions"
+    )
+
+
+@cache
+def item_context(engine: str) -> str:
+    """Return the query of review items with the context a lead needs, to add WHERE to."""
+    return f"""
+    SELECT ri.*, {ITEM_WHO}, s.is_synthetic, COALESCE(ri.language, s.language) AS language,
+           {ITEM_CONSENT}, {HELD},
            q.content AS question_content,
            (SELECT COUNT(*) FROM redactions r
              WHERE r.review_item_id = ri.id AND r.status = 'suggested') AS pending_redactions,
            (SELECT COUNT(*) FROM quotes x
              WHERE x.review_item_id = ri.id AND x.withdrawn_at IS NULL) AS quotes,
-           """
-    + CONFIRMED_REDACTIONS
-    + """
+           {confirmed_redactions(engine)}
     FROM review_items ri
     LEFT JOIN respondent_sessions s ON s.id = ri.session_id
     LEFT JOIN campaign_questions q
            ON q.campaign_id = ri.campaign_id AND q.question_id = ri.question_id
-"""
-)
+    """  # noqa: S608 - constant SQL
+
+
+def quote_statement_ids(engine: str) -> str:
+    """Return the JSON list of the statements a quote `q` is tagged to."""
+    tagged = json_list(engine, "statement_id", order="statement_id")
+    return f"(SELECT {tagged} FROM quote_statements t WHERE t.quote_id = q.id) AS statement_ids"  # noqa: S608
 
 
 def item_from_row(row) -> dict:
@@ -127,7 +139,7 @@ def review_queue(
         where.append("ri.included = ?")
         params.append(int(state == "included"))
     rows = db.execute(
-        f"{ITEM_CONTEXT} WHERE {' AND '.join(where)} ORDER BY ri.id LIMIT ? OFFSET ?",
+        f"{item_context(db.engine)} WHERE {' AND '.join(where)} ORDER BY ri.id LIMIT ? OFFSET ?",
         [*params, limit, offset],
     ).fetchall()
     return [item_from_row(row) for row in rows]
@@ -143,7 +155,7 @@ def next_review_item_id(db: Database, campaign_id: int, after_id: int) -> int | 
 
 def review_item(db: Database, review_item_id: int) -> dict | None:
     """Return one review item with its context, redactions and quotes."""
-    row = db.execute(f"{ITEM_CONTEXT} WHERE ri.id = ?", [review_item_id]).fetchone()
+    row = db.execute(f"{item_context(db.engine)} WHERE ri.id = ?", [review_item_id]).fetchone()
     if row is None:
         return None
     item = item_from_row(row)
@@ -166,8 +178,7 @@ def item_redactions(db: Database, review_item_id: int) -> list[dict]:
 def item_quotes(db: Database, review_item_id: int) -> list[dict]:
     """Return an item's quotes, withdrawn ones too, each with its statement_ids."""
     rows = db.execute(
-        "SELECT q.*, (SELECT json_group_array(statement_id) FROM quote_statements t "
-        "WHERE t.quote_id = q.id) AS statement_ids FROM quotes q "
+        f"SELECT q.*, {quote_statement_ids(db.engine)} FROM quotes q "  # noqa: S608
         "WHERE q.review_item_id = ? ORDER BY q.start_offset, q.id",
         [review_item_id],
     ).fetchall()
@@ -183,8 +194,7 @@ def quote_from_row(row) -> dict:
 def quote_by_ref(db: Database, campaign_id: int, evidence_ref: str) -> dict | None:
     """Return the campaign's quote with this evidence reference, or None."""
     row = db.execute(
-        "SELECT q.*, (SELECT json_group_array(statement_id) FROM quote_statements t "
-        "WHERE t.quote_id = q.id) AS statement_ids FROM quotes q "
+        f"SELECT q.*, {quote_statement_ids(db.engine)} FROM quotes q "  # noqa: S608
         "WHERE q.campaign_id = ? AND q.evidence_ref = ?",
         [campaign_id, evidence_ref],
     ).fetchone()
@@ -229,15 +239,18 @@ def search_items(db: Database, campaign_id: int, query: str, limit: int = 50) ->
 
     Terms match anywhere inside a word (a trigram index), so "gofal" finds "ngofal". Each
     term is quoted, so punctuation and FTS or SQL syntax in a query are only searched for.
-    Terms shorter than three characters, which a trigram index cannot look up, are matched
-    by a plain scan of the items the longer terms found.
+    SQLite: terms shorter than three characters, which a trigram index cannot look up, are
+    matched by a plain scan of the items the longer terms found. PostgreSQL: every term is an
+    ILIKE '%term%' on the words and the description, which pg_trgm's index answers.
     """
     terms = query.split()
     if not terms:
         return []
+    if db.engine == POSTGRESQL:
+        return _search_items_postgresql(db, campaign_id, terms, limit)
     long_terms = [t for t in terms if len(t) >= 3]
     short_terms = [t for t in terms if len(t) < 3]
-    sql = ITEM_CONTEXT
+    sql = item_context(db.engine)
     where = ["ri.campaign_id = ?"]
     params: list = [campaign_id]
     order = "ri.id"
@@ -258,11 +271,29 @@ def search_items(db: Database, campaign_id: int, query: str, limit: int = 50) ->
     return [item_from_row(row) for row in rows]
 
 
+def _like_pattern(term: str) -> str:
+    # The term's own %, _ and backslash are searched for, not read as wildcards.
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _search_items_postgresql(db: Database, campaign_id: int, terms: list[str], limit: int):
+    where = ["ri.campaign_id = ?"]
+    params: list = [campaign_id]
+    for term in terms:
+        where.append("(ri.text ILIKE ? OR ri.media_description ILIKE ?)")
+        params += [_like_pattern(term)] * 2
+    rows = db.execute(
+        f"{item_context(db.engine)} WHERE {' AND '.join(where)} ORDER BY ri.id LIMIT ?",
+        [*params, limit],
+    ).fetchall()
+    return [item_from_row(row) for row in rows]
+
+
 def review_quote(db: Database, quote_id: int) -> dict | None:
     """Return one quote with its statement_ids, or None."""
     row = db.execute(
-        "SELECT q.*, (SELECT json_group_array(statement_id) FROM quote_statements t "
-        "WHERE t.quote_id = q.id) AS statement_ids FROM quotes q WHERE q.id = ?",
+        f"SELECT q.*, {quote_statement_ids(db.engine)} FROM quotes q WHERE q.id = ?",  # noqa: S608
         [quote_id],
     ).fetchone()
     return quote_from_row(row) if row else None
@@ -296,24 +327,21 @@ def add_review_item(
     Free-text answers join the queue by themselves (a trigger keeps them in step).
     """
     stamp = now()
-    return (
-        db["review_items"]
-        .insert(
-            {
-                "campaign_id": campaign_id,
-                "item_kind": item_kind,
-                "item_id": item_id,
-                "session_id": session_id,
-                "question_id": question_id,
-                "statement_id": statement_id,
-                "text": text,
-                "consent_quote": None if consent_quote is None else int(consent_quote),
-                "consent_media": None if consent_media is None else int(consent_media),
-                "created_at": stamp,
-                "updated_at": stamp,
-            }
-        )
-        .last_pk
+    return db.insert(
+        "review_items",
+        {
+            "campaign_id": campaign_id,
+            "item_kind": item_kind,
+            "item_id": item_id,
+            "session_id": session_id,
+            "question_id": question_id,
+            "statement_id": statement_id,
+            "text": text,
+            "consent_quote": None if consent_quote is None else int(consent_quote),
+            "consent_media": None if consent_media is None else int(consent_media),
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
     )
 
 
@@ -328,6 +356,7 @@ def record_redaction_suggestions(
     """Store the suggested redactions for an item, replacing undecided earlier ones."""
     stamp = now()
     with transaction(db):
+        db.lock(f"review-item:{review_item_id}")
         db.execute(
             "DELETE FROM redactions WHERE review_item_id = ? AND status = 'suggested'",
             [review_item_id],
@@ -339,17 +368,20 @@ def record_redaction_suggestions(
                 [review_item_id],
             )
         }
-        db["redactions"].insert_all(
-            {
-                "review_item_id": review_item_id,
-                "start_offset": start,
-                "end_offset": end,
-                "kind": kind,
-                "source": "suggested",
-                "created_at": stamp,
-            }
-            for start, end, kind in spans
-            if (start, end) not in decided
+        db.insert_all(
+            "redactions",
+            [
+                {
+                    "review_item_id": review_item_id,
+                    "start_offset": start,
+                    "end_offset": end,
+                    "kind": kind,
+                    "source": "suggested",
+                    "created_at": stamp,
+                }
+                for start, end, kind in spans
+                if (start, end) not in decided
+            ],
         )
         db.execute("UPDATE review_items SET suggested_at = ? WHERE id = ?", [stamp, review_item_id])
 
@@ -375,22 +407,19 @@ def add_redaction(
     """Redact a span the suggestions missed; a lead's own redaction is confirmed at once."""
     _check_span(_item_text(db, review_item_id)["text"], start, end)
     stamp = now()
-    return (
-        db["redactions"]
-        .insert(
-            {
-                "review_item_id": review_item_id,
-                "start_offset": start,
-                "end_offset": end,
-                "kind": kind,
-                "source": "reviewer",
-                "status": "confirmed",
-                "decided_by": by,
-                "decided_at": stamp,
-                "created_at": stamp,
-            }
-        )
-        .last_pk
+    return db.insert(
+        "redactions",
+        {
+            "review_item_id": review_item_id,
+            "start_offset": start,
+            "end_offset": end,
+            "kind": kind,
+            "source": "reviewer",
+            "status": "confirmed",
+            "decided_by": by,
+            "decided_at": stamp,
+            "created_at": stamp,
+        },
     )
 
 
@@ -440,7 +469,7 @@ def mark_quote(
         db.execute(
             "INSERT INTO evidence_ref_counters (campaign_id, statement_id, last_number) "
             "VALUES (?, ?, 1) ON CONFLICT (campaign_id, statement_id) "
-            "DO UPDATE SET last_number = last_number + 1",
+            "DO UPDATE SET last_number = evidence_ref_counters.last_number + 1",
             [item["campaign_id"], statement_id],
         )
         number = db.execute(
@@ -448,30 +477,27 @@ def mark_quote(
             "WHERE campaign_id = ? AND statement_id = ?",
             [item["campaign_id"], statement_id],
         ).fetchone()[0]
-        quote_id = (
-            db["quotes"]
-            .insert(
-                {
-                    "campaign_id": item["campaign_id"],
-                    "review_item_id": review_item_id,
-                    "evidence_ref": f"EV-{statement_id}-{number:04d}",
-                    "statement_id": statement_id,
-                    "start_offset": start,
-                    "end_offset": end,
-                    "original_text": item["text"][start:end],
-                    "english_translation": english_translation,
-                    "strength": strength,
-                    "created_by": by,
-                    "created_at": stamp,
-                    "updated_at": stamp,
-                }
-            )
-            .last_pk
+        quote_id = db.insert(
+            "quotes",
+            {
+                "campaign_id": item["campaign_id"],
+                "review_item_id": review_item_id,
+                "evidence_ref": f"EV-{statement_id}-{number:04d}",
+                "statement_id": statement_id,
+                "start_offset": start,
+                "end_offset": end,
+                "original_text": item["text"][start:end],
+                "english_translation": english_translation,
+                "strength": strength,
+                "created_by": by,
+                "created_at": stamp,
+                "updated_at": stamp,
+            },
         )
-        db["quote_statements"].insert_all(
-            {"quote_id": quote_id, "statement_id": s} for s in statements
+        db.insert_all(
+            "quote_statements", [{"quote_id": quote_id, "statement_id": s} for s in statements]
         )
-    return dict(db["quotes"].get(quote_id))
+    return db.get("quotes", quote_id)
 
 
 def tag_quote(db: Database, quote_id: int, statement_ids: list[str]) -> None:
@@ -487,7 +513,9 @@ def tag_quote(db: Database, quote_id: int, statement_ids: list[str]) -> None:
     wanted = dict.fromkeys([quote["statement_id"], *statement_ids])
     with transaction(db):
         db.execute("DELETE FROM quote_statements WHERE quote_id = ?", [quote_id])
-        db["quote_statements"].insert_all({"quote_id": quote_id, "statement_id": s} for s in wanted)
+        db.insert_all(
+            "quote_statements", [{"quote_id": quote_id, "statement_id": s} for s in wanted]
+        )
         db.execute("UPDATE quotes SET updated_at = ? WHERE id = ?", [now(), quote_id])
 
 
@@ -574,7 +602,8 @@ def add_redaction_name(db: Database, campaign_id: int, name: str) -> None:
     """Add a name the redaction suggestions should always look for in this campaign."""
     if name.strip():
         db.execute(
-            "INSERT OR IGNORE INTO campaign_redaction_names (campaign_id, name) VALUES (?, ?)",
+            "INSERT INTO campaign_redaction_names (campaign_id, name) VALUES (?, ?) "
+            "ON CONFLICT DO NOTHING",
             [campaign_id, name.strip()],
         )
 
@@ -612,7 +641,7 @@ _ITEM_FOR_ANSWER = """
 
 
 @evidence(name="0001_review_quotes_redactions")
-def _review_quotes_redactions(db: Database) -> None:
+def _review_quotes_redactions(db: SqliteDatabase) -> None:
     run_script(
         db,
         """
@@ -794,7 +823,7 @@ _TRIGGERS = (
 
 
 @evidence(name="0002_export_sign_off")
-def _export_sign_off(db: Database) -> None:
+def _export_sign_off(db: SqliteDatabase) -> None:
     # A lead approves an export for filing as they take it; the approval stays with its log.
     run_script(
         db,
@@ -901,7 +930,7 @@ _MEDIA_AND_NOTE_TRIGGERS = (
 
 
 @review(name="0001_media_notes_you_said_pictures")
-def _media_notes_you_said_pictures(db: Database) -> None:
+def _media_notes_you_said_pictures(db: SqliteDatabase) -> None:
     run_script(
         db,
         """
@@ -1133,7 +1162,7 @@ _FOLLOWING_TRIGGERS = (
 
 
 @review(name="0002_redactions_follow_the_words")
-def _redactions_follow_the_words(db: Database) -> None:
+def _redactions_follow_the_words(db: SqliteDatabase) -> None:
     run_script(
         db,
         """

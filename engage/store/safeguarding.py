@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database as SqliteDatabase
+from sqlite_utils import Migrations
 
-from engage.store import fetch_all, fetch_one, now, run_script
+from engage.store import Database, fetch_all, fetch_one, now, run_script
 
 # --- Reads ---
 
@@ -41,7 +42,7 @@ def session_ever_flagged(db: Database, session_id: int) -> bool:
 
 def concern_phrases(db: Database) -> list[dict]:
     """Return the words and phrases that flag free text, in alphabetical order."""
-    return fetch_all(db, "SELECT * FROM concern_phrases ORDER BY phrase COLLATE NOCASE")
+    return fetch_all(db, "SELECT * FROM concern_phrases ORDER BY lower(phrase), phrase")
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,9 @@ def flag_exists(
     """Say whether these exact words were already flagged for this session and question."""
     return (
         db.execute(
-            "SELECT 1 FROM safeguarding_flags WHERE session_id IS ? AND group_session_id IS ? "
-            "AND question_id IS ? AND excerpt = ? AND reason = 'concern_words'",
+            "SELECT 1 FROM safeguarding_flags WHERE session_id IS NOT DISTINCT FROM ? "
+            "AND group_session_id IS NOT DISTINCT FROM ? "
+            "AND question_id IS NOT DISTINCT FROM ? AND excerpt = ? AND reason = 'concern_words'",
             [session_id, group_session_id, question_id, excerpt],
         ).fetchone()
         is not None
@@ -145,22 +147,19 @@ def raise_flag(
     lead = db.execute(
         "SELECT safeguarding_lead_id FROM campaigns WHERE id = ?", [campaign_id]
     ).fetchone()
-    return (
-        db["safeguarding_flags"]
-        .insert(
-            {
-                "campaign_id": campaign_id,
-                "session_id": session_id,
-                "group_session_id": group_session_id,
-                "reason": reason,
-                "question_id": question_id,
-                "matched": matched,
-                "excerpt": excerpt,
-                "lead_id": lead[0] if lead else None,
-                "created_at": now(),
-            }
-        )
-        .last_pk
+    return db.insert(
+        "safeguarding_flags",
+        {
+            "campaign_id": campaign_id,
+            "session_id": session_id,
+            "group_session_id": group_session_id,
+            "reason": reason,
+            "question_id": question_id,
+            "matched": matched,
+            "excerpt": excerpt,
+            "lead_id": lead[0] if lead else None,
+            "created_at": now(),
+        },
     )
 
 
@@ -196,7 +195,8 @@ def add_concern_phrase(db: Database, phrase: str, user_id: int) -> None:
     """Add a word or phrase that flags free text; an existing one is left as it is."""
     db.execute(
         "INSERT INTO concern_phrases (phrase, added_by, created_at) VALUES (?, ?, ?) "
-        "ON CONFLICT (phrase) DO NOTHING",
+        # Either engine's unique rule on the phrase, whatever its case, refuses a second one.
+        "ON CONFLICT DO NOTHING",
         [phrase, user_id, now()],
     )
 
@@ -258,7 +258,7 @@ DEFAULT_CONCERN_PHRASES = (
 
 
 @assist(name="0001_assisted_group_safeguarding")
-def _assisted_group_safeguarding(db: Database) -> None:
+def _assisted_group_safeguarding(db: SqliteDatabase) -> None:
     run_script(
         db,
         """
@@ -337,7 +337,7 @@ def _assisted_group_safeguarding(db: Database) -> None:
 
 
 @assist(name="0002_worry_contact_and_could_not_contact")
-def _worry_contact_and_could_not_contact(db: Database) -> None:
+def _worry_contact_and_could_not_contact(db: SqliteDatabase) -> None:
     # SQLite cannot change a CHECK in place, so the flags table is rebuilt with the new
     # decision and the contact a worried person may leave; nothing refers to it by key.
     run_script(

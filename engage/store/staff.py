@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database as SqliteDatabase
+from sqlite_utils import Migrations
 
-from engage.store import fetch_all, fetch_one, now, run_script, transaction
+from engage.store import Database, fetch_all, fetch_one, now, run_script, transaction
 
 # --- Reads ---
 
@@ -18,7 +19,7 @@ def user_by_id(db: Database, user_id: int) -> dict | None:
 
 def user_by_email(db: Database, email: str) -> dict | None:
     """Return a staff account by e-mail address (any case)."""
-    return fetch_one(db, "SELECT * FROM users WHERE email = ?", [email.strip()])
+    return fetch_one(db, "SELECT * FROM users WHERE lower(email) = lower(?)", [email.strip()])
 
 
 def staff_session_by_token_hash(db: Database, token_hash: str) -> dict | None:
@@ -53,7 +54,7 @@ def users_all(db: Database) -> list[dict]:
     return fetch_all(
         db,
         "SELECT id, email, name, role, active, created_at FROM users "
-        "ORDER BY active DESC, CASE role WHEN 'lead' THEN 0 ELSE 1 END, name COLLATE NOCASE",
+        "ORDER BY active DESC, CASE role WHEN 'lead' THEN 0 ELSE 1 END, lower(name), name",
     )
 
 
@@ -134,19 +135,16 @@ def create_user(
     invited_by: int | None = None,
 ) -> int:
     """Create a staff account and return its id."""
-    return (
-        db["users"]
-        .insert(
-            {
-                "email": email.strip(),
-                "name": name.strip(),
-                "role": role,
-                "password_hash": password_hash,
-                "invited_by": invited_by,
-                "created_at": now(),
-            }
-        )
-        .last_pk
+    return db.insert(
+        "users",
+        {
+            "email": email.strip(),
+            "name": name.strip(),
+            "role": role,
+            "password_hash": password_hash,
+            "invited_by": invited_by,
+            "created_at": now(),
+        },
     )
 
 
@@ -174,6 +172,8 @@ def claim_attempt(
     attempt filled (for the audit log: once per burst, not once per refused request).
     """
     with transaction(db):
+        for subject in sorted({subject for subject, _, _ in limits}):
+            db.lock(f"sign-in-attempts:{subject}")
         reached = []
         refused = False
         for subject, most, window in limits:
@@ -187,9 +187,12 @@ def claim_attempt(
                 reached.append(subject)
         if refused:
             return False, []
-        db["sign_in_attempts"].insert_all(
-            {"subject": subject, "attempted_at": at, "claim": claim}
-            for subject in dict.fromkeys(subject for subject, _, _ in limits)
+        db.insert_all(
+            "sign_in_attempts",
+            [
+                {"subject": subject, "attempted_at": at, "claim": claim}
+                for subject in dict.fromkeys(subject for subject, _, _ in limits)
+            ],
         )
     return True, sorted(set(reached))
 
@@ -220,19 +223,16 @@ def start_handover(
     expires_at: float,
 ) -> int:
     """Record that a supporter handed a tablet over; only the hash of its token is kept."""
-    return (
-        db["assist_handovers"]
-        .insert(
-            {
-                "token_hash": token_hash,
-                "supporter_id": supporter_id,
-                "campaign_code": campaign_code,
-                "respondent_session_id": respondent_session_id,
-                "created_at": at,
-                "expires_at": expires_at,
-            }
-        )
-        .last_pk
+    return db.insert(
+        "assist_handovers",
+        {
+            "token_hash": token_hash,
+            "supporter_id": supporter_id,
+            "campaign_code": campaign_code,
+            "respondent_session_id": respondent_session_id,
+            "created_at": at,
+            "expires_at": expires_at,
+        },
     )
 
 
@@ -257,14 +257,15 @@ def start_staff_session(
     db: Database, *, token_hash: str, user_id: int, generation: int, at: float
 ) -> None:
     """Record a staff session; only the hash of the cookie's token is kept."""
-    db["staff_sessions"].insert(
+    db.insert(
+        "staff_sessions",
         {
             "token_hash": token_hash,
             "user_id": user_id,
             "generation": generation,
             "started_at": at,
             "seen_at": at,
-        }
+        },
     )
 
 
@@ -301,8 +302,9 @@ def audit(
     db: Database, user_id: int | None, action: str, subject: str = "", detail: str = ""
 ) -> None:
     """Append one staff action to the audit log."""
-    db["audit_log"].insert(
-        {"at": now(), "user_id": user_id, "action": action, "subject": subject, "detail": detail}
+    db.insert(
+        "audit_log",
+        {"at": now(), "user_id": user_id, "action": action, "subject": subject, "detail": detail},
     )
 
 
@@ -310,19 +312,16 @@ def create_invitation(
     db: Database, *, token_hash: str, email: str, role: str, invited_by: int, expires_at: str
 ) -> int:
     """Store an invitation to make an account; only the token's hash is kept."""
-    return (
-        db["invitations"]
-        .insert(
-            {
-                "token_hash": token_hash,
-                "email": email.strip(),
-                "role": role,
-                "invited_by": invited_by,
-                "created_at": now(),
-                "expires_at": expires_at,
-            }
-        )
-        .last_pk
+    return db.insert(
+        "invitations",
+        {
+            "token_hash": token_hash,
+            "email": email.strip(),
+            "role": role,
+            "invited_by": invited_by,
+            "created_at": now(),
+            "expires_at": expires_at,
+        },
     )
 
 
@@ -380,6 +379,8 @@ def _other_active_leads(db: Database, user_id: int) -> int:
 def set_user_role(db: Database, user_id: int, role: str) -> bool:
     """Change an account's role; refuse (False) to demote the last active lead."""
     with transaction(db):
+        # Two leads stepping down at once must not both see the other still active.
+        db.lock("active-leads")
         user = db.execute("SELECT role, active FROM users WHERE id = ?", [user_id]).fetchone()
         if user is None:
             return False
@@ -399,6 +400,8 @@ def set_user_active(db: Database, user_id: int, active: bool) -> bool:
     Refuse (False) to deactivate the last active lead, so someone can always manage accounts.
     """
     with transaction(db):
+        # Two leads stepping down at once must not both see the other still active.
+        db.lock("active-leads")
         user = db.execute("SELECT role, active FROM users WHERE id = ?", [user_id]).fetchone()
         if user is None:
             return False
@@ -430,7 +433,7 @@ staff = Migrations("engage.staff")
 
 
 @staff(name="0001_users_invitations_audit")
-def _users_invitations_audit(db: Database) -> None:
+def _users_invitations_audit(db: SqliteDatabase) -> None:
     run_script(
         db,
         """
@@ -479,7 +482,7 @@ def _users_invitations_audit(db: Database) -> None:
 
 
 @staff(name="0002_server_sessions_attempts_handovers")
-def _server_sessions_attempts_handovers(db: Database) -> None:
+def _server_sessions_attempts_handovers(db: SqliteDatabase) -> None:
     run_script(
         db,
         """

@@ -513,14 +513,17 @@ def test_a_media_consent_change_alone_asks_nothing_again(app, campaign):
         assert _spans(db, item["id"]) == [("Sharon", "confirmed", "reviewer")]
 
 
+@pytest.mark.sqlite_only("SQLite's migration sets; PostgreSQL's schema is made whole")
 def test_the_migration_brings_an_existing_database_along(tmp_path):
+    from sqlite_utils import Database as SqliteDatabase
+
     from engage.store import connect, migrate
     from engage.store.sets import MIGRATION_SETS
 
     path = str(tmp_path / "old.db")
     db = connect(path)
     for migrations in MIGRATION_SETS:
-        migrations.apply(db, stop_before="0002_redactions_follow_the_words")
+        migrations.apply(SqliteDatabase(db.conn), stop_before="0002_redactions_follow_the_words")
     stamp = "2026-11-01T10:00:00+00:00"
     db.execute(
         "INSERT INTO campaigns (id, code, title, framework_id, statement_ids, respondent_groups, "

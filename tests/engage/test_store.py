@@ -5,17 +5,19 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from sqlite_utils import Database as SqliteDatabase
 
 from engage import store
 from engage.store import connect, migrate
 from engage.store.sets import MIGRATION_SETS
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
-def db(tmp_path):
-    path = str(tmp_path / "engage.db")
-    migrate(path)
-    database = connect(path)
+def db(database_address):
+    migrate(database_address)
+    database = connect(database_address)
     yield database
     database.close()
 
@@ -39,17 +41,19 @@ def _consent(take_part=True, quote=True, media=False):
     return {"take_part": take_part, "quote": quote, "media": media}
 
 
+@pytest.mark.sqlite_only("SQLite's migration sets; PostgreSQL's schema is made whole")
 def test_migrations_are_recorded_and_run_once(tmp_path):
     path = str(tmp_path / "engage.db")
     migrate(path)
     migrate(path)
-    db = connect(path)
+    db = SqliteDatabase(connect(path).conn)
     applied = [m.name for s in MIGRATION_SETS for m in s.applied(db)]
     assert "0001_campaigns_sessions_answers" in applied
     assert len(applied) == len(set(applied))
     assert not [m for s in MIGRATION_SETS for m in s.pending(db)]
 
 
+@pytest.mark.sqlite_only("SQLite's pragmas")
 def test_connections_use_wal_and_foreign_keys(db):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
