@@ -12,6 +12,7 @@ from sqlite_utils import Database as SqliteDatabase
 from sqlite_utils import Migrations
 
 from engage.store import Database, fetch_all, fetch_one, now, random_code, run_script, transaction
+from engage.store.triggers import SQLITE, random_number
 
 # --- Reads ---
 
@@ -476,11 +477,16 @@ def _content_generation(db: SqliteDatabase) -> None:
         INSERT INTO content_generation (id, value) VALUES (1, random());
         """,
     )
-    for table, changes in SOURCES.items():
-        for change in changes:
-            # Names from SOURCES above, never from input.
-            name = f"{table}_{change.lower()}_generation"
-            db.execute(
-                f"CREATE TRIGGER {name} AFTER {change} ON {table} "  # noqa: S608
-                "BEGIN UPDATE content_generation SET value = random(); END"
-            )
+    for trigger in generation_triggers(SQLITE):
+        db.execute(trigger)
+
+
+def generation_triggers(engine: str) -> list[str]:
+    """Return the triggers that give content_generation a new value, in SQLite's form."""
+    # Names from SOURCES above, never from input.
+    return [
+        f"CREATE TRIGGER {table}_{change.lower()}_generation AFTER {change} ON {table} "
+        f"BEGIN UPDATE content_generation SET value = {random_number(engine)}; END"
+        for table, changes in SOURCES.items()
+        for change in changes
+    ]

@@ -303,12 +303,22 @@ def _published_snapshots(db: SqliteDatabase) -> None:
             participants BLOB NOT NULL        -- the same for who took part
         );
         CREATE INDEX published_snapshots_campaign ON published_snapshots(campaign_id, id);
-        -- Erasing a person erases every copy of their answers: the campaign's snapshots go,
-        -- and the next export takes a fresh one.
-        CREATE TRIGGER respondent_sessions_delete_snapshots
+        """,
+    )
+    for trigger in snapshot_triggers():
+        db.execute(trigger)
+
+
+def snapshot_triggers() -> list[str]:
+    """Return the trigger that erases a campaign's snapshots with a person, in SQLite's form.
+
+    Erasing a person erases every copy of their answers: the campaign's snapshots go, and
+    the next export takes a fresh one. It is written the same for both engines.
+    """
+    return [
+        """CREATE TRIGGER respondent_sessions_delete_snapshots
         AFTER DELETE ON respondent_sessions
         BEGIN
             DELETE FROM published_snapshots WHERE campaign_id = OLD.campaign_id;
-        END;
-        """,
-    )
+        END"""
+    ]

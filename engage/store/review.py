@@ -14,6 +14,7 @@ from sqlite_utils import Migrations
 from engage.store import Database, fetch_all, now, run_script, transaction
 from engage.store.engine import POSTGRESQL, json_array, json_list
 from engage.store.safeguarding import HELD_GROUP_SESSIONS, HELD_SESSIONS
+from engage.store.triggers import SQLITE, differs, now_utc, position
 
 # --- Reads ---
 
@@ -763,6 +764,12 @@ def _review_quotes_redactions(db: SqliteDatabase) -> None:
     )
 
 
+_ANSWER_REMOVAL = """
+        CREATE TRIGGER answers_review_delete AFTER DELETE ON answers BEGIN
+            DELETE FROM review_items WHERE item_kind = 'answer' AND item_id = OLD.id;
+        END;
+        """
+
 # Triggers hold semicolons inside BEGIN ... END, so each is run whole rather than split.
 _TRIGGERS = (
     """
@@ -814,11 +821,7 @@ _TRIGGERS = (
                               WHERE item_kind = 'answer' AND item_id = NEW.id);
         END;
         """,  # noqa: S608 - only constant SQL is interpolated
-    """
-        CREATE TRIGGER answers_review_delete AFTER DELETE ON answers BEGIN
-            DELETE FROM review_items WHERE item_kind = 'answer' AND item_id = OLD.id;
-        END;
-        """,
+    _ANSWER_REMOVAL,
 )
 
 
@@ -883,6 +886,16 @@ def _note_item_sql(n: str, source: str) -> str:
 
 _NEW_MEDIA = "respondent_sessions s"
 _NEW_NOTE = "group_sessions g"
+_MEDIA_REMOVAL = """
+    CREATE TRIGGER media_items_review_delete AFTER DELETE ON media_items BEGIN
+        DELETE FROM review_items WHERE item_kind = 'media' AND item_id = OLD.id;
+    END;
+    """
+_NOTE_REMOVAL = """
+    CREATE TRIGGER group_notes_review_delete AFTER DELETE ON group_notes BEGIN
+        DELETE FROM review_items WHERE item_kind = 'group_note' AND item_id = OLD.id;
+    END;
+    """
 _MEDIA_AND_NOTE_TRIGGERS = (
     f"""
     CREATE TRIGGER media_items_review_insert AFTER INSERT ON media_items BEGIN
@@ -911,21 +924,13 @@ _MEDIA_AND_NOTE_TRIGGERS = (
          WHERE item_kind = 'media' AND item_id = NEW.id;
     END;
     """,  # noqa: S608 - only constant SQL is interpolated
-    """
-    CREATE TRIGGER media_items_review_delete AFTER DELETE ON media_items BEGIN
-        DELETE FROM review_items WHERE item_kind = 'media' AND item_id = OLD.id;
-    END;
-    """,
+    _MEDIA_REMOVAL,
     f"""
     CREATE TRIGGER group_notes_review_insert AFTER INSERT ON group_notes BEGIN
         {_note_item_sql("NEW", _NEW_NOTE)} WHERE g.id = NEW.group_session_id;
     END;
     """,
-    """
-    CREATE TRIGGER group_notes_review_delete AFTER DELETE ON group_notes BEGIN
-        DELETE FROM review_items WHERE item_kind = 'group_note' AND item_id = OLD.id;
-    END;
-    """,
+    _NOTE_REMOVAL,
 )
 
 
@@ -1005,7 +1010,7 @@ def word_offsets(text: str | None, words: str | None, whole_words: int) -> str:
     return json.dumps(found)
 
 
-def _words_change_sql(kind: str, new_text: str, stamp: str) -> str:
+def _words_change_sql(kind: str, new_text: str, stamp: str, engine: str = SQLITE) -> str:
     """Return the statements that carry an item's redactions and quotes to its new words.
 
     They run before the review item's own text is replaced, so `review_items.text` is still
@@ -1021,7 +1026,9 @@ def _words_change_sql(kind: str, new_text: str, stamp: str) -> str:
         return f"substr({text}, {r}.start_offset + 1, {r}.end_offset - {r}.start_offset)"
 
     def offsets(found: str, whole_words: int = 1) -> str:
-        return f"json_each({WORD_OFFSETS}({new_text}, {found}, {whole_words}))"
+        # SQLite's function gives a JSON list; PostgreSQL's gives a set of rows.
+        found_at = f"{WORD_OFFSETS}({new_text}, {found}, {whole_words})"
+        return f"json_each({found_at})" if engine == SQLITE else found_at
 
     def still_there(r: str) -> str:
         return f"EXISTS (SELECT 1 FROM {offsets(words(old_text, r))})"  # noqa: S608
@@ -1036,6 +1043,13 @@ def _words_change_sql(kind: str, new_text: str, stamp: str) -> str:
 
     redaction_nearest = nearest(words(old_text, "redactions"), "redactions.start_offset", 1)
     quote_nearest = nearest("original_text", "start_offset", 0)
+    # Two redactions of the same words find the same new places: one copy of each place is
+    # added, with the earliest redaction's details. SQLite takes them from a group's first row
+    # and PostgreSQL, which has no bare columns in a GROUP BY, from DISTINCT ON.
+    span = "p.value, p.value + r.end_offset - r.start_offset"
+    first, each_place = "", f"GROUP BY {span}"
+    if engine != SQLITE:
+        first, each_place = f"DISTINCT ON ({span}) ", f"ORDER BY {span}, r.id"
     return f"""
         UPDATE review_items
            SET words_changed_at = {stamp}, previous_text = COALESCE(previous_text, text)
@@ -1057,18 +1071,18 @@ def _words_change_sql(kind: str, new_text: str, stamp: str) -> str:
              GROUP BY start_offset, end_offset);
         INSERT INTO redactions (review_item_id, start_offset, end_offset, kind, source, status,
                                 decided_by, decided_at, created_at)
-        SELECT r.review_item_id, p.value, p.value + r.end_offset - r.start_offset, r.kind,
+        SELECT {first}r.review_item_id, p.value, p.value + r.end_offset - r.start_offset, r.kind,
                r.source, r.status, r.decided_by, r.decided_at, r.created_at
           FROM redactions r, {offsets(words(new_text, "r"))} p
          WHERE r.review_item_id = {item}
            AND NOT EXISTS (SELECT 1 FROM redactions x
                            WHERE x.review_item_id = r.review_item_id AND x.start_offset = p.value
                              AND x.end_offset = p.value + r.end_offset - r.start_offset)
-         GROUP BY p.value, p.value + r.end_offset - r.start_offset;
+         {each_place};
         UPDATE quotes SET withdrawn_at = {stamp}, withdrawn_reason = 'words changed',
                           updated_at = {stamp}
          WHERE withdrawn_at IS NULL AND review_item_id = {item}
-           AND instr({new_text}, original_text) = 0;
+           AND {position(engine, new_text, "original_text")} = 0;
         UPDATE quotes SET start_offset = {quote_nearest},
                           end_offset = {quote_nearest} + length(original_text)
          WHERE withdrawn_at IS NULL AND review_item_id = {item};
@@ -1093,23 +1107,29 @@ _ANSWER_ITEM = """
     WHERE s.id = NEW.session_id
 """
 
-# Notes saved before they had updated_at carry none; a change must still be dated, or a
-# withdrawn quote and a "decide again" mark would be lost.
-_NOTE_STAMP = "COALESCE(NEW.updated_at, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))"
 
-_FOLLOWING_TRIGGERS = (
-    f"""
+def following_triggers(engine: str) -> tuple[str, ...]:
+    """Return the triggers that keep review items in step with the words, in SQLite's form.
+
+    Saving words adds their item; changing them carries the item's redactions and quotes
+    along (see above). `trigger_statements` makes them on either engine.
+    """
+    # Notes saved before they had updated_at carry none; a change must still be dated, or a
+    # withdrawn quote and a "decide again" mark would be lost.
+    note_stamp = f"COALESCE(NEW.updated_at, {now_utc(engine)})"
+    return (
+        f"""
     CREATE TRIGGER answers_review_insert AFTER INSERT ON answers
     WHEN NEW.free_text <> '' BEGIN
         {_ANSWER_ITEM};
     END;
-    """,
-    f"""
+        """,
+        f"""
     CREATE TRIGGER answers_review_update AFTER UPDATE OF free_text, language ON answers
-    WHEN NEW.free_text IS NOT OLD.free_text BEGIN
+    WHEN {differs(engine, "NEW.free_text", "OLD.free_text")} BEGIN
         DELETE FROM review_items
          WHERE item_kind = 'answer' AND item_id = NEW.id AND NEW.free_text = '';
-        {_words_change_sql("answer", "NEW.free_text", "NEW.updated_at")}
+        {_words_change_sql("answer", "NEW.free_text", "NEW.updated_at", engine)}
         UPDATE review_items SET text = NEW.free_text, language = NEW.language,
                                 suggested_at = NULL, updated_at = NEW.updated_at
          WHERE item_kind = 'answer' AND item_id = NEW.id;
@@ -1118,23 +1138,23 @@ _FOLLOWING_TRIGGERS = (
           AND NOT EXISTS (SELECT 1 FROM review_items
                           WHERE item_kind = 'answer' AND item_id = NEW.id);
     END;
-    """,  # noqa: S608 - only constant SQL is interpolated
-    f"""
+        """,  # noqa: S608 - only constant SQL is interpolated
+        f"""
     CREATE TRIGGER media_items_review_insert AFTER INSERT ON media_items BEGIN
         {_media_item_sql("NEW", _NEW_MEDIA)} WHERE s.id = NEW.session_id;
         {_language_sql("media")}
     END;
-    """,
-    f"""
+        """,
+        f"""
     CREATE TRIGGER media_items_review_words AFTER UPDATE OF description, language
-    ON media_items WHEN NEW.description IS NOT OLD.description BEGIN
-        {_words_change_sql("media", "NEW.description", "NEW.updated_at")}
+    ON media_items WHEN {differs(engine, "NEW.description", "OLD.description")} BEGIN
+        {_words_change_sql("media", "NEW.description", "NEW.updated_at", engine)}
         UPDATE review_items SET text = NEW.description, language = NEW.language,
                                 suggested_at = NULL, updated_at = NEW.updated_at
          WHERE item_kind = 'media' AND item_id = NEW.id;
     END;
-    """,  # noqa: S608 - only constant SQL is interpolated
-    f"""
+        """,  # noqa: S608 - only constant SQL is interpolated
+        f"""
     CREATE TRIGGER media_items_review_update AFTER UPDATE OF consent ON media_items BEGIN
         UPDATE review_items
            SET consent_quote = {_MEDIA_QUOTE.format(m="NEW")},
@@ -1142,23 +1162,28 @@ _FOLLOWING_TRIGGERS = (
                updated_at = NEW.updated_at
          WHERE item_kind = 'media' AND item_id = NEW.id;
     END;
-    """,  # noqa: S608 - only constant SQL is interpolated
-    f"""
+        """,  # noqa: S608 - only constant SQL is interpolated
+        f"""
     CREATE TRIGGER group_notes_review_insert AFTER INSERT ON group_notes BEGIN
         {_note_item_sql("NEW", _NEW_NOTE)} WHERE g.id = NEW.group_session_id;
         {_language_sql("group_note")}
     END;
-    """,
-    f"""
+        """,
+        f"""
     CREATE TRIGGER group_notes_review_update AFTER UPDATE OF note, language ON group_notes
-    WHEN NEW.note IS NOT OLD.note BEGIN
-        {_words_change_sql("group_note", "NEW.note", _NOTE_STAMP)}
+    WHEN {differs(engine, "NEW.note", "OLD.note")} BEGIN
+        {_words_change_sql("group_note", "NEW.note", note_stamp, engine)}
         UPDATE review_items SET text = NEW.note, language = NEW.language, suggested_at = NULL,
-                                updated_at = {_NOTE_STAMP}
+                                updated_at = {note_stamp}
          WHERE item_kind = 'group_note' AND item_id = NEW.id;
     END;
-    """,  # noqa: S608 - only constant SQL is interpolated
-)
+        """,  # noqa: S608 - only constant SQL is interpolated
+    )
+
+
+def removal_triggers() -> tuple[str, ...]:
+    """Return the triggers that remove a review item with its words, in SQLite's form."""
+    return (_ANSWER_REMOVAL, _MEDIA_REMOVAL, _NOTE_REMOVAL)
 
 
 @review(name="0002_redactions_follow_the_words")
@@ -1197,5 +1222,5 @@ def _redactions_follow_the_words(db: SqliteDatabase) -> None:
             ELSE (SELECT language FROM group_notes WHERE id = review_items.item_id) END;
         """,
     )
-    for trigger in _FOLLOWING_TRIGGERS:
+    for trigger in following_triggers(SQLITE):
         db.execute(trigger)

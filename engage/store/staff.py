@@ -8,6 +8,7 @@ from sqlite_utils import Database as SqliteDatabase
 from sqlite_utils import Migrations
 
 from engage.store import Database, fetch_all, fetch_one, now, run_script, transaction
+from engage.store.triggers import SQLITE, refuse
 
 # --- Reads ---
 
@@ -473,12 +474,20 @@ def _users_invitations_audit(db: SqliteDatabase) -> None:
             subject TEXT NOT NULL DEFAULT '',
             detail TEXT NOT NULL DEFAULT ''
         );
-        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'the audit log can only be appended to'); END;
-        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'the audit log can only be appended to'); END
         """,
     )
+    for trigger in audit_log_triggers(SQLITE):
+        db.execute(trigger)
+
+
+def audit_log_triggers(engine: str) -> list[str]:
+    """Return the triggers that let the audit log only be added to, in SQLite's form."""
+    refusal = refuse(engine, "the audit log can only be appended to")
+    return [
+        f"CREATE TRIGGER audit_log_no_{change.lower()} BEFORE {change} ON audit_log\n"
+        f"        BEGIN {refusal} END"
+        for change in ("UPDATE", "DELETE")
+    ]
 
 
 @staff(name="0002_server_sessions_attempts_handovers")
