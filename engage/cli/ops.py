@@ -19,7 +19,7 @@ from engage.store import backup, get_db
 def backup_command(target: Path) -> None:
     """Write a backup (.tar.gz) of the database, files and media while engage keeps running."""
     count = backup.create_backup(
-        current_app.config["DATABASE"],
+        store.database_address(current_app),
         Path(current_app.instance_path),
         target,
         Path(current_app.config["MEDIA_DIR"]),
@@ -39,7 +39,7 @@ def restore_command(source: Path, yes: bool) -> None:
     try:
         count = backup.restore_backup(
             source,
-            current_app.config["DATABASE"],
+            store.database_address(current_app),
             Path(current_app.instance_path),
             Path(current_app.config["MEDIA_DIR"]),
         )

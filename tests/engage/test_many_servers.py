@@ -16,6 +16,7 @@ import pytest
 
 from engage import create_app, store
 from engage import narration as app_narration
+from engage.campaigns import create as create_campaign
 from engage.services import media_files
 from engage.store import get_db
 from media import narration
@@ -23,23 +24,31 @@ from media import narration
 TEXT = "Two servers, one clip."
 
 
-def _server(tmp_path: Path, name: str, shared: Path) -> object:
-    return create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / name),
-            "DATABASE": str(shared / "engage.db"),
-            "MEDIA_DIR": str(shared / "media"),
-            "LIGHT_PASSWORD_HASHING": True,
-        }
-    )
+pytestmark = pytest.mark.both_engines
+
+
+def _server(tmp_path: Path, name: str, shared: Path, database_url: str | None) -> object:
+    settings = {
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path / name),
+        "MEDIA_DIR": str(shared / "media"),
+        "LIGHT_PASSWORD_HASHING": True,
+    }
+    if database_url:
+        settings["DATABASE_URL"] = database_url
+    else:
+        settings["DATABASE"] = str(shared / "engage.db")
+    return create_app(settings)
 
 
 @pytest.fixture
-def servers(tmp_path):
+def servers(tmp_path, database_url):
     shared = tmp_path / "shared"
     shared.mkdir()
-    return _server(tmp_path, "one", shared), _server(tmp_path, "two", shared)
+    return (
+        _server(tmp_path, "one", shared, database_url),
+        _server(tmp_path, "two", shared, database_url),
+    )
 
 
 def _fetch(app, url: str):
@@ -86,7 +95,11 @@ def test_two_servers_asked_for_one_missing_clip_make_it_once_and_both_send_it(se
 
     def play(app) -> tuple[int, bytes]:
         start.wait()
-        response = _fetch(app, f"/audio/{key}.ogg")
+        try:
+            response = _fetch(app, f"/audio/{key}.ogg")
+        finally:
+            # This thread's own connection goes with it.
+            store.forget_connections()
         return response.status_code, response.get_data()
 
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -142,17 +155,34 @@ def test_the_claim_of_a_server_that_died_is_taken_over(servers):
         assert store.narration.claim_work(db, "clip:x", "third", 300)
 
 
-def test_a_backup_holds_the_shared_media_folder_and_a_restore_puts_it_back(servers, tmp_path):
-    one, _two = servers
+def _campaign_titles(app) -> list[str]:
+    with app.app_context():
+        return [row[0] for row in get_db().execute("SELECT title FROM campaigns ORDER BY id")]
+
+
+def test_a_backup_holds_the_database_and_shared_media_folder_and_a_restore_puts_them_back(
+    servers, tmp_path
+):
+    one, two = servers
     with one.app_context():
+        create_campaign(
+            get_db(), framework_id="cqc-la", statement_ids=["QS1"], title="Kept by the backup"
+        )
         blobs = media_files.blob_store()
         blobs.root.mkdir(parents=True)
         digest = blobs.put_bytes(b"a photo's bytes", tmp_path / "scratch")
     runner = one.test_cli_runner()
     archive = tmp_path / "backup.tar.gz"
-    assert runner.invoke(args=["backup", str(archive)]).exit_code == 0
+    result = runner.invoke(args=["backup", str(archive)])
+    assert result.exit_code == 0, result.output
     with tarfile.open(archive) as opened:
-        assert f"media/blobs/{digest[:2]}/{digest[2:]}" in opened.getnames()
+        names = opened.getnames()
+    assert f"media/blobs/{digest[:2]}/{digest[2:]}" in names
+    assert ("engage.pgdump" if one.config.get("DATABASE_URL") else "engage.db") in names
+    with two.app_context():
+        create_campaign(
+            get_db(), framework_id="cqc-la", statement_ids=["QS1"], title="Made after the backup"
+        )
     blobs.delete(digest)
     stray = blobs.root / "ab" / ("c" * 62)
     stray.parent.mkdir()
@@ -161,17 +191,48 @@ def test_a_backup_holds_the_shared_media_folder_and_a_restore_puts_it_back(serve
     assert result.exit_code == 0, result.output
     assert blobs.path(digest).read_bytes() == b"a photo's bytes"
     assert not stray.exists()
+    # Both servers see the database as it was, the other one without being restarted.
+    assert _campaign_titles(two) == _campaign_titles(one) == ["Kept by the backup"]
 
 
 def test_a_backup_of_the_other_engine_is_refused_and_changes_nothing(servers, tmp_path):
     one, _two = servers
-    archive = tmp_path / "postgresql.tar.gz"
+    with one.app_context():
+        create_campaign(get_db(), framework_id="cqc-la", statement_ids=["QS1"], title="Still here")
+    on_postgresql = bool(one.config.get("DATABASE_URL"))
+    archive = tmp_path / "other.tar.gz"
     with tarfile.open(archive, "w:gz") as made:
-        entry = tarfile.TarInfo("engage.pgdump")
+        entry = tarfile.TarInfo("engage.db" if on_postgresql else "engage.pgdump")
         entry.size = 4
-        made.addfile(entry, io.BytesIO(b"PGDM"))
-    before = Path(one.config["DATABASE"]).read_bytes()
+        made.addfile(entry, io.BytesIO(b"data"))
     result = one.test_cli_runner().invoke(args=["restore", str(archive), "--yes"])
     assert result.exit_code != 0
-    assert "This backup is of a PostgreSQL database" in result.output
-    assert Path(one.config["DATABASE"]).read_bytes() == before
+    other = "SQLite" if on_postgresql else "PostgreSQL"
+    assert f"This backup is of a {other} database" in result.output
+    assert _campaign_titles(one) == ["Still here"]
+
+
+def test_a_damaged_postgresql_dump_is_refused_and_changes_nothing(servers, tmp_path, engine):
+    one, _two = servers
+    if engine != "postgresql":
+        pytest.skip("a pg_dump archive is restored only to PostgreSQL")
+    with one.app_context():
+        create_campaign(get_db(), framework_id="cqc-la", statement_ids=["QS1"], title="Still here")
+    archive = tmp_path / "backup.tar.gz"
+    assert one.test_cli_runner().invoke(args=["backup", str(archive)]).exit_code == 0
+    with tarfile.open(archive) as opened:
+        dump = opened.extractfile("engage.pgdump").read()
+    damaged = tmp_path / "damaged.tar.gz"
+    with tarfile.open(damaged, "w:gz") as made:
+        entry = tarfile.TarInfo("engage.pgdump")
+        cut = dump[: len(dump) * 2 // 3]
+        entry.size = len(cut)
+        made.addfile(entry, io.BytesIO(cut))
+    with one.app_context():
+        create_campaign(
+            get_db(), framework_id="cqc-la", statement_ids=["QS1"], title="Made after the backup"
+        )
+    result = one.test_cli_runner().invoke(args=["restore", str(damaged), "--yes"])
+    assert result.exit_code != 0
+    assert "pg_restore failed" in result.output
+    assert _campaign_titles(one) == ["Still here", "Made after the backup"]
