@@ -65,7 +65,7 @@ SETTINGS: tuple[Setting, ...] = (
         "SECRET_KEY",
         None,
         "made once in the instance folder",
-        "the key that signs sessions",
+        "the key that signs sessions; with more than one app server, the same on every one",
     ),
     Setting(
         "SECRET_KEY_FALLBACKS",

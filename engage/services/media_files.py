@@ -6,9 +6,11 @@ Everything here needs an app context (the instance folder and its settings), nev
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Iterator
@@ -58,11 +60,17 @@ def part_path(upload_id: str) -> Path:
     return media_root() / "uploads" / f"{upload_id}.part"
 
 
+def server_mark() -> str:
+    """Return what names this server's processing folders in a media folder others may share."""
+    where = f"{socket.gethostname()}:{current_app.instance_path}"
+    return hashlib.sha256(where.encode()).hexdigest()[:12]
+
+
 def work_dir() -> Path:
     """Make a processing folder of the caller's own; no route ever writes into it."""
     root = media_root() / "work"
     root.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=root))
+    return Path(tempfile.mkdtemp(dir=root, prefix=f"{server_mark()}-"))
 
 
 @contextmanager
@@ -183,6 +191,14 @@ def sweep_blobs(candidates: list[str] | None = None) -> int:
     return len(gone)
 
 
+def _untouched_since(folder: Path, moment: float) -> bool:
+    try:
+        return folder.is_dir() and folder.stat().st_mtime < moment
+    except FileNotFoundError:
+        # Its request finished and removed it while we looked.
+        return False
+
+
 @dataclass
 class Swept:
     """What a sweep removed."""
@@ -196,12 +212,19 @@ class Swept:
 def sweep(stale_after: timedelta = STALLED_AFTER, starting: bool = False) -> Swept:
     """Delete stalled uploads, untracked part files and files no answer refers to.
 
-    `starting` also clears every processing folder: before the server takes requests, any
-    left there belonged to a request a crash cut short.
+    `starting` also clears this server's processing folders: before it takes requests, any
+    left there belonged to a request a crash cut short. Another server's are its own, in use,
+    unless nobody has touched them for as long as a stalled upload is kept.
     """
     stale, stray = sweep_uploads(stale_after)
     work = media_root() / "work"
-    folders = [f for f in work.iterdir() if f.is_dir()] if starting and work.exists() else []
+    abandoned = time.time() - stale_after.total_seconds()
+    mine = f"{server_mark()}-"
+    folders = [
+        folder
+        for folder in (work.iterdir() if starting and work.exists() else ())
+        if folder.name.startswith(mine) or _untouched_since(folder, abandoned)
+    ]
     for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
     return Swept(stale, stray, sweep_blobs(), len(folders))

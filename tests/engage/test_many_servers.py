@@ -236,3 +236,15 @@ def test_a_damaged_postgresql_dump_is_refused_and_changes_nothing(servers, tmp_p
     assert result.exit_code != 0
     assert "pg_restore failed" in result.output
     assert _campaign_titles(one) == ["Still here", "Made after the backup"]
+
+
+def test_a_server_starting_clears_its_own_work_folders_not_another_servers(servers):
+    one, two = servers
+    with one.app_context():
+        left_by_one = media_files.work_dir()
+    with two.app_context():
+        in_use_by_two = media_files.work_dir()
+    with one.app_context():
+        assert media_files.sweep(starting=True).work_folders == 1
+    assert not left_by_one.exists()
+    assert in_use_by_two.is_dir()
