@@ -176,7 +176,7 @@ def _work_claims(db: SqliteDatabase) -> None:
         db,
         """
         CREATE TABLE work_claims (
-            name TEXT PRIMARY KEY,                -- 'clip:<clip key>' or 'upload:<upload id>'
+            name TEXT NOT NULL PRIMARY KEY,       -- 'clip:<clip key>' or 'upload:<upload id>'
             holder TEXT NOT NULL,                 -- a random token of the claimant
             expires_at TEXT NOT NULL              -- ISO 8601 UTC: after it, anyone may take over
         );
