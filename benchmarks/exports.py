@@ -69,7 +69,7 @@ def seed(instance: Path, answers: int, quotes: int) -> dict:
             )
         store.respondents.add_synthetic_sessions(db, campaign["id"], sessions)
         spans = [(s.start, s.end, s.kind) for s in redaction.suggest(QUOTE_TEXT)]
-        with db.atomic():
+        with store.transaction(db):
             for item in store.review.items_needing_suggestions(db, campaign["id"]):
                 store.review.record_redaction_suggestions(db, item["id"], spans)
                 store.review.mark_quote(db, item["id"], 0, len(QUOTE_TEXT), strength="improve")

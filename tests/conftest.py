@@ -2,7 +2,8 @@
 
 A module marked `both_engines` runs each of its tests twice, on SQLite (`[sqlite]`) and on
 PostgreSQL (`[postgresql]`); a test in it marked `sqlite_only` (with its reason) runs once.
-Every other test runs on SQLite only. PostgreSQL is one throwaway server for the whole run,
+Every other test runs on SQLite only, unless ENGAGE_TEST_BOTH_ENGINES=1 asks for every test with
+an app or a store to run on both. PostgreSQL is one throwaway server for the whole run,
 started when the first test needs it; each test gets a fresh database copied from a migrated
 template, which takes a few tens of milliseconds.
 """
@@ -10,6 +11,7 @@ template, which takes a few tens of milliseconds.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -33,7 +35,8 @@ def pytest_configure(config):
 def pytest_generate_tests(metafunc):
     if "engine" not in metafunc.fixturenames:
         return
-    if metafunc.definition.get_closest_marker("both_engines") is None:
+    everywhere = os.environ.get("ENGAGE_TEST_BOTH_ENGINES") == "1"
+    if metafunc.definition.get_closest_marker("both_engines") is None and not everywhere:
         return
     if metafunc.definition.get_closest_marker("sqlite_only") is not None:
         return
@@ -152,6 +155,23 @@ def make_campaign(app):
             return create_campaign(get_db(), **options)
 
     return make
+
+
+def another_server(app):
+    """Return a second app on the same instance and database: another server process."""
+    settings = {"TESTING": True, "INSTANCE_PATH": app.instance_path}
+    if app.config.get("DATABASE_URL"):
+        settings["DATABASE_URL"] = app.config["DATABASE_URL"]
+    return create_app(settings)
+
+
+def table_names(db) -> list[str]:
+    """Return the names of the store's tables, on either engine (not the engine's own)."""
+    if db.engine == "postgresql":
+        sql = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    return [row[0] for row in db.execute(sql)]
 
 
 def csrf_token(html: str) -> str:

@@ -20,7 +20,10 @@ from engage.store import get_db
 @with_appcontext
 def init_command() -> None:
     """Create the instance folder and database, applying every migration."""
-    click.echo(f"Database ready: {current_app.config['DATABASE']}")
+    address = current_app.config.get("DATABASE_URL")
+    # A PostgreSQL address may carry a password: name only the engine and the database.
+    where = f"PostgreSQL database {address.rsplit('/', 1)[-1].split('?')[0]}" if address else None
+    click.echo(f"Database ready: {where or current_app.config['DATABASE']}")
 
 
 @click.command("demo")

@@ -151,7 +151,7 @@ def get_db() -> Database:
         held = getattr(_per_thread, "connections", None)
         if held is None:
             held = _per_thread.connections = {}
-        if address not in held:
+        if address not in held or held[address].lost:
             held[address] = connect(address)
         db = request_g.db = held[address]
     return db
@@ -160,7 +160,7 @@ def get_db() -> Database:
 def close_db(_exc: BaseException | None = None) -> None:
     """End the request's use of the connection, never leaving a transaction open."""
     db = g.pop("db", None)
-    if db is not None:
+    if db is not None and not db.lost:
         db.rollback()
 
 

@@ -219,6 +219,11 @@ class Database:
             return self.conn.total_changes
         return self._writes
 
+    @property
+    def lost(self) -> bool:
+        """Say whether the connection was lost (a PostgreSQL server restarted or went away)."""
+        return self.engine == POSTGRESQL and (self.conn.broken or self.conn.closed)
+
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()

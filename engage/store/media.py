@@ -124,9 +124,10 @@ def create_media_upload(
 ) -> bool:
     """Record a resumable upload that has been started; False if the session may not start it.
 
-    One statement, so two uploads started at once cannot both slip under the limits: the
-    session may have fewer than max_open unfinished uploads, and what it holds (finished and
-    unfinished) plus this one's size may not pass quota bytes.
+    One statement in a write transaction under the session's lock, so two uploads started at
+    once cannot both slip under the limits: the session may have fewer than max_open unfinished
+    uploads, and what it holds (finished and unfinished) plus this one's size may not pass
+    quota bytes.
     """
     stamp = now()
     with transaction(db):

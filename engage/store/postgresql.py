@@ -21,6 +21,7 @@ from engage.store import now
 from engage.store.campaigns import generation_triggers
 from engage.store.evidence import snapshot_triggers
 from engage.store.review import WORD_OFFSETS, following_triggers, removal_triggers
+from engage.store.safeguarding import DEFAULT_CONCERN_PHRASES
 from engage.store.staff import audit_log_triggers
 from engage.store.triggers import POSTGRESQL, random_number, refuse, trigger_statements
 
@@ -570,7 +571,17 @@ def baseline_statements() -> list[str]:
         statements += trigger_statements(POSTGRESQL, trigger)
     statements += _truncate_guard()
     statements.append(_FIRST_ROWS.format(random=random_number(POSTGRESQL)))
+    statements.append(_default_concern_phrases())
     return statements
+
+
+def _default_concern_phrases() -> str:
+    # The words that flag free text from the first day, as SQLite's assist migration adds them.
+    rows = ", ".join(
+        "('{}', '2026-11-23T00:00:00+00:00')".format(phrase.replace("'", "''"))
+        for phrase in DEFAULT_CONCERN_PHRASES
+    )
+    return f"INSERT INTO concern_phrases (phrase, created_at) VALUES {rows}"  # noqa: S608
 
 
 # Every PostgreSQL migration in order, each a name and what makes its statements. A later

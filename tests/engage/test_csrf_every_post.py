@@ -16,7 +16,7 @@ import pytest
 
 from engage import store
 from engage.store import get_db
-from tests.conftest import CheckedClient, sign_in
+from tests.conftest import CheckedClient, sign_in, table_names
 from tests.engage.journey import Respondent
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -32,15 +32,9 @@ HEADER_CHECKED = {"/s/<code>/outbox/<item_id>"}
 def _snapshot(app) -> dict:
     with app.app_context():
         db = get_db()
-        tables = [
-            row[0]
-            for row in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
         rows = {
-            table: sorted(repr(tuple(row)) for row in db.execute(f'SELECT * FROM "{table}"'))  # noqa: S608 - names from sqlite_master
-            for table in tables
+            table: sorted(repr(tuple(row)) for row in db.execute(f'SELECT * FROM "{table}"'))  # noqa: S608 - names from the engine's catalogue
+            for table in table_names(db)
             if table not in NOT_CHANGES
         }
     files = set()

@@ -13,6 +13,8 @@ from engage import evidence, store
 from engage.store import get_db
 from exports.writers import SCHEMA_PATH
 
+pytestmark = pytest.mark.both_engines
+
 
 def _respond(db, campaign_id, group, how, value, text="", quote=True, held=False) -> int:
     session = store.respondents.start_session(

@@ -20,6 +20,8 @@ from tests.conftest import CheckedClient, csrf_token
 from tests.engage.journey import Respondent
 from tests.exports.test_writers import read_csv_zip, read_json, read_xlsx
 
+pytestmark = pytest.mark.both_engines
+
 FORMATS = ("xlsx", "csv", "json", "zip")
 GROUP_HOW = "In a group session (group tally)"
 GROUP_COLUMN = "Advocates and group sessions (group tally)"

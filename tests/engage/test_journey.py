@@ -9,6 +9,8 @@ import pytest
 from engage.store import get_db
 from tests.engage.journey import Respondent, follow_resume_link
 
+pytestmark = pytest.mark.both_engines
+
 
 def _count(app, table: str) -> int:
     with app.app_context():

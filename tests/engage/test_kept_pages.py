@@ -7,10 +7,10 @@ import re
 import pytest
 from flask import g
 
-from engage import create_app, settings, store
+from engage import settings, store
 from engage.store import get_db
 from engage.store.campaigns import SOURCES
-from tests.conftest import CheckedClient, csrf_token
+from tests.conftest import CheckedClient, another_server, csrf_token
 from tests.engage.journey import Respondent
 
 
@@ -95,7 +95,7 @@ def test_an_edit_in_another_process_shows_at_once(app, campaign):
     before = person.client.get(f"{person.base}/q/{question_id}").get_data(as_text=True)
     assert "Is the new wording here?" not in before
     # A second app on the same instance stands for another server process.
-    other = create_app({"TESTING": True, "INSTANCE_PATH": app.instance_path})
+    other = another_server(app)
     with other.app_context():
         db = get_db()
         content = store.campaigns.campaign_questions(db, campaign["id"])[0]["content"]
@@ -111,7 +111,7 @@ def test_narration_erased_by_another_process_is_made_again(app, campaign):
     page = person.client.get(f"{person.base}/q/{question_id}").get_data(as_text=True)
     clip = re.search(r'src="(/audio/[0-9a-f]+\.ogg)"', page).group(1)
     key = clip.rsplit("/", 1)[1].removesuffix(".ogg")
-    other = create_app({"TESTING": True, "INSTANCE_PATH": app.instance_path})
+    other = another_server(app)
     with other.app_context():
         store.narration.forget_narration(get_db(), [key])
     page = person.client.get(f"{person.base}/q/{question_id}").get_data(as_text=True)
@@ -128,7 +128,7 @@ def test_a_page_outside_the_survey_never_links_to_a_clip_erased_elsewhere(app, c
     page = client.get(address).get_data(as_text=True)
     clip = re.search(r'src="(/audio/[0-9a-f]+\.ogg)"', page).group(1)
     key = clip.rsplit("/", 1)[1].removesuffix(".ogg")
-    other = create_app({"TESTING": True, "INSTANCE_PATH": app.instance_path})
+    other = another_server(app)
     with other.app_context():
         store.narration.forget_narration(get_db(), [key])
     # No respondent page comes in between: the "you said" page itself notices the erasure.
@@ -142,7 +142,7 @@ def test_a_campaign_closed_in_another_process_is_closed_at_once(app, campaign):
     question_id = _first_question(app, campaign)
     person = _person(app, campaign)
     assert person.client.get(f"{person.base}/q/{question_id}").status_code == 200
-    other = create_app({"TESTING": True, "INSTANCE_PATH": app.instance_path})
+    other = another_server(app)
     with other.app_context():
         get_db().execute("UPDATE campaigns SET status = 'closed' WHERE id = ?", [campaign["id"]])
     closed = person.client.get(f"{person.base}/q/{question_id}")
@@ -173,8 +173,12 @@ def test_every_source_of_a_page_changes_the_generation_and_answers_do_not(app, c
         for table, changes in SOURCES.items():
             for change in changes:
                 trigger = f"{table}_{change.lower()}_generation"
+                # SQLite keeps a trigger's SQL; PostgreSQL the body of its function.
                 found = db.execute(
-                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [trigger]
+                    "SELECT prosrc FROM pg_proc WHERE proname = ?"
+                    if db.engine == "postgresql"
+                    else "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                    [trigger],
                 ).fetchone()
                 assert found and "content_generation" in found[0], trigger
         db.execute(
@@ -208,6 +212,7 @@ def test_a_page_with_a_media_answer_lists_it(app, campaign):
     assert "What you added" in listed
 
 
+@pytest.mark.sqlite_only("watches SQLite's statements with its trace callback")
 def test_the_persons_session_is_read_once_until_the_request_writes(app, campaign):
     _person(app, campaign)
     with app.app_context():

@@ -14,6 +14,8 @@ import pytest
 from engage.store import campaigns, get_db, outbox, respondents
 from tests.media import samples
 
+pytestmark = pytest.mark.both_engines
+
 OUTBOX_HEADERS = {"X-Engage-Outbox": "1"}
 
 

@@ -25,6 +25,8 @@ from tests.engage.journey import Respondent
 from tests.engage.test_media_answers import MediaRespondent
 from tests.media import samples
 
+pytestmark = pytest.mark.both_engines
+
 CODE = "edits"
 BASE = f"/staff/campaigns/{CODE}/evidence"
 SAID = "Sharon on nights is always late with my tablets."
@@ -587,6 +589,7 @@ def test_words_are_found_whole_in_any_script():
     assert word_offsets("", "Al", 1) == word_offsets("Al", "", 1) == "[]"
 
 
+@pytest.mark.sqlite_only("SQLite's triggers call a Python function; PostgreSQL's are PL/pgSQL")
 def test_a_connection_without_the_word_finder_cannot_change_words(app, campaign):
     import sqlite3
 

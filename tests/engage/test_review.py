@@ -16,6 +16,8 @@ from engage.staff.review_words import SpanError, span_from_form, split_words
 from engage.store import get_db
 from tests.conftest import csrf_token
 
+pytestmark = pytest.mark.both_engines
+
 WORDS = "My carer Dafydd is kind and ring 07700 900123 please."
 
 

@@ -11,6 +11,8 @@ from engage.store import get_db
 from tests.conftest import csrf_token, sign_in
 from tests.engage.journey import Respondent
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def campaign(make_campaign):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 
+import psycopg
 import pytest
 
 from engage.store import get_db
 from tests.conftest import STAFF_PASSWORD, csrf_token, sign_in
+
+pytestmark = pytest.mark.both_engines
 
 
 def test_sign_in_and_out(client, make_user, app):
@@ -160,9 +163,10 @@ def test_audit_log_can_only_be_appended_to(app, staff_client):
     staff_client("lead")
     with app.app_context():
         db = get_db()
-        with pytest.raises(sqlite3.IntegrityError, match="only be appended"):
+        refused = (sqlite3.IntegrityError, psycopg.IntegrityError)
+        with pytest.raises(refused, match="only be appended"):
             db.execute("UPDATE audit_log SET action = 'x'")
-        with pytest.raises(sqlite3.IntegrityError, match="only be appended"):
+        with pytest.raises(refused, match="only be appended"):
             db.execute("DELETE FROM audit_log")
 
 

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 
 from engage import store
 from engage.store import get_db
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, table_names
 from tests.engage.journey import Respondent
 from tests.pagecheck import assert_page_ok
 
@@ -40,15 +40,9 @@ class Row:
 def _snapshot(app) -> dict:
     with app.app_context():
         db = get_db()
-        tables = [
-            row[0]
-            for row in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-                " AND name NOT LIKE '%_fts%'"
-            )
-        ]
+        tables = [table for table in table_names(db) if "_fts" not in table]
         return {
-            table: sorted(repr(tuple(row)) for row in db.execute(f'SELECT * FROM "{table}"'))  # noqa: S608 - names from sqlite_master
+            table: sorted(repr(tuple(row)) for row in db.execute(f'SELECT * FROM "{table}"'))  # noqa: S608 - names from the engine's catalogue
             for table in tables
             if table not in NOT_CHANGES
         }

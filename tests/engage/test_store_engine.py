@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import threading
 
+import psycopg
 import pytest
 
+from engage import store
 from engage.store import transaction
 from engage.store.engine import Database, connect, postgresql_sql
 
@@ -102,3 +104,30 @@ def test_changes_grow_with_every_write(db):
     assert db.changes() == before
     db.insert("notes", {"body": "x"})
     assert db.changes() > before
+
+
+def test_a_lost_postgresql_connection_is_opened_again(postgres_databases, tmp_path):
+    from engage import create_app
+    from engage.store import get_db
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "DATABASE_URL": postgres_databases.fresh(),
+        }
+    )
+    with app.app_context():
+        first = get_db()
+        pid = first.execute("SELECT pg_backend_pid()").fetchone()[0]
+        killer = connect(app.config["DATABASE_URL"])
+        killer.execute("SELECT pg_terminate_backend(?)", [pid])
+        killer.close()
+        with pytest.raises(psycopg.OperationalError):
+            first.execute("SELECT 1")
+        assert first.lost
+    # The next request on this thread gets a working connection, not the dead one.
+    with app.app_context():
+        assert get_db() is not first
+        assert get_db().execute("SELECT COUNT(*) FROM campaigns").fetchone()[0] == 0
+    store.forget_connections()
