@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engage.store import migrate
-from engage.store.postgresql import migrate_postgresql
+from engage.store.postgresql import MIGRATIONS, migrate_postgresql
 from engage.store.review import WORD_OFFSETS, word_offsets
 from engage.store.triggers import POSTGRESQL, trigger_statements
 from tests.pgserver import PgServer
@@ -52,7 +52,7 @@ def server():
 def _fresh_postgresql(server) -> psycopg.Connection:
     url = server.create_database(f"schema_{next(_databases)}")
     conn = psycopg.connect(url, autocommit=True)
-    assert migrate_postgresql(conn) == ["0001_baseline"]
+    assert migrate_postgresql(conn) == [name for name, _ in MIGRATIONS]
     return conn
 
 
