@@ -17,15 +17,15 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import struct
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 # SQLite's own bookkeeping, and sqlite-utils' record of applied migrations (PostgreSQL has its
 # own, `engage_migrations`): neither is the instance's data.
 SQLITE_ONLY = ("sqlite_", "_sqlite_")
 POSTGRESQL_ONLY = frozenset({"engage_migrations"})
-# Tables a new database is given a row in by its migrations: the copy replaces their rows.
-SEEDED = frozenset({"content_generation"})
 
 
 class CopyRefused(RuntimeError):
@@ -163,13 +163,17 @@ def _select(table: str, names: list[str]) -> str:
 # --- The copy ---
 
 
-def copy_sqlite_to_postgresql(source: sqlite3.Connection, target) -> list[TableCheck]:
+def copy_sqlite_to_postgresql(
+    source: sqlite3.Connection, target, seeded: dict[str, int]
+) -> list[TableCheck]:
     """Copy every row of `source` into `target`, then compare the two; return each table's check.
 
     `source` is a sqlite3 connection; it is read inside one read transaction, so a running
     instance is copied as it was at one moment. `target` is a psycopg connection in
-    autocommit mode to a database with engage's schema and no data. Refuse (CopyRefused)
-    when the target holds data or has other tables than the source.
+    autocommit mode to a database with engage's schema and no data: no table with more rows
+    than `seeded` says a new database is given by its migrations (the content generation, the
+    starting list of concern phrases). Those rows are replaced by the source's. Refuse
+    (CopyRefused) when the target holds data or has other tables than the source.
     """
     tables = sqlite_tables(source)
     theirs = postgresql_tables(target)
@@ -187,8 +191,8 @@ def copy_sqlite_to_postgresql(source: sqlite3.Connection, target) -> list[TableC
             held = [
                 table
                 for table in order
-                if table not in SEEDED
-                and target.execute(f"SELECT 1 FROM {quote(table)} LIMIT 1").fetchone()  # noqa: S608
+                if target.execute(f"SELECT COUNT(*) FROM {quote(table)}").fetchone()[0]  # noqa: S608
+                > seeded.get(table, 0)
             ]
             if held:
                 raise CopyRefused(
@@ -198,7 +202,7 @@ def copy_sqlite_to_postgresql(source: sqlite3.Connection, target) -> list[TableC
             for table in order:
                 target.execute(f"ALTER TABLE {quote(table)} DISABLE TRIGGER USER")
             for table in order:
-                _copy_table(source, target, table)
+                _copy_table(source, target, table, replace=table in seeded)
             for table in order:
                 target.execute(f"ALTER TABLE {quote(table)} ENABLE TRIGGER USER")
             _set_sequences(target, order)
@@ -207,9 +211,9 @@ def copy_sqlite_to_postgresql(source: sqlite3.Connection, target) -> list[TableC
         source.execute("ROLLBACK")
 
 
-def _copy_table(source: sqlite3.Connection, target, table: str) -> None:
+def _copy_table(source: sqlite3.Connection, target, table: str, replace: bool) -> None:
     names = columns(source, table)
-    if table in SEEDED:
+    if replace:
         target.execute(f"DELETE FROM {quote(table)}")  # noqa: S608
     order = primary_key(source, table) or ["rowid"]
     # In key order, so a row that refers to an earlier row of its own table (an inviter, a
@@ -250,6 +254,24 @@ def _check(source: sqlite3.Connection, target, table: str) -> TableCheck:
     return TableCheck(table, source_rows, target_rows, source_sum, target_sum)
 
 
+def seeded_rows() -> dict[str, int]:
+    """Return how many rows a new database's migrations put in each table that gets any."""
+    from engage.store import migrate
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = str(Path(folder) / "new.db")
+        migrate(path)
+        conn = sqlite3.connect(path)
+        try:
+            counts = {
+                table: conn.execute(f"SELECT COUNT(*) FROM {quote(table)}").fetchone()[0]  # noqa: S608
+                for table in sqlite_tables(conn)
+            }
+        finally:
+            conn.close()
+    return {table: count for table, count in counts.items() if count}
+
+
 def copy_file_to_postgresql(sqlite_path: str, target_url: str) -> list[TableCheck]:
     """Copy the SQLite file at `sqlite_path` into the PostgreSQL database at `target_url`.
 
@@ -260,9 +282,10 @@ def copy_file_to_postgresql(sqlite_path: str, target_url: str) -> list[TableChec
     from engage.store import migrate
 
     migrate(target_url)
+    seeded = seeded_rows()
     source = sqlite3.connect(sqlite_path, isolation_level=None, timeout=30)
     try:
         with psycopg.connect(target_url, autocommit=True) as target:
-            return copy_sqlite_to_postgresql(source, target)
+            return copy_sqlite_to_postgresql(source, target, seeded)
     finally:
         source.close()

@@ -11,6 +11,9 @@ from engage import create_app, evidence, store
 from engage.services import media_files
 from engage.store import copy, get_db
 
+# The copy's source is a SQLite instance, whatever engine the rest of the run uses.
+pytestmark = pytest.mark.sqlite_only("the copy's source is a SQLite instance")
+
 WELSH = "Mae fy ngofalwr Dafydd yn garedig iawn, ond mae'r bws yn hwyr."
 ARABIC = "الموظفون لطفاء جداً معي، لكن الطعام بارد أحياناً."
 
