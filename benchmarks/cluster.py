@@ -216,6 +216,7 @@ def check_saved(database_url: str, tally: Tally) -> dict:
 
     with psycopg.connect(database_url) as db:
         rows = db.execute("SELECT free_text, question_id, value FROM answers").fetchall()
+        photos = db.execute("SELECT COUNT(*) FROM media_items WHERE kind = 'photo'").fetchone()
     saved: dict[tuple[str, str], list[str]] = {}
     for free_text, question_id, value in rows:
         saved.setdefault(((free_text or "").removeprefix("load "), question_id), []).append(value)
@@ -227,6 +228,9 @@ def check_saved(database_url: str, tally: Tally) -> dict:
         "duplicated": sum(
             len(saved.get(key, [])) - 1 for key in tally.acknowledged if len(saved.get(key, [])) > 1
         ),
+        "photos_sent": tally.photos,
+        # Every run so far: the runs share the database.
+        "photos_saved_in_all": photos[0],
     }
 
 
@@ -395,6 +399,10 @@ def failures(results: dict) -> list[str]:
         for check in ("lost", "duplicated", "errors"):
             if figures[check]:
                 found.append(f"{run_name}: {figures[check]} {check}")
+    sent = sum(results[name]["photos_sent"] for name in ("one_server", "two_servers", "one_killed"))
+    saved = results["one_killed"]["photos_saved_in_all"]
+    if saved < sent:
+        found.append(f"{sent} photos acknowledged, {saved} saved")
     found += [name for name, ok in results["shared"].items() if not ok]
     if not results["one_killed"]["survivor_answers_after"]:
         found.append("the surviving server stopped")
