@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from urllib.parse import urlsplit
 
 import click
 from flask import current_app
@@ -22,7 +23,7 @@ def init_command() -> None:
     """Create the instance folder and database, applying every migration."""
     address = current_app.config.get("DATABASE_URL")
     # A PostgreSQL address may carry a password: name only the engine and the database.
-    where = f"PostgreSQL database {address.rsplit('/', 1)[-1].split('?')[0]}" if address else None
+    where = f"PostgreSQL database {urlsplit(address).path.lstrip('/')}" if address else None
     click.echo(f"Database ready: {where or current_app.config['DATABASE']}")
 
 

@@ -228,6 +228,13 @@ class Database:
         """Close the connection."""
         self.conn.close()
 
+    def __del__(self) -> None:
+        # A server thread's connection is dropped with the thread (engage.store.get_db keeps
+        # one per thread): close it then, as sqlite3 does by itself and psycopg does not.
+        conn = getattr(self, "conn", None)
+        if self.engine == POSTGRESQL and conn is not None and not conn.closed:
+            conn.close()
+
 
 def connect_sqlite(path: str) -> Database:
     """Open a SQLite file with the settings every connection needs."""

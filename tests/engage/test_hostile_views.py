@@ -28,7 +28,7 @@ from engage import store
 from engage.store import get_db
 from exports.writers import SCHEMA_PATH
 from media import narration
-from tests.conftest import STAFF_PASSWORD, CheckedClient, csrf_token, sign_in
+from tests.conftest import STAFF_PASSWORD, CheckedClient, csrf_token, sign_in, table_names
 from tests.engage.journey import Respondent
 from tests.engage.test_media_answers import MediaRespondent
 from tests.media import samples
@@ -771,10 +771,10 @@ def test_no_typed_field_stores_invisible_direction_controls(app, world):
     with app.app_context():
         db = get_db()
         stored = []
-        for table in db.table_names():
+        for table in table_names(db):
             if table.endswith(("_fts", "_data", "_idx", "_docsize", "_config", "_content")):
                 continue
-            for row in db.execute(f"SELECT * FROM [{table}]").fetchall():  # noqa: S608
+            for row in db.execute(f'SELECT * FROM "{table}"').fetchall():  # noqa: S608
                 stored += [(table, v) for v in row if isinstance(v, str) and RLO in v]
     assert stored == []
 

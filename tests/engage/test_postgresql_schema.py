@@ -14,6 +14,7 @@ import re
 import sqlite3
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -56,9 +57,27 @@ def _fresh_postgresql(server) -> psycopg.Connection:
     return conn
 
 
-@pytest.fixture
-def pg(server):
+@pytest.fixture(scope="module")
+def migrated(server) -> str:
+    """Return the name of a database migrated once, for tests to take copies of."""
     conn = _fresh_postgresql(server)
+    name = conn.info.dbname
+    conn.close()
+    return name
+
+
+def _copy(server, migrated: str) -> psycopg.Connection:
+    # Copying a migrated database is quicker than migrating a new one for every test.
+    conn = psycopg.connect(
+        server.create_database(f"schema_{next(_databases)}", template=migrated), autocommit=True
+    )
+    assert migrate_postgresql(conn) == []
+    return conn
+
+
+@pytest.fixture
+def pg(server, migrated):
+    conn = _copy(server, migrated)
     yield conn
     conn.close()
 
@@ -363,12 +382,98 @@ def test_text_compares_as_on_sqlite(lite_shared, pg_shared):
     nocase = _sqlite_nocase_columns(lite_shared)
     assert nocase == {c for c, collation in collations.items() if collation == "nocase"}
     searched = {("review_items", "text"), ("review_items", "media_description")}
-    # Code-point order, as SQLite's BINARY; the searched words keep the database's own, so
-    # ILIKE ignores case in every script.
+    # Code-point order, as SQLite's BINARY; the searched words are ICU's, so ILIKE ignores
+    # case in every script whatever the database's locale.
     assert {c for c, collation in collations.items() if collation == "C"} == set(
         collations
     ) - nocase - searched
-    assert all(collations[c] is None for c in searched)
+    assert all(collations[c] == "und-x-icu" for c in searched)
+
+
+def test_queries_on_text_mean_the_same_on_both_engines(lite, pg):
+    people = [("Zoe", "Zoe@example.org"), ("adam", "adam@example.org"), ("Émile", "e@example.org")]
+    queries = [
+        # Code-point order, as SQLite's BINARY.
+        "SELECT name FROM users ORDER BY name",
+        # NOCASE columns compare without case: a sign-in finds the address however typed.
+        "SELECT name FROM users WHERE email = 'ZOE@EXAMPLE.ORG'",
+        "SELECT name FROM users WHERE email IN ('adam@EXAMPLE.org') ORDER BY id",
+        # The same query text sorts without case on both engines.
+        "SELECT name FROM users WHERE name <> 'Émile' ORDER BY name COLLATE NOCASE",
+        # lower() folds A to Z only, as SQLite's does without ICU.
+        "SELECT lower(name) FROM users ORDER BY id",
+        "SELECT phrase FROM concern_phrases WHERE phrase = 'I AM SCARED OF ZOE'",
+    ]
+    results = []
+    for engine in (Engine(lite, postgresql=False), Engine(pg, postgresql=True)):
+        for name, email in people:
+            engine.run(
+                "INSERT INTO users (email, name, role, password_hash, created_at) "
+                "VALUES (?, ?, 'lead', 'x', 'now')",
+                [email, name],
+            )
+        engine.run(
+            "INSERT INTO concern_phrases (phrase, created_at) VALUES ('I am scared of Zoe', 'now') "
+            "ON CONFLICT (phrase) DO NOTHING"
+        )
+        engine.run(
+            "INSERT INTO concern_phrases (phrase, created_at) VALUES ('I AM SCARED OF ZOE', 'now') "
+            "ON CONFLICT (phrase) DO NOTHING"
+        )
+        results.append([engine.run(query) for query in queries])
+    assert results[1] == results[0]
+    assert results[0][:2] == [[("Zoe",), ("adam",), ("Émile",)], [("Zoe",)]]
+    assert results[0][5] == [("I am scared of Zoe",)]
+    # Where they differ: SQLite's NOCASE folds A to Z only; the ICU collation folds every
+    # script, so on PostgreSQL "Émile" and "ÉMILE" are one address and É sorts with E.
+    assert Engine(lite, False).run("SELECT 'émile' = 'ÉMILE' COLLATE NOCASE") == [(0,)]
+    assert Engine(pg, True).run("SELECT 'émile' = 'ÉMILE' COLLATE NOCASE") == [(True,)]
+
+
+@pytest.fixture
+def pg_plain_c(server):
+    """A database whose own locale is plain C, which folds the case of A to Z only."""
+    name = f"schema_{next(_databases)}"
+    with psycopg.connect(server.url(), autocommit=True) as admin:
+        admin.execute(
+            f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
+        )
+    conn = psycopg.connect(server.url(name), autocommit=True)
+    migrate_postgresql(conn)
+    yield conn
+    conn.close()
+
+
+def test_searching_the_words_ignores_case_inside_words_in_every_script(pg_plain_c):
+    pg = pg_plain_c
+    words = ["Dŵr poeth gan SIÂN", "ŚLIWKA i Małgośka", "أختي فاطمة تزورني", "میری بہن عائشہ"]
+    engine = Engine(pg, postgresql=True)
+    for sql, params in STEPS[:4]:
+        engine.run(sql, params)
+    for number, text in enumerate(words):
+        engine.run(*_answer(1, f"S{number}", text, "en"))
+    found = {}
+    for term in ["DŴR", "siân", "śliw", "gośk", "اطم", "عائشہ", "oet"]:
+        found[term] = engine.run(
+            "SELECT text FROM review_items WHERE text ILIKE ? ORDER BY id", [f"%{term}%"]
+        )
+    assert found == {
+        "DŴR": [(words[0],)],
+        "siân": [(words[0],)],
+        "śliw": [(words[1],)],
+        "gośk": [(words[1],)],
+        "اطم": [(words[2],)],
+        "عائشہ": [(words[3],)],
+        "oet": [(words[0],)],
+    }
+    # The trigram indexes serve the search, in place of SQLite's FTS5 table.
+    pg.execute("SET enable_seqscan = off")
+    for column, index in [
+        ("text", "review_items_text_trgm"),
+        ("media_description", "review_items_media_description_trgm"),
+    ]:
+        plan = engine.run(f"EXPLAIN SELECT id FROM review_items WHERE {column} ILIKE '%gośk%'")  # noqa: S608
+        assert index in " ".join(line for (line,) in plan)
 
 
 def test_the_two_schemas_have_the_same_keys_indexes_and_checks(lite_shared, pg_shared):
@@ -388,6 +493,19 @@ def test_the_two_schemas_have_the_same_triggers(lite_shared, pg_shared):
     assert _pg_triggers(pg_shared) == _sqlite_triggers(lite_shared)
 
 
+def test_a_fresh_database_holds_the_same_rows(lite_shared, pg_shared):
+    # What the migrations put in before anyone uses it: the default concern phrases, and one
+    # content generation (its value is random on each engine).
+    for table in _sqlite_tables(lite_shared):
+        sql = f"SELECT * FROM {table} ORDER BY 1"  # noqa: S608 - names from sqlite_master
+        lite_rows = [tuple(row) for row in lite_shared.execute(sql)]
+        pg_rows = [tuple(row) for row in pg_shared.execute(sql)]
+        if table == "content_generation":
+            assert len(lite_rows) == len(pg_rows) == 1
+        else:
+            assert pg_rows == lite_rows, table
+
+
 def test_migrating_twice_changes_nothing(pg_shared):
     catalogue = """
         SELECT (SELECT string_agg(table_name || '.' || column_name || ':' || data_type, ','
@@ -405,6 +523,36 @@ def test_migrating_twice_changes_nothing(pg_shared):
     before = pg_shared.execute(catalogue).fetchone()
     assert migrate_postgresql(pg_shared) == []
     assert pg_shared.execute(catalogue).fetchone() == before
+
+
+def test_two_servers_starting_at_once_migrate_once(server):
+    name = f"schema_{next(_databases)}"
+    url = server.create_database(name)
+    connections = [psycopg.connect(url, autocommit=True) for _ in range(2)]
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            applied = sorted(pool.map(migrate_postgresql, connections))
+        names = [name for name, _ in MIGRATIONS]
+        assert applied == [[], names]
+        rows = connections[0].execute("SELECT name FROM engage_migrations ORDER BY name")
+        assert [name for (name,) in rows] == sorted(names)
+    finally:
+        for conn in connections:
+            conn.close()
+
+
+def test_a_database_not_in_utf8_is_refused_untouched(server):
+    # Offsets count characters, which a database of bytes cannot.
+    name = f"schema_{next(_databases)}"
+    with psycopg.connect(server.url(), autocommit=True) as admin:
+        admin.execute(
+            f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'SQL_ASCII' "
+            "LC_COLLATE 'C' LC_CTYPE 'C'"
+        )
+    with psycopg.connect(server.url(name), autocommit=True) as conn:
+        with pytest.raises(RuntimeError, match="UTF8"):
+            migrate_postgresql(conn)
+        assert conn.execute("SELECT to_regclass('engage_migrations')").fetchone() == (None,)
 
 
 # --- The words' offsets: the PL/pgSQL function is Python's word_offsets ---
@@ -492,6 +640,8 @@ class Engine:
     def run(self, sql: str, params: list | tuple = ()) -> list[tuple]:
         if self.postgresql:
             sql = sql.replace("?", "%s")
+            # Without parameters psycopg leaves a % alone, as in LIKE '%words%'.
+            params = params or None
         cursor = self.conn.execute(sql, params)
         return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
 
@@ -835,10 +985,10 @@ def test_the_triggers_leave_the_same_rows_on_both_engines(lite, pg):
 
 
 @pytest.fixture(scope="module")
-def both(server, tmp_path_factory):
+def both(server, migrated, tmp_path_factory):
     """One database of each engine holding a campaign, a question and a person's session."""
     lite = _fresh_sqlite(tmp_path_factory.mktemp("generated"))
-    pg = _fresh_postgresql(server)
+    pg = _copy(server, migrated)
     engines = [Engine(lite, postgresql=False), Engine(pg, postgresql=True)]
     for engine in engines:
         for sql, params in STEPS[:4]:

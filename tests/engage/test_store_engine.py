@@ -131,3 +131,20 @@ def test_a_lost_postgresql_connection_is_opened_again(postgres_databases, tmp_pa
         assert get_db() is not first
         assert get_db().execute("SELECT COUNT(*) FROM campaigns").fetchone()[0] == 0
     store.forget_connections()
+
+
+def test_engage_init_on_postgresql_names_the_database_not_the_password(
+    postgres_databases, tmp_path
+):
+    from engage import create_app
+
+    address = postgres_databases.fresh().replace("postgres@", "postgres:kept-secret@")
+    app = create_app(
+        {"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": address}
+    )
+    result = app.test_cli_runner().invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    name = address.split("?")[0].rsplit("/", 1)[1]
+    assert result.output == f"Database ready: PostgreSQL database {name}\n"
+    assert not (tmp_path / "instance" / "engage.db").exists()
+    store.forget_connections()
