@@ -517,34 +517,39 @@ CREATE FUNCTION {WORD_OFFSETS}(haystack text, words text, whole_words integer)
 RETURNS TABLE (value integer) LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $body$
 DECLARE
     alnum CONSTANT text := '{alnum}';
-    haystack_length integer;
     words_length integer;
     first_alnum boolean;
     last_alnum boolean;
-    at integer := 0;  -- where the next search starts, counting from 0
+    -- The search goes on in `rest`, the text after the start of the last match: a search
+    -- from the start each time, or counting characters from it, would cost the whole text
+    -- for every match.
+    rest text := haystack;
+    skipped integer := 0;  -- how many characters came before rest
+    before text := '';  -- the character just before rest
     found integer;
 BEGIN
     IF haystack IS NULL OR words IS NULL OR haystack = '' OR words = '' THEN
         RETURN;
     END IF;
-    haystack_length := length(haystack);
     words_length := length(words);
     -- "C" here because the callers' text may carry any collation; these compare code points.
     first_alnum := left(words, 1) COLLATE "C" ~ alnum;
     last_alnum := right(words, 1) COLLATE "C" ~ alnum;
     LOOP
-        found := strpos(substr(haystack, at + 1) COLLATE "C", words);
+        found := strpos(rest COLLATE "C", words);
         EXIT WHEN found = 0;
-        at := at + found - 1;
         IF whole_words = 0 OR (
-            (at = 0 OR NOT first_alnum OR NOT substr(haystack, at, 1) COLLATE "C" ~ alnum)
-            AND (at + words_length = haystack_length OR NOT last_alnum
-                 OR NOT substr(haystack, at + words_length + 1, 1) COLLATE "C" ~ alnum)
+            (NOT first_alnum OR NOT (CASE WHEN found = 1 THEN before
+                                          ELSE substr(rest, found - 1, 1) END) COLLATE "C" ~ alnum)
+            AND (NOT last_alnum
+                 OR NOT substr(rest, found + words_length, 1) COLLATE "C" ~ alnum)
         ) THEN
-            value := at;
+            value := skipped + found - 1;
             RETURN NEXT;
         END IF;
-        at := at + 1;
+        before := substr(rest, found, 1);
+        rest := substr(rest, found + 1);
+        skipped := skipped + found;
     END LOOP;
 END
 $body$

@@ -430,16 +430,22 @@ def test_queries_on_text_mean_the_same_on_both_engines(lite, pg):
     assert Engine(pg, True).run("SELECT 'émile' = 'ÉMILE' COLLATE NOCASE") == [(True,)]
 
 
-@pytest.fixture
-def pg_plain_c(server):
-    """A database whose own locale is plain C, which folds the case of A to Z only."""
+@pytest.fixture(scope="module")
+def migrated_plain_c(server) -> str:
+    """Return a migrated database whose own locale is plain C, which folds only A to Z."""
     name = f"schema_{next(_databases)}"
     with psycopg.connect(server.url(), autocommit=True) as admin:
         admin.execute(
             f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
         )
-    conn = psycopg.connect(server.url(name), autocommit=True)
-    migrate_postgresql(conn)
+    with psycopg.connect(server.url(name), autocommit=True) as conn:
+        migrate_postgresql(conn)
+    return name
+
+
+@pytest.fixture
+def pg_plain_c(server, migrated_plain_c):
+    conn = _copy(server, migrated_plain_c)
     yield conn
     conn.close()
 
@@ -949,7 +955,12 @@ def _run(engine: Engine) -> list:
     return history, refusals
 
 
-def test_the_triggers_leave_the_same_rows_on_both_engines(lite, pg):
+@pytest.mark.parametrize("locale", ["C.UTF-8", "C"])
+def test_the_triggers_leave_the_same_rows_on_both_engines(lite, server, request, locale):
+    # The triggers compare code points whatever the database's own locale.
+    template = request.getfixturevalue("migrated" if locale == "C.UTF-8" else "migrated_plain_c")
+    pg = _copy(server, template)
+    request.addfinalizer(pg.close)
     lite_history, lite_refusals = _run(Engine(lite, postgresql=False))
     pg_history, pg_refusals = _run(Engine(pg, postgresql=True))
     for (sql, lite_rows, lite_changed), (_, pg_rows, pg_changed) in zip(
