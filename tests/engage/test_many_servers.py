@@ -20,6 +20,11 @@ from engage.campaigns import create as create_campaign
 from engage.services import media_files
 from engage.store import get_db
 from media import narration
+from tests.conftest import CheckedClient
+from tests.engage.test_media_answers import MediaRespondent
+from tests.media import samples
+
+COOKIE = "engage_session"
 
 TEXT = "Two servers, one clip."
 
@@ -33,6 +38,8 @@ def _server(tmp_path: Path, name: str, shared: Path, database_url: str | None) -
         "INSTANCE_PATH": str(tmp_path / name),
         "MEDIA_DIR": str(shared / "media"),
         "LIGHT_PASSWORD_HASHING": True,
+        # As ENGAGE_SECRET_KEY on every server: a cookie one signed is good on the other.
+        "SECRET_KEY": "the same key on every server",
     }
     if database_url:
         settings["DATABASE_URL"] = database_url
@@ -248,3 +255,98 @@ def test_a_server_starting_clears_its_own_work_folders_not_another_servers(serve
         assert media_files.sweep(starting=True).work_folders == 1
     assert not left_by_one.exists()
     assert in_use_by_two.is_dir()
+
+
+class Balanced:
+    """One browser behind a round-robin balancer: a test client per server, one cookie."""
+
+    def __init__(self, apps) -> None:
+        for app in apps:
+            app.test_client_class = CheckedClient
+        self.clients = [app.test_client() for app in apps]
+        # Each method takes turns on its own, so a page and the post after it are not always
+        # on the same two servers: (method, server number) -> requests sent.
+        self.sent: dict[tuple[str, int], int] = {}
+
+    def _send(self, method: str, *args, **kwargs):
+        turn = sum(count for (kind, _), count in self.sent.items() if kind == method)
+        number = turn % len(self.clients)
+        client = self.clients[number]
+        self.sent[method, number] = self.sent.get((method, number), 0) + 1
+        response = getattr(client, method)(*args, **kwargs)
+        cookie = client.get_cookie(COOKIE)
+        for other in self.clients:
+            if other is not client:
+                if cookie is None:
+                    other.delete_cookie(COOKIE)
+                else:
+                    other.set_cookie(COOKIE, cookie.value)
+        return response
+
+    def get(self, *args, **kwargs):
+        return self._send("get", *args, **kwargs)
+
+    def post(self, *args, **kwargs):
+        return self._send("post", *args, **kwargs)
+
+    def put(self, *args, **kwargs):
+        return self._send("put", *args, **kwargs)
+
+
+def _person(servers, tmp_path) -> MediaRespondent:
+    one, _two = servers
+    with one.app_context():
+        db = get_db()
+        campaign = create_campaign(
+            db, framework_id="cqc-la", statement_ids=["QS1"], title="On both servers"
+        )
+        question = store.campaigns.campaign_questions(db, campaign["id"])[0]["question_id"]
+    person = MediaRespondent(Balanced(servers), campaign["code"], question)
+    person.start()
+    return person
+
+
+def test_a_photo_sent_in_chunks_to_both_servers_is_kept_once_and_sent_by_either(servers, tmp_path):
+    one, _two = servers
+    person = _person(servers, tmp_path)
+    photo = samples.photo_with_gps(tmp_path / "photo.jpg")
+    assert photo.stat().st_size > 3 * 512
+    finished = person.chunked_upload("photo", photo, chunk_size=512)
+    assert finished.status_code == 200, finished.get_json()
+    item_id = finished.get_json()["item"]
+    # The chunks went to both servers.
+    assert person.client.sent["put", 0] >= 2 and person.client.sent["put", 1] >= 2
+    sent = []
+    for client in person.client.clients:
+        response = client.get(f"{person.base}/media/file/{item_id}/main")
+        sent.append((response.status_code, response.mimetype, response.get_data()))
+        response.close()
+    assert sent[0] == sent[1]
+    assert sent[0][:2] == (200, "image/jpeg")
+    with one.app_context():
+        db = get_db()
+        assert db.execute("SELECT COUNT(*) FROM media_items").fetchone()[0] == 1
+        assert db.execute("SELECT COUNT(*) FROM media_uploads").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM work_claims").fetchone()[0] == 0
+
+
+def test_a_chunk_for_an_upload_another_server_is_writing_is_refused(servers, tmp_path):
+    one, _two = servers
+    person = _person(servers, tmp_path)
+    created = person.create("photo", 10)
+    assert created.status_code == 201, created.get_json()
+    url = created.get_json()["url"]
+    upload_id = url.rsplit("/", 1)[1]
+    with one.app_context():
+        assert store.narration.claim_work(get_db(), f"upload:{upload_id}", "other server", 300)
+    refused = person.chunk(url, b"0123456789", 0)
+    assert refused.status_code != 200
+    assert refused.get_json()["received"] == 0
+    with one.app_context():
+        db = get_db()
+        store.narration.release_work(db, f"upload:{upload_id}", "other server")
+        # The other server died holding it: once its lease has run out, the chunk goes in.
+        assert store.narration.claim_work(db, f"upload:{upload_id}", "dead server", -1)
+    taken = person.chunk(url, b"0123456789", 0)
+    assert taken.status_code == 200, taken.get_json()
+    assert taken.get_json()["received"] == 10
