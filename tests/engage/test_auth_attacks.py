@@ -66,14 +66,18 @@ def _audit(app, action: str) -> list[dict]:
 
 
 @pytest.fixture
-def slow_app(tmp_path):
+def slow_app(tmp_path, database_url):
     """An app with the real (slow) password hashing, which is what opens the race."""
-    return create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "slow")})
+    settings = {"TESTING": True, "INSTANCE_PATH": str(tmp_path / "slow")}
+    if database_url:
+        settings["DATABASE_URL"] = database_url
+    return create_app(settings)
 
 
-# --- rate-limit races ---
+# --- rate-limit races: on both engines, since each holds the limit its own way ---
 
 
+@pytest.mark.both_engines
 def test_a_burst_of_sign_ins_verifies_no_more_than_the_limit(slow_app):
     from engage import store
     from engage.auth import hash_password
@@ -127,6 +131,7 @@ def _post_pin(client, pin: str):
     return client.post("/staff/take-back", data={"pin": pin, "csrf_token": token})
 
 
+@pytest.mark.both_engines
 def test_a_burst_of_pins_verifies_no_more_than_the_limit(app, staff_client, make_campaign):
     campaign = make_campaign(statement_ids=["QS1"])
     tablet = staff_client("supporter")
@@ -144,6 +149,7 @@ def test_a_burst_of_pins_verifies_no_more_than_the_limit(app, staff_client, make
     assert tablet.get("/staff/").status_code == 302
 
 
+@pytest.mark.both_engines
 def test_a_burst_of_resume_codes_checks_no_more_than_the_limit(app, client, make_campaign):
     campaign = make_campaign()
     person = Respondent(client, campaign["code"])

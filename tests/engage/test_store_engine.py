@@ -148,3 +148,19 @@ def test_engage_init_on_postgresql_names_the_database_not_the_password(
     assert result.output == f"Database ready: PostgreSQL database {name}\n"
     assert not (tmp_path / "instance" / "engage.db").exists()
     store.forget_connections()
+
+
+def test_a_write_that_breaks_a_rule_gets_the_easy_read_refusal(app, client):
+    # The same e-mail address twice breaks the users table's unique rule on either engine.
+    def add_twice():
+        for _ in range(2):
+            store.staff.create_user(
+                store.get_db(), email="twice@example.org", name="T", role="lead", password_hash="x"
+            )
+        return "not reached"
+
+    app.add_url_rule("/test-add-twice", view_func=add_twice)
+    response = client.get("/test-add-twice")
+    assert response.status_code == 400
+    with app.app_context():
+        assert store.staff.count_users(store.get_db()) == 1

@@ -100,6 +100,7 @@ class HeldChunk(threading.Thread):
         return self.reply
 
 
+@pytest.mark.both_engines
 def test_a_second_chunk_at_the_same_offset_cannot_write(person, app, tmp_path):
     slow = samples.photo_with_gps(tmp_path / "slow.jpg").read_bytes()
     fast = bytes(reversed(slow))
@@ -115,6 +116,7 @@ def test_a_second_chunk_at_the_same_offset_cannot_write(person, app, tmp_path):
     assert person.client.get(url).get_json() == {"received": len(slow), "size": len(slow)}
 
 
+@pytest.mark.both_engines
 def test_finish_while_a_chunk_is_arriving_is_refused(person, app, tmp_path):
     good = samples.photo_with_gps(tmp_path / "good.jpg").read_bytes()
     url = person.create("photo", len(good)).get_json()["url"]
