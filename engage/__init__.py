@@ -74,11 +74,20 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["BASE_URL"] = config.defaults(app.instance_path)["BASE_URL"]
     if test_config:
         app.config.update(test_config)
+    config.resolve_folders(app.config, app.instance_path)
     # Cookies travel only over HTTPS when the service is published on HTTPS.
     if security.published_on_https(app):
         app.config["SESSION_COOKIE_SECURE"] = True
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+        if app.config.get("DATABASE_URL") and not app.testing:
+            # A shared database usually means several servers: each would sign with its own
+            # key and refuse the cookies the others signed.
+            app.logger.warning(
+                "The signing key is this server's own (%s/secret_key). If more than one "
+                "server uses this database, give them all the same ENGAGE_SECRET_KEY.",
+                app.instance_path,
+            )
 
     app.jinja_env.undefined = StrictUndefined
     app.jinja_env.trim_blocks = True

@@ -65,7 +65,7 @@ SETTINGS: tuple[Setting, ...] = (
         "SECRET_KEY",
         None,
         "made once in the instance folder",
-        "the key that signs sessions",
+        "the key that signs sessions; with more than one app server, the same on every one",
     ),
     Setting(
         "SECRET_KEY_FALLBACKS",
@@ -117,9 +117,17 @@ SETTINGS: tuple[Setting, ...] = (
         " headers are ignored",
     ),
     Setting(
+        "MEDIA_DIR",
+        None,
+        "`media/` in the instance folder",
+        "where people's photos, drawings, video and recordings, staff pictures, unfinished"
+        " uploads and offline answers kept for the lead are stored; with more than one app"
+        ' server, a folder every server reaches (see "Running on more than one server")',
+    ),
+    Setting(
         "NARRATION_DIR",
         None,
-        "`audio/` in the instance folder",
+        "`audio/` in the media folder if `ENGAGE_MEDIA_DIR` is set, else in the instance folder",
         "where narration clips are kept",
     ),
     Setting(
@@ -139,8 +147,20 @@ def defaults(instance_path: str) -> dict:
     values["PORT"] = int(os.environ.get("PORT") or values["PORT"])
     values["INSTANCE"] = instance_path
     values["BASE_URL"] = f"http://127.0.0.1:{values['PORT']}"
-    values["NARRATION_DIR"] = str(Path(instance_path) / "audio")
     return values
+
+
+def resolve_folders(values: dict, instance_path: str) -> None:
+    """Fill in the media and narration folders once the environment has been read.
+
+    Narration follows the media folder when that is set, so a shared media folder shares the
+    clips too; unset, both stay in the instance folder, where they always were.
+    """
+    shared = values.get("MEDIA_DIR")
+    media = Path(shared).resolve() if shared else Path(instance_path) / "media"
+    values["MEDIA_DIR"] = str(media)
+    if not values.get("NARRATION_DIR"):
+        values["NARRATION_DIR"] = str((media if shared else Path(instance_path)) / "audio")
 
 
 def instance_from_environment() -> str | None:

@@ -3,8 +3,9 @@
 Each clip is cached under a key made from its text, voice, rate and engine version, so
 unchanged text is never rendered twice. Rendering happens in a child process (espeak-ng keeps
 one voice and rate per process; see media/narration_child.py for why it runs in synchronous
-mode) and one clip at a time per key: a lock file per clip keeps threads and worker processes
-from rendering the same clip twice, while different clips render side by side. A clip that
+mode) and one clip at a time per key: a claim per clip keeps threads, worker processes and
+(with a claim the caller gives, held in a database they share) app servers from rendering the
+same clip twice, while different clips render side by side. A clip that
 fails is tried again after a pause that doubles each time, all in `ClipStore.ensure`, so the
 command line, the background pre-render and a clip asked for by a page follow the same rules.
 """
@@ -26,6 +27,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from media.blobs import place_atomically
 
 # espeak-ng voice ids for each language the app may be used in (checked against the engine).
 VOICES = {
@@ -68,6 +71,10 @@ class NarrationError(RuntimeError):
         super().__init__(message)
         self.detail = detail
         self.retry = retry
+
+
+class ClipBusy(NarrationError):
+    """Someone else has been making this clip for longer than we wait: it is not ready yet."""
 
 
 class RecordingRejected(ValueError):
@@ -133,8 +140,13 @@ class ClipStore:
         speak: Callable[[str, Voice, Path], None] | None = None,
         pauses: tuple[float, ...] = RETRY_PAUSES,
         sleep: Callable[[float], None] = time.sleep,
+        claim: Callable[[str], contextlib.AbstractContextManager] | None = None,
     ):
         self.folder = Path(folder)
+        # Held while a clip is made. A lock file by default; servers sharing the folder over
+        # a network give a claim in their shared database instead, because a lock file is
+        # only as good as the network file system's locking.
+        self.claim = claim or self._lock
         self.locks = self.folder / "locks"
         self.renders = 0
         self.failed_tries = 0
@@ -164,7 +176,7 @@ class ClipStore:
         key = clip_key(text, voice)
         if self.has(key):
             return key, False
-        with self._lock(key):
+        with self.claim(key):
             if self.has(key):
                 return key, False
             self._render_with_retries(key, text, voice)
@@ -216,7 +228,7 @@ class ClipStore:
         probe_recording(source)
         target = self.path(key, "ogg").parent
         target.mkdir(parents=True, exist_ok=True)
-        with self._lock(key), tempfile.TemporaryDirectory(dir=self.folder) as work:
+        with self.claim(key), tempfile.TemporaryDirectory(dir=self.folder) as work:
             self._publish(key, Path(source), Path(work), loudnorm=True)
 
     def remove(self, key: str) -> None:
@@ -229,8 +241,10 @@ class ClipStore:
         made = {fmt: work / f"clip.{fmt}" for fmt in FORMATS}
         transcode(source, made, loudnorm=loudnorm)
         # MP3 first, Ogg last: `has` needs both, so a half-published clip counts as missing.
+        # Each file is flushed, then renamed over its name in one step, so a server reading
+        # the shared folder sees no file or the whole one.
         for fmt in ("mp3", "ogg"):
-            os.replace(made[fmt], self.path(key, fmt))
+            place_atomically(made[fmt], self.path(key, fmt))
 
 
 def speak_to_wav(text: str, voice: Voice, wav: Path) -> None:

@@ -31,9 +31,11 @@ def _bin(name: str) -> str:
 class PgServer:
     """A running throwaway cluster; `url(name)` gives the address of one of its databases."""
 
-    def __init__(self, folder: Path, port: int = 5432) -> None:
+    def __init__(self, folder: Path, port: int = 5432, durable: bool = False) -> None:
         self.folder = folder
         self.port = port
+        # A benchmark measures what a real server does: every commit flushed to disk.
+        self.durable = durable
         self.data = folder / "data"
         self._as_user: list[str] = []
         if os.geteuid() == 0:
@@ -51,10 +53,9 @@ class PgServer:
             _bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
             "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
         )  # fmt: skip
-        options = (
-            f"-k {self.folder} -p {self.port} -c listen_addresses='' -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
-        )
+        options = f"-k {self.folder} -p {self.port} -c listen_addresses='' -c max_connections=100"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             _bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l",
             str(self.folder / "server.log"), "-w", "start",

@@ -37,6 +37,7 @@ def register_commands(app: Flask) -> None:
         responses_command,
     )
     from engage.cli.content import content_group
+    from engage.cli.db import db_group
     from engage.cli.evidence import export_command
     from engage.cli.media import media_group
     from engage.cli.narration import COMMANDS as NARRATION_COMMANDS
@@ -59,5 +60,6 @@ def register_commands(app: Flask) -> None:
         redact_list_group,
         *NARRATION_COMMANDS,
         media_group,
+        db_group,
     ):
         app.cli.add_command(command)

@@ -17,9 +17,12 @@ from engage.store import backup, get_db
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup_command(target: Path) -> None:
-    """Write a backup (.tar.gz) of the database and files while engage keeps running."""
+    """Write a backup (.tar.gz) of the database, files and media while engage keeps running."""
     count = backup.create_backup(
-        Path(current_app.config["DATABASE"]), Path(current_app.instance_path), target
+        store.database_address(current_app),
+        Path(current_app.instance_path),
+        target,
+        Path(current_app.config["MEDIA_DIR"]),
     )
     store.staff.audit(get_db(), None, "backup", str(target), f"{count} files")
     click.echo(f"Backed up {count} files to {target}.")
@@ -35,7 +38,10 @@ def restore_command(source: Path, yes: bool) -> None:
         click.confirm("Replace every answer and file with the backup's?", abort=True)
     try:
         count = backup.restore_backup(
-            source, Path(current_app.config["DATABASE"]), Path(current_app.instance_path)
+            source,
+            store.database_address(current_app),
+            Path(current_app.instance_path),
+            Path(current_app.config["MEDIA_DIR"]),
         )
     except ValueError as error:
         raise click.ClickException(str(error)) from None

@@ -11,10 +11,14 @@ from __future__ import annotations
 import atexit
 import logging
 import queue
+import secrets
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, g, request, send_file
+from flask import Blueprint, Flask, current_app, g, has_app_context, request, send_file
 from markupsafe import Markup, escape
 
 from engage import settings, store
@@ -28,13 +32,19 @@ bp = Blueprint("narration", __name__, url_prefix="/audio")
 LOG = logging.getLogger(__name__)
 # Texts whose keys a process remembers; respondents' own words make the set open-ended.
 KEY_CACHE_SIZE = 20_000
+# A claim on a clip outlasts the longest render (every try timing out, with the pauses), so
+# it runs out only when its server has died; then another server takes the clip over.
+CLAIM_LEASE = 300
+# How long a request waits for a clip another server is making before saying "not ready yet".
+CLAIM_WAIT = 30.0
+CLAIM_POLL = 0.1
 
 
 class Narration:
     """The app's clip store and the registry of texts it can render."""
 
-    def __init__(self, folder: Path, prerender: bool):
-        self.store = narration.ClipStore(folder)
+    def __init__(self, folder: Path, prerender: bool, claim=None):
+        self.store = narration.ClipStore(folder, claim=claim)
         self.prerender = prerender
         self._known: set[str] | None = None
         # (text, language, speed) -> key of a text already registered: a page shows a dozen
@@ -155,6 +165,9 @@ class Narration:
         """
         try:
             self.render(row)
+        except narration.ClipBusy:
+            # Another server is making it.
+            return
         except (narration.NarrationError, OSError) as error:
             LOG.warning(
                 "Narration failed in the background for %r (%s, %s): %s",
@@ -251,6 +264,9 @@ def clip(key: str, fmt: str):
             refuse(404)
         try:
             runtime().render(row)
+        except narration.ClipBusy:
+            # Another server has been making it for a while: the browser may ask again.
+            refuse(503)
         except narration.NarrationError:
             current_app.logger.exception("Narration failed for clip %s", key)
             refuse(500)
@@ -260,13 +276,44 @@ def clip(key: str, fmt: str):
     return response
 
 
+def database_claim(app: Flask):
+    """Return the claim a clip is made under: a row in the app's database, shared by servers.
+
+    Whoever inserts the clip's row makes it; anyone else waits (polling) until the row is
+    gone, finds the clip made, and sends it. Servers that share the clip folder over a network
+    so never render the same clip twice nor replace each other's files, with no reliance on
+    the network file system's locks.
+    """
+
+    @contextmanager
+    def claimed(key: str) -> Iterator[None]:
+        name = f"clip:{key}"
+        holder = secrets.token_hex(16)
+        # The background renderer and `engage narrate`'s threads have no app context.
+        with nullcontext() if has_app_context() else app.app_context():
+            db = get_db()
+            give_up = time.monotonic() + CLAIM_WAIT
+            while not store.narration.claim_work(db, name, holder, CLAIM_LEASE):
+                if time.monotonic() > give_up:
+                    raise narration.ClipBusy(
+                        "Another server is still making this clip.", retry=False
+                    )
+                time.sleep(CLAIM_POLL)
+            try:
+                yield
+            finally:
+                store.narration.release_work(db, name, holder)
+
+    return claimed
+
+
 def init_app(app: Flask) -> None:
-    """Set up the clip store in the instance folder and the template helpers."""
-    folder = Path(app.config["NARRATION_DIR"] or Path(app.instance_path) / "audio")
+    """Set up the clip store in the narration folder and the template helpers."""
+    folder = Path(app.config["NARRATION_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     prerender = app.config["NARRATION_PRERENDER"]
     app.extensions["narration"] = Narration(
-        folder, not app.testing if prerender is None else prerender
+        folder, not app.testing if prerender is None else prerender, claim=database_claim(app)
     )
     app.jinja_env.globals["clip_for"] = clip_for
     app.jinja_env.globals["say_controls"] = say

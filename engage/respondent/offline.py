@@ -359,7 +359,8 @@ def _continued_session(campaign: dict, bundle: dict) -> int | None:
 
 
 def _held_folder(item_id: str) -> Path:
-    return Path(current_app.instance_path) / "offline" / "held" / item_id
+    # In the media folder, which every app server reaches, not on the server that took them.
+    return media_files.media_root() / "offline-held" / item_id
 
 
 def _keep_held_files(item_id: str, files: list[dict]) -> None:

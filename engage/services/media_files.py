@@ -6,9 +6,11 @@ Everything here needs an app context (the instance folder and its settings), nev
 
 from __future__ import annotations
 
-import fcntl
+import hashlib
 import re
+import secrets
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Iterator
@@ -33,10 +35,17 @@ STALLED_AFTER = timedelta(hours=6)
 # A blob this new may belong to an answer still being recorded, so a full sweep leaves it.
 BLOB_GRACE_SECONDS = 3600
 
+# Seconds a claim on an upload's part file lasts: far longer than one chunk takes to arrive.
+PART_LEASE = 300
+
 
 def media_root() -> Path:
-    """Return the instance folder for media, outside static/ so nothing is served by name."""
-    return Path(current_app.instance_path) / "media"
+    """Return the media folder (`ENGAGE_MEDIA_DIR`), outside static/ so nothing is served by name.
+
+    Every app server reads and writes the same folder: an upload's chunks may reach different
+    servers, and a file kept by one is sent by another.
+    """
+    return Path(current_app.config["MEDIA_DIR"])
 
 
 def blob_store() -> BlobStore:
@@ -51,11 +60,17 @@ def part_path(upload_id: str) -> Path:
     return media_root() / "uploads" / f"{upload_id}.part"
 
 
+def server_mark() -> str:
+    """Return what names this server's processing folders in a media folder others may share."""
+    where = f"{socket.gethostname()}:{current_app.instance_path}"
+    return hashlib.sha256(where.encode()).hexdigest()[:12]
+
+
 def work_dir() -> Path:
     """Make a processing folder of the caller's own; no route ever writes into it."""
     root = media_root() / "work"
     root.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=root))
+    return Path(tempfile.mkdtemp(dir=root, prefix=f"{server_mark()}-"))
 
 
 @contextmanager
@@ -64,20 +79,26 @@ def claim_part(part: Path) -> Iterator[BinaryIO | None]:
 
     Every chunk takes it before it reads a byte, and `finish` before it takes the file away,
     so a second chunk at the same offset (or a finish while a chunk is arriving) is refused
-    and cannot write. The lock is the kernel's, so it goes with a dead process.
+    and cannot write, whichever server it reached. The claim is a row in the database every
+    server shares, not a lock on the file: the media folder may be a network mount whose locks
+    cannot be trusted. Its lease outlasts any chunk, and lets the upload go on if the server
+    holding it died.
     """
     try:
         handle = open(part, "r+b")  # noqa: SIM115 - held for the whole block
     except FileNotFoundError:
         yield None
         return
+    name = f"upload:{part.stem}"
+    holder = secrets.token_hex(16)
     with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not store.narration.claim_work(get_db(), name, holder, PART_LEASE):
             yield None
             return
-        yield handle
+        try:
+            yield handle
+        finally:
+            store.narration.release_work(get_db(), name, holder)
 
 
 def busy_wait() -> float:
@@ -170,6 +191,14 @@ def sweep_blobs(candidates: list[str] | None = None) -> int:
     return len(gone)
 
 
+def _untouched_since(folder: Path, moment: float) -> bool:
+    try:
+        return folder.is_dir() and folder.stat().st_mtime < moment
+    except FileNotFoundError:
+        # Its request finished and removed it while we looked.
+        return False
+
+
 @dataclass
 class Swept:
     """What a sweep removed."""
@@ -183,12 +212,19 @@ class Swept:
 def sweep(stale_after: timedelta = STALLED_AFTER, starting: bool = False) -> Swept:
     """Delete stalled uploads, untracked part files and files no answer refers to.
 
-    `starting` also clears every processing folder: before the server takes requests, any
-    left there belonged to a request a crash cut short.
+    `starting` also clears this server's processing folders: before it takes requests, any
+    left there belonged to a request a crash cut short. Another server's are its own, in use,
+    unless nobody has touched them for as long as a stalled upload is kept.
     """
     stale, stray = sweep_uploads(stale_after)
     work = media_root() / "work"
-    folders = [f for f in work.iterdir() if f.is_dir()] if starting and work.exists() else []
+    abandoned = time.time() - stale_after.total_seconds()
+    mine = f"{server_mark()}-"
+    folders = [
+        folder
+        for folder in (work.iterdir() if starting and work.exists() else ())
+        if folder.name.startswith(mine) or _untouched_since(folder, abandoned)
+    ]
     for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
     return Swept(stale, stray, sweep_blobs(), len(folders))

@@ -1,6 +1,8 @@
-"""Narration: the texts a clip can be rendered from, and recorded voices."""
+"""Narration: the texts a clip can be rendered from, recorded voices, and claims on work."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database as SqliteDatabase
 from sqlite_utils import Migrations
@@ -105,6 +107,29 @@ def remove_recording(db: Database, campaign_id: int, text_key: str, language: st
     return row["clip_key"] if row else None
 
 
+def claim_work(db: Database, name: str, holder: str, lease_seconds: int) -> bool:
+    """Claim a piece of work (a clip to make, an upload to write) for `holder`; say if it is ours.
+
+    One statement, the same on SQLite and PostgreSQL: a new claim is inserted, and a claim
+    already there is taken over only when its lease has run out, which is how the work of a
+    server that died is picked up. Two servers asking at once: exactly one gets the row.
+    """
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    expires = (stamp + timedelta(seconds=lease_seconds)).isoformat()
+    cursor = db.execute(
+        "INSERT INTO work_claims (name, holder, expires_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, "
+        "expires_at = excluded.expires_at WHERE work_claims.expires_at < ?",
+        [name, holder, expires, stamp.isoformat()],
+    )
+    return cursor.rowcount == 1
+
+
+def release_work(db: Database, name: str, holder: str) -> None:
+    """Give up a claim, if it is still this holder's (one taken over is the new holder's)."""
+    db.execute("DELETE FROM work_claims WHERE name = ? AND holder = ?", [name, holder])
+
+
 def forget_narration(db: Database, clip_keys: list[str]) -> None:
     """Remove narration texts (their clips are deleted from disk by the caller)."""
     for key in clip_keys:
@@ -138,6 +163,22 @@ def _texts_recordings(db: SqliteDatabase) -> None:
             clip_key TEXT NOT NULL,
             created_at TEXT NOT NULL,
             UNIQUE (campaign_id, text_key, language)
+        );
+        """,
+    )
+
+
+@narration(name="0002_work_claims")
+def _work_claims(db: SqliteDatabase) -> None:
+    # Work that any app server may do but only one should: making a clip, writing an upload's
+    # next chunk. A claim is a row; its lease lets another server take over from one that died.
+    run_script(
+        db,
+        """
+        CREATE TABLE work_claims (
+            name TEXT NOT NULL PRIMARY KEY,       -- 'clip:<clip key>' or 'upload:<upload id>'
+            holder TEXT NOT NULL,                 -- a random token of the claimant
+            expires_at TEXT NOT NULL              -- ISO 8601 UTC: after it, anyone may take over
         );
         """,
     )

@@ -594,7 +594,18 @@ def _default_concern_phrases() -> str:
 
 # Every PostgreSQL migration in order, each a name and what makes its statements. A later
 # change to SQLite's schema adds its twin here (see docs/architecture.md).
-MIGRATIONS: list[tuple[str, Callable[[], list[str]]]] = [(BASELINE, baseline_statements)]
+def work_claims_statements() -> list[str]:
+    """Return the twin of SQLite's engage.narration 0002_work_claims: claims on shared work."""
+    return [
+        'CREATE TABLE work_claims (name TEXT COLLATE "C" PRIMARY KEY, '
+        'holder TEXT COLLATE "C" NOT NULL, expires_at TEXT COLLATE "C" NOT NULL)'
+    ]
+
+
+MIGRATIONS: list[tuple[str, Callable[[], list[str]]]] = [
+    (BASELINE, baseline_statements),
+    ("0002_work_claims", work_claims_statements),
+]
 
 
 def migrate_postgresql(conn) -> list[str]:

@@ -188,3 +188,23 @@ def test_the_app_sees_each_clients_own_address_and_not_a_claimed_one(behind_ngin
     assert set(statuses[stopped_at:]) == {429}
     # ... while a device at another address, behind the same proxy, is not locked out with it.
     assert _wrong_code(port, code, "127.0.0.6", "127.0.0.5") == 404
+
+
+def test_the_two_server_sample_configuration_is_valid_nginx(tmp_path):
+    site = (ROOT / "docs" / "nginx-two-servers.conf").read_text()
+    assert site.count("server 10.0.0.1") == 2
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
+        f"events {{ worker_connections 64; }}\nhttp {{\n access_log off;\n"
+        f" client_body_temp_path {tmp_path}/body;\n proxy_temp_path {tmp_path}/proxy;\n"
+        f" include {tmp_path}/site.conf;\n}}\n"
+    )
+    checked = subprocess.run(
+        [NGINX, "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert "syntax is ok" in checked.stderr
