@@ -102,6 +102,8 @@ def join_bundle(
     it replaces it. The session is then finished, and marked as answered (in part) offline.
     """
     with transaction(db):
+        # The same bundle sent twice at once: the second waits, then finds the first's row.
+        db.lock(f"offline-intake:{item_id}")
         seen = intake_row(db, item_id)
         if seen is not None:
             return seen
@@ -110,9 +112,14 @@ def join_bundle(
                 db, session_id, answer["question_id"], answer["value"], answer["free_text"]
             )
             db.execute(
-                "UPDATE answers SET created_at = MIN(created_at, ?), updated_at = ? "
-                "WHERE session_id = ? AND question_id = ?",
-                [answer["given_at"], answer["given_at"], session_id, answer["question_id"]],
+                "UPDATE answers SET created_at = CASE WHEN created_at < :given THEN created_at "
+                "ELSE :given END, updated_at = :given "
+                "WHERE session_id = :session AND question_id = :question",
+                {
+                    "given": answer["given_at"],
+                    "session": session_id,
+                    "question": answer["question_id"],
+                },
             )
         respondents.finish_session(db, session_id)
         db.execute(
