@@ -165,12 +165,70 @@ def test_radios_clear_their_pictures_and_every_letter_has_a_glyph(live_server, n
 def test_a_phone_shows_the_question_and_its_first_answer_on_the_first_screen(live_server, new_page):
     page = new_page(**PHONE)
     _start_in(live_server, page, "en")
+    page.locator(".read-page").wait_for()
+    heading = page.locator("#question-heading").bounding_box()
+    picture = page.locator(".with-picture--question .with-picture__picture").bounding_box()
     first = page.locator(".choice").first.bounding_box()
+    assert heading["y"] + heading["height"] <= 844 and picture["y"] < 844
     assert first["y"] + first["height"] <= 844
-    # The tools take one row: every one of them sits level with the back link.
-    tops = page.eval_on_selector_all(
-        ".page-tools a, .page-tools button:not([hidden])",
-        "els => els.map(e => Math.round(e.getBoundingClientRect().top))",
-    )
-    assert max(tops) - min(tops) <= 8
     assert sideways_overflow(page) <= 0
+
+
+# Each page tool a person can see, where it is and how big, and whether the row scrolls.
+TOOLS_JS = """
+() => {
+  const nav = document.querySelector('.page-tools');
+  const tools = [...nav.querySelectorAll('a, button')].filter(e => e.getClientRects().length);
+  return {
+    width: document.documentElement.clientWidth,
+    scrolls: nav.scrollWidth - nav.clientWidth,
+    tools: tools.map(e => {
+      const box = e.getBoundingClientRect();
+      return {name: e.textContent.trim(), cls: e.className, left: box.left, right: box.right,
+              top: box.top, width: box.width, height: box.height};
+    }),
+  };
+}
+"""
+
+PHONES = [(320, 568), (360, 740), (390, 844)]
+
+
+# A row that scrolled sideways once hid "Pictures, sound and text size" past the screen's edge.
+
+
+@pytest.mark.parametrize("size", ["standard", "largest"])
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_every_page_tool_is_whole_on_a_phone_screen(live_server, new_page, language, size):
+    page = new_page(**PHONE)
+    base, question_id = _start_in(live_server, page, language)
+    page.goto(f"{base}/settings")
+    page.locator(f"#text_size-{size}").check()
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").last.click()
+    for width, height in PHONES:
+        page.set_viewport_size({"width": width, "height": height})
+        for path in ("/", "/consent", f"/q/{question_id}"):
+            page.goto(base + path)
+            page.locator(".read-page").wait_for()
+            found = page.evaluate(TOOLS_JS)
+            where = f"{language} {size} {width}px {path}"
+            kinds = " ".join(tool["cls"] for tool in found["tools"])
+            assert "read-page" in kinds and "settings-link" in kinds, where
+            assert found["scrolls"] <= 0, f"{where}: the tools scroll sideways {found['scrolls']}px"
+            assert sideways_overflow(page) <= 0, where
+            for tool in found["tools"]:
+                inside = tool["left"] >= 0 and tool["right"] <= found["width"]
+                assert inside, f"{where}: {tool['name']} runs off the screen {tool}"
+                assert tool["width"] >= 44 and tool["height"] >= 44, f"{where}: {tool}"
+            # Back comes first: on the first row, at the start of the line.
+            back, tools = found["tools"][0], found["tools"]
+            if "back-link" in back["cls"]:
+                top = min(tools, key=lambda tool: tool["top"])
+                middle = back["top"] + back["height"] / 2
+                assert top["top"] <= middle <= top["top"] + top["height"], where
+                row = [tool for tool in tools if tool["top"] < back["top"] + back["height"]]
+                if language == "ar":
+                    assert back["right"] == max(tool["right"] for tool in row), where
+                else:
+                    assert back["left"] == min(tool["left"] for tool in row), where

@@ -105,6 +105,17 @@ def test_welcome_offers_each_campaign_language_first_in_its_own_script(client, c
     assert buttons["ar"].get_text(strip=True) == "العربية"
 
 
+def test_the_campaign_title_keeps_its_own_direction_on_a_right_to_left_page(client, campaign):
+    """A lead's English title ends with its "?" on the right, even on an Arabic page."""
+    code = campaign["code"]
+    assert Respondent(client, code).post("/language", {"language": "ar"}).status_code == 302
+    page = client.get(f"/s/{code}/")
+    assert _html_lang(page) == ("ar", "rtl")
+    soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
+    title = soup.select_one(".site-header__campaign")
+    assert title.get_text() == campaign["title"] and title["dir"] == "auto"
+
+
 def test_only_the_campaigns_languages_are_offered(client, make_campaign):
     campaign = make_campaign(statement_ids=["QS1"], languages=["en", "cy"])
     code = campaign["code"]
