@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     g,
     jsonify,
@@ -78,13 +79,26 @@ def _respondent() -> dict | None:
     return respondent
 
 
-def _page_respondent():
-    """Return (respondent, None), or (None, a redirect) when no open session is bound."""
+def _answering_respondent() -> tuple[dict | None, str | None]:
+    """Return (respondent, None) if the session may send files, else (None, the step it lacks).
+
+    The pages and the upload protocol both ask here, so a file is taken only from a person who
+    has agreed to take part and then said who is answering and how: the same steps the journey
+    asks for before the first question.
+    """
     respondent = _respondent()
-    if respondent is None:
-        return None, redirect(url_for("respondent.journey.welcome"))
-    if not respondent["respondent_group"]:
-        return None, redirect(url_for("respondent.journey.who"))
+    if respondent is None or not respondent["consent_take_part"]:
+        return None, "respondent.journey.welcome"
+    if not (respondent["respondent_group"] and respondent["answered_how"]):
+        return None, "respondent.journey.who"
+    return respondent, None
+
+
+def _page_respondent():
+    """Return (respondent, None), or (None, a redirect to the step the person still needs)."""
+    respondent, step = _answering_respondent()
+    if step:
+        return None, redirect(url_for(step))
     return respondent, None
 
 
@@ -285,7 +299,13 @@ def _sweep_now_and_then() -> None:
 
 
 def _api_respondent() -> dict:
-    respondent = _respondent()
+    """Return the session sending a file; refuse one the pages would send to an earlier step."""
+    respondent, step = _answering_respondent()
+    if step == "respondent.journey.who":
+        # Before any row or file exists, so a refused person holds nothing and uses no quota.
+        reply, status = _json_refusal("who_first", KINDS["photo"])
+        reply.status_code = status
+        abort(reply)
     if respondent is None:
         refuse(403)
     return respondent

@@ -226,6 +226,11 @@ MESSAGES = {
         [_l("We cannot keep any more files from you."), _l("Please tell the staff.")],
         413,
     ),
+    "who_first": (
+        _l("Please tell us who is answering first"),
+        [_l("We need to know this before you send a file."), _l("Nothing has been saved.")],
+        403,
+    ),
     "not_yours": (
         _l("Sorry, you cannot add to that"),
         [_l("That upload is not yours."), _l("Please go back and try again.")],

@@ -1,31 +1,31 @@
 """Evidence from someone who never said who they are or how they answered.
 
 The journey asks who is answering before the first question, but a session exists from the
-moment a person agrees to take part, and the upload protocol the pages' JavaScript uses takes
-a file from any open session. So a person who agrees, then sends a photo before the "who"
-page, leaves a media answer with no group and no way of answering. Such a session can also
-hold a written answer: a journey that began online and ended on a device without internet
+moment a person agrees to take part, and a person may stop there. Such a session can still
+come to hold answers: a journey that began online and ended on a device without internet
 keeps its answers on the device, without who was answering, for a lead to join to the
-session the server holds. No page writes that answer yet, so the test stores it, and the
-photo's consent (its page asks "who" first), with the store's own functions; everything else
-goes through the pages. A supporter's session knows how the person answers (with help)
-from the start, and who they are only once they say. Every export format must label what
-was never said "Not given", never anything made up, and name it only where the Engagement
-record shows its line.
+session the server holds. No page writes those answers yet (the media pages and their upload
+protocol both wait for "who"), so the test keeps the photo with the same service the upload
+protocol uses, and stores the written answer and the photo's consent with the store's own
+functions; everything else goes through the pages. A supporter's session knows how the person
+answers (with help) from the start, and who they are only once they say. Every export format
+must label what was never said "Not given", never anything made up, and name it only where
+the Engagement record shows its line.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 
 from engage import store
+from engage.services import media_files
 from engage.store import get_db
 from exports.content import ALL_WAYS
 from tests.engage.journey import Respondent
 from tests.engage.test_assist import PIN, _set_pin, _start, _take_back
 from tests.engage.test_export_filing import FORMATS, _lead_describes_the_photo, _people
 from tests.engage.test_group_evidence import _export, _quote
-from tests.engage.test_media_answers import MediaRespondent
 from tests.media import samples
 
 WORDS = "I like the garden but the tea is cold."
@@ -37,7 +37,7 @@ def _text(value) -> str:
 
 
 def _unsaid(app, campaign, people: int, tmp_path) -> str:
-    """Have people agree to take part and go no further, the first sending a photo first.
+    """Have people agree to take part and go no further, the first with a photo kept offline.
 
     The first also has a written answer, quoted by a lead, and the photo is described by
     the lead; return the question's id.
@@ -46,12 +46,9 @@ def _unsaid(app, campaign, people: int, tmp_path) -> str:
         question_id = store.campaigns.campaign_questions(get_db(), campaign["id"])[0]["question_id"]
     # Enough people who said who they are for the tables and the language to be shown.
     _people(app, campaign, "QS1", ["good"] * 8 + ["not_good"] * 4)
-    for n in range(people):
-        person = MediaRespondent(app.test_client(), campaign["code"], question_id)
+    for _ in range(people):
+        person = Respondent(app.test_client(), campaign["code"])
         assert person.consent(take_part="yes", quote="yes", media="yes").status_code == 302
-        if n == 0:
-            photo = samples.photo_with_gps(tmp_path / "garden.jpg")
-            assert person.chunked_upload("photo", photo).status_code == 200
     with app.app_context():
         db = get_db()
         unsaid = db.execute(
@@ -59,6 +56,16 @@ def _unsaid(app, campaign, people: int, tmp_path) -> str:
             "WHERE respondent_group IS NULL AND answered_how IS NULL ORDER BY id"
         ).fetchall()
         assert len(unsaid) == people
+        # No page takes a file from a session that has not said who: this is the photo a
+        # device kept for the first person, joined to their session by a lead.
+        work = media_files.work_dir()
+        try:
+            samples.photo_with_gps(work / "source")
+            media_files.keep_answer_file(
+                "photo", "photo", work / "source", work, unsaid[0]["id"], question_id
+            )
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
         [(item_id, session_id)] = db.execute("SELECT id, session_id FROM media_items").fetchall()
         assert session_id == unsaid[0]["id"]
         store.media.set_media_consent(db, item_id, "report", "The garden")

@@ -432,6 +432,64 @@ def test_pages_need_a_session_and_send_the_right_permissions(app, client, make_c
     assert client.get(person.add_page("photo", q="NOPE")).status_code == 404
 
 
+def _held(app) -> dict:
+    """Return what the media wing holds: rows, files in the media folder, upload work folders."""
+    root = Path(app.instance_path) / "media"
+    with app.app_context():
+        db = get_db()
+        rows = {
+            "media_items": db.execute("SELECT COUNT(*) FROM media_items").fetchone()[0],
+            "media_uploads": db.execute("SELECT COUNT(*) FROM media_uploads").fetchone()[0],
+        }
+    paths = sorted(root.rglob("*")) if root.exists() else []
+    return {
+        **rows,
+        "files": [p for p in paths if p.is_file()],
+        "work": [p for p in paths if p.is_dir() and p.parent.name == "work"],
+    }
+
+
+def test_the_upload_api_waits_for_who_is_answering_like_the_pages(app, make_campaign, tmp_path):
+    campaign = make_campaign(code="whofirst")
+    with app.app_context():
+        question_id = (
+            get_db()
+            .execute(
+                "SELECT question_id FROM campaign_questions WHERE campaign_id = ? "
+                "ORDER BY position",
+                [campaign["id"]],
+            )
+            .fetchone()[0]
+        )
+    person = MediaRespondent(app.test_client(), campaign["code"], question_id)
+    assert person.consent(take_part="yes", quote="yes", media="yes").status_code == 302
+    photo = samples.photo_with_gps(tmp_path / "garden.jpg")
+    before = _held(app)
+    # The page sends the person to "who is answering"; the API the page's script uses refuses.
+    page = person.client.get(person.add_page("photo"))
+    assert page.status_code == 302 and page.location.endswith(f"{person.base}/who")
+    created = person.create("photo", photo.stat().st_size, photo.name)
+    fake = f"{person.base}/media/uploads/{'a' * 32}"
+    for reply in (
+        created,
+        person.client.get(fake),
+        person.chunk(fake, b"x", 0),
+        person.finish(fake),
+    ):
+        assert reply.status_code == 403
+        assert reply.get_json() == {
+            "title": "Please tell us who is answering first",
+            "lines": ["We need to know this before you send a file.", "Nothing has been saved."],
+        }
+    assert _held(app) == before
+    # Once the person says who is answering and how, the same upload is taken.
+    assert person.who("person", "own").status_code == 302
+    assert person.chunked_upload("photo", photo).status_code == 200
+    (item,) = _items(app)
+    assert item["question_id"] == question_id
+    assert _held(app)["media_items"] == before["media_items"] + 1
+
+
 def test_tell_us_anything_keeps_items_off_the_questions(person, app, client, tmp_path):
     page = client.get(f"{person.base}/media/anything").get_data(as_text=True)
     assert "Tell us anything" in page and "Record your voice" in page
