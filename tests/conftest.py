@@ -1,7 +1,8 @@
 """Fixtures shared by every test: an app on a temporary instance, and checked clients.
 
 A module marked `both_engines` runs each of its tests twice, on SQLite (`[sqlite]`) and on
-PostgreSQL (`[postgresql]`); a test in it marked `sqlite_only` (with its reason) runs once.
+PostgreSQL (`[postgresql]`); a test in it marked `sqlite_only` or
+`postgresql_only` (with its reason) runs once, on that engine.
 Every other test runs on SQLite only, unless ENGAGE_TEST_BOTH_ENGINES=1 asks for every test with
 an app or a store to run on both. PostgreSQL is one throwaway server for the whole run,
 started when the first test needs it; each test gets a fresh database copied from a migrated
@@ -31,10 +32,16 @@ ENGINES = ("sqlite", "postgresql")
 def pytest_configure(config):
     config.addinivalue_line("markers", "both_engines: run each test on SQLite and PostgreSQL")
     config.addinivalue_line("markers", "sqlite_only(reason): run on SQLite alone, for a reason")
+    config.addinivalue_line(
+        "markers", "postgresql_only(reason): run on PostgreSQL alone, for a reason"
+    )
 
 
 def pytest_generate_tests(metafunc):
     if "engine" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("postgresql_only") is not None:
+        metafunc.parametrize("engine", ["postgresql"])
         return
     everywhere = os.environ.get("ENGAGE_TEST_BOTH_ENGINES") == "1"
     if metafunc.definition.get_closest_marker("both_engines") is None and not everywhere:

@@ -219,10 +219,9 @@ def test_a_backup_of_the_other_engine_is_refused_and_changes_nothing(servers, tm
     assert _campaign_titles(one) == ["Still here"]
 
 
-def test_a_damaged_postgresql_dump_is_refused_and_changes_nothing(servers, tmp_path, engine):
+@pytest.mark.postgresql_only("a pg_dump archive is restored only to PostgreSQL")
+def test_a_damaged_postgresql_dump_is_refused_and_changes_nothing(servers, tmp_path):
     one, _two = servers
-    if engine != "postgresql":
-        pytest.skip("a pg_dump archive is restored only to PostgreSQL")
     with one.app_context():
         create_campaign(get_db(), framework_id="cqc-la", statement_ids=["QS1"], title="Still here")
     archive = tmp_path / "backup.tar.gz"
