@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
-import random
 import re
 import secrets
 import subprocess
@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks import respondents
-from benchmarks.load import Browser, Response, Tally, journey, page_forms, spread
+from benchmarks.load import Browser, Response, Tally, page_forms, person, spread
 from benchmarks.server import ENGAGE, ROOT, Server, free_port
 from tests.pgserver import PgServer
 
@@ -159,27 +159,6 @@ class BalancedBrowser:
 # -- The people ----------------------------------------------------------------------------------
 
 
-async def person(number, balancer, base_url, tally, args, stop_at, prefix) -> None:
-    """Walk journeys one after another until time is up, as in benchmarks/load.py."""
-    rng = random.Random(args.seed * 100_003 + number)
-    if args.think:
-        await asyncio.sleep(rng.uniform(0, args.think))
-    count = 0
-    while time.monotonic() < stop_at:
-        count += 1
-        journey_id = f"{prefix}{number}-{count}"
-        photo = respondents.photo_bytes() if rng.random() < args.photo_share else None
-        browser = BalancedBrowser(balancer, number)
-        tally.started += 1
-        try:
-            await journey(browser, base_url, tally, rng, journey_id, args.think, photo)
-            tally.finished += 1
-        except Exception as error:  # noqa: BLE001 - every failure is counted, none stops the run
-            tally.errors.append(f"{journey_id}: {type(error).__name__}: {error}")
-        finally:
-            browser.close()
-
-
 async def drive(ports, base_url, args, prefix, kill=None) -> tuple[Tally, Balancer, dict]:
     """Run the people against the servers; call `kill` half-way through, if given."""
     tally = Tally()
@@ -201,7 +180,19 @@ async def drive(ports, base_url, args, prefix, kill=None) -> tuple[Tally, Balanc
     if kill is not None:
         tasks.append(asyncio.create_task(kill_later()))
     await asyncio.gather(
-        *(person(n, balancer, base_url, tally, args, stop_at, prefix) for n in range(args.people))
+        *(
+            person(
+                n,
+                functools.partial(BalancedBrowser, balancer, n),
+                base_url,
+                tally,
+                args,
+                stop_at,
+                args.seed,
+                prefix,
+            )
+            for n in range(args.people)
+        )
     )
     ended = time.monotonic()
     for task in tasks:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import functools
 import html
 import io
 import json
@@ -40,6 +41,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -456,15 +458,18 @@ async def journey(
 
 async def person(
     number: int,
-    host: str,
-    port: int,
+    new_browser: Callable[[], Browser],
     base_url: str,
     tally: Tally,
     args,
     stop_at: float,
     seed: int,
+    prefix: str = "",
 ) -> None:
-    """Be one of the people at once: journeys one after another until time is up."""
+    """Be one of the people at once: journeys one after another until time is up.
+
+    Each journey starts with a fresh browser from `new_browser`, with no cookies.
+    """
     rng = random.Random(seed * 100_003 + number)
     if args.think:
         # People arrive over a while, not all in the same millisecond.
@@ -472,9 +477,9 @@ async def person(
     count = 0
     while time.monotonic() < stop_at:
         count += 1
-        journey_id = f"{number}-{count}"
+        journey_id = f"{prefix}{number}-{count}"
         photo = respondents.photo_bytes() if rng.random() < args.photo_share else None
-        browser = Browser(host, port)
+        browser = new_browser()
         tally.started += 1
         try:
             await journey(browser, base_url, tally, rng, journey_id, args.think, photo)
@@ -653,7 +658,15 @@ async def drive(server: Server, code: str, args, seconds: float) -> tuple[Tally,
     cpu_before = time.process_time()
     people = [
         asyncio.create_task(
-            person(n, "127.0.0.1", server.port, base_url, tally, args, stop_at, args.seed)
+            person(
+                n,
+                functools.partial(Browser, "127.0.0.1", server.port),
+                base_url,
+                tally,
+                args,
+                stop_at,
+                args.seed,
+            )
         )
         for n in range(args.people)
     ]
