@@ -17,6 +17,10 @@ from engage import store
 from engage.store import backup, get_db
 from tests.engage.journey import Respondent
 
+pytestmark = pytest.mark.sqlite_only(
+    "backs up and restores the SQLite file; PostgreSQL's pg_dump is in test_many_servers"
+)
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from engage.store import get_db
 
 
+@pytest.mark.sqlite_only("names the SQLite file; test_store_engine checks the PostgreSQL message")
 def test_init_reports_the_database(runner, app):
     result = runner.invoke(args=["init"])
     assert result.exit_code == 0

@@ -9,10 +9,16 @@ import sys
 import urllib.parse
 from pathlib import Path
 
+import pytest
+
 from benchmarks.respondents import TOKEN, Browser, multipart_body
 from engage.store import get_db
 from tests.engage.journey import Respondent
 from tests.media import samples
+
+pytestmark = pytest.mark.sqlite_only(
+    "a SQLite file on a full disk; PostgreSQL's disk is the server's"
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -412,9 +412,16 @@ def _content(app, code: str, question_id: str) -> dict:
 def test_a_lead_changes_the_wording_and_picture(app, staff_client, make_campaign):
     code = make_campaign()["code"]
     with app.app_context():
-        get_db().execute(
-            "UPDATE campaign_questions SET content = json_set(content, '$.text.cy', 'Sut mae?',"
-            " '$.hint.cy', 'Meddyliwch') WHERE question_id = 'QS1-01'"
+        db = get_db()
+        [content] = db.execute(
+            "SELECT content FROM campaign_questions WHERE question_id = 'QS1-01'"
+        ).fetchone()
+        content = json.loads(content)
+        content["text"]["cy"] = "Sut mae?"
+        content.setdefault("hint", {})["cy"] = "Meddyliwch"
+        db.execute(
+            "UPDATE campaign_questions SET content = ? WHERE question_id = 'QS1-01'",
+            [json.dumps(content)],
         )
     before = _content(app, code, "QS1-01")
     lead = staff_client("lead")
