@@ -112,6 +112,7 @@ def world(app, client, make_campaign, staff_client):
         "code": campaign["code"],
         "question_id": question_id,
         "item_id": item["id"],
+        "redaction_id": redactions[0]["id"],
         "quote_id": quote_id,
         "flag_id": flag_id,
         "group_id": group_id,
@@ -373,6 +374,14 @@ def test_a_staff_choice_that_was_never_offered_is_refused(app, world):
             "day-year": "2026",
             "how": "telepathy",
         },
+    }
+    user = f"/staff/users/{lead.user['id']}"
+    tampered |= {
+        f"{user}/role": {"role": "owner"},
+        f"{user}/active": {"active": ["1", "0"]},
+        f"/staff/campaigns/{code}/status": {"status": "paused"},
+        f"{evidence}/items/{item}/included": {"included": "maybe"},
+        f"{evidence}/items/{item}/redactions/{world['redaction_id']}": {"decision": "later"},
     }
     for path, data in tampered.items():
         before = _snapshot(app)
