@@ -382,6 +382,7 @@ def test_a_staff_choice_that_was_never_offered_is_refused(app, world):
         f"/staff/campaigns/{code}/status": {"status": "paused"},
         f"{evidence}/items/{item}/included": {"included": "maybe"},
         f"{evidence}/items/{item}/redactions/{world['redaction_id']}": {"decision": "later"},
+        f"{group}/photo": {"description": "Ideas about the bus", "language": "xx"},
     }
     for path, data in tampered.items():
         before = _snapshot(app)
