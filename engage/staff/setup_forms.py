@@ -421,3 +421,10 @@ class CampaignStatusForm(Form):
     """The button that opens or closes a campaign for answers."""
 
     status = OfferedRadioField()
+
+
+class PreviewAnswerForm(Form):
+    """A previewed question's answer and words, shown back to the lead and never saved."""
+
+    answer = OfferedRadioField()
+    free_text = TextAreaField(filters=[lambda value: (value or "")[:5000]])

@@ -383,6 +383,10 @@ def test_a_staff_choice_that_was_never_offered_is_refused(app, world):
         f"{evidence}/items/{item}/included": {"included": "maybe"},
         f"{evidence}/items/{item}/redactions/{world['redaction_id']}": {"decision": "later"},
         f"{group}/photo": {"description": "Ideas about the bus", "language": "xx"},
+        f"/staff/campaigns/{code}/questions/{world['question_id']}/preview": {
+            "answer": "brilliant",
+            "free_text": "Hello",
+        },
     }
     for path, data in tampered.items():
         before = _snapshot(app)
