@@ -439,3 +439,21 @@ def test_a_wrong_pin_to_take_the_tablet_back_comes_back_with_an_error(app, world
     assert [a["href"] for a in soup.select(".error-summary a")] == ["#pin"]
     assert soup.select_one("#pin-error").get_text(" ", strip=True) == "Error: That PIN is wrong."
     assert soup.title.get_text().startswith("Error:")
+
+
+def test_a_quote_chosen_by_first_and_last_word_keeps_those_words(app, world):
+    lead, item = world["lead"], world["item_id"]
+    path = f"/staff/campaigns/{world['code']}/evidence/items/{item}/quote"
+    form = BeautifulSoup(
+        lead.get(path.removesuffix("/quote")).get_data(as_text=True), "html.parser"
+    )
+    assert form.select_one('select[name="first_word"] option[value="7"]').get_text() == "7: on"
+    response = lead.post(
+        path,
+        data={"first_word": "7", "last_word": "8", "statements": "QS1", "csrf_token": lead.token},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        quotes = store.review.item_quotes(get_db(), item)
+    start = WORDS.index("on Sundays")
+    assert [(q["start_offset"], q["end_offset"]) for q in quotes][-1] == (start, len(WORDS))
