@@ -218,6 +218,12 @@ def _rows(w: dict) -> dict[str, Row]:
             {"name": "D" * 300},
             "D" * 80,
         ),
+        "redact list, no name": Row(
+            f"/staff/campaigns/{code}/redact-list",
+            f"/staff/campaigns/{code}/redact-list",
+            {"name": "  "},
+            None,
+        ),
         "safeguarding decision": Row(
             f"/staff/safeguarding/{w['flag_id']}",
             f"/staff/safeguarding/{w['flag_id']}/decision",
