@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import BadRequest
 from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import StopValidation
 
@@ -184,3 +185,20 @@ class DayMonthYearField(Field):
 
     def _value(self) -> str:
         return self.data.isoformat() if self.data else ""
+
+
+def pressed(form: Form, offered, title: str | None = None) -> str:
+    """Return which of the offered values a one-button form sent, or refuse with 400 (and title).
+
+    A button always sends one of the values its page offers, so none, an unoffered one or
+    one sent twice can only come from a tampered request: there is no mistake to show.
+    """
+    [field] = list(form)
+    field.choices = [(value, value) for value in offered]
+    try:
+        valid = form.validate()
+    except BadRequest:
+        valid = False
+    if not valid or field.data is None:
+        refuse(400, title)
+    return field.data

@@ -10,7 +10,6 @@ from flask import (
     Blueprint,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_babel import gettext as _
@@ -18,6 +17,7 @@ from flask_babel import gettext as _
 from engage import auth, store
 from engage.auth import require_role
 from engage.errors import error_page, refuse
+from engage.forms import pressed
 from engage.services import links
 from engage.staff import setup_forms as forms
 from engage.store import get_db
@@ -116,9 +116,7 @@ def _last_lead_refusal():
 def change_role(user_id: int):
     """Change an account's role, keeping at least one active lead."""
     user = _target_user(user_id)
-    role = request.form.get("role")
-    if role not in auth.ROLES:
-        refuse(400)
+    role = pressed(forms.RoleForm(), auth.ROLES)
     db = get_db()
     if role != user["role"]:
         if not store.staff.set_user_role(db, user_id, role):
@@ -134,11 +132,8 @@ def change_role(user_id: int):
 def change_active(user_id: int):
     """Deactivate an account (ending its sessions) or reactivate it."""
     user = _target_user(user_id)
-    wanted = request.form.get("active")
-    if wanted not in ("0", "1"):
-        refuse(400)
+    active = pressed(forms.ActiveForm(), ("0", "1")) == "1"
     db = get_db()
-    active = wanted == "1"
     if active != bool(user["active"]):
         if not store.staff.set_user_active(db, user_id, active):
             return _last_lead_refusal()

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from engage import auth, campaigns, content, store
 from engage.auth import require_role
 from engage.campaigns import campaign_or_404
-from engage.errors import refuse
+from engage.forms import pressed
 from engage.services import links
 from engage.staff import printable
 from engage.staff import setup_forms as forms
@@ -191,9 +191,7 @@ def campaign_settings(code: str):
 def campaign_status(code: str):
     """Open or close a campaign for answers."""
     found = campaign_or_404(code)
-    status = request.form.get("status")
-    if status not in ("open", "closed"):
-        refuse(400)
+    status = pressed(forms.CampaignStatusForm(), ("open", "closed"))
     if status != found["status"]:
         db = get_db()
         with store.transaction(db):

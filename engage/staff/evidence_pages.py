@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import (
     render_template,
-    request,
     url_for,
 )
 
@@ -205,7 +204,8 @@ def check_form(form, campaign: dict, found: dict | None = None) -> bool:
 def chosen_span(form, found: dict) -> tuple[int, int] | None:
     """Return the span a words form chose, or None with the problem beside the words."""
     try:
-        return span_from_form(found["text"], request.form)
+        chosen = {name: form[name].data or "" for name in ("words", "first_word", "last_word")}
+        return span_from_form(found["text"], chosen)
     except SpanError as problem:
         form.words.errors = [*form.words.errors, str(problem)]
         return None

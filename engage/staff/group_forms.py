@@ -47,6 +47,16 @@ class FlipchartPhotoForm(Form):
             Length(max=NOTE_LIMIT, message=_l("Write a few words about the flip-chart.")),
         ],
     )
+    # The page has no language box, so the words are in the campaign's first language.
+    language = OfferedSelectField(_l("Language the words are in"), filters=[_first_language])
+
+    def offer_languages(self, languages: list[str]) -> None:
+        """Offer the campaign's languages."""
+        self.language.choices = [(code, code) for code in languages]
+
+    def words_language(self) -> str:
+        """Return the language the words are in: the one chosen, else the campaign's first."""
+        return self.language.data or self.language.choices[0][0]
 
 
 def _group_size(form, field) -> None:

@@ -181,18 +181,6 @@ def screen(group_id: int, question_id: str):
     )
 
 
-def _note_language(group: dict) -> str:
-    """Return the language a note's words are in: chosen from the campaign's, else its first.
-
-    A quote's language is the language of its words, which the page's language is not.
-    """
-    languages = _campaign(group["campaign_id"])["languages"]
-    chosen = request.form.get("language") or languages[0]
-    if chosen not in languages:
-        refuse(400)
-    return chosen
-
-
 def _note_form(group: dict, formdata=None) -> forms.NoteForm:
     form = forms.NoteForm(formdata=formdata)
     form.offer(SPEAKER_ROLES, _campaign(group["campaign_id"])["languages"])
@@ -345,6 +333,7 @@ def add_photo(group_id: int):
     max_bytes = _campaign(group["campaign_id"])["max_photo_bytes"]
     pictures.allow_upload(max_bytes)
     form = forms.FlipchartPhotoForm(id_prefix="flipchart")
+    form.offer_languages(_campaign(group["campaign_id"])["languages"])
     if not form.validate():
         return _overview_page(group, form, 400)
     description = form.description.data
@@ -356,7 +345,7 @@ def add_photo(group_id: int):
         sha256=full,
         thumb_sha256=small,
         mime=mime,
-        language=_note_language(group),
+        language=form.words_language(),
     )
     # The words about a flip-chart can hold a disclosure as much as a note can.
     check_free_text(group["campaign_id"], description, group_session_id=group_id)

@@ -252,18 +252,20 @@ def preview_question(code: str, question_id: str):
     number = next(
         index for index, q in enumerate(g.questions, 1) if q["question_id"] == question_id
     )
-    values = {}
+    choices = answer_choices(found["scale_points"])
+    checked = Checked()
     if request.method == "POST":
-        values = {
-            "answer": request.form.get("answer", "")[:40],
-            "free_text": request.form.get("free_text", "")[:5000],
-        }
+        form = forms.PreviewAnswerForm()
+        form.answer.choices = [(choice.value, choice.value) for choice in choices]
+        # Nothing is saved, so a choice left out is no mistake; an unoffered one is refused.
+        form.validate()
+        checked = form.as_checked()
     return render_template(
         "staff/preview.html",
         question=question,
         number=number,
-        choices=answer_choices(found["scale_points"]),
-        checked=Checked(values=values),
+        choices=choices,
+        checked=checked,
         back=url_for(".edit_question", code=code, question_id=question_id),
         changing=False,
         tried=request.method == "POST",

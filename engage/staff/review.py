@@ -21,6 +21,7 @@ from engage.auth import require_role
 from engage.campaigns import campaign_or_404
 from engage.campaigns import statements as campaign_statements
 from engage.errors import refuse
+from engage.forms import pressed
 from engage.staff import evidence_pages
 from engage.staff import review_forms as forms
 from engage.store import get_db
@@ -163,9 +164,7 @@ def set_included(code: str, item_id: int):
     """Include an item in the evidence, or leave it out."""
     campaign = campaign_or_404(code)
     found = evidence_pages.item_or_404(campaign, item_id)
-    choice = request.form.get("included")
-    if choice not in ("yes", "no"):
-        refuse(400, _("Choose include or leave out"))
+    choice = pressed(forms.IncludedForm(), ("yes", "no"), _("Choose include or leave out"))
     store.review.set_item_included(
         get_db(), found["id"], choice == "yes", auth.current_user()["email"]
     )
@@ -197,9 +196,9 @@ def decide_redaction(code: str, item_id: int, redaction_id: int):
     found = evidence_pages.item_or_404(campaign, item_id)
     if redaction_id not in {r["id"] for r in found["redactions"]}:
         refuse(404)
-    decision = request.form.get("decision")
-    if decision not in ("confirm", "reject"):
-        refuse(400, _("Choose confirm or reject"))
+    decision = pressed(
+        forms.RedactionDecisionForm(), ("confirm", "reject"), _("Choose confirm or reject")
+    )
     store.review.decide_redaction(
         get_db(), redaction_id, decision == "confirm", auth.current_user()["email"]
     )

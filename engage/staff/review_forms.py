@@ -143,3 +143,15 @@ def we_will_form(statements, formdata=None, texts: dict | None = None) -> WeWill
     form = form_class(formdata=formdata, data=saved)
     form.published.choices = [("yes", "yes"), ("no", "no")]
     return form
+
+
+class IncludedForm(Form):
+    """The button that includes an item in the evidence ("yes") or leaves it out ("no")."""
+
+    included = OfferedRadioField()
+
+
+class RedactionDecisionForm(Form):
+    """The button that confirms or rejects one suggested redaction."""
+
+    decision = OfferedRadioField()

@@ -403,3 +403,28 @@ class WordForm(Form):
         filters=[lambda value: _one_line(value)[: TERM_LIMIT * 2]],
     )
     scope = OfferedSelectField(_l("Which campaigns"), default="all")
+
+
+class RoleForm(Form):
+    """The button that gives an account another role."""
+
+    role = OfferedRadioField()
+
+
+class ActiveForm(Form):
+    """The button that switches an account off ("0") or on again ("1")."""
+
+    active = OfferedRadioField()
+
+
+class CampaignStatusForm(Form):
+    """The button that opens or closes a campaign for answers."""
+
+    status = OfferedRadioField()
+
+
+class PreviewAnswerForm(Form):
+    """A previewed question's answer and words, shown back to the lead and never saved."""
+
+    answer = OfferedRadioField()
+    free_text = TextAreaField(filters=[lambda value: (value or "")[:5000]])

@@ -12,6 +12,7 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 
 from engage import store
 from engage.store import get_db
@@ -516,7 +517,10 @@ def test_the_preview_shows_the_question_as_people_see_it_and_saves_nothing(
     assert "staff-nav" not in page
     response = _post(lead, path, {"answer": "good", "free_text": "hello", "action": "continue"})
     assert response.status_code == 200
-    assert "would save and go on" in response.get_data(as_text=True)
+    shown = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert "would save and go on" in shown.get_text()
+    assert shown.select_one('input[name="answer"][checked]')["value"] == "good"
+    assert shown.select_one('textarea[name="free_text"]').get_text() == "hello"
     assert _rows(app, "SELECT COUNT(*) AS n FROM answers")[0]["n"] == 0
 
 

@@ -112,6 +112,7 @@ def world(app, client, make_campaign, staff_client):
         "code": campaign["code"],
         "question_id": question_id,
         "item_id": item["id"],
+        "redaction_id": redactions[0]["id"],
         "quote_id": quote_id,
         "flag_id": flag_id,
         "group_id": group_id,
@@ -216,6 +217,12 @@ def _rows(w: dict) -> dict[str, Row]:
             f"/staff/campaigns/{code}/redact-list",
             {"name": "D" * 300},
             "D" * 80,
+        ),
+        "redact list, no name": Row(
+            f"/staff/campaigns/{code}/redact-list",
+            f"/staff/campaigns/{code}/redact-list",
+            {"name": "  "},
+            None,
         ),
         "safeguarding decision": Row(
             f"/staff/safeguarding/{w['flag_id']}",
@@ -374,6 +381,19 @@ def test_a_staff_choice_that_was_never_offered_is_refused(app, world):
             "how": "telepathy",
         },
     }
+    user = f"/staff/users/{lead.user['id']}"
+    tampered |= {
+        f"{user}/role": {"role": "owner"},
+        f"{user}/active": {"active": ["1", "0"]},
+        f"/staff/campaigns/{code}/status": {"status": "paused"},
+        f"{evidence}/items/{item}/included": {"included": "maybe"},
+        f"{evidence}/items/{item}/redactions/{world['redaction_id']}": {"decision": "later"},
+        f"{group}/photo": {"description": "Ideas about the bus", "language": "xx"},
+        f"/staff/campaigns/{code}/questions/{world['question_id']}/preview": {
+            "answer": "brilliant",
+            "free_text": "Hello",
+        },
+    }
     for path, data in tampered.items():
         before = _snapshot(app)
         response = lead.post(path, data={**data, "csrf_token": lead.token})
@@ -425,3 +445,21 @@ def test_a_wrong_pin_to_take_the_tablet_back_comes_back_with_an_error(app, world
     assert [a["href"] for a in soup.select(".error-summary a")] == ["#pin"]
     assert soup.select_one("#pin-error").get_text(" ", strip=True) == "Error: That PIN is wrong."
     assert soup.title.get_text().startswith("Error:")
+
+
+def test_a_quote_chosen_by_first_and_last_word_keeps_those_words(app, world):
+    lead, item = world["lead"], world["item_id"]
+    path = f"/staff/campaigns/{world['code']}/evidence/items/{item}/quote"
+    form = BeautifulSoup(
+        lead.get(path.removesuffix("/quote")).get_data(as_text=True), "html.parser"
+    )
+    assert form.select_one('select[name="first_word"] option[value="7"]').get_text() == "7: on"
+    response = lead.post(
+        path,
+        data={"first_word": "7", "last_word": "8", "statements": "QS1", "csrf_token": lead.token},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        quotes = store.review.item_quotes(get_db(), item)
+    start = WORDS.index("on Sundays")
+    assert [(q["start_offset"], q["end_offset"]) for q in quotes][-1] == (start, len(WORDS))
