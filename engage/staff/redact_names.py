@@ -49,9 +49,11 @@ def names(code: str):
 def remove(code: str):
     """Take one name or place off the list."""
     campaign = campaign_or_404(code)
+    form = forms.RemoveNameForm()
+    form.validate()
     try:
         redact_list.remove(
-            get_db(), campaign["id"], request.form.get("name") or "", auth.current_user()["id"]
+            get_db(), campaign["id"], form.name.data or "", auth.current_user()["id"]
         )
     except redact_list.ListError:
         refuse(404)

@@ -118,6 +118,24 @@ class RedactNameForm(Form):
     name = StringField(_l("Add a name or a place"))
 
 
+class RemoveNameForm(Form):
+    """The name or place to take off the list.
+
+    A name that is not on it is the view's 404, as when another lead has just taken it off.
+    """
+
+    name = StringField()
+
+
+class RemoveVoiceForm(Form):
+    """The text whose recorded voice goes, for generated speech again.
+
+    A text with no recording is the view's 404, as when another lead has just removed it.
+    """
+
+    key = StringField()
+
+
 class WeWillForm(Form):
     """What the organisation will do about each statement, and whether "you said" is published.
 

@@ -102,7 +102,9 @@ def remove_voice(code: str):
     """Go back to generated speech for one text."""
     campaign = campaign_or_404(code)
     language = _language(campaign)
-    key = request.form.get("key", "")
+    form = forms.RemoveVoiceForm()
+    form.validate()
+    key = form.key.data or ""
     if not recordings.remove(get_db(), campaign, key, language, auth.current_user()["id"]):
         refuse(404)
     return redirect(url_for(".voices", code=code, language=language, done="removed"))
