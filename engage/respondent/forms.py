@@ -98,6 +98,17 @@ class LanguageForm(Form):
         return valid
 
 
+def _within_free_text_limit() -> Length:
+    """Return the check that a person's words fit the free-text limit, said in easy read."""
+    return Length(
+        max=FREE_TEXT_LIMIT,
+        message=_l(
+            "Please write less. You can write up to %(limit)s letters.",
+            limit=f"{FREE_TEXT_LIMIT:,}",
+        ),
+    )
+
+
 def _one_line(limit: int):
     return lambda value: typed.clean(value, one_line=True)[:limit]
 
@@ -105,17 +116,7 @@ def _one_line(limit: int):
 class WorryForm(Form):
     """What worries a person, in their own words (they may leave it empty)."""
 
-    worry = TextAreaField(
-        validators=[
-            Length(
-                max=FREE_TEXT_LIMIT,
-                message=_l(
-                    "Please write less. You can write up to %(limit)s letters.",
-                    limit=f"{FREE_TEXT_LIMIT:,}",
-                ),
-            )
-        ]
-    )
+    worry = TextAreaField(validators=[_within_free_text_limit()])
 
 
 CONTACT_LIMIT = 200
@@ -206,17 +207,7 @@ class AnswerForm(Form):
     answer = OfferedRadioField(
         missing=_l("Choose an answer. You can choose “Not sure” or “I don’t want to say”.")
     )
-    free_text = TextAreaField(
-        validators=[
-            Length(
-                max=FREE_TEXT_LIMIT,
-                message=_l(
-                    "Please write less. You can write up to %(limit)s letters.",
-                    limit=f"{FREE_TEXT_LIMIT:,}",
-                ),
-            )
-        ]
-    )
+    free_text = TextAreaField(validators=[_within_free_text_limit()])
     # Which button sent the form: continue, stop, go back, settings, or a media answer.
     action = StringField()
 

@@ -255,27 +255,17 @@ def take_snapshot(
     taken_at = now()
     with transaction(db):
         db.execute("DELETE FROM published_snapshots WHERE campaign_id = ?", [campaign_id])
-        snapshot_id = db.insert(
-            "published_snapshots",
-            {
-                "campaign_id": campaign_id,
-                "taken_at": taken_at,
-                "taken_on": taken_at[:10],
-                "at_close": int(at_close),
-                "people": people,
-                "answers": answers,
-                "participants": participants,
-            },
-        )
-    return {
-        "id": snapshot_id,
-        "taken_at": taken_at,
-        "taken_on": taken_at[:10],
-        "at_close": int(at_close),
-        "people": people,
-        "answers": answers,
-        "participants": participants,
-    }
+        record = {
+            "campaign_id": campaign_id,
+            "taken_at": taken_at,
+            "taken_on": taken_at[:10],
+            "at_close": int(at_close),
+            "people": people,
+            "answers": answers,
+            "participants": participants,
+        }
+        snapshot_id = db.insert("published_snapshots", record)
+    return {"id": snapshot_id, **record}
 
 
 # --- Migrations: engage.snapshots ---
