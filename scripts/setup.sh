@@ -54,6 +54,11 @@ python_state=$(cat requirements/dev.txt pyproject.toml <(.venv/bin/python -VV) |
 if [ "$(cat .stamps/python 2>/dev/null)" != "$python_state" ]; then
   echo "setup: installing the locked Python packages"
   pip=(.venv/bin/python -m pip --disable-pip-version-check --quiet)
+  # The pip that Python 3.11's venv starts with (23.2) refuses a locked package that another
+  # asks for with an extra (WeasyPrint's fonttools[woff]) and fetches an unpinned one instead,
+  # so the locked pip goes in first, on its own.
+  awk '/^pip==/ {p = 1} p {print} p && !/\\$/ {exit}' requirements/dev.txt >.stamps/pip.txt
+  "${pip[@]}" install --require-hashes -r .stamps/pip.txt
   "${pip[@]}" install --require-hashes -r requirements/dev.txt
   # setuptools' advice about editable installs is for package authors, not someone setting up.
   PYTHONWARNINGS=ignore "${pip[@]}" install --no-deps --no-build-isolation -e .
