@@ -1,5 +1,7 @@
 # engage: the two commands a newcomer needs are `make run` and `make test`.
 PORT ?= 5000
+# Test processes side by side (pytest-xdist); CI has two cores. TEST_WORKERS=0 runs them in one.
+TEST_WORKERS ?= 2
 VENV := .venv/bin
 export PORT
 
@@ -13,7 +15,7 @@ run: setup
 test: setup
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
-	$(VENV)/pytest -q
+	$(VENV)/pytest -q -n $(TEST_WORKERS)
 
 setup:
 	@scripts/setup.sh
