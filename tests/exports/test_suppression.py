@@ -109,11 +109,18 @@ def make_campaign(sizes, sessions, seed, n_statements=2, lean=None):
         "up": POSITIVE,
         "down": AGAINST,
     }[lean]
+    # Who answered on a tablet with no internet comes from its own stream, so the examples
+    # below keep the people, languages and answers they were chosen for.
+    offline_rng = random.Random(seed + 1)
+    offline_share = offline_rng.choice((0.0, 0.0, 0.1, 0.5, 1.0))
     for (group, how), size in zip(KINDS, sizes, strict=True):
         for n in range(size):
             key = f"{group}-{how}-{n}"
             language = rng.choice(("en", "en", "en", "cy", "pl"))
-            participants.append(ParticipantRecord(key, group, how, language))
+            offline = offline_rng.random() < offline_share
+            participants.append(
+                ParticipantRecord(key, group, how, language, answered_offline=offline)
+            )
             for statement in statements:
                 if rng.random() < 0.1:
                     continue  # this person skipped the statement
@@ -227,6 +234,23 @@ class Attack:
                 self.ub.append(({index: -1.0}, -1.0))  # a session with people holds someone
         self.ub.append(({**every_session, **{i: -1.0 for i in in_sessions}}, 0.0))
         self.ub.append(({**{i: -1.0 for i in every_session}, **in_sessions}, 0.0))
+        # Those who answered without internet: some of those who answered one by one (a group
+        # session is never offline), and someone, unless the line shows nobody.
+        offline_line = next(r for r in lines if r["section"] == "Without internet")
+        truth = sum(p.people for p in data.participants if p.answered_offline and not p.held)
+        offline = self.var(("O",), truth)
+        one_by_one = [i for (g, h, lang), i in people_of.items() if h != "In a group session"]
+        self.ub.append(({offline: 1.0, **{i: -1.0 for i in one_by_one}}, 0.0))
+        if offline_line["people"] != 0:
+            self.ub.append(({offline: -1.0}, -1.0))
+        self.figures.append(
+            (
+                ("engagement", "Without internet", "offline"),
+                {offline: 1.0},
+                offline_line["people"],
+                None,
+            )
+        )
         # True answers and people per statement and atom, counted here from the records.
         counts, people = {}, {}
         for record in data.answers:
@@ -464,6 +488,7 @@ shapes = st.tuples(
 @example(((9, 0, 0, 0, 0, 10, 5), [4], 4, 2, None))
 @example(((12, 0, 0, 0, 0, 10, 0), [3, 12], 6, 1, None))
 @example(((2, 3, 0, 0, 0, 0, 0), [], 5, 1, None))
+@example(((12, 0, 0, 4, 0, 10, 0), [5], 12, 1, None))  # three answered without internet
 def test_no_hidden_figure_can_be_narrowed_from_everything_published(shape):
     sizes, sessions, seed, n_statements, lean = shape
     data, questions = make_campaign(sizes, sessions, seed, n_statements, lean)
