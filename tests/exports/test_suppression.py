@@ -15,6 +15,9 @@ import io
 import itertools
 import json
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 from hypothesis import HealthCheck, example, given, settings
@@ -546,3 +549,34 @@ def test_when_the_solver_gives_no_answer_more_is_hidden_not_less(monkeypatch):
     assert check(data, questions) == []
     doc = published(data)
     assert all(r["status"] in ("hidden", "no_answers") for r in doc["scores"])
+
+
+def _import_suppression(script: str) -> subprocess.CompletedProcess:
+    """Import exports.suppression in a new Python, which is when the solver is first started."""
+    return subprocess.run(
+        [sys.executable, "-c", f"import exports.suppression\n{script}"],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_starting_the_solver_prints_nothing_and_leaves_standard_output_working():
+    # `engage responses --json` prints JSON to standard output: HiGHS's banner must not come
+    # first in it.
+    done = _import_suppression("print('after')")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "after\n", "")
+
+
+def test_the_solver_starts_when_there_is_no_standard_output():
+    done = _import_suppression("import sys; sys.stderr.write('started')")
+    assert done.returncode == 0, done.stderr
+    closed = subprocess.run(
+        [sys.executable, "-c", "import os; os.close(1)\nimport exports.suppression"],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (closed.returncode, closed.stderr) == (0, "")
