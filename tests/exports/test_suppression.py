@@ -562,11 +562,17 @@ def _import_suppression(script: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_starting_the_solver_prints_nothing_and_leaves_standard_output_working():
+def test_starting_the_solver_prints_nothing_and_leaves_standard_output_working(capfd):
+    from exports import suppression
+
     # `engage responses --json` prints JSON to standard output: HiGHS's banner must not come
     # first in it.
     done = _import_suppression("print('after')")
     assert (done.returncode, done.stdout, done.stderr) == (0, "after\n", "")
+    # Started again in a process that has it, the solver is as quiet.
+    suppression._quietly_start_highs()
+    print("after")
+    assert capfd.readouterr() == ("after\n", "")
 
 
 def test_the_solver_starts_when_there_is_no_standard_output():
