@@ -191,7 +191,7 @@ def _numbers(text: str) -> list[Finding]:
     for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=Leniency.POSSIBLE):
         if any(s < match.end and match.start < e for s, e in taken):
             continue
-        raw = match.raw_string.lstrip()
+        raw = match.raw_string  # the matcher never starts a number with white space
         if len(_digits(raw)) < 9:
             continue
         if phonenumbers.is_valid_number(match.number) or (
