@@ -65,6 +65,11 @@ def test_an_account_number_after_a_sort_code_is_redacted_with_it(text):
     assert "31926819" not in out
 
 
+def test_numbers_far_apart_with_no_word_of_a_bank_are_not_bank_details():
+    text = "The door code is 12-34-56, and a week later the parcel came with tracking 31926819."
+    assert redacted(text) == text
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
