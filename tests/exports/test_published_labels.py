@@ -121,3 +121,23 @@ def test_a_row_says_offline_only_where_yes_and_no_each_point_to_a_group(everyone
     records = people("e", everyone, "QS1", ["good"] * everyone, "person")
     tables = tables_of(records, offline=offline)
     assert (offline_mark(True, tables), offline_mark(False, tables)) == said
+
+
+def test_a_few_people_answering_offline_hide_their_own_line_and_nothing_else():
+    records = [
+        *people("e", 25, "QS1", ["good"] * 25, "person"),
+        *people("s", 12, "QS1", ["good"] * 12, "staff"),
+    ]
+    tables = tables_of(records, offline=3)
+    assert tables.engagement.offline.people is None
+    assert tables.engagement.everyone.people == 37
+    assert [(line.code, line.people) for line in tables.engagement.lines] == [
+        ("person", 25),
+        ("staff", 12),
+        ("own", 37),
+        ("en", 37),
+    ]
+    cells = tables.by_group.rows[0].cells
+    assert (cells["person"].people, cells["person"].share_positive) == (25, 1.0)
+    assert (cells["staff"].people, cells["staff"].share_positive) == (12, 1.0)
+    assert offline_mark(True, tables) == offline_mark(False, tables) == ""
