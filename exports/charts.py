@@ -62,7 +62,8 @@ def _wrap(text: str, width: int = _CHARS_PER_LINE) -> list[str]:
             lines[-1] += f" {word}"
         else:
             lines.append(word)
-    return lines or [""]
+    # Never empty: splitting even "" gives one word.
+    return lines
 
 
 def count_words(cell: Cell) -> str:

@@ -178,8 +178,12 @@ def _numbers(text: str) -> list[Finding]:
     for match in _SORT_CODE.finditer(text):
         if any(f.start < match.end() and match.start() < f.end for f in found):
             continue
-        if bank_cue or _ACCOUNT.search(text[match.end() : match.end() + 30]):
+        account = _ACCOUNT.search(text, match.end(), match.end() + 30)
+        if bank_cue or account:
             found.append(Finding(match.start(), match.end(), "bank"))
+        # The account number that makes a sort code a bank detail is one too, cue or none.
+        if account:
+            found.append(Finding(account.start(), account.end(), "bank"))
     if bank_cue:
         for match in _ACCOUNT.finditer(text):
             found.append(Finding(match.start(), match.end(), "bank"))
@@ -187,7 +191,7 @@ def _numbers(text: str) -> list[Finding]:
     for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=Leniency.POSSIBLE):
         if any(s < match.end and match.start < e for s, e in taken):
             continue
-        raw = match.raw_string.lstrip()
+        raw = match.raw_string  # the matcher never starts a number with white space
         if len(_digits(raw)) < 9:
             continue
         if phonenumbers.is_valid_number(match.number) or (
@@ -295,7 +299,7 @@ def scrub_translation(translation: str, item_text: str, spans: Iterable[Span]) -
 
     A translation is written by the review team from the original, so a name it repeats,
     whole or in part ("Dafydd" after "Dafydd Jones"), would otherwise slip past the
-    redaction. Each word is matched whole, in any case and script; a name is also matched
+    redaction. Each word is matched whole, in any case and script; a word is also matched
     in its Welsh radical or Polish nominative form ("Ddafydd" finds "Dafydd", "Agnieszką"
     finds "Agnieszka"). Labels that end up side by side are joined into one.
     """
@@ -310,7 +314,8 @@ def scrub_translation(translation: str, item_text: str, spans: Iterable[Span]) -
             if len(folded) < 2 or folded in lex.function_words or folded in lex.titles:
                 continue
             forms.setdefault(folded, label)
-            if span.kind in ("name", "other") and not word.isdigit():
+            # A street or place is as often mutated as a name: "Heol Ddewi" is "Dewi Road".
+            if not word.isdigit():
                 for form in people.name_forms(word):
                     forms.setdefault(form, label)
 
