@@ -259,7 +259,8 @@ def _listed_forms(word: str, arabic: bool, lex: Lexicon) -> list[str]:
     base = fold(_POSSESSIVE.sub("", word))
     forms = [base]
     if arabic:
-        forms += [base[1:] for p in _ARABIC_PREFIXES if base.startswith(p) and len(base) > 3]
+        # "وطه" is "and Taha": a prefix may stand before a name of two letters.
+        forms += [base[1:] for p in _ARABIC_PREFIXES if base.startswith(p) and len(base) > 2]
         forms += [form[2:] for form in list(forms) if form.startswith("ال") and len(form) > 4]
         return [form for form in forms if form in lex.names]
     polish = []

@@ -42,6 +42,14 @@ def names(text: str) -> list[str]:
         ("Sharon - Tracey helped.", ["Sharon", "Tracey"]),
         ("Mrs. Okafor came.", ["Mrs. Okafor"]),
         ("I saw Mrs QUIXWELL today.", ["Mrs QUIXWELL"]),
+        ("I saw Mrs QUIXWELL", ["Mrs QUIXWELL"]),
+        # Capitals alone are not a name: "HO" is the Home Office.
+        ("My HO letter came today.", []),
+        # English words in an Urdu answer do not join an Urdu name, nor the reverse.
+        ("علی Monday کو آیا۔", ["علی"]),
+        ("میں Monday علی سے ملا۔", ["علی"]),
+        ("علی Monday کو Sharon Quixwell کے ساتھ آیا۔", ["علی", "Sharon Quixwell"]),
+        ("My friend Ewa de la Cruz and Sharon Quixwell came.", ["Ewa", "Cruz", "Sharon Quixwell"]),
         ("Dr", []),
         # Cues before a name, with the words and marks that may come between.
         ("My key worker is J.", ["J"]),
@@ -54,6 +62,8 @@ def names(text: str) -> list[str]:
         ("میرا نام اچھا ہے", ["اچھا"]),
         ("میرا بیٹا وعلی آتا ہے۔", ["وعلی"]),
         ("ابني العمر", ["العمر"]),
+        ("ابني وطه يزورني", ["وطه"]),
+        ("جاء أحمد وطه", ["أحمد وطه"]),
         # Cues after a name.
         ("Quixwell, on nights, is lovely.", ["Quixwell"]),
         ("On nights it is loud, and Quixwell on nights is rude.", ["Quixwell"]),
@@ -138,6 +148,14 @@ def test_a_place_after_a_sentence_start_capital_is_still_found():
 )
 def test_a_listed_name_gives_its_parts_and_mutated_forms_longest_first(entry, expected):
     assert people.listed_terms([entry]) == expected
+
+
+def test_a_blank_line_in_a_campaigns_list_does_not_hide_the_names_after_it():
+    assert people.listed_terms(["", "  ", "Sharon Evans"]) == [
+        ("Sharon Evans", False),
+        ("Sharon", False),
+        ("Evans", False),
+    ]
 
 
 @pytest.mark.parametrize(
