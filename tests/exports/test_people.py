@@ -68,6 +68,9 @@ def names(text: str) -> list[str]:
         ("Quixwell, on nights, is lovely.", ["Quixwell"]),
         ("On nights it is loud, and Quixwell on nights is rude.", ["Quixwell"]),
         ("ہاں جی، کریم صاحب بہت اچھے ہیں", ["کریم صاحب"]),
+        # "جی" after a word that is no name is "yes" or politeness, not a name's honorific.
+        ("شکریہ جی، سب ٹھیک ہے۔", []),
+        ("شکریہ جی، کلثوم صاحبہ بہت اچھی ہیں۔", ["کلثوم"]),
         ("زارتني أم كلثوم", ["أم كلثوم"]),
         ("ڈاکٹر عمران نے میری دوائی بدل دی لیکن کسی نے نہیں بتایا۔", ["ڈاکٹر عمران"]),
         # Lists: each name joined to its neighbours by "and", "i", "اور".
