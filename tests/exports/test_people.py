@@ -21,6 +21,8 @@ def names(text: str) -> list[str]:
         ("Ask about Zorbal Quixwell Bethan today.", ["Zorbal Quixwell Bethan"]),
         ("Ask my carer Dafydd Llewelyn-Rhys.", ["Dafydd Llewelyn-Rhys"]),
         ("Bethan  Quixwell came.", ["Bethan  Quixwell"]),
+        # Three spaces part two words: the second is not taken as a surname.
+        ("Bethan   Quixwell came with Sharon Quixbrook.", ["Bethan", "Sharon Quixbrook"]),
         ("Bethan   Quixwell, and Sharon Zorbal came.", ["Bethan", "Quixwell", "Sharon Zorbal"]),
         ("Thanks Dafydd\nFrom Sharon Quixwell", ["Dafydd", "Sharon Quixwell"]),
         ("I like Zorbal\nBethan today.", ["Bethan"]),
@@ -54,6 +56,9 @@ def names(text: str) -> list[str]:
         # Cues before a name, with the words and marks that may come between.
         ("My key worker is J.", ["J"]),
         ("My carer is Hope.", ["Hope"]),
+        ("My name\nis Quixwell.", ["Quixwell"]),
+        # Arabic vowel marks do not hide a name.
+        ("ابني مُحَمَّد يزورني", ["مُحَمَّد"]),
         ("My carer is: Hope.", ["Hope"]),
         ("My carer, Hope, is kind.", ["Hope"]),
         ("my carer is bethan and she is kind.", ["bethan"]),
@@ -79,6 +84,7 @@ def names(text: str) -> list[str]:
         ("Hope and Sharon are lovely.", ["Hope", "Sharon"]),
         ("I like Quixwell, Bev and Sharon.", ["Bev", "Sharon"]),
         ("Bev and, later, Hope and Sharon came.", ["Hope", "Sharon"]),
+        ("Sharon and, later, Tracey and Hope came.", ["Sharon", "Tracey", "Hope"]),
         ("I like Sharon. And Bingo is fun on Fridays.", ["Sharon"]),
         ("بلال اور زید", ["بلال", "زید"]),
         ("ابني أحمد و لطيفة جاؤوا", ["أحمد"]),
@@ -116,6 +122,7 @@ def test_a_freshly_built_lexicon_finds_names_by_list_and_by_cue():
         # Cues match in any case and across any spacing; the longest cue wins.
         assert names("MY CARER IS Hope.") == ["Hope"]
         assert names("My support\nworker is Hope.") == ["Hope"]
+        assert names("My name\nis Quixwell.") == ["Quixwell"]
         assert names("Mae fy mam-gu Quixwell yn hapus.") == ["Quixwell"]
         assert names("Quixwell on nights is rude.") == ["Quixwell"]
     finally:
