@@ -69,6 +69,8 @@ def names(text: str) -> list[str]:
         ("ابني العمر", ["العمر"]),
         ("ابني وطه يزورني", ["وطه"]),
         ("جاء أحمد وطه", ["أحمد وطه"]),
+        # "والحب" is "and the love": the article is not taken off a two-letter word.
+        ("شكرا لأحمد والحب الذي يعطيه", ["لأحمد"]),
         # Cues after a name.
         ("Quixwell, on nights, is lovely.", ["Quixwell"]),
         ("On nights it is loud, and Quixwell on nights is rude.", ["Quixwell"]),
