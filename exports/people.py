@@ -259,7 +259,8 @@ def _listed_forms(word: str, arabic: bool, lex: Lexicon) -> list[str]:
     base = fold(_POSSESSIVE.sub("", word))
     forms = [base]
     if arabic:
-        forms += [base[1:] for p in _ARABIC_PREFIXES if base.startswith(p) and len(base) > 3]
+        # "وطه" is "and Taha": a prefix may stand before a name of two letters.
+        forms += [base[1:] for p in _ARABIC_PREFIXES if base.startswith(p) and len(base) > 2]
         forms += [form[2:] for form in list(forms) if form.startswith("ال") and len(form) > 4]
         return [form for form in forms if form in lex.names]
     polish = []
@@ -362,8 +363,12 @@ def find_people(text: str) -> list[tuple[int, int]]:
                 chosen[index + 1] |= _namelike(following, lex)
             elif following.capital and fold(following.text) not in lex.function_words | lex.roles:
                 chosen[index + 1] = True
-    _join_neighbours(text, tokens, chosen, lex)
-    _join_lists(text, tokens, chosen, lex)
+    # A list reaches a name whose surname then joins it ("Sharon and Hope Okafor"), and a
+    # long list is reached one name a pass ("Hope and Will and Bev and Sharon").
+    grown = True
+    while grown:
+        _join_neighbours(text, tokens, chosen, lex)
+        grown = _join_lists(text, tokens, chosen, lex)
     return _spans(text, tokens, chosen, lex)
 
 
@@ -424,24 +429,28 @@ def _join_neighbours(text: str, tokens: list[_Token], chosen: list[bool], lex: L
                 changed = True
 
 
-def _join_lists(text: str, tokens: list[_Token], chosen: list[bool], lex: Lexicon) -> None:
-    """Take the names listed beside a name: "Sharon, Tracey and Bev", "Wojtek i Staszek"."""
-    for _ in range(2):  # a list of three is reached from either end
-        for index in range(len(tokens) - 2):
-            first, joiner, last = tokens[index], tokens[index + 1], tokens[index + 2]
-            if fold(joiner.text) not in _JOINERS or chosen[index] == chosen[index + 2]:
-                continue
-            before, after = text[first.end : joiner.start], text[joiner.end : last.start]
-            if before.strip(" ,") or after.strip():
-                continue
-            other, other_index = (last, index + 2) if chosen[index] else (first, index)
-            if other.arabic:
-                ok = _is_listed(other, lex) and fold(other.text) not in lex.function_words
-            else:
-                ok = other.capital and _namelike(other, lex) and not other.sentence_start
-                ok = ok or (other is first and _is_listed(first, lex) and _namelike(first, lex))
-            if ok:
-                chosen[other_index] = True
+def _join_lists(text: str, tokens: list[_Token], chosen: list[bool], lex: Lexicon) -> bool:
+    """Take the names listed beside a name: "Sharon, Tracey and Bev", "Wojtek i Staszek".
+
+    Return whether any word was taken.
+    """
+    grown = False
+    for index in range(len(tokens) - 2):
+        first, joiner, last = tokens[index], tokens[index + 1], tokens[index + 2]
+        if fold(joiner.text) not in _JOINERS or chosen[index] == chosen[index + 2]:
+            continue
+        before, after = text[first.end : joiner.start], text[joiner.end : last.start]
+        if before.strip(" ,") or after.strip():
+            continue
+        other, other_index = (last, index + 2) if chosen[index] else (first, index)
+        if other.arabic:
+            ok = _is_listed(other, lex) and fold(other.text) not in lex.function_words
+        else:
+            ok = other.capital and _namelike(other, lex) and not other.sentence_start
+            ok = ok or (other is first and _is_listed(first, lex) and _namelike(first, lex))
+        if ok:
+            chosen[other_index] = grown = True
+    return grown
 
 
 def _spans(text: str, tokens: list[_Token], chosen: list[bool], lex) -> list[tuple[int, int]]:
