@@ -11,6 +11,7 @@ protected figure could take. Every shown share must also stand beside its true n
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
 import json
@@ -586,3 +587,24 @@ def test_the_solver_starts_when_there_is_no_standard_output():
         check=False,
     )
     assert (closed.returncode, closed.stderr) == (0, "")
+
+
+def _offline(data: ExportInput, how_many: int) -> ExportInput:
+    """Return the campaign with its first `how_many` people marked as answering offline."""
+    people = [p for p in data.participants if p.answered_how != "group"]
+    offline = {p.respondent_key for p in people[:how_many]}
+    participants = [
+        dataclasses.replace(p, answered_offline=p.respondent_key in offline)
+        for p in data.participants
+    ]
+    return dataclasses.replace(data, participants=participants)
+
+
+def test_the_offline_line_is_shown_from_the_smallest_count_and_hidden_below_it():
+    data, questions = make_campaign((12, 0, 0, 4, 0, 10, 0), [5], 2, 1)
+    k = published(data)["campaign"]["min_cell_count"]
+    for how_many, shown in ((k - 1, None), (k, k), (k + 1, k + 1)):
+        marked = _offline(data, how_many)
+        lines = {r["section"]: r["people"] for r in published(marked)["engagement"]}
+        assert lines["Without internet"] == shown, how_many
+        assert check(marked, questions) == []
