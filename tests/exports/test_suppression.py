@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 from scipy.sparse import lil_matrix, vstack
 
+from exports.content import method
 from exports.records import (
     AnswerRecord,
     CampaignInfo,
@@ -608,3 +609,26 @@ def test_the_offline_line_is_shown_from_the_smallest_count_and_hidden_below_it()
         lines = {r["section"]: r["people"] for r in published(marked)["engagement"]}
         assert lines["Without internet"] == shown, how_many
         assert check(marked, questions) == []
+
+
+def test_a_quote_from_a_small_group_session_does_not_say_it_came_from_one():
+    # One advocates' group session of three: its way of answering is hidden, so the quote's
+    # source and method must not name the session either.
+    data, _questions = make_campaign((12, 0, 0, 4, 0, 10, 0), [3], 2, 1)
+    said = QuoteRecord(
+        "EV-QS1-0001",
+        ("QS1",),
+        "We like the garden.",
+        0,
+        19,
+        respondent_group="",
+        answered_how="group",
+        consent_quote=True,
+    )
+    doc = published(dataclasses.replace(data, quotes=[said]))
+    scores = {(r["split"], r["column"]): r for r in doc["scores"]}
+    assert scores[("answered how", "In a group session (group tally)")]["people"] is None
+    (row,) = doc["quotes"]
+    assert row["answered_how"] == ""
+    assert row["source"] == "Easy-read survey or advocate group session: written answer"
+    assert row["method"] == method(data.campaign, "")  # every way of answering, none singled out
