@@ -411,9 +411,33 @@ def _join_neighbours(text: str, tokens: list[_Token], chosen: list[bool], lex: L
             if other is left and right.sentence_start:
                 continue
             if fold(other.text) in lex.particles and other is right:
-                following = tokens[index + 2] if index + 2 < len(tokens) else None
-                if following and following.capital and _namelike(following, lex):
-                    chosen[other_index] = chosen[index + 2] = True
+                # A surname may follow one or two particles: "Ewa de la Cruz".
+                run = _particle_run(text, tokens, index + 1, lex)
+                following = tokens[run[-1] + 1] if run[-1] + 1 < len(tokens) else None
+                if (
+                    following
+                    and following.capital
+                    and not following.sentence_start
+                    and text[tokens[run[-1]].end : following.start] == " "
+                    and _namelike(following, lex)
+                ):
+                    for joined in (*run, run[-1] + 1):
+                        chosen[joined] = True
+                    changed = True
+                continue
+            if fold(other.text) in lex.particles and not other.capital:
+                # ... and is reached from the surname too: "Hope de Silva" from "Silva".
+                run = _particle_run_back(text, tokens, index, lex)
+                before = run[0] - 1
+                if (
+                    before >= 0
+                    and tokens[before].capital
+                    and text[tokens[before].end : tokens[run[0]].start] == " "
+                    and _namelike(tokens[before], lex)
+                    and (not tokens[before].sentence_start or _is_listed(tokens[before], lex))
+                ):
+                    for joined in (before, *run):
+                        chosen[joined] = True
                     changed = True
                 continue
             if other.arabic != (left if other is right else right).arabic:
@@ -427,6 +451,33 @@ def _join_neighbours(text: str, tokens: list[_Token], chosen: list[bool], lex: L
             if ok:
                 chosen[other_index] = True
                 changed = True
+
+
+def _particle_run(text: str, tokens: list[_Token], first: int, lex: Lexicon) -> list[int]:
+    """Return the indexes of the particles from `first` on, one or two, a space apart."""
+    run = [first]
+    after = first + 1
+    if (
+        after < len(tokens)
+        and fold(tokens[after].text) in lex.particles
+        and not tokens[after].capital
+        and text[tokens[first].end : tokens[after].start] == " "
+    ):
+        run.append(after)
+    return run
+
+
+def _particle_run_back(text: str, tokens: list[_Token], last: int, lex: Lexicon) -> list[int]:
+    """Return the indexes of the particles up to `last`, one or two, a space apart."""
+    before = last - 1
+    if (
+        before >= 0
+        and fold(tokens[before].text) in lex.particles
+        and not tokens[before].capital
+        and text[tokens[before].end : tokens[last].start] == " "
+    ):
+        return [before, last]
+    return [last]
 
 
 def _join_lists(text: str, tokens: list[_Token], chosen: list[bool], lex: Lexicon) -> bool:

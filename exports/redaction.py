@@ -106,6 +106,7 @@ _BANK_CUE = re.compile(
 )
 _NHS_CUE = re.compile(r"(?i:NHS|GIG|رقم الخدمة الصحية|این ایچ ایس)")
 _NHS = re.compile(rf"{_B}(\d{{3}})[ \u00a0-]?(\d{{3}})[ \u00a0-]?(\d{{4}})(?!\d)")
+_COUNTRY_CODE = re.compile(r"(?<![\w+])\+\d{1,3}[ \u00a0-]?$")
 _NI = re.compile(
     r"(?<![\w])(?!BG|GB|KN|NK|NT|TN|ZZ)([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])\s?(\d{2})\s?(\d{2})"
     r"\s?(\d{2})\s?([A-D])(?![\w])",
@@ -167,6 +168,8 @@ def _numbers(text: str) -> list[Finding]:
     for match in _NHS.finditer(text):
         digits = _digits(match.group())
         cue = _NHS_CUE.search(text[max(0, match.start() - 40) : match.start()])
+        if not cue and _COUNTRY_CODE.search(text, 0, match.start()):
+            continue  # "+1 212 555 0199" is a phone number abroad, left to the phone finder
         if nhs.is_valid(digits) or cue:
             found.append(Finding(match.start(), match.end(), "nhs_number"))
     for match in _NI.finditer(text):

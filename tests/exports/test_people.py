@@ -51,7 +51,18 @@ def names(text: str) -> list[str]:
         ("علی Monday کو آیا۔", ["علی"]),
         ("میں Monday علی سے ملا۔", ["علی"]),
         ("علی Monday کو Sharon Quixwell کے ساتھ آیا۔", ["علی", "Sharon Quixwell"]),
-        ("My friend Ewa de la Cruz and Sharon Quixwell came.", ["Ewa", "Cruz", "Sharon Quixwell"]),
+        # A surname after one or two particles, reached from either end.
+        (
+            "My friend Ewa de la Cruz and Sharon Quixwell came.",
+            ["Ewa de la Cruz", "Sharon Quixwell"],
+        ),
+        ("I saw Faith van der Berg today.", ["Faith van der Berg"]),
+        ("My friend Dafydd de Quixwell came.", ["Dafydd de Quixwell"]),
+        ("Then Hope de Silva came.", ["Hope de Silva"]),
+        ("My friend Ewa de la", ["Ewa"]),
+        ("My friend Ewa de la. Cruz came.", ["Ewa", "Cruz"]),
+        ("My friend Ewa de  la Cruz came.", ["Ewa", "Cruz"]),
+        ("We went to la Rochelle.", []),
         ("Dr", []),
         # Cues before a name, with the words and marks that may come between.
         ("My key worker is J.", ["J"]),

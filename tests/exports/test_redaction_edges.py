@@ -80,6 +80,11 @@ def test_numbers_far_apart_with_no_word_of_a_bank_are_not_bank_details():
             "My key safe is 4455 6677 and my son is on 07700 900123.",
             "My key safe is 4455 6677 and my son is on [phone number].",
         ),
+        # A number abroad, country code and all, is a phone number, even where its ten
+        # digits pass the NHS number check; with "NHS" before it, it is an NHS number.
+        ("Ring me on +1 212 555 0199 please", "Ring me on [phone number] please"),
+        ("My nephew is on +1-212-555-0199.", "My nephew is on [phone number]."),
+        ("My NHS number is 212 555 0199.", "My NHS number is [removed]."),
         # A reference that is not a real number and does not start as one is left alone.
         ("The order ref 9876 543210 came today", "The order ref 9876 543210 came today"),
     ],
