@@ -12,6 +12,7 @@ team is in none of them.
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 import zipfile
 from dataclasses import replace
@@ -120,6 +121,19 @@ def test_every_format_marks_who_answered_offline(answered, tmp_path: Path):
         read_me = {_text(r[0]): _text(r[1]) for r in tables["Read me"]}
         assert read_me["Schema version"] == "2.2", fmt
         assert read_me["Answered offline"].startswith("People who answered on a prepared"), fmt
+
+
+def test_the_responses_command_marks_each_answer_sent_from_the_outbox(answered, app):
+    _lead, campaign = answered
+    result = app.test_cli_runner().invoke(args=["responses", campaign["code"], "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    offline = {r["session"] for r in rows if r["answered_offline"]}
+    online = {r["session"] for r in rows if not r["answered_offline"]}
+    # Five people sent their answers from the tablet's outbox; five answered the questions
+    # online (the sixth sent a photo alone, which is not a row here).
+    assert (len(offline), len(online), offline & online) == (5, 5, set())
+    assert {r["answered_how"] for r in rows if r["answered_offline"]} == {"helped"}
 
 
 def test_words_about_a_photo_shown_from_the_tablet_reach_you_said(answered, app, client):
