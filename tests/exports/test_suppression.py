@@ -553,10 +553,10 @@ def test_when_the_solver_gives_no_answer_more_is_hidden_not_less(monkeypatch):
     assert all(r["status"] in ("hidden", "no_answers") for r in doc["scores"])
 
 
-def _import_suppression(script: str) -> subprocess.CompletedProcess:
+def _import_suppression(script: str, before: str = "") -> subprocess.CompletedProcess:
     """Import exports.suppression in a new Python, which is when the solver is first started."""
     return subprocess.run(
-        [sys.executable, "-c", f"import exports.suppression\n{script}"],
+        [sys.executable, "-c", f"{before}\nimport exports.suppression\n{script}"],
         cwd=Path(__file__).resolve().parents[2],
         capture_output=True,
         text=True,
@@ -580,13 +580,7 @@ def test_starting_the_solver_prints_nothing_and_leaves_standard_output_working(c
 def test_the_solver_starts_when_there_is_no_standard_output():
     done = _import_suppression("import sys; sys.stderr.write('started')")
     assert done.returncode == 0, done.stderr
-    closed = subprocess.run(
-        [sys.executable, "-c", "import os; os.close(1)\nimport exports.suppression"],
-        cwd=Path(__file__).resolve().parents[2],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    closed = _import_suppression("", before="import os; os.close(1)")
     assert (closed.returncode, closed.stderr) == (0, "")
 
 
