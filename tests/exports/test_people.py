@@ -63,6 +63,20 @@ def names(text: str) -> list[str]:
         ("My friend Ewa de la. Cruz came.", ["Ewa", "Cruz"]),
         ("My friend Ewa de  la Cruz came.", ["Ewa", "Cruz"]),
         ("We went to la Rochelle.", []),
+        # From the first name over the particles to a surname nobody lists, to the end.
+        ("My friend Ewa de la Quixwell came.", ["Ewa de la Quixwell"]),
+        ("I saw Ewa de Quixwell", ["Ewa de Quixwell"]),
+        # From a listed surname back to the word before the particles: at the very start
+        # only a listed name, elsewhere any name-like word with a capital, one space away.
+        ("Hope de Silva came.", ["Hope de Silva"]),
+        ("Quixwell de Silva came.", ["Silva"]),
+        ("I saw Quixwell de Silva today.", ["Quixwell de Silva"]),
+        ("I saw quixwell de Silva today.", ["Silva"]),
+        ("I saw Quixwell  de Silva today.", ["Silva"]),
+        ("I saw Zorbal Quixwell de Silva today.", ["Zorbal Quixwell de Silva"]),
+        # Particles that lead nowhere leave the rest of the answer to be read on.
+        ("My friend Ewa de la and Sharon Quixwell came.", ["Ewa", "Sharon Quixwell"]),
+        ("I told them de Silva and Sharon Quixwell came.", ["Silva", "Sharon Quixwell"]),
         ("Dr", []),
         # Cues before a name, with the words and marks that may come between.
         ("My key worker is J.", ["J"]),

@@ -85,6 +85,11 @@ def test_numbers_far_apart_with_no_word_of_a_bank_are_not_bank_details():
         ("Ring me on +1 212 555 0199 please", "Ring me on [phone number] please"),
         ("My nephew is on +1-212-555-0199.", "My nephew is on [phone number]."),
         ("My NHS number is 212 555 0199.", "My NHS number is [removed]."),
+        ("+1 212 555 0199 is my nephew.", "[phone number] is my nephew."),
+        (
+            "Ring +1 212 555 0199 for my NHS number 943 476 5919",
+            "Ring [phone number] for my NHS number [removed]",
+        ),
         # A reference that is not a real number and does not start as one is left alone.
         ("The order ref 9876 543210 came today", "The order ref 9876 543210 came today"),
     ],
