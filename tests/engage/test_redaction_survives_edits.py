@@ -247,6 +247,9 @@ def test_an_answer_edited_after_resuming_keeps_its_redaction(app, client, campai
     assert "[name] on nights" in responses.output
     search = lead.get(f"{BASE}/search?q=tablets").get_data(as_text=True)
     assert "1 item found" in search and "Sharon" not in search and "[name] on nights" in search
+    # The new words have been looked at for names now, and none waits for a decision: the
+    # quote still waits for the lead to decide again.
+    _assert_nothing_goes_out(app, lead, ref, "Sharon")
 
     _decide_again(lead, item_id)
     _assert_goes_out_redacted(app, lead, ref, "[name] on nights is always late with my tablets.")
@@ -279,6 +282,10 @@ def test_an_answer_whose_redacted_name_is_gone_waits_for_the_lead(app, client, c
         (quote,) = store.review.item_quotes(get_db(), item_id)
     assert quote["withdrawn_reason"] == "words changed"
     assert ref not in _export_texts(lead)["json"]
+    # Deciding again on the item's new words does not bring the withdrawn quote back.
+    _decide_again(lead, item_id)
+    for export_format, text in _export_texts(lead).items():
+        assert ref not in text, export_format
 
 
 # --- a media description ---
