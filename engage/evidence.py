@@ -37,16 +37,14 @@ def suggest_redactions(db: Database, campaign_id: int) -> int:
     return len(items)
 
 
-def campaign_info(campaign: dict, db: Database | None = None, owner: str = "") -> CampaignInfo:
+def campaign_info(campaign: dict, db: Database, owner: str = "") -> CampaignInfo:
     """Describe a campaign for an export, naming its statements and their themes.
 
-    With `db`, the first and last answer dates are read, for the period a campaign without
-    dates covers; `owner` is the lead who runs the export.
+    The first and last answer dates are read, for the period a campaign without dates
+    covers; `owner` is the lead who runs the export.
     """
     framework = content.library().framework(campaign["framework_id"])
-    answered = (
-        store.evidence.evidence_answer_dates(db, campaign["id"]) if db is not None else ("", "")
-    )
+    answered = store.evidence.evidence_answer_dates(db, campaign["id"])
     statements = []
     for statement_id in campaign["statement_ids"]:
         statement = framework.statement(statement_id)
