@@ -252,6 +252,26 @@ def test_a_group_tally_counts_in_every_export_and_page(
     assert all(r["answered_how"] == "group" and r["session"] is None for r in rows)
 
 
+def test_one_person_in_a_tally_counts_and_stays_hidden(staff_client, app, campaign, tmp_path):
+    # One person in a group of twelve chose "OK": their answer is in every total, and the
+    # count of one is never shown.
+    _run_group(
+        staff_client("advocate"),
+        app,
+        campaign,
+        12,
+        [{"very_not_good": 6, "good": 5, "ok": 1}, {"good": 12}],
+    )
+    lead = staff_client("lead")
+    # people, answers, very good, good, OK, not good, very bad, not sure, did not say, share,
+    # its n, status
+    expected = ["12", "24", "", "17", "", "", "", "", "", "", "", "partly_hidden"]
+    for fmt in FORMATS:
+        scores = _scores(_export(lead, campaign, fmt, tmp_path))
+        assert scores[("answered how", GROUP_HOW)] == expected, fmt
+        assert scores[("respondent group", "All")] == expected, fmt
+
+
 def test_a_small_group_is_hidden_not_given_away(staff_client, app, campaign, tmp_path):
     advocate = staff_client("advocate")
     lead = staff_client("lead")
