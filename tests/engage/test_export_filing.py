@@ -184,6 +184,7 @@ def test_every_format_is_ready_to_file_and_its_references_are_stable(
         [media] = tables["Media"]
         assert _text(media[2]) == "A garden with flowers", fmt
         assert (_text(media[5]), _text(media[6])) == ("QS1", "Working with people"), fmt
+        assert _text(media[9]) == "Person who draws on care: easy-read survey, photo", fmt
 
         [sign_off] = tables["Sign-off"]
         assert [_text(v) for v in sign_off[:2]] == [owner, "Lead"], fmt
