@@ -85,3 +85,46 @@ def test_a_name_the_lead_redacted_leaves_their_description_too(
     (media,) = json.loads(target.read_text(encoding="utf-8"))["media"]
     assert "Sharon" not in media["description"]
     assert "the person in a garden" in media["description"]
+
+
+def test_a_photo_left_out_or_held_for_safeguarding_leaves_every_format(
+    app, make_campaign, staff_client, tmp_path
+):
+    from tests.engage.test_group_evidence import _export
+
+    campaign = make_campaign(statement_ids=["QS1"])
+    with app.app_context():
+        question_id = get_db().execute("SELECT question_id FROM campaign_questions").fetchone()[0]
+    people = {}
+    for words in ("My garden", "My kitchen", "My bus stop"):
+        device = app.test_client()
+        person = MediaRespondent(device, campaign["code"], question_id)
+        person.consent(take_part="yes", quote="yes", media="yes")
+        person.who()
+        _send_photo(person, device, app, tmp_path, f"{len(people)}.jpg", "report", words)
+        people[words] = (person, device)
+    lead = staff_client("lead")
+    base = f"/staff/campaigns/{campaign['code']}/evidence"
+    with app.app_context():
+        items = {
+            row["text"]: row["id"]
+            for row in get_db().execute("SELECT id, text FROM review_items").fetchall()
+        }
+    for words, item_id in items.items():
+        page = lead.get(f"{base}/items/{item_id}").get_data(as_text=True)
+        described = {"description": f"A photo: {words}", "csrf_token": csrf_token(page)}
+        assert lead.post(f"{base}/items/{item_id}/describe", data=described).status_code == 302
+    # The lead leaves the kitchen out; the person with the bus stop presses "I am worried".
+    page = lead.get(f"{base}/items/{items['My kitchen']}").get_data(as_text=True)
+    left_out = {"included": "no", "csrf_token": csrf_token(page)}
+    response = lead.post(f"{base}/items/{items['My kitchen']}/included", data=left_out)
+    assert response.status_code == 302
+    person, device = people["My bus stop"]
+    token = csrf_token(device.get(f"{person.base}/worried").get_data(as_text=True))
+    assert device.post(f"{person.base}/worried", data={"worry": "", "csrf_token": token})
+
+    for fmt in ("xlsx", "csv", "json", "zip"):
+        rows = _export(lead, campaign, fmt, tmp_path)["Media"]
+        assert [str(row[2]) for row in rows] == ["A photo: My garden"], fmt
+    with zipfile.ZipFile(tmp_path / "export.zip") as archive:
+        assert len([n for n in archive.namelist() if n.startswith("media/")]) == 1
