@@ -120,7 +120,33 @@ def test_the_snapshot_at_close_includes_everyone(app, campaign, staff_client, ru
     with app.app_context():
         snapshot = get_db().execute("SELECT at_close, people FROM published_snapshots").fetchone()
     assert tuple(snapshot) == (1, 19)
+    taken = _snapshot_id(app)
     assert _export(lead) == closed  # nothing changed since the close: the same snapshot
+    assert _snapshot_id(app) == taken
+
+
+def _snapshot_id(app) -> int:
+    with app.app_context():
+        return get_db().execute("SELECT id FROM published_snapshots").fetchone()[0]
+
+
+def test_a_campaign_closed_before_any_export_is_published_whole_and_again_if_reopened(
+    app, campaign, staff_client, runner
+):
+    for _ in range(12):
+        _answer(app, "good")
+    assert runner.invoke(args=["campaign", "close", "snap"]).exit_code == 0
+    lead = staff_client("lead")
+    closed = _export(lead)  # the first look at the figures comes after the close
+    assert _everyone(closed) == 12
+    taken = _snapshot_id(app)
+    assert _export(lead) == closed and _snapshot_id(app) == taken
+    # Opened again for one more person and closed: the figures count them.
+    assert runner.invoke(args=["campaign", "open", "snap"]).exit_code == 0
+    _answer(app, "ok")
+    assert runner.invoke(args=["campaign", "close", "snap"]).exit_code == 0
+    reopened = _export(lead)
+    assert (_everyone(reopened), _all_row(reopened)["ok"]) == (13, None)
 
 
 def test_erasure_and_holds_apply_at_once(app, campaign, staff_client):
