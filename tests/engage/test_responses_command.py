@@ -14,7 +14,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.conftest import CheckedClient
+from tests.conftest import CheckedClient, csrf_token
 from tests.engage.journey import Respondent
 from tests.engage.test_group_evidence import _questions, _run_group
 
@@ -67,3 +67,25 @@ def test_every_answer_and_tally_line_comes_out_as_posted(app, runner, make_campa
 
     assert sorted(rows, key=order) == sorted(expected, key=order)
     assert "Sharon" not in result.stdout
+
+
+def test_a_word_on_the_campaign_list_is_taken_out_of_new_words(
+    app, runner, make_campaign, staff_client
+):
+    campaign = make_campaign(statement_ids=["QS1"], scale_points=5)
+    first, _second = _questions(app, campaign)
+    lead = staff_client("lead")
+    page = f"/staff/campaigns/{campaign['code']}/redact-list"
+    token = csrf_token(lead.get(page).get_data(as_text=True))
+    assert lead.post(page, data={"csrf_token": token, "name": "Oakfield"}).status_code == 302
+    # "Oakfield" is a word only the list knows to take out. Written after it was listed,
+    # and never opened by a lead.
+    app.test_client_class = CheckedClient
+    person = Respondent(app.test_client(), campaign["code"])
+    person.start()
+    assert person.answer(first, "good", "We meet at Oakfield every week.").status_code == 302
+
+    result = runner.invoke(args=["responses", campaign["code"], "--json"])
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)
+    assert row["free_text"] == "We meet at [name] every week."
