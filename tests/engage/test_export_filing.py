@@ -257,22 +257,27 @@ def test_the_command_records_who_signed_off(runner, app, campaign, tmp_path):
 
 
 def test_the_export_describes_the_campaign_as_its_lead_set_it(staff_client, app, make_campaign):
-    campaign = make_campaign(statement_ids=["QS1"], code="dated", is_demo=True, scale_points=5)
-    settings = {"opens_at": "2026-11-01", "closes_at": "2099-12-31"}
-    settings |= {"min_group_size": 6, "min_cell_count": 4}
-    with app.app_context():
-        store.campaigns.update_campaign_settings(get_db(), campaign["id"], settings)
-    _people(app, campaign, "QS1", ["good"] * 10)
+    campaign = make_campaign(statement_ids=["QS1"], code="dated", is_demo=True)
     lead = staff_client("lead")
+    # The lead sets the dates, the scale and the thresholds on the campaign's settings page.
+    page = f"/staff/campaigns/{campaign['code']}/settings"
+    settings = {"title": campaign["title"], "statements": ["QS1"], "scale": "5"}
+    settings |= {"groups": ["person"], "min_group_size": "6", "min_cell_count": "4"}
+    settings |= {"opens_at-day": "1", "opens_at-month": "11", "opens_at-year": "2026"}
+    settings |= {"closes_at-day": "31", "closes_at-month": "12", "closes_at-year": "2099"}
+    settings["csrf_token"] = csrf_token(lead.get(page).get_data(as_text=True))
+    assert lead.post(page, data=settings).status_code == 302
+    _people(app, campaign, "QS1", ["good"] * 10)
     base = f"/staff/campaigns/{campaign['code']}/evidence/exports"
     token = csrf_token(lead.get(base).get_data(as_text=True))
     response = lead.post(base, data={"format": "json", "csrf_token": token})
     assert response.status_code == 200
-    head = json.loads(response.get_data())["campaign"]
+    document = json.loads(response.get_data())
+    head = document["campaign"]
     assert (head["opens_at"], head["closes_at"]) == ("2026-11-01", "2099-12-31")
     assert (head["is_demo"], head["min_group_size"], head["min_cell_count"]) == (True, 6, 4)
     assert head["period"].startswith("2026-11-01 to ")
-    read_me = {row["item"]: row["details"] for row in json.loads(response.get_data())["read_me"]}
+    read_me = {row["item"]: row["details"] for row in document["read_me"]}
     assert read_me["Closed"] == "2099-12-31"
     assert read_me["Demo data"] == "Yes: synthetic answers, not real people"
     assert "5-point faces scale" in read_me["Method"]
